@@ -1,0 +1,42 @@
+# One-command setup: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install translations run test lint messages clean-db benchmark
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) translations
+
+# Compiled catalogues are build products: made from the .po files on every install.
+translations: $(STAMP)
+	@$(BIN)/pybabel compile --statistics -q -d facilities/translations 2>/dev/null || $(BIN)/pybabel compile -q -d facilities/translations
+
+run: install
+	FACILITIES_DEMO=1 $(BIN)/flask --app wsgi db upgrade
+	FACILITIES_DEMO=1 $(BIN)/flask --app wsgi demo
+	@echo "Serving at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	FACILITIES_DEMO=1 FACILITIES_INSECURE_COOKIES=1 $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Refresh the translation catalogues after changing interface strings.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o facilities/translations/messages.pot .
+	$(BIN)/pybabel update -i facilities/translations/messages.pot -d facilities/translations --no-fuzzy-matching
+
+benchmark: install
+	benchmarks/run

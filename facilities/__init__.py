@@ -1,0 +1,46 @@
+"""Facilities and building asset management for French public-sector property owners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands. No I/O beyond reading config."""
+    # Imported here so that the pure computation modules of the package load without Flask.
+    from flask import Flask
+
+    from facilities import database, errors, i18n
+    from facilities.areas import register_areas
+    from facilities.auth.guard import init_auth
+    from facilities.config import build_config
+    from facilities.extensions import babel, bootstrap, csrf, db, migrate
+    from facilities.views import register_views
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(build_config(Path(app.instance_path), config))
+
+    db.init_app(app)
+    database.init_database(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(
+        Path(__file__).parent / "translations"))
+    bootstrap.init_app(app)
+    init_auth(app)
+
+    register_areas(app)
+    register_views(app)
+    errors.register_error_handlers(app)
+    i18n.register_filters(app)
+    return app

@@ -1,0 +1,37 @@
+"""The areas of the application: their page blueprints, API blueprints and command groups, in one list."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from facilities.extensions import csrf
+
+
+def register_areas(app: Flask) -> None:
+    """Register every area's pages under /, its API under /api/v1 and its command group."""
+    from facilities import models  # noqa: F401  (every table known before the first query)
+    from facilities.api.routes import bp as inventory_api
+    from facilities.auth.cli import users_cli
+    from facilities.auth.routes import bp as auth_pages
+    from facilities.demo.cli import demo_cli
+    from facilities.energy import api as energy_api
+    from facilities.energy import cli as energy_cli
+    from facilities.energy import routes as energy_pages
+    from facilities.inventory.routes import bp as inventory_pages
+    from facilities.maps import api as maps_api
+    from facilities.maps import cli as maps_cli
+    from facilities.maps import routes as maps_pages
+    from facilities.reports import api as reports_api
+    from facilities.reports import cli as reports_cli
+    from facilities.reports import routes as reports_pages
+    from facilities.works import api as works_api
+    from facilities.works import cli as works_cli
+    from facilities.works import routes as works_pages
+
+    for pages in (auth_pages, inventory_pages, maps_pages.bp, energy_pages.bp, works_pages.bp, reports_pages.bp):
+        app.register_blueprint(pages)
+    for api in (inventory_api, maps_api.bp, energy_api.bp, works_api.bp, reports_api.bp):
+        app.register_blueprint(api, url_prefix="/api/v1")
+        csrf.exempt(api)  # the API authenticates with bearer tokens, never cookies, for writes
+    for group in (users_cli, demo_cli, maps_cli.cli, energy_cli.cli, works_cli.cli, reports_cli.cli):
+        app.cli.add_command(group)

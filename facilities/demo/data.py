@@ -1,0 +1,190 @@
+"""The demo portfolio, built from the département's press releases (see shared/sources/facts.md).
+
+Figures the sources give are entered as facts with their provenance; what they do not give (room layouts,
+most areas, coordinates, other hubs' services) is filled in plausibly and marked illustrative.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+ASNIERES_RELEASE = "Communiqué de presse du Département des Hauts-de-Seine, Nanterre, 6 juin 2023"
+CLICHY_RELEASE = "Communiqué de presse du Département des Hauts-de-Seine, 23 avril 2024"
+ILLUSTRATIVE = "Illustrative demo data (not in the source documents)"
+
+DEMO_USERS = [
+    {"email": "admin@demo.example", "role": "admin", "password": "demo-admin-2026"},
+    {"email": "facilities@demo.example", "role": "facilities_manager", "password": "demo-facilities-2026"},
+    {"email": "architect@demo.example", "role": "architect", "password": "demo-architect-2026"},
+    {"email": "director@demo.example", "role": "director", "password": "demo-director-2026"},
+]
+
+
+def _space(code, name, space_type, area_m2, **extra):
+    return {"code": code, "name": name, "space_type": space_type, "area_m2": str(area_m2), **extra}
+
+
+def _asnieres_floors() -> list[dict]:
+    """7 floors, 2 public (248 and 181 m²): 10 interview offices, 2 digital spaces with 4 PCs, 3 mediation
+    spaces, 4 medical cabinets (1 for the sexual-health centre) and 96 workstations, as published."""
+    ground = [
+        _space("0.01", "Accueil", "reception", 40, is_public=True, workstations=0),
+        _space("0.02", "Salle d'attente", "waiting_area", 35, is_public=True),
+        *[_space(f"0.1{i}", f"Bureau d'entretien {i}", "interview_office", 12, is_public=True) for i in range(1, 6)],
+        _space("0.21", "Espace numérique 1", "digital_space", 12, is_public=True, pcs=2,
+               equipment="2 PC en libre-service, imprimante"),
+        _space("0.22", "Espace numérique 2", "digital_space", 12, is_public=True, pcs=2,
+               equipment="2 PC en libre-service"),
+        _space("0.31", "Espace de médiation parents-enfants 1", "mediation_space", 18, is_public=True),
+        _space("0.90", "Sanitaires publics", "sanitary", 12, is_public=True),
+    ]
+    first = [
+        _space("1.02", "Salle d'attente PMI", "waiting_area", 20, is_public=True),
+        *[_space(f"1.1{i}", f"Bureau d'entretien {i + 5}", "interview_office", 12, is_public=True) for i in range(1, 6)],
+        _space("1.31", "Espace de médiation parents-enfants 2", "mediation_space", 18, is_public=True),
+        _space("1.32", "Espace de médiation parents-enfants 3", "mediation_space", 18, is_public=True),
+        _space("1.41", "Cabinet médical – santé sexuelle", "medical_cabinet", 14, is_public=True,
+               specialty="sexual_health", equipment="Table d'examen, point d'eau"),
+        *[_space(f"1.4{i}", f"Cabinet médical PMI {i - 1}", "medical_cabinet", 14, is_public=True, specialty="pmi",
+                 equipment="Table d'examen, pèse-bébé") for i in range(2, 5)],
+    ]
+    floors = [
+        {"level": 0, "name": "RDC", "area_m2": "248", "is_public": True, "spaces": ground},
+        {"level": 1, "name": "R+1", "area_m2": "181", "is_public": True, "spaces": first},
+    ]
+    # Staff floors: 4 open-plan offices of 5, 5, 5 and 4 desks on each of levels 2 to 6, one more desk on
+    # level 6: 5 × 19 + 1 = 96 workstations.
+    for level in range(2, 7):
+        desks = [5, 5, 5, 5 if level == 6 else 4]
+        spaces = [
+            _space(f"{level}.0{i + 1}", f"Bureaux R+{level} – plateau {i + 1}", "office", 9 * count, workstations=count,
+                   step_free=True)
+            for i, count in enumerate(desks)
+        ]
+        spaces.append(_space(f"{level}.20", f"Salle de réunion R+{level}", "meeting_room", 20))
+        spaces.append(_space(f"{level}.90", f"Local technique R+{level}", "technical", 6))
+        floors.append({"level": level, "name": f"R+{level}", "area_m2": "260", "is_public": False, "spaces": spaces})
+    return floors
+
+
+def _clichy_floors() -> list[dict]:
+    """Only the two multimedia spaces are in the source; the rest of the layout is illustrative."""
+    return [
+        {"level": 0, "name": "RDC", "area_m2": "320", "is_public": True, "spaces": [
+            _space("0.01", "Accueil mutualisé Clichy-Levallois", "reception", 45, is_public=True),
+            _space("0.02", "Salle d'attente", "waiting_area", 40, is_public=True),
+            _space("0.21", "Espace multimédia 1", "digital_space", 15, is_public=True, pcs=3),
+            _space("0.22", "Espace multimédia 2", "digital_space", 15, is_public=True, pcs=3),
+            *[_space(f"0.1{i}", f"Bureau d'entretien {i}", "interview_office", 12, is_public=True) for i in range(1, 7)],
+        ]},
+        {"level": 1, "name": "R+1", "area_m2": "300", "is_public": True, "spaces": [
+            _space("1.41", "Cabinet médical PMI 1", "medical_cabinet", 14, is_public=True, specialty="pmi"),
+            _space("1.42", "Cabinet médical PMI 2", "medical_cabinet", 14, is_public=True, specialty="pmi"),
+            _space("1.31", "Espace de médiation", "mediation_space", 18, is_public=True),
+        ]},
+        {"level": 2, "name": "R+2", "area_m2": "300", "is_public": False, "spaces": [
+            _space("2.01", "Bureaux – plateau 1", "office", 110, workstations=12),
+            _space("2.02", "Bureaux – plateau 2", "office", 110, workstations=12),
+        ]},
+    ]
+
+
+def _hub(code, name, commune_code, commune_name, lat, lon, status, note, services=("pmi", "ase", "social_action")):
+    """A hub the sources name without details: everything but its name, commune and role is illustrative."""
+    return {
+        "code": code, "name": name, "kind": "social_hub", "status": status,
+        "commune_code": commune_code, "commune_name": commune_name,
+        "communes_served": f"{commune_code} {commune_name}",
+        "latitude": lat, "longitude": lon, "location_precision": "commune",
+        "services": list(services),
+        "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
+        "provenance_note": note,
+        "buildings": [{"code": f"{code}-B1", "name": name, "gross_floor_area_m2": "1400", "illustrative": True,
+                       "provenance_note": ILLUSTRATIVE, "floors": []}],
+    }
+
+
+DEMO_SITES: list[dict] = [
+    {
+        "code": "PS-ASN", "name": "Pôle social départemental d'Asnières / Gennevilliers", "kind": "social_hub",
+        "status": "open", "address": "4 rue Teddy Riner", "postcode": "92600",
+        "commune_code": "92004", "commune_name": "Asnières-sur-Seine",
+        "communes_served": "92004 Asnières-sur-Seine\n92036 Gennevilliers",
+        "latitude": 48.9256, "longitude": 2.2853, "location_precision": "address",
+        "opened_on": date(2023, 5, 16).isoformat(), "opening_hours": "Lundi–vendredi 8h30–17h30",
+        "transport_access": "Tram T1, arrêt « Les Courtilles »",
+        "services": ["pmi", "sexual_health", "social_action", "ase"],
+        "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": False,
+        "provenance_note": "Coordinates are approximate (illustrative), placed near the Les Courtilles tram stop.",
+        "buildings": [{
+            "code": "PS-ASN-B1", "name": "Pôle social Asnières / Gennevilliers", "year_built": 2023,
+            "gross_floor_area_m2": "1730", "erp_type": "W", "erp_category": 4, "cost_eur": "11320000",
+            "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": False,
+            "provenance_note": ("Published: 7 floors, 2 public floors (181 and 248 m²), 10 interview offices, 2 digital"
+                                " spaces with 4 PCs, 3 mediation spaces, 4 medical cabinets (1 sexual health), 96"
+                                " workstations, cost 11.32 M€. Illustrative: the room-by-room layout, the staff floors'"
+                                " areas, the gross floor area, the ERP type and category."),
+            "floors": _asnieres_floors(),
+        }],
+    },
+    {
+        "code": "PS-CLI", "name": "Pôle social départemental de Clichy / Levallois", "kind": "social_hub",
+        "status": "open", "commune_code": "92024", "commune_name": "Clichy",
+        "communes_served": "92024 Clichy\n92044 Levallois-Perret",
+        "latitude": 48.90414, "longitude": 2.30446, "location_precision": "commune",
+        "opened_on": date(2024, 4, 23).isoformat(),
+        "services": ["access_to_rights", "digital_help", "rsa_support", "solidarity_desk", "ase", "pmi"],
+        "provenance_source": CLICHY_RELEASE, "provenance_date": "2024-04-23", "illustrative": False,
+        "provenance_note": "Opening date is the inauguration (23 April 2024). Address and coordinates not in the source: placed at the commune.",
+        "buildings": [{
+            "code": "PS-CLI-B1", "name": "Pôle social Clichy / Levallois", "cost_eur": "17600000",
+            "gross_floor_area_m2": "1250", "erp_type": "W", "erp_category": 4,
+            "provenance_source": CLICHY_RELEASE, "provenance_date": "2024-04-23", "illustrative": False,
+            "provenance_note": ("Published: investment 17.6 M€, two multimedia spaces. Illustrative: floors, rooms,"
+                                " areas, ERP type and category."),
+            "floors": _clichy_floors(),
+        }],
+    },
+    {
+        "code": "IME-VLG", "name": "Institut médico-éducatif de Villeneuve-la-Garenne", "kind": "ime",
+        "status": "in_works", "commune_code": "92078", "commune_name": "Villeneuve-la-Garenne",
+        "latitude": 48.93619, "longitude": 2.32793, "location_precision": "commune",
+        "services": ["disability", "education"],
+        "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
+        "provenance_note": "Named in the 2023 works programme (works to open the IME). Services and location illustrative.",
+        "buildings": [{"code": "IME-VLG-B1", "name": "IME Villeneuve-la-Garenne", "gross_floor_area_m2": "1800",
+                       "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
+    },
+    {
+        "code": "MDA-NAN", "name": "Maison de l'Avenir", "kind": "other", "status": "planned",
+        "commune_code": "92050", "commune_name": "Nanterre",
+        "latitude": 48.89765, "longitude": 2.20206, "location_precision": "commune",
+        "services": ["ase"],
+        "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
+        "provenance_note": "Named in the 2023 works programme (studies). Services and location illustrative.",
+        "buildings": [{"code": "MDA-NAN-B1", "name": "Maison de l'Avenir", "gross_floor_area_m2": "1200",
+                       "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
+    },
+    {
+        "code": "FOY-RUE", "name": "Foyer de l'aide sociale à l'enfance de Rueil-Malmaison",
+        "kind": "child_welfare_home", "status": "planned", "commune_code": "92063", "commune_name": "Rueil-Malmaison",
+        "latitude": 48.8725, "longitude": 2.17994, "location_precision": "commune",
+        "services": ["ase", "residential_care"],
+        "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
+        "provenance_note": "Named in the 2023 works programme (studies). Services and location illustrative.",
+        "buildings": [{"code": "FOY-RUE-B1", "name": "Foyer ASE Rueil-Malmaison", "gross_floor_area_m2": "1100",
+                       "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
+    },
+    _hub("PS-ISS", "Pôle social départemental d'Issy-les-Moulineaux", "92040", "Issy-les-Moulineaux", 48.82326,
+         2.26261, "in_works", "Named in the 2023 works programme (continued works). Details illustrative."),
+    _hub("PS-ANT", "Pôle social départemental d'Antony", "92002", "Antony", 48.75061, 2.29881, "in_works",
+         "Named in the 2023 works programme (continued works). Details illustrative."),
+    _hub("PS-BAG", "Pôle social départemental de Bagneux", "92007", "Bagneux", 48.79966, 2.30953, "in_works",
+         "Named in the 2023 works programme (continued works). Details illustrative."),
+    _hub("PS-CHM", "Pôle social départemental de Châtenay-Malabry", "92019", "Châtenay-Malabry", 48.77019, 2.25983,
+         "open", "Modernised in 2016 according to the source. Details illustrative."),
+    _hub("PS-VLG", "Pôle social départemental de Villeneuve-la-Garenne", "92078", "Villeneuve-la-Garenne", 48.9305,
+         2.3232, "open", "Modernised in 2018 according to the source. Details illustrative."),
+    _hub("PS-CHT", "Pôle social départemental de Châtillon", "92020", "Châtillon", 48.80306, 2.28772, "open",
+         "Modernised in 2019 according to the source. Details illustrative."),
+]

@@ -1,0 +1,78 @@
+"""Load the demo portfolio through the same rules and services as every other input; idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from facilities.auth import services as auth_services
+from facilities.demo.data import DEMO_SITES, DEMO_USERS
+from facilities.extensions import db
+from facilities.inventory import rules, services
+from facilities.inventory.models import Building, Floor, Site, Space
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=lambda: {"sites": 0, "buildings": 0, "floors": 0, "spaces": 0,
+                                                              "users": 0})
+
+    def count(self, kind: str) -> None:
+        self.created[kind] += 1
+
+
+def _strip(record: dict, *children: str) -> dict:
+    return {key: value for key, value in record.items() if key not in children}
+
+
+def load_demo(with_users: bool) -> LoadReport:
+    """Create what is missing of the demo portfolio and update what differs; a second run changes nothing."""
+    report = LoadReport()
+    for site_record in DEMO_SITES:
+        values = rules.clean_site(_strip(site_record, "buildings"))
+        site = db.session.execute(select(Site).where(Site.code == values["code"])).scalar_one_or_none()
+        if site is None:
+            site = services.create_site(values)
+            report.count("sites")
+        else:
+            services.update_site(site, values)
+        for building_record in site_record.get("buildings", []):
+            _load_building(site, building_record, report)
+    if with_users:
+        for user in DEMO_USERS:
+            if auth_services.find_user(user["email"]) is None:
+                auth_services.create_user(user["email"], user["role"], user["password"])
+                report.count("users")
+    db.session.flush()
+    return report
+
+
+def _load_building(site: Site, record: dict, report: LoadReport) -> None:
+    values = rules.clean_building(_strip(record, "floors"))
+    building = db.session.execute(select(Building).where(Building.code == values["code"])).scalar_one_or_none()
+    if building is None:
+        building = services.create_building(site, values)
+        report.count("buildings")
+    else:
+        services.update_building(building, values)
+    for floor_record in record.get("floors", []):
+        floor_values = rules.clean_floor(_strip(floor_record, "spaces"))
+        floor = db.session.execute(
+            select(Floor).where(Floor.building_id == building.id, Floor.level == floor_values["level"])
+        ).scalar_one_or_none()
+        if floor is None:
+            floor = services.create_floor(building, floor_values)
+            report.count("floors")
+        else:
+            services.update_floor(floor, floor_values)
+        for space_record in floor_record.get("spaces", []):
+            space_values = rules.clean_space(space_record)
+            space = db.session.execute(
+                select(Space).where(Space.floor_id == floor.id, Space.code == space_values["code"])
+            ).scalar_one_or_none()
+            if space is None:
+                services.create_space(floor, space_values)
+                report.count("spaces")
+            else:
+                services.update_space(space, space_values)

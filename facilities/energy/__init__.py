@@ -1,0 +1,1 @@
+"""Energy performance: consumption, DPE classes, the Décret tertiaire trajectory."""

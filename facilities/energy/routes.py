@@ -1,0 +1,5 @@
+"""Pages of the energy area."""
+
+from flask import Blueprint
+
+bp = Blueprint("energy", __name__)

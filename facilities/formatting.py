@@ -1,0 +1,45 @@
+"""Locale-aware display of money, areas, numbers and dates (pure: the locale is a parameter)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency, format_decimal
+
+
+def format_money(cents: int | None, locale: str = "fr") -> str:
+    """12 500 000 € in French, €12,500,000 in English; cents shown only when there are some."""
+    if cents is None:
+        return "—"
+    amount = Decimal(cents) / 100
+    whole = cents % 100 == 0
+    pattern = None
+    if whole:
+        pattern = "#,##0\u00a0¤" if locale.startswith("fr") else "¤#,##0"
+    return format_currency(amount, "EUR", format=pattern, locale=locale, currency_digits=not whole)
+
+
+def format_area(area_m2: Decimal | float | int | None, locale: str = "fr") -> str:
+    """248 m² (decimals only when the area has some)."""
+    if area_m2 is None:
+        return "—"
+    value = Decimal(str(area_m2))
+    pattern = "#,##0" if value == value.to_integral() else "#,##0.##"
+    return f"{format_decimal(value, format=pattern, locale=locale)}\u00a0m²"
+
+
+def format_number(value: Decimal | float | int | None, locale: str = "fr", places: int | None = None) -> str:
+    """A number with the locale's separators, optionally with a fixed number of decimals."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" if places == 0 else ("#,##0." + "0" * places if places else "#,##0.##")
+    return format_decimal(Decimal(str(value)), format=pattern, locale=locale)
+
+
+def format_day(day: date | None, locale: str = "fr") -> str:
+    """16 mai 2023 / 16 May 2023."""
+    if day is None:
+        return "—"
+    return babel_format_date(day, format="long", locale=locale)

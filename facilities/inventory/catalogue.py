@@ -1,0 +1,129 @@
+"""Code lists of the inventory: site kinds and statuses, services, space types. Codes are stored; labels are translated."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class SiteKind(StrEnum):
+    SOCIAL_HUB = "social_hub"
+    IME = "ime"
+    CHILD_WELFARE_HOME = "child_welfare_home"
+    MAISON_DEPARTEMENTALE = "maison_departementale"
+    OTHER = "other"
+
+
+SITE_KIND_LABELS = {
+    SiteKind.SOCIAL_HUB: _l("Social hub"),
+    SiteKind.IME: _l("Medico-educational institute (IME)"),
+    SiteKind.CHILD_WELFARE_HOME: _l("Child-welfare home"),
+    SiteKind.MAISON_DEPARTEMENTALE: _l("Maison départementale"),
+    SiteKind.OTHER: _l("Other"),
+}
+
+
+class SiteStatus(StrEnum):
+    PLANNED = "planned"
+    IN_WORKS = "in_works"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+SITE_STATUS_LABELS = {
+    SiteStatus.PLANNED: _l("Planned"),
+    SiteStatus.IN_WORKS: _l("In works"),
+    SiteStatus.OPEN: _l("Open"),
+    SiteStatus.CLOSED: _l("Closed"),
+}
+
+
+class LocationPrecision(StrEnum):
+    ADDRESS = "address"
+    COMMUNE = "commune"
+
+
+LOCATION_PRECISION_LABELS = {
+    LocationPrecision.ADDRESS: _l("Address"),
+    LocationPrecision.COMMUNE: _l("Commune"),
+}
+
+# The catalogue of services a site may offer.
+SERVICE_LABELS = {
+    "pmi": _l("Maternal and child protection (PMI)"),
+    "ase": _l("Child welfare (ASE)"),
+    "sexual_health": _l("Sexual health centre"),
+    "social_action": _l("Social action and integration"),
+    "access_to_rights": _l("Access to rights (RSA, CAF, CSS, FSL)"),
+    "digital_help": _l("Help with online procedures"),
+    "solidarity_desk": _l("Solidarity desk"),
+    "rsa_support": _l("Support of RSA recipients"),
+    "disability": _l("Disability support"),
+    "residential_care": _l("Residential care"),
+    "education": _l("Specialised education"),
+}
+
+
+class SpaceType(StrEnum):
+    INTERVIEW_OFFICE = "interview_office"
+    MEDICAL_CABINET = "medical_cabinet"
+    DIGITAL_SPACE = "digital_space"
+    MEDIATION_SPACE = "mediation_space"
+    OFFICE = "office"
+    MEETING_ROOM = "meeting_room"
+    RECEPTION = "reception"
+    WAITING_AREA = "waiting_area"
+    SANITARY = "sanitary"
+    TECHNICAL = "technical"
+    STORAGE = "storage"
+    CIRCULATION = "circulation"
+    OTHER = "other"
+
+
+SPACE_TYPE_LABELS = {
+    SpaceType.INTERVIEW_OFFICE: _l("Interview office"),
+    SpaceType.MEDICAL_CABINET: _l("Medical cabinet"),
+    SpaceType.DIGITAL_SPACE: _l("Digital space"),
+    SpaceType.MEDIATION_SPACE: _l("Parent/child mediation space"),
+    SpaceType.OFFICE: _l("Office"),
+    SpaceType.MEETING_ROOM: _l("Meeting room"),
+    SpaceType.RECEPTION: _l("Reception"),
+    SpaceType.WAITING_AREA: _l("Waiting area"),
+    SpaceType.SANITARY: _l("Sanitary"),
+    SpaceType.TECHNICAL: _l("Technical room"),
+    SpaceType.STORAGE: _l("Storage"),
+    SpaceType.CIRCULATION: _l("Circulation"),
+    SpaceType.OTHER: _l("Other"),
+}
+
+MEDICAL_SPECIALTY_LABELS = {
+    "sexual_health": _l("Sexual health centre"),
+    "pmi": _l("PMI consultations"),
+    "general": _l("General"),
+}
+
+# ERP types (letter) most relevant to this portfolio, and categories 1..5 by capacity.
+ERP_TYPE_LABELS = {
+    "W": _l("W – offices, administrations"),
+    "U": _l("U – health-care establishments"),
+    "J": _l("J – facilities for elderly or disabled people"),
+    "R": _l("R – teaching, holiday camps"),
+    "L": _l("L – meeting rooms"),
+    "N": _l("N – restaurants"),
+    "X": _l("X – sports halls"),
+}
+ERP_CATEGORIES = (1, 2, 3, 4, 5)
+
+
+def label(labels: dict, code: str | None) -> str:
+    """The translated label of a code, or the code itself when unknown."""
+    if code is None:
+        return ""
+    found = labels.get(code)
+    return str(found) if found is not None else code
+
+
+def codes(labels: dict) -> list[str]:
+    """The codes of a catalogue, in catalogue order."""
+    return [str(code) for code in labels]

@@ -1,0 +1,100 @@
+"""Inventory forms. Fields are plain text where the domain rules parse numbers, so messages are the same everywhere."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from facilities.forms import RuleForm
+from facilities.inventory.catalogue import (
+    ERP_CATEGORIES,
+    ERP_TYPE_LABELS,
+    LOCATION_PRECISION_LABELS,
+    MEDICAL_SPECIALTY_LABELS,
+    SERVICE_LABELS,
+    SITE_KIND_LABELS,
+    SITE_STATUS_LABELS,
+    SPACE_TYPE_LABELS,
+)
+
+
+def _choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:
+    items = [(str(code), text) for code, text in labels.items()]
+    return [("", "—"), *items] if blank else items
+
+
+def _decimal(label):
+    return StringField(label, render_kw={"inputmode": "decimal", "autocomplete": "off"})
+
+
+def _integer(label):
+    return StringField(label, render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class ProvenanceFields:
+    provenance_source = StringField(_l("Source document"))
+    provenance_date = StringField(_l("Source date"), render_kw={"type": "date"})
+    illustrative = BooleanField(_l("Illustrative figures (not from a source document)"))
+    provenance_note = TextAreaField(_l("Provenance note"), render_kw={"rows": 2})
+
+
+class SiteForm(ProvenanceFields, RuleForm):
+    code = StringField(_l("Code"), description=_l("Unique, e.g. PS-ASN"))
+    name = StringField(_l("Name"))
+    kind = SelectField(_l("Kind"), choices=_choices(SITE_KIND_LABELS))
+    status = SelectField(_l("Status"), choices=_choices(SITE_STATUS_LABELS))
+    address = StringField(_l("Address"))
+    postcode = StringField(_l("Postcode"))
+    commune_code = StringField(_l("Commune INSEE code"))
+    commune_name = StringField(_l("Commune"))
+    communes_served = TextAreaField(_l("Communes served"), description=_l("One per line: INSEE code then name"),
+                                    render_kw={"rows": 3})
+    latitude = _decimal(_l("Latitude"))
+    longitude = _decimal(_l("Longitude"))
+    location_precision = SelectField(_l("Location precision"), choices=_choices(LOCATION_PRECISION_LABELS, True))
+    opened_on = StringField(_l("Opening date"), render_kw={"type": "date"})
+    opening_hours = StringField(_l("Opening hours"))
+    transport_access = StringField(_l("Public-transport access"))
+    services = SelectMultipleField(_l("Services"), choices=_choices(SERVICE_LABELS), widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
+
+
+class BuildingForm(ProvenanceFields, RuleForm):
+    code = StringField(_l("Code"))
+    name = StringField(_l("Name"))
+    year_built = _integer(_l("Year built or acquired"))
+    gross_floor_area_m2 = _decimal(_l("Gross floor area (m²)"))
+    erp_type = SelectField(_l("ERP type"), choices=_choices(ERP_TYPE_LABELS, True))
+    erp_category = SelectField(_l("ERP category"), choices=[("", "—")] + [(str(c), str(c)) for c in ERP_CATEGORIES])
+    cost_eur = _decimal(_l("Acquisition and fit-out cost (€)"))
+    opened_on = StringField(_l("Opening date (if different from the site's)"), render_kw={"type": "date"})
+
+
+class FloorForm(RuleForm):
+    level = _integer(_l("Level"))
+    name = StringField(_l("Name"), description=_l("e.g. RDC, R+1"))
+    area_m2 = _decimal(_l("Area (m²)"))
+    is_public = BooleanField(_l("Open to the public"))
+
+
+class SpaceForm(RuleForm):
+    code = StringField(_l("Code"))
+    name = StringField(_l("Name"))
+    space_type = SelectField(_l("Type"), choices=_choices(SPACE_TYPE_LABELS))
+    area_m2 = _decimal(_l("Area (m²)"))
+    is_public = BooleanField(_l("Open to the public"))
+    step_free = BooleanField(_l("Step-free access"), default=True)
+    workstations = _integer(_l("Workstations"))
+    pcs = _integer(_l("PCs"))
+    specialty = SelectField(_l("Specialty (medical cabinets)"), choices=_choices(MEDICAL_SPECIALTY_LABELS, True))
+    equipment = TextAreaField(_l("Equipment"), render_kw={"rows": 2})
+
+
+class CopyFloorForm(RuleForm):
+    levels = StringField(_l("Target levels"), description=_l("Comma-separated, e.g. 3, 4, 5"))
+
+
+class DeleteForm(FlaskForm):
+    confirm = BooleanField(_l("I understand that this also deletes everything listed above"))

@@ -1,0 +1,168 @@
+"""Sites, buildings, floors and spaces: the building inventory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from facilities.extensions import db
+from facilities.timeutil import utcnow
+
+AREA = Numeric(12, 2)
+
+
+class ProvenanceMixin:
+    """Where the figures of a site or building come from: a source document and its date, or illustrative."""
+
+    provenance_source: Mapped[str | None] = mapped_column(String(300))
+    provenance_date: Mapped[date | None] = mapped_column(Date)
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    provenance_note: Mapped[str | None] = mapped_column(Text)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Site(ProvenanceMixin, TimestampMixin, db.Model):
+    __tablename__ = "sites"
+    __table_args__ = (
+        Index("ix_sites_commune_code", "commune_code"),
+        Index("ix_sites_status", "status"),
+        Index("ix_sites_name", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    commune_code: Mapped[str | None] = mapped_column(String(5))
+    commune_name: Mapped[str | None] = mapped_column(String(120))
+    # [{"code": "92004", "name": "Asnières-sur-Seine"}, ...]: a short list read with the site, never queried.
+    communes_served: Mapped[list] = mapped_column(JSON, default=list)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    location_precision: Mapped[str | None] = mapped_column(String(16))
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    opening_hours: Mapped[str | None] = mapped_column(String(300))
+    transport_access: Mapped[str | None] = mapped_column(String(300))
+    synthetic: Mapped[bool] = mapped_column(default=False, index=True)
+
+    buildings: Mapped[list[Building]] = relationship(
+        back_populates="site", cascade="all, delete-orphan", order_by="Building.code"
+    )
+    service_links: Mapped[list[SiteService]] = relationship(
+        back_populates="site", cascade="all, delete-orphan", order_by="SiteService.service_code"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Site {self.code}>"
+
+    @property
+    def service_codes(self) -> list[str]:
+        return [link.service_code for link in self.service_links]
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class SiteService(db.Model):
+    __tablename__ = "site_services"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+    site: Mapped[Site] = relationship(back_populates="service_links")
+
+    def __repr__(self) -> str:
+        return f"<SiteService {self.site_id} {self.service_code}>"
+
+
+class Building(ProvenanceMixin, TimestampMixin, db.Model):
+    __tablename__ = "buildings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    year_built: Mapped[int | None]
+    gross_floor_area_m2: Mapped[Decimal | None] = mapped_column(AREA)
+    erp_type: Mapped[str | None] = mapped_column(String(2))
+    erp_category: Mapped[int | None]
+    # Acquisition and fit-out cost, in euro cents.
+    cost_cents: Mapped[int | None] = mapped_column(BigInteger)
+    opened_on: Mapped[date | None] = mapped_column(Date)
+
+    site: Mapped[Site] = relationship(back_populates="buildings")
+    floors: Mapped[list[Floor]] = relationship(
+        back_populates="building", cascade="all, delete-orphan", order_by="Floor.level"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Building {self.code}>"
+
+    @property
+    def effective_opened_on(self) -> date | None:
+        return self.opened_on or (self.site.opened_on if self.site else None)
+
+
+class Floor(TimestampMixin, db.Model):
+    __tablename__ = "floors"
+    __table_args__ = (UniqueConstraint("building_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int]
+    name: Mapped[str] = mapped_column(String(120))
+    area_m2: Mapped[Decimal | None] = mapped_column(AREA)
+    is_public: Mapped[bool] = mapped_column(default=False)
+
+    building: Mapped[Building] = relationship(back_populates="floors")
+    spaces: Mapped[list[Space]] = relationship(
+        back_populates="floor", cascade="all, delete-orphan", order_by="Space.code"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Floor {self.building_id} level {self.level}>"
+
+
+class Space(TimestampMixin, db.Model):
+    __tablename__ = "spaces"
+    __table_args__ = (UniqueConstraint("floor_id", "code"), Index("ix_spaces_floor_id_space_type", "floor_id", "space_type"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    floor_id: Mapped[int] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    space_type: Mapped[str] = mapped_column(String(32))
+    area_m2: Mapped[Decimal] = mapped_column(AREA)
+    is_public: Mapped[bool] = mapped_column(default=False)
+    step_free: Mapped[bool] = mapped_column(default=True)
+    workstations: Mapped[int] = mapped_column(default=0)
+    pcs: Mapped[int] = mapped_column(default=0)
+    specialty: Mapped[str | None] = mapped_column(String(40))
+    equipment: Mapped[str | None] = mapped_column(Text)
+
+    floor: Mapped[Floor] = relationship(back_populates="spaces")
+
+    def __repr__(self) -> str:
+        return f"<Space {self.code}>"

@@ -1,0 +1,189 @@
+"""The inventory's input rules, declared once for forms, API, command line and imports."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from facilities.inventory.catalogue import (
+    ERP_CATEGORIES,
+    ERP_TYPE_LABELS,
+    LOCATION_PRECISION_LABELS,
+    SERVICE_LABELS,
+    SITE_KIND_LABELS,
+    SITE_STATUS_LABELS,
+    SPACE_TYPE_LABELS,
+    SpaceType,
+    codes,
+)
+from facilities.validation import Rule, ValidationError, clean
+
+MAX_AREA_M2 = Decimal("1000000")  # larger figures are typing mistakes, not buildings
+MIN_LEVEL, MAX_LEVEL = -10, 200
+MAX_COUNT = 100_000
+MAX_COST_EUR = Decimal("100000000000")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/+]*$")
+INSEE_PATTERN = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+POSTCODE_PATTERN = re.compile(r"^\d{5}$")
+
+
+def _area(name: str, label, required: bool) -> Rule:
+    return Rule(name, "decimal", label, required=required, minimum=Decimal(0), exclusive_minimum=True,
+                maximum=MAX_AREA_M2, unit="m²", places=2)
+
+
+PROVENANCE_RULES = (
+    Rule("provenance_source", "text", _l("Source document"), max_length=300),
+    Rule("provenance_date", "date", _l("Source date")),
+    Rule("illustrative", "bool", _l("Illustrative figures"), default=False),
+    Rule("provenance_note", "text", _l("Provenance note"), max_length=2000),
+)
+
+SITE_RULES = (
+    Rule("code", "text", _l("Code"), required=True, max_length=32),
+    Rule("name", "text", _l("Name"), required=True, max_length=200),
+    Rule("kind", "choice", _l("Kind"), required=True, choices=lambda: codes(SITE_KIND_LABELS)),
+    Rule("status", "choice", _l("Status"), required=True, choices=lambda: codes(SITE_STATUS_LABELS)),
+    Rule("address", "text", _l("Address"), max_length=300),
+    Rule("postcode", "text", _l("Postcode"), max_length=10),
+    Rule("commune_code", "text", _l("Commune INSEE code"), max_length=5),
+    Rule("commune_name", "text", _l("Commune"), max_length=120),
+    Rule("communes_served", "text", _l("Communes served"), max_length=5000),
+    Rule("latitude", "float", _l("Latitude"), minimum=-90, maximum=90),
+    Rule("longitude", "float", _l("Longitude"), minimum=-180, maximum=180),
+    Rule("location_precision", "choice", _l("Location precision"), choices=lambda: codes(LOCATION_PRECISION_LABELS)),
+    Rule("opened_on", "date", _l("Opening date")),
+    Rule("opening_hours", "text", _l("Opening hours"), max_length=300),
+    Rule("transport_access", "text", _l("Public-transport access"), max_length=300),
+    Rule("services", "list", _l("Services"), choices=lambda: codes(SERVICE_LABELS), default=list),
+    *PROVENANCE_RULES,
+)
+
+BUILDING_RULES = (
+    Rule("code", "text", _l("Code"), required=True, max_length=32),
+    Rule("name", "text", _l("Name"), required=True, max_length=200),
+    Rule("year_built", "int", _l("Year built or acquired"), minimum=1500, maximum=2100),
+    _area("gross_floor_area_m2", _l("Gross floor area"), required=False),
+    Rule("erp_type", "choice", _l("ERP type"), choices=lambda: codes(ERP_TYPE_LABELS)),
+    Rule("erp_category", "int", _l("ERP category"), minimum=min(ERP_CATEGORIES), maximum=max(ERP_CATEGORIES)),
+    Rule("cost_eur", "decimal", _l("Acquisition and fit-out cost"), minimum=Decimal(0), maximum=MAX_COST_EUR,
+         unit="€", places=2),
+    Rule("opened_on", "date", _l("Opening date")),
+    *PROVENANCE_RULES,
+)
+
+FLOOR_RULES = (
+    Rule("level", "int", _l("Level"), required=True, minimum=MIN_LEVEL, maximum=MAX_LEVEL),
+    Rule("name", "text", _l("Name"), required=True, max_length=120),
+    _area("area_m2", _l("Area"), required=False),
+    Rule("is_public", "bool", _l("Open to the public"), default=False),
+)
+
+SPACE_RULES = (
+    Rule("code", "text", _l("Code"), required=True, max_length=40),
+    Rule("name", "text", _l("Name"), required=True, max_length=200),
+    Rule("space_type", "choice", _l("Type"), required=True, choices=lambda: codes(SPACE_TYPE_LABELS)),
+    _area("area_m2", _l("Area"), required=True),
+    Rule("is_public", "bool", _l("Open to the public"), default=False),
+    Rule("step_free", "bool", _l("Step-free access"), default=True),
+    Rule("workstations", "int", _l("Workstations"), minimum=0, maximum=MAX_COUNT, default=0),
+    Rule("pcs", "int", _l("PCs"), minimum=0, maximum=MAX_COUNT, default=0),
+    Rule("specialty", "text", _l("Specialty"), max_length=40),
+    Rule("equipment", "text", _l("Equipment"), max_length=2000),
+)
+
+
+def _check_code(values: dict, errors: dict) -> None:
+    code = values.get("code")
+    if code is not None and not CODE_PATTERN.match(code):
+        errors["code"] = _("Code may contain only letters, digits and - _ . / +, and must start with a letter or digit")
+
+
+def parse_communes_served(text: str | list | None) -> list[dict[str, str]]:
+    """Read 'INSEE code, then optional name' lines (or a list of such) into [{'code', 'name'}]."""
+    if text is None:
+        return []
+    if isinstance(text, list):
+        entries = []
+        for item in text:
+            if isinstance(item, dict):
+                entries.append(f"{item.get('code', '')} {item.get('name', '')}")
+            else:
+                entries.append(str(item))
+    else:
+        entries = re.split(r"[\n;]+", text)
+    result: list[dict[str, str]] = []
+    for entry in entries:
+        entry = entry.strip()
+        if not entry:
+            continue
+        code, _sep, name = entry.partition(" ")
+        if not INSEE_PATTERN.match(code):
+            raise ValidationError(
+                {"communes_served": _("'%(entry)s' does not start with a 5-character INSEE code", entry=entry[:40])}
+            )
+        result.append({"code": code, "name": name.strip()})
+    return result
+
+
+def clean_site(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Typed site values from raw input, or ValidationError."""
+    raw = dict(raw)
+    communes = raw.pop("communes_served", None) if isinstance(raw.get("communes_served"), list) else None
+    values = clean(SITE_RULES, raw, partial=partial)
+    errors: dict[str, str] = {}
+    _check_code(values, errors)
+    if values.get("commune_code") and not INSEE_PATTERN.match(values["commune_code"]):
+        errors["commune_code"] = _("Commune INSEE code must be 5 characters, e.g. 92004")
+    if values.get("postcode") and not POSTCODE_PATTERN.match(values["postcode"]):
+        errors["postcode"] = _("Postcode must be 5 digits")
+    if "latitude" in values or "longitude" in values or not partial:
+        if (values.get("latitude") is None) != (values.get("longitude") is None) and not partial:
+            errors["longitude" if values.get("longitude") is None else "latitude"] = _(
+                "Give both latitude and longitude, or neither"
+            )
+    try:
+        if communes is not None:
+            values["communes_served"] = parse_communes_served(communes)
+        elif "communes_served" in values:
+            values["communes_served"] = parse_communes_served(values["communes_served"])
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def clean_building(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Typed building values (cost in cents) from raw input, or ValidationError."""
+    values = clean(BUILDING_RULES, raw, partial=partial)
+    errors: dict[str, str] = {}
+    _check_code(values, errors)
+    if errors:
+        raise ValidationError(errors)
+    if "cost_eur" in values:
+        cost = values.pop("cost_eur")
+        values["cost_cents"] = None if cost is None else int(cost * 100)
+    return values
+
+
+def clean_floor(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Typed floor values from raw input, or ValidationError."""
+    return clean(FLOOR_RULES, raw, partial=partial)
+
+
+def clean_space(raw: dict[str, Any], *, partial: bool = False, current_type: str | None = None) -> dict[str, Any]:
+    """Typed space values from raw input, or ValidationError."""
+    values = clean(SPACE_RULES, raw, partial=partial)
+    errors: dict[str, str] = {}
+    _check_code(values, errors)
+    space_type = values.get("space_type", current_type)
+    if values.get("specialty") and space_type != SpaceType.MEDICAL_CABINET:
+        errors["specialty"] = _("A specialty applies to medical cabinets only")
+    if errors:
+        raise ValidationError(errors)
+    return values

@@ -1,0 +1,380 @@
+"""Inventory services: read models for pages and the API, and the writes behind forms, API and imports.
+
+Services flush but never commit: the request or the command that calls them commits once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from facilities.extensions import db
+from facilities.inventory.models import Building, Floor, Site, SiteService, Space
+from facilities.inventory.summary import FloorFacts, InventorySummary, SpaceGroup, summarize
+from facilities.validation import ValidationError
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class SiteFilters:
+    q: str = ""
+    commune: str = ""
+    service: str = ""
+    status: str = ""
+    kind: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> SiteFilters:
+        return cls(**{name: (args.get(name) or "").strip()[:100] for name in cls.__dataclass_fields__})
+
+    def active(self) -> dict[str, str]:
+        return {name: value for name, value in self.__dict__.items() if value}
+
+
+def site_query(filters: SiteFilters) -> Select:
+    """Sites matching the filters, ordered by name; services are loaded with them in one more query."""
+    query = select(Site).options(selectinload(Site.service_links)).order_by(Site.name, Site.id)
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        query = query.where(
+            or_(func.lower(Site.name).like(pattern), func.lower(Site.code).like(pattern),
+                func.lower(Site.commune_name).like(pattern))
+        )
+    if filters.commune:
+        query = query.where(or_(Site.commune_code == filters.commune, Site.commune_name == filters.commune))
+    if filters.status:
+        query = query.where(Site.status == filters.status)
+    if filters.kind:
+        query = query.where(Site.kind == filters.kind)
+    if filters.service:
+        query = query.where(
+            Site.id.in_(select(SiteService.site_id).where(SiteService.service_code == filters.service))
+        )
+    return query
+
+
+def commune_choices() -> list[tuple[str, str]]:
+    """(INSEE code, name) of the communes where sites stand, for filter menus."""
+    rows = db.session.execute(
+        select(Site.commune_code, Site.commune_name)
+        .where(Site.commune_code.is_not(None))
+        .group_by(Site.commune_code, Site.commune_name)
+        .order_by(Site.commune_name)
+    )
+    return [(code, name or code) for code, name in rows]
+
+
+def building_summaries(building_ids: list[int]) -> dict[int, tuple[InventorySummary, dict[int, InventorySummary]]]:
+    """Key figures of several buildings in two queries, whatever their number of floors and spaces."""
+    if not building_ids:
+        return {}
+    floor_rows = db.session.execute(
+        select(Floor.building_id, Floor.id, Floor.level, Floor.is_public, Floor.area_m2)
+        .where(Floor.building_id.in_(building_ids))
+        .order_by(Floor.level)
+    ).all()
+    group_rows = db.session.execute(
+        select(
+            Floor.building_id, Space.floor_id, Space.space_type, Space.specialty, Space.is_public,
+            func.count(Space.id), func.sum(Space.area_m2), func.sum(Space.workstations), func.sum(Space.pcs),
+        )
+        .join(Floor, Space.floor_id == Floor.id)
+        .where(Floor.building_id.in_(building_ids))
+        .group_by(Floor.building_id, Space.floor_id, Space.space_type, Space.specialty, Space.is_public)
+    ).all()
+    floors_by_building: dict[int, list[FloorFacts]] = {bid: [] for bid in building_ids}
+    for building_id, floor_id, level, is_public, area in floor_rows:
+        floors_by_building[building_id].append(FloorFacts(floor_id, level, is_public, area))
+    groups_by_building: dict[int, list[SpaceGroup]] = {bid: [] for bid in building_ids}
+    for building_id, floor_id, space_type, specialty, is_public, count, area, stations, pcs in group_rows:
+        groups_by_building[building_id].append(
+            SpaceGroup(floor_id, space_type, specialty, is_public, count, _decimal(area), int(stations or 0),
+                       int(pcs or 0))
+        )
+    return {bid: summarize(floors_by_building[bid], groups_by_building[bid]) for bid in building_ids}
+
+
+def _decimal(value):
+    from decimal import Decimal
+
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def load_site(site_id: int) -> Site | None:
+    """A site with its buildings and services."""
+    return db.session.execute(
+        select(Site).options(selectinload(Site.buildings), selectinload(Site.service_links)).where(Site.id == site_id)
+    ).scalar_one_or_none()
+
+
+def load_building(building_id: int) -> Building | None:
+    """A building with its site (and the site's services) and its floors."""
+    return db.session.execute(
+        select(Building)
+        .options(joinedload(Building.site).selectinload(Site.service_links), selectinload(Building.floors))
+        .where(Building.id == building_id)
+    ).scalar_one_or_none()
+
+
+def load_floor(floor_id: int) -> Floor | None:
+    """A floor with its building, site and spaces."""
+    return db.session.execute(
+        select(Floor)
+        .options(joinedload(Floor.building).joinedload(Building.site), selectinload(Floor.spaces))
+        .where(Floor.id == floor_id)
+    ).scalar_one_or_none()
+
+
+def load_space(space_id: int) -> Space | None:
+    """A space with its floor, building and site."""
+    return db.session.execute(
+        select(Space)
+        .options(joinedload(Space.floor).joinedload(Floor.building).joinedload(Building.site))
+        .where(Space.id == space_id)
+    ).scalar_one_or_none()
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _assign(entity, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(entity, name, value)
+
+
+def _exists(query) -> bool:
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def _check_site_code(code: str | None, site_id: int | None) -> None:
+    if code is None:
+        return
+    query = select(Site.id).where(func.lower(Site.code) == code.lower())
+    if site_id is not None:
+        query = query.where(Site.id != site_id)
+    if _exists(query):
+        raise ValidationError({"code": _("The code %(code)s is already used by another site", code=code)})
+
+
+def _set_services(site: Site, service_codes: list[str]) -> None:
+    wanted = list(dict.fromkeys(service_codes))
+    site.service_links = [link for link in site.service_links if link.service_code in wanted]
+    present = {link.service_code for link in site.service_links}
+    site.service_links.extend(SiteService(service_code=code) for code in wanted if code not in present)
+
+
+def create_site(values: dict[str, Any]) -> Site:
+    """Create a site from cleaned values."""
+    _check_site_code(values.get("code"), None)
+    values = dict(values)
+    services = values.pop("services", None) or []
+    site = Site(communes_served=[])
+    _assign(site, values)
+    _set_services(site, services)
+    db.session.add(site)
+    db.session.flush()
+    return site
+
+
+def update_site(site: Site, values: dict[str, Any]) -> Site:
+    """Change a site with cleaned (possibly partial) values."""
+    _check_site_code(values.get("code"), site.id)
+    values = dict(values)
+    if "services" in values:
+        _set_services(site, values.pop("services") or [])
+    _assign(site, values)
+    db.session.flush()
+    return site
+
+
+def delete_site(site: Site) -> dict[str, int]:
+    """Delete a site and, explicitly, its buildings, floors and spaces; return what was removed."""
+    removed = {"sites": 1, "buildings": 0, "floors": 0, "spaces": 0}
+    for building in list(site.buildings):
+        counts = delete_building(building)
+        for key in ("buildings", "floors", "spaces"):
+            removed[key] += counts[key]
+    db.session.execute(delete(SiteService).where(SiteService.site_id == site.id))
+    db.session.delete(site)
+    db.session.flush()
+    return removed
+
+
+def _check_building_code(code: str | None, building_id: int | None) -> None:
+    if code is None:
+        return
+    query = select(Building.id).where(func.lower(Building.code) == code.lower())
+    if building_id is not None:
+        query = query.where(Building.id != building_id)
+    if _exists(query):
+        raise ValidationError({"code": _("The code %(code)s is already used by another building", code=code)})
+
+
+def create_building(site: Site, values: dict[str, Any]) -> Building:
+    """Create a building on a site from cleaned values."""
+    _check_building_code(values.get("code"), None)
+    building = Building(site=site)
+    _assign(building, values)
+    db.session.add(building)
+    db.session.flush()
+    return building
+
+
+def update_building(building: Building, values: dict[str, Any]) -> Building:
+    """Change a building with cleaned (possibly partial) values."""
+    _check_building_code(values.get("code"), building.id)
+    _assign(building, values)
+    db.session.flush()
+    return building
+
+
+def child_counts(building: Building | None = None, floor: Floor | None = None) -> dict[str, int]:
+    """How many floors and spaces a delete would remove."""
+    if floor is not None:
+        spaces = db.session.scalar(select(func.count(Space.id)).where(Space.floor_id == floor.id))
+        return {"floors": 0, "spaces": spaces or 0}
+    assert building is not None
+    floors = db.session.scalar(select(func.count(Floor.id)).where(Floor.building_id == building.id))
+    spaces = db.session.scalar(
+        select(func.count(Space.id)).join(Floor, Space.floor_id == Floor.id).where(Floor.building_id == building.id)
+    )
+    return {"floors": floors or 0, "spaces": spaces or 0}
+
+
+def delete_building(building: Building) -> dict[str, int]:
+    """Delete a building and, explicitly, its floors and spaces."""
+    removed = {"buildings": 1, "floors": 0, "spaces": 0}
+    for floor in list(building.floors):
+        removed["spaces"] += delete_floor(floor)["spaces"]
+        removed["floors"] += 1
+    db.session.delete(building)
+    db.session.flush()
+    return removed
+
+
+def _check_level(building: Building, level: int | None, floor_id: int | None) -> None:
+    if level is None:
+        return
+    query = select(Floor.id).where(Floor.building_id == building.id, Floor.level == level)
+    if floor_id is not None:
+        query = query.where(Floor.id != floor_id)
+    if _exists(query):
+        raise ValidationError({"level": _("Level %(level)s already exists in this building", level=level)})
+
+
+def create_floor(building: Building, values: dict[str, Any]) -> Floor:
+    """Create a floor in a building from cleaned values."""
+    _check_level(building, values.get("level"), None)
+    floor = Floor(building=building)
+    _assign(floor, values)
+    db.session.add(floor)
+    db.session.flush()
+    return floor
+
+
+def update_floor(floor: Floor, values: dict[str, Any]) -> Floor:
+    """Change a floor with cleaned (possibly partial) values."""
+    _check_level(floor.building, values.get("level"), floor.id)
+    _assign(floor, values)
+    db.session.flush()
+    return floor
+
+
+def delete_floor(floor: Floor) -> dict[str, int]:
+    """Delete a floor and, explicitly, its spaces."""
+    spaces = list(floor.spaces)
+    for space in spaces:
+        db.session.delete(space)
+    db.session.flush()
+    db.session.delete(floor)
+    db.session.flush()
+    return {"floors": 1, "spaces": len(spaces)}
+
+
+def _check_space_code(floor: Floor, code: str | None, space_id: int | None) -> None:
+    if code is None:
+        return
+    query = select(Space.id).where(Space.floor_id == floor.id, func.lower(Space.code) == code.lower())
+    if space_id is not None:
+        query = query.where(Space.id != space_id)
+    if _exists(query):
+        raise ValidationError({"code": _("The code %(code)s is already used on this floor", code=code)})
+
+
+def create_space(floor: Floor, values: dict[str, Any]) -> Space:
+    """Create a space on a floor from cleaned values."""
+    _check_space_code(floor, values.get("code"), None)
+    space = Space(floor=floor)
+    _assign(space, values)
+    db.session.add(space)
+    db.session.flush()
+    return space
+
+
+def update_space(space: Space, values: dict[str, Any]) -> Space:
+    """Change a space with cleaned (possibly partial) values."""
+    _check_space_code(space.floor, values.get("code"), space.id)
+    _assign(space, values)
+    db.session.flush()
+    return space
+
+
+def delete_space(space: Space) -> None:
+    """Delete one space."""
+    db.session.delete(space)
+    db.session.flush()
+
+
+def _renumber(code: str, source_level: int, target_level: int) -> str:
+    """'2.05' copied from level 2 to level 3 becomes '3.05'; codes without the level prefix stay as they are."""
+    match = re.match(rf"^(R\+|L)?{source_level}(?=\D)", code)
+    if not match:
+        return code
+    return f"{match.group(1) or ''}{target_level}{code[match.end():]}"
+
+
+def copy_floor(floor: Floor, target_levels: list[int]) -> list[Floor]:
+    """Copy a floor's layout (area, public access, spaces) to other levels of the same building."""
+    building = floor.building
+    errors = {}
+    for level in target_levels:
+        if level == floor.level:
+            errors["levels"] = _("Level %(level)s is the floor being copied", level=level)
+        elif _exists(select(Floor.id).where(Floor.building_id == building.id, Floor.level == level)):
+            errors["levels"] = _("Level %(level)s already exists in this building", level=level)
+    if errors:
+        raise ValidationError(errors)
+    copies = []
+    for level in target_levels:
+        copy = Floor(building=building, level=level, name=_floor_copy_name(floor, level), area_m2=floor.area_m2,
+                     is_public=floor.is_public)
+        for space in floor.spaces:
+            copy.spaces.append(Space(
+                code=_renumber(space.code, floor.level, level), name=space.name, space_type=space.space_type,
+                area_m2=space.area_m2, is_public=space.is_public, step_free=space.step_free,
+                workstations=space.workstations, pcs=space.pcs, specialty=space.specialty,
+                equipment=space.equipment,
+            ))
+        db.session.add(copy)
+        copies.append(copy)
+    db.session.flush()
+    return copies
+
+
+def _floor_copy_name(floor: Floor, level: int) -> str:
+    return default_floor_name(level) if floor.name == default_floor_name(floor.level) else f"{floor.name} ({level})"
+
+
+def default_floor_name(level: int) -> str:
+    """French usage: RDC for the ground floor, R+n above, R-n below."""
+    if level == 0:
+        return "RDC"
+    return f"R+{level}" if level > 0 else f"R{level}"

@@ -1,0 +1,5 @@
+"""Pages of the maps area."""
+
+from flask import Blueprint
+
+bp = Blueprint("maps", __name__)

@@ -1,0 +1,84 @@
+"""Roles and permissions, declared once; every endpoint must name what it needs (deny by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import TypeVar
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    FACILITIES_MANAGER = "facilities_manager"
+    ARCHITECT = "architect"
+    DIRECTOR = "director"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.FACILITIES_MANAGER: _l("Facilities manager"),
+    Role.ARCHITECT: _l("Architect"),
+    Role.DIRECTOR: _l("Director"),
+}
+
+
+class Permission(StrEnum):
+    READ = "read"  # read the portfolio: sites, buildings, floors, spaces, map, reports
+    EDIT_SITES = "edit_sites"  # create, edit and delete sites
+    EDIT_BUILDINGS = "edit_buildings"  # buildings, floors and spaces
+    EDIT_ENERGY = "edit_energy"
+    EDIT_WORKS = "edit_works"
+    MANAGE_USERS = "manage_users"
+    MANAGE_REFERENCE = "manage_reference"  # regulatory reference tables
+    OWN_ACCOUNT = "own_account"  # one's own profile, language and API tokens
+
+
+_READER = {Permission.READ, Permission.OWN_ACCOUNT}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(_READER | {Permission.MANAGE_USERS, Permission.MANAGE_REFERENCE}),
+    Role.FACILITIES_MANAGER: frozenset(
+        _READER
+        | {Permission.EDIT_SITES, Permission.EDIT_BUILDINGS, Permission.EDIT_ENERGY, Permission.EDIT_WORKS}
+    ),
+    Role.ARCHITECT: frozenset(_READER | {Permission.EDIT_BUILDINGS}),
+    Role.DIRECTOR: frozenset(_READER),
+}
+
+
+def role_has(role: str | None, permission: Permission) -> bool:
+    """True when the role grants the permission; unknown roles grant nothing."""
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+# Endpoints reachable without logging in. Everything else needs a declared permission.
+PUBLIC_ENDPOINTS = frozenset(
+    {"static", "bootstrap.static", "auth.login", "auth.set_language", "assets.vendor", "health"}
+)
+
+F = TypeVar("F", bound=Callable)
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    """Declare the permission an endpoint needs; the app-wide guard enforces it."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def required_permission(view: Callable | None) -> Permission | None:
+    """The permission declared on a view function, or None when it declared none."""
+    return getattr(view, "required_permission", None)

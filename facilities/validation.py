@@ -1,0 +1,210 @@
+"""One validation engine for forms, the API, the command line and file imports.
+
+Each entity declares its fields once (type, bounds, choices); `clean` turns raw input — strings from a
+form or a CSV file, JSON values from the API — into typed values, or raises ValidationError with one
+readable message per field at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+
+class ValidationError(Exception):
+    """Bad input: maps each field at fault to a message. Nothing has been written."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = {key: str(message) for key, message in errors.items()}
+        super().__init__("; ".join(f"{key}: {message}" for key, message in self.errors.items()))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one field is read and checked."""
+
+    name: str
+    kind: str = "text"  # text, int, decimal, float, bool, date, choice, list
+    label: Any = None
+    required: bool = False
+    minimum: Decimal | int | float | None = None
+    maximum: Decimal | int | float | None = None
+    exclusive_minimum: bool = False
+    max_length: int | None = None
+    choices: Callable[[], Iterable[str]] | None = None
+    default: Any = None
+    unit: str = ""
+    places: int | None = None  # decimal places kept for decimals
+    extra: dict = field(default_factory=dict)
+
+    def display_name(self) -> str:
+        return str(self.label) if self.label is not None else self.name
+
+
+_TRUE = {"1", "true", "yes", "on", "oui", "y", "o", "x"}
+_FALSE = {"0", "false", "no", "off", "non", "n", ""}
+MAX_NUMBER_LENGTH = 40  # longer digit strings are not plausible figures
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _fmt_number(value) -> str:
+    if isinstance(value, Decimal) and value == value.to_integral():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    return str(value)
+
+
+def _coerce(rule: Rule, value: Any) -> Any:
+    """Convert one raw value; raise ValueError with a user-facing message."""
+    kind = rule.kind
+    if kind == "text":
+        if not isinstance(value, str):
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                value = str(value)
+            else:
+                raise ValueError(_("must be text"))
+        value = value.strip()
+        if rule.max_length is not None and len(value) > rule.max_length:
+            raise ValueError(_("must be at most %(n)s characters long", n=rule.max_length))
+        return value
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError(_("must be yes or no"))
+    if kind == "int":
+        if isinstance(value, bool):
+            raise ValueError(_("must be a whole number"))
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, (str, Decimal)):
+            text = str(value).strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+            if len(text) > MAX_NUMBER_LENGTH or not text.lstrip("+-").isdigit():
+                raise ValueError(_("must be a whole number"))
+            number = int(text)
+        else:
+            raise ValueError(_("must be a whole number"))
+        _check_bounds(rule, number)
+        return number
+    if kind in ("decimal", "float"):
+        if isinstance(value, bool):
+            raise ValueError(_("must be a number"))
+        if isinstance(value, (int, Decimal)):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        elif isinstance(value, str):
+            text = value.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+            text = text.replace(",", ".")
+            if len(text) > MAX_NUMBER_LENGTH:
+                raise ValueError(_("must be a number"))
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise ValueError(_("must be a number")) from None
+        else:
+            raise ValueError(_("must be a number"))
+        if not number.is_finite():
+            raise ValueError(_("must be a number"))
+        _check_bounds(rule, number)
+        if rule.places is not None:
+            number = number.quantize(Decimal(1).scaleb(-rule.places))
+        return float(number) if kind == "float" else number
+    if kind == "date":
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                raise ValueError(_("must be a date (YYYY-MM-DD)")) from None
+        raise ValueError(_("must be a date (YYYY-MM-DD)"))
+    if kind == "choice":
+        allowed = list(rule.choices()) if rule.choices else []
+        if not isinstance(value, str) or value.strip() not in allowed:
+            raise ValueError(_("must be one of: %(choices)s", choices=", ".join(allowed)))
+        return value.strip()
+    if kind == "list":
+        allowed = set(rule.choices()) if rule.choices else None
+        if isinstance(value, str):
+            items = [item.strip() for item in value.replace(";", ",").split(",") if item.strip()]
+        elif isinstance(value, (list, tuple, set)):
+            items = [item.strip() if isinstance(item, str) else item for item in value]
+        else:
+            raise ValueError(_("must be a list"))
+        if any(not isinstance(item, str) for item in items):
+            raise ValueError(_("must be a list of codes"))
+        if allowed is not None:
+            unknown = [item for item in items if item not in allowed]
+            if unknown:
+                raise ValueError(
+                    _("unknown value(s): %(values)s; allowed: %(choices)s",
+                      values=", ".join(unknown[:5]), choices=", ".join(sorted(allowed)))
+                )
+        return list(dict.fromkeys(items))
+    raise AssertionError(f"unknown rule kind {kind}")
+
+
+def _check_bounds(rule: Rule, number) -> None:
+    unit = f" {rule.unit}" if rule.unit else ""
+    if rule.minimum is not None:
+        if rule.exclusive_minimum and number <= rule.minimum:
+            raise ValueError(_("must be greater than %(n)s%(unit)s", n=_fmt_number(rule.minimum), unit=unit))
+        if not rule.exclusive_minimum and number < rule.minimum:
+            raise ValueError(_("must be at least %(n)s%(unit)s", n=_fmt_number(rule.minimum), unit=unit))
+    if rule.maximum is not None and number > rule.maximum:
+        raise ValueError(_("must be at most %(n)s%(unit)s", n=_fmt_number(rule.maximum), unit=unit))
+
+
+def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Read `raw` against `rules`; return typed values or raise ValidationError.
+
+    With `partial`, only the fields present in `raw` are read (a PATCH); otherwise missing optional
+    fields take their default and missing required fields are errors. Unknown keys are ignored here:
+    the API refuses them itself so that forms may carry extra buttons.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for rule in rules:
+        if rule.name not in raw:
+            if partial:
+                continue
+            value = None
+        else:
+            value = raw[rule.name]
+        if _is_blank(value) and not (rule.kind == "bool" and isinstance(value, str)):
+            if rule.required:
+                errors[rule.name] = _("%(field)s is required", field=rule.display_name())
+            else:
+                values[rule.name] = rule.default() if callable(rule.default) else rule.default
+            continue
+        try:
+            values[rule.name] = _coerce(rule, value)
+        except ValueError as error:
+            errors[rule.name] = f"{rule.display_name()} {error}"
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def rule_names(rules: Iterable[Rule]) -> list[str]:
+    """The field names of a rule set, in order."""
+    return [rule.name for rule in rules]
+
+
+__all__ = ["Rule", "ValidationError", "clean", "rule_names", "_l"]

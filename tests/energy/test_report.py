@@ -1,0 +1,105 @@
+"""The API payload assembled by building_energy_report, on a hand-computed office building."""
+
+import json
+from datetime import date
+from decimal import Decimal as D
+
+from facilities.energy.indicators import YearConsumption, building_energy_report
+from facilities.energy.reference_seed import seed_reference_data
+
+REF = seed_reference_data()
+TODAY = date(2026, 6, 1)
+
+# Office building of 1,200 m².
+YEARS = [
+    YearConsumption(2024, {"natural_gas": D(180_000), "electricity": D(12_000)}, D(1200)),
+    YearConsumption(2012, {"natural_gas": D(240_000)}, D(1200)),
+    YearConsumption(2016, {"natural_gas": D(216_000)}, D(1200)),
+    YearConsumption(2026, {"natural_gas": D(150_000), "electricity": D(12_000)}, D(1200)),
+]
+
+
+def test_report_shape_and_figures():
+    report = building_energy_report(YEARS, "tertiary_office", REF, building_area_m2=D(1200), today=TODAY)
+    json.dumps(report)  # plain JSON types only
+    assert report["scale"] == "tertiary_office"
+    by_year = {y["year"]: y for y in report["years"]}
+    assert list(by_year) == [2012, 2016, 2024, 2026]  # sorted
+
+    # 2024: final (180,000 + 12,000) / 1,200 = 160; primary (180,000 + 12,000 × 2.3) / 1,200 = 207,600 / 1,200 = 173 → C;
+    # GHG (180,000 × 0.227 + 12,000 × 0.079) / 1,200 = (40,860 + 948) / 1,200 = 34.84 → climate D.
+    y2024 = by_year[2024]
+    assert {k: y2024[k] for k in ("area_m2", "final_kwh_m2", "primary_kwh_m2", "ghg_kg_m2", "dpe_class")} == {
+        "area_m2": 1200.0,
+        "final_kwh_m2": 160.0,
+        "primary_kwh_m2": 173.0,
+        "ghg_kg_m2": 34.84,
+        "dpe_class": "C",
+    }
+    assert y2024["dpe_classes"] == {"primary_energy": "C", "ghg": "D"}
+    assert y2024["tertiaire_kwh_m2"] == 160.0
+    assert y2024["by_carrier"] == {"electricity": 12000.0, "natural_gas": 180000.0}
+    # 2026: primary (150,000 + 12,000 × 1.9) / 1,200 = 172,800 / 1,200 = 144.
+    assert by_year[2026]["primary_kwh_m2"] == 144.0
+    electricity_2026 = [r for r in by_year[2026]["references"] if r["key"] == "electricity"]
+    assert {"table": "primary_energy_factors", "value": "1.9"}.items() <= electricity_2026[0].items()
+
+    # Reference: highest in 2010–2022 = 2012 at 240,000 / 1,200 = 200. Targets 120 / 100 / 80.
+    # Path 2012→2030: 200 − 80 × (year − 2012) / 18
+    #   2016: 200 − 17.78 = 182.22, actual 180 → gap −2.22, on track
+    #   2024: 200 − 53.33 = 146.67, actual 160 → gap +13.33, off track
+    #   2026: 200 − 62.22 = 137.78, actual 135 → gap −2.78, on track (latest year: overall on track)
+    tertiaire = report["tertiaire"]
+    assert {
+        k: tertiaire[k] for k in ("subject", "reference_year", "reference_kwh_m2", "targets", "status")
+    } == {
+        "subject": True,
+        "reference_year": 2012,
+        "reference_kwh_m2": 200.0,
+        "targets": {"2030": 120.0, "2040": 100.0, "2050": 80.0},
+        "status": "on_track",
+    }
+    assert tertiaire["reference_chosen_by"] == "highest"
+    assert tertiaire["reference_window"] == [2010, 2022]
+    assert [
+        (by_year[y]["path_kwh_m2"], by_year[y]["gap_kwh_m2"], by_year[y]["status"])
+        for y in (2016, 2024, 2026)
+    ] == [
+        (182.22, -2.22, "on_track"),
+        (146.67, 13.33, "off_track"),
+        (137.78, -2.78, "on_track"),
+    ]
+    assert by_year[2012]["status"] is None  # the reference year itself has no path
+    assert [r["key"] for r in tertiaire["references"]] == ["decret_tertiaire", "2030", "2040", "2050"]
+
+
+def test_user_reference_year_and_cabs():
+    # User's reference 2016 (180): path 2016→2030 = 180 − 72 × (year − 2016) / 14 (target 180 × 0.6 = 108)
+    #   2026: 180 − 72 × 10 / 14 = 180 − 51.43 = 128.57; actual 135 → off track; with Cabs 140 → on track.
+    report = building_energy_report(YEARS, "tertiary_office", REF, reference_year=2016, today=TODAY)
+    assert report["tertiaire"]["reference_chosen_by"] == "user"
+    assert report["tertiaire"]["targets"]["2030"] == 108.0
+    assert report["years"][-1]["path_kwh_m2"] == 128.57
+    assert report["tertiaire"]["status"] == "off_track"
+    with_cabs = building_energy_report(
+        YEARS, "tertiary_office", REF, reference_year=2016, cabs_kwh_m2=D(140), today=TODAY
+    )
+    assert with_cabs["tertiaire"]["status"] == "on_track"
+    assert with_cabs["tertiaire"]["cabs_kwh_m2"] == 140.0
+
+
+def test_stale_user_reference_year_is_reported_not_raised():
+    report = building_energy_report(YEARS, "tertiary_office", REF, reference_year=2011, today=TODAY)
+    assert report["tertiaire"]["error"] == "reference_year 2011 has no consumption data"
+    assert report["tertiaire"]["reference_year"] is None and report["tertiaire"]["status"] is None
+    assert len(report["years"]) == 4
+
+
+def test_subject_stays_once_reached_and_small_buildings_are_not():
+    small = [YearConsumption(2024, {"electricity": D(1000)}, D("999.99"))]
+    assert building_energy_report(small, "tertiary_other", REF, today=TODAY)["tertiaire"]["subject"] is False
+    shrunk = small + [YearConsumption(2020, {"electricity": D(1000)}, D(1000))]
+    assert building_energy_report(shrunk, "tertiary_other", REF, today=TODAY)["tertiaire"]["subject"] is True
+    # No year in the window: no reference, no targets, no status.
+    tertiaire = building_energy_report(small, "tertiary_other", REF, today=TODAY)["tertiaire"]
+    assert (tertiaire["reference_year"], tertiaire["targets"], tertiaire["status"]) == (None, {}, None)
