@@ -78,13 +78,15 @@ def read_boundaries(
         raise BoundaryError(f"Boundary file not found: '{path.name}'.")
     source = gdal_path(path)
     try:
-        info = pyogrio.read_info(source, layer=layer)
+        # One read of everything, then checks on the result: GDAL's GeoJSON driver parses the
+        # whole file when opening it, so a separate read_info() call would double the cost.
+        raw = pyogrio.read_dataframe(source, layer=layer)
     except (DataSourceError, DataLayerError, ValueError) as exc:
         raise BoundaryError(
             f"Cannot read '{path.name}' as a vector file (GeoJSON, GeoPackage, zipped "
             f"Shapefile): {exc}"
         ) from exc
-    fields = [str(f) for f in info["fields"]]
+    fields = [str(c) for c in raw.columns if not isinstance(raw, gpd.GeoDataFrame) or c != raw.geometry.name]
     missing = [f for f in (code_field, name_field) if f not in fields]
     if missing:
         hint = ""
@@ -96,19 +98,15 @@ def read_boundaries(
             f"Field(s) {', '.join(repr(m) for m in missing)} not found in '{path.name}'. "
             f"Available fields: {', '.join(fields) if fields else '(none)'}.{hint}"
         )
-    if not info.get("geometry_type"):
+    if not isinstance(raw, gpd.GeoDataFrame):
         raise BoundaryError(
             f"'{path.name}' has no geometry column; boundary files must contain polygons."
         )
-    if not info.get("crs"):
+    if raw.crs is None:
         raise BoundaryError(
             f"'{path.name}' has no coordinate reference system (for a Shapefile, the .prj file "
             "is missing); cannot place it on the map."
         )
-    try:
-        raw = pyogrio.read_dataframe(source, layer=layer, columns=[code_field, name_field])
-    except (DataSourceError, DataLayerError, ValueError) as exc:
-        raise BoundaryError(f"Cannot read '{path.name}': {exc}") from exc
 
     read = len(raw)
     reasons: Counter[str] = Counter()
@@ -145,7 +143,8 @@ def read_boundaries(
         geometry=gpd.GeoSeries(geoms[keep], crs=raw.crs),
     )
     source_crs = gdf.crs.to_string() if gdf.crs is not None else None
-    gdf = gdf.to_crs(WGS84)
+    if not gdf.crs.equals(WGS84):
+        gdf = gdf.to_crs(WGS84)
 
     # Validity is checked after reprojection because reprojection itself can create defects.
     values = gdf.geometry.values

@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from facilities.auth import services as auth_services
 from facilities.demo.data import DEMO_SITES, DEMO_USERS
+from facilities.energy import demo as energy_demo
 from facilities.extensions import db
 from facilities.inventory import rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.works import demo as works_demo
 
 
 @dataclass
@@ -39,6 +41,10 @@ def load_demo(with_users: bool) -> LoadReport:
             services.update_site(site, values)
         for building_record in site_record.get("buildings", []):
             _load_building(site, building_record, report)
+    db.session.flush()
+    # Each area adds its illustrative demo records on top of the inventory.
+    energy_demo.load_demo()
+    works_demo.load_demo()
     if with_users:
         for user in DEMO_USERS:
             if auth_services.find_user(user["email"]) is None:
