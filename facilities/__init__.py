@@ -39,7 +39,16 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     init_auth(app)
 
-    register_areas(app)
+    from flask_smorest import Api
+
+    from facilities.api.openapi import API_SETTINGS, docs_bp
+
+    for key, value in API_SETTINGS.items():
+        app.config.setdefault(key, value)
+    api = Api(app)  # one per app: the OpenAPI description is built from the blueprints registered on it
+    app.extensions["openapi"] = api
+    app.register_blueprint(docs_bp)
+    register_areas(app, api)
     register_views(app)
     errors.register_error_handlers(app)
     i18n.register_filters(app)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_smorest import Api
+from flask_smorest import Blueprint as ApiBlueprint
 
 from facilities.extensions import csrf
 
 
-def register_areas(app: Flask) -> None:
+def register_areas(app: Flask, api: Api) -> None:
     """Register every area's pages under /, its API under /api/v1 and its command group."""
     from facilities import models  # noqa: F401  (every table known before the first query)
     from facilities.api.routes import bp as inventory_api
@@ -18,6 +20,7 @@ def register_areas(app: Flask) -> None:
     from facilities.energy import cli as energy_cli
     from facilities.energy import routes as energy_pages
     from facilities.inventory.routes import bp as inventory_pages
+    from facilities.inventory.search import bp as search_pages
     from facilities.maps import api as maps_api
     from facilities.maps import cli as maps_cli
     from facilities.maps import routes as maps_pages
@@ -28,10 +31,14 @@ def register_areas(app: Flask) -> None:
     from facilities.works import cli as works_cli
     from facilities.works import routes as works_pages
 
-    for pages in (auth_pages, inventory_pages, maps_pages.bp, energy_pages.bp, works_pages.bp, reports_pages.bp):
+    for pages in (auth_pages, inventory_pages, search_pages, maps_pages.bp, energy_pages.bp, works_pages.bp, reports_pages.bp):
         app.register_blueprint(pages)
-    for api in (inventory_api, maps_api.bp, energy_api.bp, works_api.bp, reports_api.bp):
-        app.register_blueprint(api, url_prefix="/api/v1")
-        csrf.exempt(api)  # the API authenticates with bearer tokens, never cookies, for writes
+    for blueprint in (inventory_api, maps_api.bp, energy_api.bp, works_api.bp, reports_api.bp):
+        # API blueprints built with flask-smorest appear in the OpenAPI description; plain ones do not.
+        if isinstance(blueprint, ApiBlueprint):
+            api.register_blueprint(blueprint, url_prefix="/api/v1")
+        else:
+            app.register_blueprint(blueprint, url_prefix="/api/v1")
+        csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies, for writes
     for group in (users_cli, demo_cli, maps_cli.cli, energy_cli.cli, works_cli.cli, reports_cli.cli):
         app.cli.add_command(group)

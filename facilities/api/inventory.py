@@ -1,0 +1,401 @@
+"""JSON API v1 for the inventory: sites, buildings, floors and spaces (list, read, create, PATCH, delete).
+
+The same rules (facilities.inventory.rules) and services validate and write as the HTML forms; the OpenAPI
+description of each request body is generated from those rules.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+from sqlalchemy import func, or_, select
+
+from facilities.api import serializers
+from facilities.api.common import (
+    CONFIRM_PARAMETER,
+    PAGE_PARAMETERS,
+    BadRequest,
+    child_conflict,
+    confirmed,
+    json_object,
+    paginated,
+    register_api_error_handlers,
+    sort_parameter,
+    sorted_query,
+)
+from facilities.api.openapi import json_body, problem_responses, rules_schema
+from facilities.api.schemas import (
+    BUILDING_DETAIL,
+    BUILDING_SUMMARY,
+    FLOOR,
+    SITE_DETAIL,
+    SITE_SUMMARY,
+    SPACE,
+    ok,
+    page_of,
+)
+from facilities.errors import problem
+from facilities.extensions import db
+from facilities.inventory import rules, services
+from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.permissions import Permission, requires
+from facilities.validation import ValidationError
+
+bp = Blueprint("api", __name__, description="Sites, buildings, floors and spaces of the portfolio.")
+register_api_error_handlers(bp)
+
+MAX_ID = 2**31 - 1
+READ_ERRORS = problem_responses(400, 401, 403)
+ONE_ERRORS = problem_responses(401, 403, 404)
+WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
+ID_SCHEMA = {"type": "integer", "minimum": 1}
+
+
+def _get(model, entity_id: int):
+    """The row, or a 404 problem raised as an exception."""
+    entity = db.session.get(model, entity_id) if 0 < entity_id <= MAX_ID else None
+    if entity is None:
+        from flask import abort
+
+        abort(404)
+    return entity
+
+
+def _parent(model, raw, field: str):
+    """The parent row named by an id in the body, or a 422 naming the field."""
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= MAX_ID:
+        raise ValidationError({field: f"{field} must be the id of an existing record"})
+    parent = db.session.get(model, raw)
+    if parent is None:
+        raise ValidationError({field: f"No record with id {raw}"})
+    return parent
+
+
+def _id_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        raise BadRequest(f"'{name}' must be an id.", {name: "must be a positive whole number"})
+    return int(raw)
+
+
+def _created(payload: dict):
+    return payload, 201
+
+
+def _building_detail(building_id: int) -> dict:
+    building = services.load_building(building_id)
+    summary, _per_floor = services.building_summaries([building.id])[building.id]
+    return serializers.building_detail(building, summary)
+
+
+def _space_detail(space: Space) -> dict:
+    return {**serializers.space_record(space, space.floor.level), "floor_id": space.floor_id}
+
+
+def _floor_detail(floor: Floor) -> dict:
+    return {**serializers.floor_record(floor), "building_id": floor.building_id}
+
+
+def _building_summary(building: Building) -> dict:
+    return {"id": building.id, "code": building.code, "name": building.name, "site_id": building.site_id,
+            "year_built": building.year_built,
+            "gross_floor_area_m2": serializers.number(building.gross_floor_area_m2),
+            "cost_eur": None if building.cost_cents is None else building.cost_cents / 100}
+
+
+# ---------------------------------------------------------------- sites
+
+SITE_SORT = {"name": Site.name, "code": Site.code, "status": Site.status, "commune_name": Site.commune_name,
+             "id": Site.id}
+SITE_FILTERS = [{"in": "query", "name": name, "schema": {"type": "string", "maxLength": 100}}
+                for name in ("q", "commune", "service", "status", "kind")]
+SITE_INPUT = rules_schema(rules.SITE_RULES)
+SITE_PATCH = rules_schema(rules.SITE_RULES, partial=True)
+
+
+@bp.route("/sites", methods=["GET"])
+@bp.doc(summary="List sites", parameters=[*SITE_FILTERS, *PAGE_PARAMETERS, sort_parameter(SITE_SORT)],
+        responses={"200": ok(page_of(SITE_SUMMARY)), **READ_ERRORS})
+@requires(Permission.READ)
+def sites():
+    """Sites matching the filters (q, commune, service, status, kind), sorted and paginated."""
+    query = services.site_query(services.SiteFilters.from_args(request.args))
+    return paginated(sorted_query(query, SITE_SORT, "name", Site.id), serializers.site_summary)
+
+
+@bp.route("/sites", methods=["POST"])
+@bp.doc(summary="Create a site", requestBody=json_body(SITE_INPUT),
+        responses={"201": ok(SITE_DETAIL, "Created"), **WRITE_ERRORS})
+@requires(Permission.EDIT_SITES)
+def create_site():
+    """Create a site."""
+    site = services.create_site(rules.clean_site(json_object(SITE_INPUT["properties"])))
+    db.session.commit()
+    return _created(serializers.site_detail(services.load_site(site.id)))
+
+
+@bp.route("/sites/<int:site_id>", methods=["GET"])
+@bp.doc(summary="Read a site", responses={"200": ok(SITE_DETAIL), **ONE_ERRORS})
+@requires(Permission.READ)
+def site(site_id: int):
+    """One site with its buildings and services."""
+    _get(Site, site_id)
+    return serializers.site_detail(services.load_site(site_id))
+
+
+@bp.route("/sites/<int:site_id>", methods=["PATCH"])
+@bp.doc(summary="Change a site", requestBody=json_body(SITE_PATCH), responses={"200": ok(SITE_DETAIL), **WRITE_ERRORS})
+@requires(Permission.EDIT_SITES)
+def update_site(site_id: int):
+    """Change some fields of a site."""
+    found = services.load_site(_get(Site, site_id).id)
+    services.update_site(found, rules.clean_site(json_object(SITE_PATCH["properties"]), partial=True))
+    db.session.commit()
+    return serializers.site_detail(services.load_site(site_id))
+
+
+@bp.route("/sites/<int:site_id>", methods=["DELETE"])
+@bp.doc(summary="Delete a site", parameters=[CONFIRM_PARAMETER],
+        responses={"204": {"description": "Deleted"}, **WRITE_ERRORS})
+@requires(Permission.EDIT_SITES)
+def delete_site(site_id: int):
+    """Delete a site; with buildings, only with ?confirm=true (they go with it)."""
+    found = services.load_site(_get(Site, site_id).id)
+    if found.buildings and not confirmed():
+        return child_conflict({"buildings": len(found.buildings)})
+    services.delete_site(found)
+    db.session.commit()
+    return "", 204
+
+
+# ---------------------------------------------------------------- buildings
+
+BUILDING_SORT = {"code": Building.code, "name": Building.name, "id": Building.id}
+BUILDING_INPUT = rules_schema(rules.BUILDING_RULES, extra={"site_id": ID_SCHEMA}, required_extra=["site_id"])
+BUILDING_PATCH = rules_schema(rules.BUILDING_RULES, partial=True)
+
+
+@bp.route("/buildings", methods=["GET"])
+@bp.doc(summary="List buildings", parameters=[
+    {"in": "query", "name": "site_id", "schema": ID_SCHEMA},
+    {"in": "query", "name": "q", "schema": {"type": "string", "maxLength": 100}},
+    *PAGE_PARAMETERS, sort_parameter(BUILDING_SORT)],
+    responses={"200": ok(page_of(BUILDING_SUMMARY)), **READ_ERRORS})
+@requires(Permission.READ)
+def buildings():
+    """Buildings, optionally of one site or matching a name or code."""
+    query = select(Building)
+    site_id = _id_arg("site_id")
+    if site_id is not None:
+        query = query.where(Building.site_id == site_id)
+    text = (request.args.get("q") or "").strip().lower()[:100]
+    if text:
+        query = query.where(or_(func.lower(Building.name).like(f"%{text}%"),
+                                func.lower(Building.code).like(f"%{text}%")))
+    return paginated(sorted_query(query, BUILDING_SORT, "code", Building.id), _building_summary)
+
+
+@bp.route("/buildings", methods=["POST"])
+@bp.doc(summary="Create a building", requestBody=json_body(BUILDING_INPUT),
+        responses={"201": ok(BUILDING_DETAIL, "Created"), **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def create_building():
+    """Create a building on a site."""
+    body = json_object(BUILDING_INPUT["properties"])
+    parent = _parent(Site, body.pop("site_id", None), "site_id")
+    building = services.create_building(parent, rules.clean_building(body))
+    db.session.commit()
+    return _created(_building_detail(building.id))
+
+
+@bp.route("/buildings/<int:building_id>", methods=["GET"])
+@bp.doc(summary="Read a building", responses={"200": ok(BUILDING_DETAIL), **ONE_ERRORS})
+@requires(Permission.READ)
+def building(building_id: int):
+    """One building with its floors, cost, opening date and inventory key figures."""
+    return _building_detail(_get(Building, building_id).id)
+
+
+@bp.route("/buildings/<int:building_id>", methods=["PATCH"])
+@bp.doc(summary="Change a building", requestBody=json_body(BUILDING_PATCH),
+        responses={"200": ok(BUILDING_DETAIL), **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def update_building(building_id: int):
+    """Change some fields of a building."""
+    found = _get(Building, building_id)
+    services.update_building(found, rules.clean_building(json_object(BUILDING_PATCH["properties"]), partial=True))
+    db.session.commit()
+    return _building_detail(building_id)
+
+
+@bp.route("/buildings/<int:building_id>", methods=["DELETE"])
+@bp.doc(summary="Delete a building", parameters=[CONFIRM_PARAMETER],
+        responses={"204": {"description": "Deleted"}, **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def delete_building(building_id: int):
+    """Delete a building; with floors, only with ?confirm=true (floors and spaces go with it)."""
+    found = _get(Building, building_id)
+    counts = services.child_counts(building=found)
+    if any(counts.values()) and not confirmed():
+        return child_conflict(counts)
+    services.delete_building(found)
+    db.session.commit()
+    return "", 204
+
+
+@bp.route("/buildings/<int:building_id>/spaces", methods=["GET"])
+@bp.doc(summary="Spaces of a building", responses={"200": ok({"type": "object", "required": ["items"], "properties": {
+    "items": {"type": "array", "items": SPACE}}}), **ONE_ERRORS})
+@requires(Permission.READ)
+def building_spaces(building_id: int):
+    """The spaces of a building, floor by floor."""
+    _get(Building, building_id)
+    rows = db.session.execute(
+        select(Space, Floor.level).join(Floor, Space.floor_id == Floor.id)
+        .where(Floor.building_id == building_id).order_by(Floor.level, Space.code)
+    ).all()
+    return {"items": [{**serializers.space_record(space, level), "floor_id": space.floor_id} for space, level in rows]}
+
+
+# ---------------------------------------------------------------- floors
+
+FLOOR_SORT = {"level": Floor.level, "name": Floor.name, "id": Floor.id}
+FLOOR_INPUT = rules_schema(rules.FLOOR_RULES, extra={"building_id": ID_SCHEMA}, required_extra=["building_id"])
+FLOOR_PATCH = rules_schema(rules.FLOOR_RULES, partial=True)
+
+
+@bp.route("/floors", methods=["GET"])
+@bp.doc(summary="List floors", parameters=[{"in": "query", "name": "building_id", "schema": ID_SCHEMA},
+                                           *PAGE_PARAMETERS, sort_parameter(FLOOR_SORT)],
+        responses={"200": ok(page_of(FLOOR)), **READ_ERRORS})
+@requires(Permission.READ)
+def floors():
+    """Floors, optionally of one building."""
+    query = select(Floor)
+    building_id = _id_arg("building_id")
+    if building_id is not None:
+        query = query.where(Floor.building_id == building_id)
+    return paginated(sorted_query(query, FLOOR_SORT, "level", Floor.id), _floor_detail)
+
+
+@bp.route("/floors", methods=["POST"])
+@bp.doc(summary="Create a floor", requestBody=json_body(FLOOR_INPUT), responses={"201": ok(FLOOR, "Created"), **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def create_floor():
+    """Create a floor in a building."""
+    body = json_object(FLOOR_INPUT["properties"])
+    parent = _parent(Building, body.pop("building_id", None), "building_id")
+    floor = services.create_floor(parent, rules.clean_floor(body))
+    db.session.commit()
+    return _created(_floor_detail(floor))
+
+
+@bp.route("/floors/<int:floor_id>", methods=["GET"])
+@bp.doc(summary="Read a floor", responses={"200": ok(FLOOR), **ONE_ERRORS})
+@requires(Permission.READ)
+def floor(floor_id: int):
+    """One floor."""
+    return _floor_detail(_get(Floor, floor_id))
+
+
+@bp.route("/floors/<int:floor_id>", methods=["PATCH"])
+@bp.doc(summary="Change a floor", requestBody=json_body(FLOOR_PATCH), responses={"200": ok(FLOOR), **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def update_floor(floor_id: int):
+    """Change some fields of a floor."""
+    found = _get(Floor, floor_id)
+    services.update_floor(found, rules.clean_floor(json_object(FLOOR_PATCH["properties"]), partial=True))
+    db.session.commit()
+    return _floor_detail(found)
+
+
+@bp.route("/floors/<int:floor_id>", methods=["DELETE"])
+@bp.doc(summary="Delete a floor", parameters=[CONFIRM_PARAMETER],
+        responses={"204": {"description": "Deleted"}, **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def delete_floor(floor_id: int):
+    """Delete a floor; with spaces, only with ?confirm=true (they go with it)."""
+    found = _get(Floor, floor_id)
+    counts = services.child_counts(floor=found)
+    if counts["spaces"] and not confirmed():
+        return child_conflict(counts)
+    services.delete_floor(found)
+    db.session.commit()
+    return "", 204
+
+
+# ---------------------------------------------------------------- spaces
+
+SPACE_SORT = {"code": Space.code, "name": Space.name, "area_m2": Space.area_m2, "id": Space.id}
+SPACE_INPUT = rules_schema(rules.SPACE_RULES, extra={"floor_id": ID_SCHEMA}, required_extra=["floor_id"])
+SPACE_PATCH = rules_schema(rules.SPACE_RULES, partial=True)
+
+
+@bp.route("/spaces", methods=["GET"])
+@bp.doc(summary="List spaces", parameters=[
+    {"in": "query", "name": "floor_id", "schema": ID_SCHEMA},
+    {"in": "query", "name": "building_id", "schema": ID_SCHEMA},
+    {"in": "query", "name": "type", "schema": {"type": "string", "maxLength": 40}},
+    *PAGE_PARAMETERS, sort_parameter(SPACE_SORT)], responses={"200": ok(page_of(SPACE)), **READ_ERRORS})
+@requires(Permission.READ)
+def spaces():
+    """Spaces, optionally of one floor or building, or of one type."""
+    query = select(Space).join(Floor, Space.floor_id == Floor.id)
+    floor_id, building_id = _id_arg("floor_id"), _id_arg("building_id")
+    if floor_id is not None:
+        query = query.where(Space.floor_id == floor_id)
+    if building_id is not None:
+        query = query.where(Floor.building_id == building_id)
+    if request.args.get("type"):
+        query = query.where(Space.space_type == request.args["type"][:40])
+    from sqlalchemy.orm import contains_eager
+
+    query = query.options(contains_eager(Space.floor))
+    return paginated(sorted_query(query, SPACE_SORT, "code", Space.id), _space_detail)
+
+
+@bp.route("/spaces", methods=["POST"])
+@bp.doc(summary="Create a space", requestBody=json_body(SPACE_INPUT), responses={"201": ok(SPACE, "Created"), **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def create_space():
+    """Create a space on a floor."""
+    body = json_object(SPACE_INPUT["properties"])
+    parent = _parent(Floor, body.pop("floor_id", None), "floor_id")
+    space = services.create_space(parent, rules.clean_space(body))
+    db.session.commit()
+    return _created(_space_detail(space))
+
+
+@bp.route("/spaces/<int:space_id>", methods=["GET"])
+@bp.doc(summary="Read a space", responses={"200": ok(SPACE), **ONE_ERRORS})
+@requires(Permission.READ)
+def space(space_id: int):
+    """One space."""
+    return _space_detail(_get(Space, space_id))
+
+
+@bp.route("/spaces/<int:space_id>", methods=["PATCH"])
+@bp.doc(summary="Change a space", requestBody=json_body(SPACE_PATCH), responses={"200": ok(SPACE), **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def update_space(space_id: int):
+    """Change some fields of a space."""
+    found = _get(Space, space_id)
+    values = rules.clean_space(json_object(SPACE_PATCH["properties"]), partial=True, current_type=found.space_type)
+    services.update_space(found, values)
+    db.session.commit()
+    return _space_detail(found)
+
+
+@bp.route("/spaces/<int:space_id>", methods=["DELETE"])
+@bp.doc(summary="Delete a space", responses={"204": {"description": "Deleted"}, **WRITE_ERRORS})
+@requires(Permission.EDIT_BUILDINGS)
+def delete_space(space_id: int):
+    """Delete a space."""
+    services.delete_space(_get(Space, space_id))
+    db.session.commit()
+    return "", 204
+
+
+__all__ = ["bp", "problem"]
