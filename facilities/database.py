@@ -1,4 +1,11 @@
-"""Database engine settings: SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+"""Database engine settings: SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+Concurrent writers on SQLite queue on the write lock instead of failing: the driver's `timeout` connect
+argument (15 s, facilities/config.py) is SQLite's busy timeout, and pysqlite opens the transaction at the
+first write, so a request never upgrades a stale read snapshot to a write (the case busy timeouts cannot
+fix). A wait longer than the timeout surfaces as OperationalError, which facilities/errors.py answers with
+503 and Retry-After, after rolling the request back.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 _listening = False
+DEFAULT_BUSY_TIMEOUT_MS = 15_000
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -16,7 +24,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    # Never lower the busy timeout the driver set from `connect_args={"timeout": …}`; raise it when it is 0.
+    cursor.execute("PRAGMA busy_timeout")
+    if not cursor.fetchone()[0]:
+        cursor.execute(f"PRAGMA busy_timeout={DEFAULT_BUSY_TIMEOUT_MS}")
     # WAL lets readers go on while one writer writes; in-memory databases cannot use it.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from facilities.extensions import db
@@ -44,8 +45,69 @@ def problem(status: int, detail: str | None = None, errors: dict[str, str] | Non
 def _respond(status: int, detail: str | None = None):
     if request.path.startswith("/api/"):
         return problem(status, detail)
-    return render_template("errors/error.html", status=status, message=_messages().get(status, ""),
-                           detail=detail), status
+    try:
+        return render_template("errors/error.html", status=status, message=_messages().get(status, ""),
+                               detail=detail), status
+    except Exception:  # the error page itself failed (e.g. the database went away meanwhile): stay standalone
+        current_app.logger.exception("error page failed")
+        return _standalone_page(status, _messages().get(status, "")), status
+
+
+def _forget_user() -> None:
+    """Treat the rest of this request as anonymous so nothing below (locale, menus) asks the database again."""
+    from facilities.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
+
+
+def _rollback_quietly() -> None:
+    """Roll the request's transaction back; a dead connection is discarded instead of raising again."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 (the connection is gone; the pool replaces it on the next checkout)
+        db.session.close()
+
+
+def _standalone_page(status: int, message: str) -> str:
+    """A page rendered without base.html or context processors: they read the signed-in user from the database."""
+    from flask_babel import get_locale
+
+    template = current_app.jinja_env.get_template("errors/unavailable.html")
+    return template.render(status=status, message=message, retry_after=RETRY_AFTER_SECONDS,
+                           lang=str(get_locale() or "fr"))
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """True for the errors that mean "cannot reach or lock the database now", however they were wrapped."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OperationalError | PoolTimeoutError):
+            return True
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, PendingRollbackError) and "rolled back due to a previous exception" in str(error):
+            return True  # a flush failed on a lost connection earlier in this request
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def database_unavailable(error: BaseException):
+    """503 with Retry-After; the page never touches the database, and the request's writes are rolled back."""
+    _rollback_quietly()
+    _forget_user()
+    current_app.logger.warning("database unavailable: %s", getattr(error, "orig", None) or error)
+    message = _messages()[503]
+    if request.path.startswith("/api/"):
+        response = problem(503, str(_("The database did not answer; retry in a few seconds.")))
+    else:
+        response = current_app.response_class(_standalone_page(503, message), status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -53,28 +115,24 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        db.session.rollback()
+        _rollback_quietly()
         detail = error.description if error.code in (400, 422) else None
         return _respond(error.code or 500, detail)
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):
-        db.session.rollback()
+        _rollback_quietly()
         return _respond(409)
 
-    @app.errorhandler(OperationalError)
-    def database_down(error: OperationalError):
-        db.session.rollback()
-        app.logger.warning("database error: %s", error.orig)
-        response = _respond(503)
-        if isinstance(response, tuple):
-            return response[0], 503, {"Retry-After": "5"}
-        response.headers["Retry-After"] = "5"
-        return response
+    # Lost connections, refused connections, "database is locked" after the busy timeout, an exhausted pool.
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(PoolTimeoutError, database_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        db.session.rollback()
+        if is_database_unavailable(error):
+            return database_unavailable(error)
+        _rollback_quietly()
         if app.testing:
             raise error  # let the test see the real failure
         app.logger.exception("unexpected error")

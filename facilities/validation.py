@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
@@ -123,7 +123,7 @@ def _coerce(rule: Rule, value: Any) -> Any:
             raise ValueError(_("must be a number"))
         _check_bounds(rule, number)
         if rule.places is not None:
-            number = number.quantize(Decimal(1).scaleb(-rule.places))
+            number = number.quantize(Decimal(1).scaleb(-rule.places), rounding=ROUND_HALF_UP)  # as people round
         return float(number) if kind == "float" else number
     if kind == "date":
         if isinstance(value, date):

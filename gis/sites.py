@@ -175,14 +175,28 @@ def sites_to_geojson(
     # Rounded coordinate arrays and column lists avoid GeoDataFrame.iterfeatures' per-row overhead.
     xs = np.round(gdf.geometry.x.to_numpy(), precision).tolist()
     ys = np.round(gdf.geometry.y.to_numpy(), precision).tolist()
-    columns = {name: gdf[name].tolist() for name in properties}
-    features = []
-    for i in range(len(gdf)):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [xs[i], ys[i]]},
-                "properties": {name: _clean(columns[name][i]) for name in properties},
-            }
-        )
+    columns = [(name, _column_values(gdf[name])) for name in properties]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [x, y]},
+            "properties": {name: values[i] for name, values in columns},
+        }
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True))
+    ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def _column_values(series: pd.Series) -> list[Any]:
+    """JSON-ready values of one column, converted per column rather than per cell."""
+    kind = series.dtype.kind
+    if kind in "iub":
+        return series.tolist()
+    if kind == "f":
+        values = series.tolist()
+        finite = series.dropna()
+        # Counts stored as float because of missing values (3.0, NaN) go back to int / None.
+        if len(finite) and bool((finite % 1 == 0).all()):
+            return [None if v != v else int(v) for v in values]
+        return [None if v != v else v for v in values]
+    return [_clean(v) for v in series.tolist()]

@@ -1,5 +1,62 @@
-"""Command-line group of the energy area."""
+"""Command-line group of the energy area: consumption import, OPERAT export, reference seeding."""
 
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
 
+from facilities.energy import services, transfer
+from facilities.energy.indicators import FIRST_YEAR
+from facilities.extensions import db
+
 cli = AppGroup("energy", help="Commands of the energy area.")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report, write nothing.")
+def import_command(path: Path, dry_run: bool) -> None:
+    """Import yearly consumption from a CSV file (building_code,year,carrier,kwh[,area_m2][,source])."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+    report = transfer.import_consumption_csv(data, write=not dry_run)
+    for line in report.lines:
+        click.echo(line.describe())
+    if report.written:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    click.echo(report.summary(), err=not report.ok)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("operat-export")
+@click.argument("year", type=int)
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def operat_export_command(year: int, path: Path) -> None:
+    """Write the OPERAT declaration of YEAR: one CSV row per building subject to the Décret tertiaire."""
+    last = date.today().year
+    if not FIRST_YEAR <= year <= last:
+        raise click.BadParameter(f"year must be between {FIRST_YEAR} and {last} (got {year})", param_hint="YEAR")
+    text, count = transfer.operat_csv(year)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
+    click.echo(f"{count} building(s) written to {path} for {year}.")
+
+
+@cli.command("seed-reference")
+def seed_reference_command() -> None:
+    """Fill the empty energy reference tables with the seed rows (tables with rows are left alone)."""
+    inserted = services.ensure_reference_seeded()
+    db.session.commit()
+    for table, count in inserted.items():
+        click.echo(f"{table}: {count} row(s) inserted")

@@ -1,1 +1,81 @@
-"""Forms of the energy area."""
+"""Forms of the energy area: text inputs, judged by the energy rules (facilities.energy.indicators / services)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, StringField
+
+from facilities.energy.reference import Carrier, ConsumptionSource, ScaleCode
+from facilities.forms import RuleForm
+
+CARRIER_LABELS = {
+    Carrier.ELECTRICITY: _l("Electricity"),
+    Carrier.NATURAL_GAS: _l("Natural gas"),
+    Carrier.FUEL_OIL: _l("Fuel oil"),
+    Carrier.LPG: _l("LPG"),
+    Carrier.DISTRICT_HEATING: _l("District heating"),
+    Carrier.DISTRICT_COOLING: _l("District cooling"),
+    Carrier.WOOD: _l("Wood"),
+}
+SOURCE_LABELS = {
+    ConsumptionSource.INVOICE: _l("Invoice"),
+    ConsumptionSource.METER: _l("Meter reading"),
+    ConsumptionSource.ESTIMATE: _l("Estimate"),
+}
+SCALE_LABELS = {
+    ScaleCode.TERTIARY_OFFICE: _l("Tertiary: offices, administration, teaching"),
+    ScaleCode.TERTIARY_CONTINUOUS: _l("Tertiary: continuous occupation"),
+    ScaleCode.TERTIARY_OTHER: _l("Tertiary: other buildings"),
+    ScaleCode.RESIDENTIAL: _l("Residential (energy and GHG double threshold)"),
+}
+
+
+def _number(label, description=None):
+    return StringField(label, description=description, render_kw={"inputmode": "decimal", "autocomplete": "off"})
+
+
+class ConsumptionForm(RuleForm):
+    year = StringField(_l("Year"), render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    carrier = SelectField(_l("Energy"), choices=[(str(c), label) for c, label in CARRIER_LABELS.items()],
+                          validate_choice=False)  # the rules judge the value
+    kwh = _number(_l("Consumption (kWh final)"), _l("Replaces the figure already entered for this year and energy."))
+    source = SelectField(_l("Source"), choices=[("", "—"), *((str(c), label) for c, label in SOURCE_LABELS.items())],
+                         validate_choice=False)
+    area_m2 = _number(_l("Energy reference area that year (m²)"), _l("Empty: the building's gross floor area."))
+    dju = _number(_l("Heating degree-days (DJU) of the year"))
+    dju_mean = _number(_l("Long-term mean DJU"))
+
+
+class SettingsForm(RuleForm):
+    scale_code = SelectField(_l("DPE scale"), choices=[(str(c), label) for c, label in SCALE_LABELS.items()],
+                             validate_choice=False)
+    reference_year = StringField(_l("Décret tertiaire reference year"),
+                                 description=_l("Empty: the year of highest consumption per m² in the window."),
+                                 render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    cabs_kwh_m2 = _number(_l("Absolute target Cabs (kWh/m²/yr)"), _l("Optional."))
+
+
+class ImportForm(RuleForm):
+    file = FileField(_l("CSV file (UTF-8)"),
+                     description=_l("Columns building_code, year, carrier, kwh, and optionally area_m2, source."))
+
+
+class CloseRowForm(RuleForm):
+    valid_to = StringField(_l("Valid to (inclusive)"), render_kw={"type": "date"})
+
+
+def reference_row_form(table):
+    """A form class for a new row of a reference table, one text/select/checkbox field per rule."""
+    fields = {}
+    for rule in table.all_rules:
+        if rule.kind == "choice":
+            fields[rule.name] = SelectField(rule.label, choices=[(c, c) for c in rule.choices()],
+                                           validate_choice=False)
+        elif rule.kind == "bool":
+            fields[rule.name] = BooleanField(rule.label)
+        elif rule.kind == "date":
+            fields[rule.name] = StringField(rule.label, render_kw={"type": "date"})
+        else:
+            fields[rule.name] = StringField(rule.label, render_kw={"autocomplete": "off"})
+    return type(f"{table.name.title().replace('_', '')}Form", (RuleForm,), fields)

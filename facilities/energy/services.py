@@ -1,1 +1,478 @@
-"""Services of the energy area."""
+"""Services of the energy area: reference tables, consumption records, building and portfolio indicators.
+
+Data is loaded in bulk (a fixed number of queries whatever the number of buildings or years) and handed
+to the pure functions of `indicators.py`. Services flush, never commit: the route or command commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import g, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from facilities.energy import reference_seed
+from facilities.energy.indicators import (
+    FIRST_YEAR,
+    OFF_TRACK,
+    YearConsumption,
+    building_energy_report,
+    validate_consumption_row,
+    validate_year_row,
+    worst_class,
+)
+from facilities.energy.models import (
+    REFERENCE_MODELS,
+    BuildingEnergySettings,
+    BuildingEnergyYear,
+    DpeScaleRecord,
+    EnergyConsumption,
+)
+from facilities.energy.reference import (
+    DPE_LETTERS,
+    MissingReferenceError,
+    ReferenceData,
+    ScaleCode,
+    reference_date,
+)
+from facilities.extensions import db
+from facilities.inventory.models import Building, Site
+from facilities.validation import Rule, ValidationError, clean
+
+# Sites whose buildings are occupied day and night are rated on the continuous-occupation scale.
+CONTINUOUS_OCCUPATION_KINDS = frozenset({"child_welfare_home", "ime"})
+
+
+# ------------------------------------------------------------------------------------ reference data
+
+
+def _seed_rows_by_table() -> dict[str, tuple]:
+    seed = reference_seed.seed_reference_data()
+    return {name: getattr(seed, name) for name in REFERENCE_MODELS}
+
+
+def record_values(row) -> dict[str, Any]:
+    """Column values of a reference record from a pure dataclass row."""
+    values = {"valid_from": row.valid_from, "valid_to": row.valid_to, "source": row.source}
+    for spec in dataclasses.fields(row):
+        name = spec.name
+        if name in values:
+            continue
+        value = getattr(row, name)
+        if name == "upper_bounds":
+            values.update(zip(DpeScaleRecord.BOUND_COLUMNS, value, strict=True))
+        else:
+            values[name] = str(value) if isinstance(value, str) else value  # enums stored as their code
+    return values
+
+
+def ensure_reference_seeded() -> dict[str, int]:
+    """Insert the seed rows into each empty reference table (a table with rows is left alone); idempotent.
+    Returns the number of rows inserted per table."""
+    inserted = {}
+    for name, rows in _seed_rows_by_table().items():
+        model = REFERENCE_MODELS[name]
+        if db.session.scalar(select(func.count()).select_from(model)):
+            inserted[name] = 0
+            continue
+        for row in rows:
+            db.session.add(model(**record_values(row)))
+        inserted[name] = len(rows)
+    db.session.flush()
+    forget_reference_data()
+    return inserted
+
+
+def load_reference_data() -> ReferenceData:
+    """The pure reference container built from the database tables (one query per table)."""
+    tables = {}
+    for name, model in REFERENCE_MODELS.items():
+        records = db.session.execute(select(model).order_by(model.id)).scalars()
+        tables[name] = tuple(record.to_row() for record in records)
+    return ReferenceData(**tables)
+
+
+def reference_data() -> ReferenceData:
+    """The reference data, loaded once per request or command."""
+    if not has_app_context():
+        return load_reference_data()
+    if "energy_reference" not in g:
+        g.energy_reference = load_reference_data()
+    return g.energy_reference
+
+
+def forget_reference_data() -> None:
+    """Drop the per-request copy after the tables changed."""
+    if has_app_context():
+        g.pop("energy_reference", None)
+
+
+# ------------------------------------------------------------------------------------ settings
+
+
+def default_scale(site_kind: str | None) -> ScaleCode:
+    """The DPE scale of a building by default: continuous occupation for homes and IMEs, else offices."""
+    if site_kind in CONTINUOUS_OCCUPATION_KINDS:
+        return ScaleCode.TERTIARY_CONTINUOUS
+    return ScaleCode.TERTIARY_OFFICE
+
+
+@dataclass(frozen=True)
+class EnergySettings:
+    scale_code: ScaleCode
+    reference_year: int | None
+    cabs_kwh_m2: Decimal | None
+    stored: bool  # False: defaults, nothing saved yet
+
+
+def settings_for(building: Building, record: BuildingEnergySettings | None = None,
+                 site_kind: str | None = None) -> EnergySettings:
+    """A building's energy settings, or the defaults when none were saved."""
+    if record is None:
+        record = db.session.get(BuildingEnergySettings, building.id)
+    if record is not None:
+        return EnergySettings(ScaleCode(record.scale_code), record.reference_year, record.cabs_kwh_m2, True)
+    kind = site_kind if site_kind is not None else (building.site.kind if building.site else None)
+    return EnergySettings(default_scale(kind), None, None, False)
+
+
+def save_settings(building: Building, values: dict) -> BuildingEnergySettings:
+    """Store the scale, reference year and Cabs of a building (values checked by `clean_settings`)."""
+    record = db.session.get(BuildingEnergySettings, building.id)
+    if record is None:
+        record = BuildingEnergySettings(building_id=building.id)
+        db.session.add(record)
+    record.scale_code = str(values["scale_code"])
+    record.reference_year = values.get("reference_year")
+    record.cabs_kwh_m2 = values.get("cabs_kwh_m2")
+    db.session.flush()
+    return record
+
+
+# ------------------------------------------------------------------------------------ consumption
+
+
+def clean_consumption(raw: dict, *, area_required: bool = False, today: date | None = None) -> dict:
+    """Typed values of one consumption entry (with optional area and DJU of the year), or ValidationError."""
+    values, errors = validate_consumption_row(raw, today=today, area_required=area_required)
+    year_values, year_errors = validate_year_row(raw, today=today)
+    for name in ("dju", "dju_mean"):
+        values[name] = year_values[name]
+        if name in year_errors:
+            errors[name] = year_errors[name]
+    if (values["dju"] is None) != (values["dju_mean"] is None) and not errors.keys() & {"dju", "dju_mean"}:
+        errors["dju_mean" if values["dju_mean"] is None else "dju"] = "give both dju and dju_mean, or neither"
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def needs_area(building: Building, year: int | None) -> bool:
+    """True when a year's consumption cannot be put per m²: no floor area and no area stored for the year."""
+    if building.gross_floor_area_m2 is not None:
+        return False
+    if year is None:
+        return True
+    stored = db.session.execute(
+        select(BuildingEnergyYear.area_m2).where(BuildingEnergyYear.building_id == building.id,
+                                                 BuildingEnergyYear.year == year)
+    ).scalar_one_or_none()
+    return stored is None
+
+
+def _set_year_data(building_id: int, year: int, values: dict) -> None:
+    changes = {k: values.get(k) for k in ("area_m2", "dju", "dju_mean") if values.get(k) is not None}
+    if not changes:
+        return
+    record = db.session.execute(
+        select(BuildingEnergyYear).where(BuildingEnergyYear.building_id == building_id,
+                                         BuildingEnergyYear.year == year)
+    ).scalar_one_or_none()
+    if record is None:
+        record = BuildingEnergyYear(building_id=building_id, year=year)
+        db.session.add(record)
+    for key, value in changes.items():
+        setattr(record, key, value)
+
+
+def record_consumption(building: Building, values: dict) -> tuple[EnergyConsumption, bool]:
+    """Create or replace the consumption of a building for a year and carrier; returns (record, created)."""
+    carrier = str(values["carrier"])
+    record = db.session.execute(
+        select(EnergyConsumption).where(EnergyConsumption.building_id == building.id,
+                                        EnergyConsumption.year == values["year"],
+                                        EnergyConsumption.carrier == carrier)
+    ).scalar_one_or_none()
+    created = record is None
+    if created:
+        record = EnergyConsumption(building_id=building.id, year=values["year"], carrier=carrier)
+        db.session.add(record)
+    record.kwh = values["kwh"]
+    record.source = str(values["source"]) if values.get("source") else None
+    if values.get("note") is not None:
+        record.note = values["note"]
+    _set_year_data(building.id, values["year"], values)
+    db.session.flush()
+    return record, created
+
+
+def delete_consumption(building: Building, consumption_id: int) -> bool:
+    """Delete one consumption record of the building; False when it does not exist."""
+    record = db.session.get(EnergyConsumption, consumption_id)
+    if record is None or record.building_id != building.id:
+        return False
+    db.session.delete(record)
+    db.session.flush()
+    return True
+
+
+def consumption_records(building_id: int) -> list[EnergyConsumption]:
+    """The consumption records of a building, by year then carrier."""
+    return list(db.session.execute(
+        select(EnergyConsumption).where(EnergyConsumption.building_id == building_id)
+        .order_by(EnergyConsumption.year, EnergyConsumption.carrier)
+    ).scalars())
+
+
+# ------------------------------------------------------------------------------------ indicators
+
+
+@dataclass
+class BuildingEnergy:
+    """What the pure report needs about one building, loaded in bulk."""
+
+    building_id: int
+    site_id: int
+    code: str
+    name: str
+    gross_floor_area_m2: Decimal | None
+    settings: EnergySettings
+    kwh: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # year → carrier → kWh
+    years: dict[int, dict[str, Any]] = field(default_factory=dict)  # year → area_m2, dju, dju_mean
+
+    def consumptions(self) -> tuple[list[YearConsumption], list[int]]:
+        """YearConsumption per year with data, and the years left out for want of an area."""
+        result, no_area = [], []
+        for year in sorted(self.kwh):
+            extra = self.years.get(year, {})
+            area = extra.get("area_m2") if extra.get("area_m2") is not None else self.gross_floor_area_m2
+            if area is None or area <= 0:
+                no_area.append(year)
+                continue
+            result.append(YearConsumption(year, self.kwh[year], area, extra.get("dju"), extra.get("dju_mean")))
+        return result, no_area
+
+    def report(self, ref: ReferenceData, today: date | None = None) -> dict[str, Any]:
+        """The API payload of `building_energy_report`, plus `years_without_area`."""
+        consumptions, no_area = self.consumptions()
+        reference_year = self.settings.reference_year
+        report = building_energy_report(
+            consumptions, self.settings.scale_code, ref, building_area_m2=self.gross_floor_area_m2,
+            reference_year=reference_year, cabs_kwh_m2=self.settings.cabs_kwh_m2, today=today,
+        )
+        report["years_without_area"] = no_area
+        return report
+
+
+def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int, BuildingEnergy]:
+    """Energy inputs of the given buildings (all when None) in four queries, whatever their number."""
+    ids = None if building_ids is None else list(building_ids)
+    query = (
+        select(Building.id, Building.site_id, Building.code, Building.name, Building.gross_floor_area_m2,
+               Site.kind, BuildingEnergySettings)
+        .join(Site, Building.site_id == Site.id)
+        .outerjoin(BuildingEnergySettings, BuildingEnergySettings.building_id == Building.id)
+        .order_by(Building.code)
+    )
+    if ids is not None:
+        query = query.where(Building.id.in_(ids))
+    result: dict[int, BuildingEnergy] = {}
+    for bid, site_id, code, name, area, kind, settings in db.session.execute(query):
+        if settings is not None:
+            chosen = EnergySettings(ScaleCode(settings.scale_code), settings.reference_year, settings.cabs_kwh_m2,
+                                    True)
+        else:
+            chosen = EnergySettings(default_scale(kind), None, None, False)
+        result[bid] = BuildingEnergy(bid, site_id, code, name, area, chosen)
+    if not result:
+        return result
+    kwh_query = (
+        select(EnergyConsumption.building_id, EnergyConsumption.year, EnergyConsumption.carrier,
+               func.sum(EnergyConsumption.kwh))
+        .group_by(EnergyConsumption.building_id, EnergyConsumption.year, EnergyConsumption.carrier)
+    )
+    year_query = select(BuildingEnergyYear)
+    if ids is not None:
+        kwh_query = kwh_query.where(EnergyConsumption.building_id.in_(ids))
+        year_query = year_query.where(BuildingEnergyYear.building_id.in_(ids))
+    for bid, year, carrier, kwh in db.session.execute(kwh_query):
+        if bid in result:
+            result[bid].kwh.setdefault(year, {})[carrier] = Decimal(kwh)
+    for record in db.session.execute(year_query).scalars():
+        if record.building_id in result:
+            result[record.building_id].years[record.year] = {
+                "area_m2": record.area_m2, "dju": record.dju, "dju_mean": record.dju_mean}
+    return result
+
+
+def building_report(building_id: int, today: date | None = None) -> dict[str, Any] | None:
+    """The energy report of one building (the API shape), or None when the building does not exist."""
+    loaded = load_building_energy([building_id]).get(building_id)
+    return None if loaded is None else loaded.report(reference_data(), today)
+
+
+# ------------------------------------------------------------------------------------ portfolio
+
+
+@dataclass(frozen=True)
+class BuildingStanding:
+    """A building's latest year on the portfolio dashboard."""
+
+    building_id: int
+    site_id: int
+    code: str
+    name: str
+    latest_year: int | None
+    dpe_class: str | None
+    tertiaire_kwh_m2: float | None
+    path_kwh_m2: float | None
+    gap_kwh_m2: float | None
+    status: str | None
+    subject: bool
+
+    @property
+    def gap_ratio(self) -> float | None:
+        """Gap as a share of the path value (0.25: 25 % above the path)."""
+        if self.gap_kwh_m2 is None or not self.path_kwh_m2:
+            return None
+        return self.gap_kwh_m2 / self.path_kwh_m2
+
+
+def standing(item: BuildingEnergy, ref: ReferenceData, today: date | None = None) -> BuildingStanding:
+    """The latest year's class and trajectory position of one building."""
+    report = item.report(ref, today)
+    latest = report["years"][-1] if report["years"] else None
+    return BuildingStanding(
+        item.building_id, item.site_id, item.code, item.name,
+        latest["year"] if latest else None, latest["dpe_class"] if latest else None,
+        latest["tertiaire_kwh_m2"] if latest else None, latest["path_kwh_m2"] if latest else None,
+        latest["gap_kwh_m2"] if latest else None, latest["status"] if latest else None,
+        report["tertiaire"]["subject"],
+    )
+
+
+def portfolio_standings(today: date | None = None) -> list[BuildingStanding]:
+    """Every building's standing, computed from data loaded in a fixed number of queries."""
+    ref = reference_data()
+    return [standing(item, ref, today) for item in load_building_energy().values()]
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    year: int
+    kwh: Decimal
+    kg_co2e: Decimal | None  # None when an emission factor is missing for a carrier used that year
+    by_carrier: dict[str, Decimal]
+    missing: tuple[str, ...] = ()
+
+
+def yearly_totals(ref: ReferenceData | None = None) -> list[YearTotal]:
+    """Portfolio kWh and kg CO2e per year, summed in SQL by year and carrier (one query)."""
+    ref = ref or reference_data()
+    rows = db.session.execute(
+        select(EnergyConsumption.year, EnergyConsumption.carrier, func.sum(EnergyConsumption.kwh))
+        .group_by(EnergyConsumption.year, EnergyConsumption.carrier)
+        .order_by(EnergyConsumption.year)
+    ).all()
+    per_year: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for year, carrier, kwh in rows:
+        per_year[year][carrier] = Decimal(kwh)
+    totals = []
+    for year, by_carrier in sorted(per_year.items()):
+        co2: Decimal | None = Decimal(0)
+        missing = []
+        for carrier, kwh in by_carrier.items():
+            if kwh == 0:
+                continue
+            try:
+                co2 += kwh * ref.emission_factor(carrier, reference_date(year)).kg_co2e_per_kwh
+            except MissingReferenceError as error:
+                missing.append(str(error))
+        totals.append(YearTotal(year, sum(by_carrier.values(), Decimal(0)), None if missing else co2,
+                                by_carrier, tuple(missing)))
+    return totals
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    class_counts: dict[str, int]  # letter (and "" for no class) → number of buildings
+    furthest_off_track: list[BuildingStanding]
+    totals: list[YearTotal]
+    buildings: int
+    subject: int
+    off_track: int
+
+
+def dashboard(limit: int = 10, today: date | None = None) -> Dashboard:
+    """Figures of the portfolio dashboard: classes, the buildings furthest off track, yearly totals."""
+    standings = portfolio_standings(today)
+    counts = {letter: 0 for letter in DPE_LETTERS}
+    counts[""] = 0
+    for item in standings:
+        counts[item.dpe_class or ""] += 1
+    off = [s for s in standings if s.status == OFF_TRACK]
+    off.sort(key=lambda s: (-(s.gap_ratio or 0), -(s.gap_kwh_m2 or 0), s.code))
+    return Dashboard(counts, off[:limit], yearly_totals(), len(standings),
+                     sum(1 for s in standings if s.subject), len(off))
+
+
+def latest_dpe_class_by_site(today: date | None = None) -> dict[int, str]:
+    """{site id: DPE letter} for the map: the worst latest-year class among the site's buildings
+    (sites without any class are left out). A fixed number of queries, whatever the number of sites."""
+    letters: dict[int, list[str]] = defaultdict(list)
+    for item in portfolio_standings(today):
+        if item.dpe_class:
+            letters[item.site_id].append(item.dpe_class)
+    return {site_id: worst_class(found) for site_id, found in letters.items()}
+
+
+SETTINGS_RULES = (
+    Rule("scale_code", "choice", _l("DPE scale"), required=True, choices=lambda: [str(c) for c in ScaleCode]),
+    Rule("reference_year", "int", _l("Reference year"), minimum=FIRST_YEAR, maximum=2100),
+    Rule("cabs_kwh_m2", "decimal", _l("Absolute target Cabs"), minimum=Decimal(0), exclusive_minimum=True,
+         maximum=Decimal(100000), places=2, unit="kWh/m²"),
+)
+
+
+def clean_settings(raw: dict, building_id: int, today: date | None = None) -> dict:
+    """Typed energy settings; the reference year must lie in the window in force and have consumption data."""
+    values = clean(SETTINGS_RULES, raw)
+    year = values.get("reference_year")
+    if year is not None:
+        rule = reference_data().tertiaire_rule(today or date.today())
+        if not rule.reference_first_year <= year <= rule.reference_last_year:
+            raise ValidationError({"reference_year": _(
+                "The reference year must be between %(first)s and %(last)s.",
+                first=rule.reference_first_year, last=rule.reference_last_year)})
+        has_data = db.session.scalar(select(func.count()).select_from(EnergyConsumption).where(
+            EnergyConsumption.building_id == building_id, EnergyConsumption.year == year))
+        if not has_data:
+            raise ValidationError({"reference_year": _(
+                "No consumption is recorded for %(year)s: enter it first.", year=year)})
+    return values
+
+
+def clean_entry(building: Building, raw: dict, today: date | None = None) -> dict:
+    """A consumption entry for a known building (form or API): the building's code is implied."""
+    values = clean_consumption({**raw, "building_code": building.code}, today=today)
+    if values["area_m2"] is None and needs_area(building, values["year"]):
+        raise ValidationError({"area_m2": _("The building has no floor area: give the area for this year.")})
+    return values

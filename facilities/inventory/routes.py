@@ -19,7 +19,7 @@ from facilities.inventory.catalogue import (
 from facilities.inventory.forms import BuildingForm, CopyFloorForm, DeleteForm, FloorForm, SiteForm, SpaceForm
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.permissions import Permission, requires
-from facilities.validation import ValidationError
+from facilities.validation import ValidationError, rule_names
 
 bp = Blueprint("inventory", __name__)
 
@@ -108,7 +108,7 @@ def site_detail(site_id: int):
 def site_edit(site_id: int):
     """Edit a site."""
     site = _or_404(services.load_site(site_id))
-    form = SiteForm(data=_form_data(site, rules.rule_names(rules.SITE_RULES)) if request.method == "GET" else None)
+    form = SiteForm(data=_form_data(site, rule_names(rules.SITE_RULES)) if request.method == "GET" else None)
     if form.submit_with(rules.clean_site, lambda values: services.update_site(site, values)) is not None:
         db.session.commit()
         flash(_("Site %(code)s saved.", code=site.code), "success")
@@ -177,7 +177,7 @@ def building_detail(building_id: int):
 def building_edit(building_id: int):
     """Edit a building."""
     building = _or_404(services.load_building(building_id))
-    data = _form_data(building, rules.rule_names(rules.BUILDING_RULES)) if request.method == "GET" else None
+    data = _form_data(building, rule_names(rules.BUILDING_RULES)) if request.method == "GET" else None
     form = BuildingForm(data=data)
     if form.submit_with(rules.clean_building, lambda values: services.update_building(building, values)) is not None:
         db.session.commit()
@@ -231,7 +231,7 @@ def floor_detail(floor_id: int):
 def floor_edit(floor_id: int):
     """Edit a floor."""
     floor = _or_404(services.load_floor(floor_id))
-    form = FloorForm(data=_form_data(floor, rules.rule_names(rules.FLOOR_RULES)) if request.method == "GET" else None)
+    form = FloorForm(data=_form_data(floor, rule_names(rules.FLOOR_RULES)) if request.method == "GET" else None)
     if form.submit_with(rules.clean_floor, lambda values: services.update_floor(floor, values)) is not None:
         db.session.commit()
         flash(_("Floor %(name)s saved.", name=floor.name), "success")
@@ -312,7 +312,7 @@ def space_edit(space_id: int):
     """Edit a space."""
     space = _or_404(services.load_space(space_id))
     floor = space.floor
-    form = SpaceForm(data=_form_data(space, rules.rule_names(rules.SPACE_RULES)) if request.method == "GET" else None)
+    form = SpaceForm(data=_form_data(space, rule_names(rules.SPACE_RULES)) if request.method == "GET" else None)
     if form.submit_with(rules.clean_space, lambda values: services.update_space(space, values)) is not None:
         db.session.commit()
         flash(_("Space %(code)s saved.", code=space.code), "success")

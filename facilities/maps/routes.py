@@ -1,5 +1,36 @@
-"""Pages of the maps area."""
+"""Pages of the maps area: the site map, and the location panel of the site page."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from facilities.inventory.services import commune_choices
+from facilities.maps import mapview, services
+from facilities.maps.assets import bp as assets_bp
+from facilities.maps.forms import MapFilterForm, clean_map_options
+from facilities.permissions import Permission, requires
 
 bp = Blueprint("maps", __name__)
+
+
+@bp.record_once
+def _register_assets(state) -> None:
+    """Register the "assets" blueprint at the top level with the maps pages, so its endpoint is "assets.vendor"."""
+    if "assets" not in state.app.blueprints:
+        state.app.register_blueprint(assets_bp)
+
+
+@bp.route("/map")
+@requires(Permission.READ)
+def site_map():
+    """The map of the sites, filtered by service, status, kind and commune, with an optional communes choropleth."""
+    options, errors = clean_map_options(request.args)
+    page = mapview.build_map_page(options)
+    form = MapFilterForm.build(options, commune_choices(), page.boundaries_loaded, errors)
+    return render_template("maps/site_map.html", page=page, form=form, errors=errors, options=options)
+
+
+@bp.app_template_global()
+def site_location_check(site):
+    """For the site page: the commune the site's point falls in (when boundaries are loaded) and any mismatch."""
+    return services.check_site_location(site)

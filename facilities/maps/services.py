@@ -1,1 +1,314 @@
-"""Services of the maps area."""
+"""Services of the maps area: site records for the map and GeoJSON, boundaries import and cache, analyses.
+
+Reads select plain columns (no ORM objects) so that 10,000 sites stay fast; services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from sqlalchemy import case, delete, func, insert, select
+
+from facilities.extensions import db
+from facilities.inventory.catalogue import SpaceType
+from facilities.inventory.models import Building, Floor, Site, SiteService, Space
+from facilities.inventory.services import SiteFilters, site_query
+from facilities.maps.models import Boundary, BoundaryImport
+from gis import WGS84
+from gis.analysis import join_sites_to_communes, locate_communes, nearest_site_by_commune, sites_serving_counts
+from gis.boundaries import BoundarySet, read_boundaries
+from gis.errors import GisError
+from gis.io import to_lambert93, write_sites
+from gis.sites import sites_to_gdf
+
+# ---------------------------------------------------------------- site records
+
+_SITE_COLUMNS = (
+    Site.id, Site.code, Site.name, Site.kind, Site.status, Site.address, Site.postcode, Site.commune_code,
+    Site.commune_name, Site.latitude, Site.longitude, Site.location_precision, Site.communes_served,
+)
+_URL_PLACEHOLDER = 987654321
+
+
+def _filtered(query, filters: SiteFilters):
+    """Apply the inventory's site filters (one source of truth: its site_query) to a column query."""
+    where = site_query(filters).whereclause
+    return query if where is None else query.where(where)
+
+
+def _services_by_site(filters: SiteFilters) -> dict[int, list[str]]:
+    """Service codes of the filtered sites, in one query."""
+    ids = _filtered(select(Site.id), filters)
+    rows = db.session.execute(
+        select(SiteService.site_id, SiteService.service_code)
+        .where(SiteService.site_id.in_(ids.scalar_subquery()))
+        .order_by(SiteService.site_id, SiteService.service_code)
+    )
+    services: dict[int, list[str]] = {}
+    for site_id, code in rows:
+        services.setdefault(site_id, []).append(code)
+    return services
+
+
+def site_figures(filters: SiteFilters) -> dict[int, dict[str, int]]:
+    """Floors, workstations and medical cabinets per site (all buildings), in two aggregate queries."""
+    ids = _filtered(select(Site.id), filters).scalar_subquery()
+    figures: dict[int, dict[str, int]] = {}
+    floor_rows = db.session.execute(
+        select(Building.site_id, func.count(Floor.id))
+        .join(Floor, Floor.building_id == Building.id)
+        .where(Building.site_id.in_(ids))
+        .group_by(Building.site_id)
+    )
+    for site_id, floors in floor_rows:
+        figures[site_id] = {"floors": int(floors), "workstations": 0, "medical_cabinets": 0}
+    space_rows = db.session.execute(
+        select(
+            Building.site_id,
+            func.coalesce(func.sum(Space.workstations), 0),
+            func.count(case((Space.space_type == SpaceType.MEDICAL_CABINET.value, 1))),
+        )
+        .join(Floor, Floor.building_id == Building.id)
+        .join(Space, Space.floor_id == Floor.id)
+        .where(Building.site_id.in_(ids))
+        .group_by(Building.site_id)
+    )
+    for site_id, workstations, cabinets in space_rows:
+        entry = figures.setdefault(site_id, {"floors": 0, "workstations": 0, "medical_cabinets": 0})
+        entry["workstations"] = int(workstations)
+        entry["medical_cabinets"] = int(cabinets)
+    return figures
+
+
+def site_records(filters: SiteFilters, *, with_figures: bool = False, url_template: str = "") -> list[dict[str, Any]]:
+    """Plain site records (the gis.sites shape) of the filtered sites, in two to four queries.
+
+    ``url_template`` is a site URL built once with the placeholder id ``987654321`` (building one URL per site
+    with url_for would cost more than the whole query).
+    """
+    rows = db.session.execute(_filtered(select(*_SITE_COLUMNS), filters).order_by(Site.name, Site.id)).all()
+    services = _services_by_site(filters)
+    figures = site_figures(filters) if with_figures else {}
+    prefix, _sep, suffix = url_template.partition(str(_URL_PLACEHOLDER))
+    records = []
+    for row in rows:
+        record = {
+            "id": row.id, "code": row.code, "name": row.name, "kind": row.kind, "status": row.status,
+            "address": _full_address(row.address, row.postcode, row.commune_name),
+            "commune_code": row.commune_code, "commune_name": row.commune_name,
+            "latitude": row.latitude, "longitude": row.longitude, "location_precision": row.location_precision,
+            "services": services.get(row.id, []),
+            "communes_served": [c.get("code") for c in row.communes_served or [] if isinstance(c, dict)],
+            "url": f"{prefix}{row.id}{suffix}" if url_template else None,
+        }
+        if with_figures:
+            record.update(figures.get(row.id, {"floors": 0, "workstations": 0, "medical_cabinets": 0}))
+        records.append(record)
+    return records
+
+
+def _full_address(address: str | None, postcode: str | None, commune: str | None) -> str | None:
+    town = " ".join(part for part in (postcode, commune) if part)
+    parts = [part for part in (address, town) if part]
+    return ", ".join(parts) or None
+
+
+GEOJSON_PROPERTIES = ("id", "code", "name", "kind", "status", "commune_code", "commune_name", "services",
+                      "address", "url")
+
+
+def sites_feature_collection(records: Iterable[Mapping[str, Any]], *, located_only: bool = False,
+                             extra: Iterable[str] = ()) -> dict[str, Any]:
+    """GeoJSON FeatureCollection, one Feature per site; a site without coordinates gets a null geometry."""
+    names = (*GEOJSON_PROPERTIES, *extra)
+    features = []
+    for record in records:
+        lat, lon = record.get("latitude"), record.get("longitude")
+        located = lat is not None and lon is not None
+        if located_only and not located:
+            continue
+        features.append({
+            "type": "Feature",
+            "id": record["id"],
+            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]} if located else None,
+            "properties": {name: record.get(name) for name in names},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def sites_geojson_text(filters: SiteFilters, url_template: str) -> str:
+    """The filtered sites as GeoJSON text for GIS software (QGIS): compact, UTF-8."""
+    records = site_records(filters, url_template=url_template)
+    return json.dumps(sites_feature_collection(records), ensure_ascii=False, separators=(",", ":"))
+
+
+def located_sites_gdf(records: list[Mapping[str, Any]]) -> gpd.GeoDataFrame:
+    """The located records as an EPSG:4326 GeoDataFrame (unlocated ones are left out, never put at 0,0)."""
+    return sites_to_gdf(records, on_missing="skip")
+
+
+# ---------------------------------------------------------------- boundaries
+
+
+def import_boundaries(path: str | Path, code_field: str, name_field: str, layer: str | None = None
+                      ) -> tuple[BoundaryImport, BoundarySet]:
+    """Replace the boundaries with those of a file; raises gis.BoundaryError (nothing changed) on a bad file."""
+    boundary_set = read_boundaries(path, code_field, name_field, layer=layer)  # checks before any write
+    db.session.execute(delete(Boundary))
+    db.session.execute(delete(BoundaryImport))
+    record = BoundaryImport(
+        source_name=Path(path).name, layer=layer, code_field=code_field, name_field=name_field,
+        source_crs=boundary_set.source_crs, features_read=boundary_set.read,
+        features_repaired=boundary_set.repaired, features_skipped=boundary_set.skipped,
+    )
+    db.session.add(record)
+    db.session.flush()
+    gdf = boundary_set.gdf
+    wkb = shapely.to_wkb(np.asarray(gdf.geometry.values, dtype=object))
+    db.session.execute(insert(Boundary), [
+        {"import_id": record.id, "code": str(code), "name": str(name or ""), "geometry_wkb": bytes(blob)}
+        for code, name, blob in zip(gdf["code"].tolist(), gdf["name"].tolist(), wkb, strict=True)
+    ])
+    db.session.flush()
+    return record, boundary_set
+
+
+def current_boundary_import() -> BoundaryImport | None:
+    """The import the current boundaries come from, or None when none are loaded."""
+    return db.session.execute(select(BoundaryImport).order_by(BoundaryImport.id.desc()).limit(1)).scalar_one_or_none()
+
+
+_cache_lock = threading.Lock()
+_boundaries_cache: dict[str, tuple[tuple, gpd.GeoDataFrame]] = {}
+
+
+def boundaries_gdf() -> gpd.GeoDataFrame | None:
+    """The loaded communes (code, name, geometry in WGS84), cached until the next import; None when none."""
+    latest = db.session.execute(
+        select(BoundaryImport.id, BoundaryImport.imported_at).order_by(BoundaryImport.id.desc()).limit(1)
+    ).first()
+    if latest is None:
+        return None
+    database = db.engine.url.render_as_string(hide_password=True)
+    key = (latest.id, latest.imported_at)
+    cached = _boundaries_cache.get(database)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    rows = db.session.execute(
+        select(Boundary.code, Boundary.name, Boundary.geometry_wkb)
+        .where(Boundary.import_id == latest.id).order_by(Boundary.code)
+    ).all()
+    gdf = gpd.GeoDataFrame(
+        {"code": [r.code for r in rows], "name": [r.name for r in rows]},
+        geometry=shapely.from_wkb([r.geometry_wkb for r in rows]) if rows else [],
+        crs=WGS84,
+    )
+    with _cache_lock:
+        _boundaries_cache[database] = (key, gdf)
+    return gdf
+
+
+def commune_outlines_near(lat: float, lon: float, radius_km: float = 3) -> list[shapely.Geometry]:
+    """Outlines (WGS84 polygons) of the loaded communes within radius_km of a point; [] when none loaded."""
+    communes = boundaries_gdf()
+    if communes is None or communes.empty:
+        return []
+    communes_l93 = to_lambert93(communes)
+    centre = to_lambert93(gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=WGS84)).geometry.iloc[0]
+    hits = communes_l93.sindex.query(centre.buffer(radius_km * 1000), predicate="intersects")
+    return list(communes.geometry.iloc[np.sort(hits)])
+
+
+def commune_from_location_by_site(site_ids: Iterable[int]) -> dict[int, str | None]:
+    """INSEE code of the commune each site's point lies in (None: not located, outside, or no boundaries)."""
+    ids = list(site_ids)
+    result: dict[int, str | None] = dict.fromkeys(ids)
+    communes = boundaries_gdf()
+    if not ids or communes is None:
+        return result
+    rows = db.session.execute(
+        select(Site.id, Site.latitude, Site.longitude)
+        .where(Site.id.in_(ids), Site.latitude.is_not(None), Site.longitude.is_not(None))
+    ).all()
+    if rows:
+        points = gpd.GeoSeries(gpd.points_from_xy([r.longitude for r in rows], [r.latitude for r in rows]), crs=WGS84)
+        for row, code in zip(rows, locate_communes(points, communes), strict=True):
+            result[row.id] = code
+    return result
+
+
+@dataclass(frozen=True)
+class LocationCheck:
+    boundaries_loaded: bool
+    commune_code: str | None = None
+    commune_name: str | None = None
+    mismatch: bool = False
+
+
+def check_site_location(site: Site) -> LocationCheck:
+    """The commune a site's point falls in, and whether it differs from the commune recorded on the site."""
+    communes = boundaries_gdf()
+    if communes is None:
+        return LocationCheck(boundaries_loaded=False)
+    code = commune_from_location_by_site([site.id]).get(site.id)
+    if code is None:
+        return LocationCheck(boundaries_loaded=True)
+    names = communes.loc[communes["code"] == code, "name"]
+    mismatch = bool(site.commune_code) and site.commune_code != code
+    return LocationCheck(True, code, names.iloc[0] if len(names) else None, mismatch)
+
+
+# ---------------------------------------------------------------- analyses and export
+
+
+class NoBoundaries(GisError):
+    """An analysis needs commune boundaries and none are loaded."""
+
+
+def communes_indicator(records: list[Mapping[str, Any]], indicator: str, service: str | None
+                       ) -> gpd.GeoDataFrame | None:
+    """The communes with an indicator column (sites_count or distance_km); None when no boundaries are loaded."""
+    communes = boundaries_gdf()
+    if communes is None or communes.empty:
+        return None
+    sites = located_sites_gdf(records)
+    if indicator == "sites_count":
+        return sites_serving_counts(communes, sites)
+    return nearest_site_by_commune(communes, sites, service or "")
+
+
+def coverage(service: str) -> list[dict[str, Any]]:
+    """Per commune, the nearest open site offering a service and its distance in km, worst served first."""
+    communes = boundaries_gdf()
+    if communes is None or communes.empty:
+        raise NoBoundaries("No commune boundaries are loaded; run 'flask gis import-boundaries' first.")
+    sites = located_sites_gdf(site_records(SiteFilters()))
+    table = nearest_site_by_commune(communes, sites, service, sort_worst_first=True)
+    return [
+        {"code": code, "name": name, "site_code": site_code, "site_name": site_name,
+         "distance_km": None if distance != distance else float(distance)}
+        for code, name, site_code, site_name, distance in zip(
+            table["code"], table["name"], table["nearest_site_code"], table["nearest_site_name"],
+            table["distance_km"], strict=True)
+    ]
+
+
+def export_sites(path: str | Path) -> tuple[int, int]:
+    """Write every located site to a file (format from the extension); return (written, not located)."""
+    records = site_records(SiteFilters(), with_figures=True)
+    gdf = located_sites_gdf(records)
+    gdf = gdf.drop(columns=[c for c in ("latitude", "longitude", "url") if c in gdf.columns])
+    communes = boundaries_gdf()
+    if communes is not None and len(gdf):
+        gdf = join_sites_to_communes(gdf, communes)
+        gdf["commune_mismatch"] = gdf["commune_mismatch"].astype(bool)
+    write_sites(gdf, path)
+    return len(gdf), len(records) - len(gdf)

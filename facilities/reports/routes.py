@@ -1,5 +1,210 @@
-"""Pages of the reports area."""
+"""Pages of the reports area: PDF reports, spreadsheet exports, and background jobs with their progress."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import base64
+import importlib
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from facilities.extensions import db
+from facilities.inventory import services as inventory
+from facilities.permissions import Permission, requires
+from facilities.reports import exports, jobs, services
+from facilities.reports.forms import StartJobForm
+from facilities.reports.models import JobStatus
+from facilities.reports.pdf import render_pdf
 
 bp = Blueprint("reports", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _or_404(entity, message: str | None = None):
+    if entity is None:
+        abort(404, message)
+    return entity
+
+
+def _download(body: bytes | str, filename: str, mimetype: str, inline: bool = False) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pdf(body: bytes, filename: str) -> Response:
+    return _download(body, filename, "application/pdf", inline=True)
+
+
+# ---------------------------------------------------------------- building reports
+
+
+@bp.route("/buildings/<int:building_id>/fact-sheet.pdf")
+@requires(Permission.READ)
+def fact_sheet(building_id: int):
+    """The one-page fact sheet of a building, its key figures 'in a few figures'."""
+    building = _or_404(inventory.load_building(building_id))
+    body = render_pdf("fact_sheet.html", title=_("Fact sheet · %(name)s", name=building.name),
+                      **services.fact_sheet_context(building))
+    return _pdf(body, services.safe_filename("fiche", building.code, extension="pdf"))
+
+
+@bp.route("/buildings/<int:building_id>/inventory.pdf")
+@requires(Permission.READ)
+def inventory_pdf(building_id: int):
+    """The floor-by-floor inventory of a building: spaces, floor totals and building totals."""
+    building = _or_404(services.load_building_inventory(building_id))
+    body = render_pdf("inventory.html", title=_("Inventory · %(name)s", name=building.name),
+                      **services.inventory_context(building))
+    return _pdf(body, services.safe_filename("inventaire", building.code, extension="pdf"))
+
+
+def _inventory_labels() -> dict[str, str]:
+    return {"summary": _("Summary"), "building_total": _("Building total"), "level": _("Level"),
+            "floor": _("Floor"), "public": _("Public"), "floor_area": _("Floor area (m²)"),
+            "spaces": _("Spaces"), "net_area_m2": _("Net area (m²)"), "interview_offices": _("Interview offices"),
+            "medical_cabinets": _("Medical cabinets"), "digital_spaces": _("Digital spaces"), "pcs": _("PCs"),
+            "mediation_spaces": _("Mediation spaces"), "workstations": _("Workstations"), "code": _("Code"),
+            "name": _("Name"), "type": _("Type"), "area": _("Area (m²)"), "step_free": _("Step-free"),
+            "specialty": _("Specialty"), "equipment": _("Equipment")}
+
+
+@bp.route("/buildings/<int:building_id>/inventory.xlsx")
+@requires(Permission.READ)
+def inventory_xlsx(building_id: int):
+    """The building inventory as a workbook: a summary sheet and one sheet per floor."""
+    building = _or_404(services.load_building_inventory(building_id))
+    body = exports.inventory_workbook(building, _inventory_labels())
+    return _download(body, services.safe_filename("inventaire", building.code, extension="xlsx"), XLSX)
+
+
+def _site_header() -> list[str]:
+    names = {"code": _("Code"), "name": _("Name"), "kind": _("Kind"), "status": _("Status"),
+             "address": _("Address"), "postcode": _("Postcode"), "commune_code": _("INSEE code"),
+             "commune_name": _("Commune"), "latitude": _("Latitude"), "longitude": _("Longitude"),
+             "opened_on": _("Opened"), "services": _("Services"), "buildings": _("Buildings"), "floors": _("Floors"),
+             "spaces": _("Spaces"), "interview_offices": _("Interview offices"),
+             "medical_cabinets": _("Medical cabinets"), "workstations": _("Workstations"),
+             "net_area_m2": _("Net area (m²)"), "cost_eur": _("Cost (€)")}
+    return [names[column] for column in exports.SITE_COLUMNS]
+
+
+@bp.route("/sites.xlsx")
+@requires(Permission.READ)
+def sites_xlsx():
+    """The site list, with the filters of the site list page, as a workbook."""
+    body = exports.sites_xlsx(inventory.SiteFilters.from_args(request.args), _site_header())
+    return _download(body, f"sites-{date.today().isoformat()}.xlsx", XLSX)
+
+
+@bp.route("/sites.csv")
+@requires(Permission.READ)
+def sites_csv():
+    """The site list, with the filters of the site list page, as CSV."""
+    body = exports.sites_csv(inventory.SiteFilters.from_args(request.args), _site_header())
+    return _download(body, f"sites-{date.today().isoformat()}.csv", "text/csv; charset=utf-8")
+
+
+# ---------------------------------------------------------------- reports of the energy and works areas
+
+
+def _needed(module_name: str, *names: str):
+    """Functions another area must provide; a clear 404 while that area has not landed them."""
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        module = None
+    found = [getattr(module, name, None) for name in names]
+    missing = [name for name, function in zip(names, found, strict=True) if function is None]
+    if missing:
+        abort(404, _("This report is not available yet: %(module)s does not provide %(names)s.",
+                     module=module_name, names=", ".join(missing)))
+    return found
+
+
+def _svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@bp.route("/buildings/<int:building_id>/energy.pdf")
+@requires(Permission.READ)
+def energy_pdf(building_id: int):
+    """The energy report of a building: yearly indicators, DPE class and the Décret tertiaire trajectory."""
+    building = _or_404(inventory.load_building(building_id))
+    (building_report,) = _needed("facilities.energy.services", "building_report")
+    (trajectory_svg,) = _needed("facilities.energy.charts", "trajectory_svg")
+    report = _or_404(building_report(building.id))
+    chart = services.energy_chart(report, trajectory_svg)
+    body = render_pdf("energy.html", title=_("Energy report · %(name)s", name=building.name), building=building,
+                      site=building.site, report=report, chart_uri=_svg_data_uri(chart) if chart else None,
+                      today=date.today())
+    return _pdf(body, services.safe_filename("energie", building.code, extension="pdf"))
+
+
+@bp.route("/envelopes/<int:envelope_id>/programme.pdf")
+@requires(Permission.READ)
+def programme_pdf(envelope_id: int):
+    """The multi-year works programme of an envelope: PPI table, consumption of each year's cap, Gantt chart."""
+    envelope_figures, ppi_rows, gantt_rows = _needed("facilities.works.services", "envelope_figures", "ppi_rows",
+                                                     "gantt_rows")
+    (gantt_svg,) = _needed("facilities.works.gantt", "gantt_svg")
+    from facilities.works.models import Envelope
+
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    figures = envelope_figures([envelope])[0]
+    year = date.today().year
+    rows, total = ppi_rows(figures.operations, year)
+    chart = gantt_svg(gantt_rows(figures.operations))
+    body = render_pdf("programme.html", title=_("Works programme · %(label)s", label=envelope.label),
+                      envelope=envelope, figures=figures, rows=rows, total=total, year=year,
+                      chart_uri=_svg_data_uri(chart) if chart else None, today=date.today())
+    return _pdf(body, services.safe_filename("programme", str(envelope.id), envelope.label, extension="pdf"))
+
+
+# ---------------------------------------------------------------- index and jobs
+
+
+@bp.route("/reports")
+@requires(Permission.READ)
+def index():
+    """The reports: what each one contains, where to find it, and the portfolio jobs."""
+    return render_template("reports/index.html", form=StartJobForm(), jobs=jobs.recent_jobs(),
+                           totals=services.portfolio_totals(), JobStatus=JobStatus)
+
+
+@bp.route("/reports/portfolio", methods=["POST"])
+@requires(Permission.READ)
+def start_portfolio():
+    """Start the portfolio report as a background job and show its progress."""
+    if not StartJobForm().validate_on_submit():
+        abort(400)
+    job = jobs.create_job("portfolio", user=current_user, locale=str(get_locale() or "fr"))
+    db.session.commit()
+    jobs.submit(job.id)
+    return redirect(url_for(".job_detail", job_id=job.id))
+
+
+@bp.route("/reports/jobs/<job_id>")
+@requires(Permission.READ)
+def job_detail(job_id: str):
+    """A job's status and progress (the page refreshes itself until the job ends), then its file or error."""
+    job = _or_404(jobs.get_job(job_id))
+    db.session.commit()  # a stale job was just marked failed
+    refresh = current_app.config.get("JOB_PAGE_REFRESH_SECONDS", 2)
+    return render_template("reports/job.html", job=job, JobStatus=JobStatus, refresh=refresh,
+                           has_file=jobs.result_file(job) is not None)
+
+
+@bp.route("/reports/jobs/<job_id>/file")
+@requires(Permission.READ)
+def job_file(job_id: str):
+    """The file a finished job produced."""
+    job = _or_404(jobs.get_job(job_id))
+    path = _or_404(jobs.result_file(job), _("This job has no file (yet)."))
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=job.result_name or path.name, max_age=0)

@@ -1,1 +1,115 @@
-"""Services of the reports area."""
+"""Services of the reports area: the data behind each report, read in a bounded number of queries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from facilities.extensions import db
+from facilities.inventory import services as inventory
+from facilities.inventory.models import Building, Floor, Site
+from facilities.inventory.summary import InventorySummary
+from facilities.reports import locator
+
+
+def safe_filename(*parts: str, extension: str) -> str:
+    """An ASCII file name from codes: 'fiche', 'PS-ASN-B1' → 'fiche-PS-ASN-B1.pdf'."""
+    text = "-".join(str(part) for part in parts if part)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "report"
+    return f"{text[:120]}.{extension}"
+
+
+def fact_sheet_context(building: Building) -> dict:
+    """What the one-page fact sheet shows: identity, access, key figures, cost, map and provenance."""
+    total, _per_floor = inventory.building_summaries([building.id])[building.id]
+    site = building.site
+    map_uri = None
+    if site.is_located:
+        map_uri = locator.location_map_data_uri(site.latitude, site.longitude,
+                                                locator.commune_outlines(site.latitude, site.longitude))
+    public_floors = [floor for floor in building.floors if floor.is_public]
+    return {"building": building, "site": site, "total": total, "map_uri": map_uri,
+            "public_floors": public_floors, "today": date.today()}
+
+
+def load_building_inventory(building_id: int) -> Building | None:
+    """A building with its site, floors and every space, in three queries."""
+    return db.session.execute(
+        select(Building)
+        .options(selectinload(Building.site), selectinload(Building.floors).selectinload(Floor.spaces))
+        .where(Building.id == building_id)
+    ).scalar_one_or_none()
+
+
+def inventory_context(building: Building) -> dict:
+    """Floors from the top down with their spaces, per-floor totals and the building total."""
+    total, per_floor = inventory.building_summaries([building.id])[building.id]
+    floors = sorted(building.floors, key=lambda floor: floor.level, reverse=True)
+    return {"building": building, "site": building.site, "floors": floors, "per_floor": per_floor,
+            "total": total, "empty": InventorySummary(), "today": date.today()}
+
+
+# ---------------------------------------------------------------- portfolio
+
+
+@dataclass(frozen=True)
+class PortfolioTotals:
+    sites: int
+    buildings: int
+
+
+def portfolio_totals() -> PortfolioTotals:
+    """How many sites and buildings the portfolio report covers."""
+    return PortfolioTotals(db.session.scalar(select(func.count(Site.id))) or 0,
+                           db.session.scalar(select(func.count(Building.id))) or 0)
+
+
+def portfolio_chunks(sites_per_chunk: int = 60) -> Iterator[list[tuple[Site, list[tuple[Building, InventorySummary]]]]]:
+    """The portfolio, site by site in name order, in chunks whose key figures come in a few queries each.
+
+    Keyset pagination on (name, id): memory stays bounded by one chunk whatever the portfolio size.
+    """
+    last: tuple[str, int] | None = None
+    while True:
+        query = (select(Site).options(selectinload(Site.buildings), selectinload(Site.service_links))
+                 .order_by(Site.name, Site.id).limit(sites_per_chunk))
+        if last is not None:
+            query = query.where((Site.name > last[0]) | ((Site.name == last[0]) & (Site.id > last[1])))
+        sites = list(db.session.execute(query).scalars())
+        if not sites:
+            return
+        summaries = inventory.building_summaries([b.id for site in sites for b in site.buildings])
+        yield [(site, [(b, summaries[b.id][0]) for b in site.buildings]) for site in sites]
+        last = (sites[-1].name, sites[-1].id)
+        db.session.expunge_all()  # forget the chunk's objects: the session must not grow with the portfolio
+
+
+# ---------------------------------------------------------------- energy (data from the energy area)
+
+
+def energy_chart(report: dict, trajectory_svg) -> str | None:
+    """The trajectory chart of an energy report (facilities.energy.charts.trajectory_svg), or None without data."""
+    years = report.get("years") or []
+    tertiaire = report.get("tertiaire") or {}
+    actual = {row["year"]: row["tertiaire_kwh_m2"] for row in years if row.get("tertiaire_kwh_m2") is not None}
+    path = {row["year"]: row["path_kwh_m2"] for row in years if row.get("path_kwh_m2") is not None}
+    targets = {int(year): value for year, value in (tertiaire.get("targets") or {}).items() if value is not None}
+    if not actual and not targets:
+        return None
+    reference = None
+    if tertiaire.get("reference_year") and tertiaire.get("reference_kwh_m2") is not None:
+        reference = (tertiaire["reference_year"], tertiaire["reference_kwh_m2"])
+    from flask_babel import gettext as _
+
+    labels = {"title": _("Décret tertiaire trajectory"), "actual": _("Consumption (kWh/m²)"),
+              "path": _("Straight-line path"), "target": _("Target"), "reference": _("Reference year"),
+              "cabs": _("Absolute target (Cabs)"), "y": _("kWh final/m²/yr")}
+    return trajectory_svg(actual, path, targets, reference=reference, cabs=tertiaire.get("cabs_kwh_m2"),
+                          labels=labels)

@@ -1,5 +1,153 @@
-"""Demo data of the works area (illustrative, marked so); idempotent."""
+"""Demo data of the works area (illustrative, marked so); idempotent.
+
+Facts from the sources (/work/shared/sources/facts.md): in 2023 the département voted 12.5 M€ for works in
+its medico-social buildings, naming the IME of Villeneuve-la-Garenne (works to open it), the Maison de
+l'Avenir in Nanterre and the child-welfare home of Rueil-Malmaison (studies), and continued works on the
+social hubs of Issy-les-Moulineaux, Antony, Clichy and Bagneux; the Asnières hub cost 11.32 M€ (opened
+16 May 2023) and the Clichy hub 17.6 M€ (inaugurated 23 April 2024). Every other amount, date, phase, cap
+and actual below is illustrative, and each record says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from facilities.extensions import db
+from facilities.inventory.models import Building, Site
+from facilities.works import rules, scheduling, services
+from facilities.works.models import Envelope, Operation
+
+SOURCE_2023 = "Press release, Département des Hauts-de-Seine, 6 June 2023"
+SOURCE_CLICHY = "Press release, Département des Hauts-de-Seine, 23 April 2024"
+
+ENVELOPE_2023 = "Bâtiments médico-sociaux 2023"
+ENVELOPE_EARLIER = "Pôles sociaux (programmes antérieurs)"
+ILLUSTRATIVE_CAPS = ("Cap 2023 of 12 500 000 € from the source; caps 2024–2027 illustrative.")
+ILLUSTRATIVE_OP = "Named in the 2023 programme ({source}); amount, dates, phases and actuals illustrative."
+
+
+def _phases(start: date, spec: list[tuple[str, int, str]]) -> str:
+    """Consecutive phases from (code, months, share %) as the form's text lines."""
+    lines, cursor = [], start
+    for code, months, share in spec:
+        following = scheduling.month_date(scheduling.month_index(cursor) + months)
+        end = date.fromordinal(following.toordinal() - 1)  # last day of the phase's last month
+        lines.append(f"{code} {cursor.isoformat()} {end.isoformat()} {share}")
+        cursor = following
+    return "\n".join(lines)
+
+
+# (site code, label, nature, status, fixed, priority, AP €, start, phases)
+OPERATIONS_2023 = [
+    ("IME-VLG", "Travaux d'ouverture de l'IME de Villeneuve-la-Garenne", "fit_out", "works", True, 1, "5400000",
+     date(2023, 1, 1), [("ACT", 2, "5"), ("DET", 15, "90"), ("AOR", 1, "5")]),
+    ("MDA-NAN", "Études de la Maison de l'Avenir (Nanterre)", "studies", "studies", False, 2, "1200000",
+     date(2023, 3, 1), [("ESQ", 3, "15"), ("APS", 4, "20"), ("APD", 4, "20"), ("PRO", 6, "30"), ("ACT", 7, "15")]),
+    ("FOY-RUE", "Études du foyer ASE de Rueil-Malmaison", "studies", "studies", False, 2, "900000",
+     date(2023, 4, 1), [("DIAG", 3, "15"), ("APS", 4, "25"), ("APD", 4, "25"), ("PRO", 6, "25"), ("ACT", 4, "10")]),
+    ("PS-ISS", "Poursuite des travaux du pôle social d'Issy-les-Moulineaux", "renovation", "works", True, 1,
+     "4800000", date(2023, 1, 1), [("DET", 19, "95"), ("AOR", 1, "5")]),
+    ("PS-ANT", "Poursuite des travaux du pôle social d'Antony", "renovation", "works", False, 1, "3600000",
+     date(2023, 1, 1), [("DET", 23, "95"), ("AOR", 1, "5")]),
+    ("PS-CLI", "Poursuite des travaux du pôle social de Clichy", "fit_out", "works", True, 1, "2500000",
+     date(2023, 1, 1), [("DET", 14, "95"), ("AOR", 1, "5")]),
+    ("PS-BAG", "Poursuite des travaux du pôle social de Bagneux", "renovation", "works", False, 3, "2000000",
+     date(2023, 6, 1), [("DET", 23, "95"), ("AOR", 1, "5")]),
+]
+CAPS_2023 = "2023 12500000\n2024 10000000\n2025 8000000\n2026 8000000\n2027 8000000"
+
+# Received operations of earlier programmes: totals from the sources, dates and phases illustrative.
+OPERATIONS_EARLIER = [
+    ("PS-ASN", "Pôle social d'Asnières / Gennevilliers : acquisition et aménagement", "acquisition", "11320000",
+     date(2021, 1, 1), [("APS", 3, "5"), ("PRO", 4, "5"), ("ACT", 3, "5"), ("DET", 17, "80"), ("AOR", 1, "5")],
+     "Cost 11 320 000 € from the source (acquisition and fit-out; open since 16 May 2023). Dates and phases illustrative.",
+     SOURCE_2023),
+    ("PS-CLI", "Pôle social de Clichy / Levallois", "construction", "17600000", date(2021, 7, 1),
+     [("APS", 3, "5"), ("PRO", 5, "5"), ("ACT", 3, "5"), ("DET", 21, "80"), ("AOR", 1, "5")],
+     "Investment 17 600 000 € from the source (inaugurated 23 April 2024). Dates and phases illustrative.",
+     SOURCE_CLICHY),
+]
+
+
+def _site_and_building(code: str) -> tuple[int | None, int | None]:
+    site = db.session.execute(select(Site).where(Site.code == code)).scalar_one_or_none()
+    building = db.session.execute(select(Building).where(Building.code == f"{code}-B1")).scalar_one_or_none()
+    return (site.id if site else None), (building.id if building else None)
+
+
+def _envelope(label: str, category: str, caps: str, note: str) -> tuple[Envelope, bool]:
+    found = db.session.execute(
+        select(Envelope).where(Envelope.label == label, Envelope.scenario_of_id.is_(None))
+    ).scalar_one_or_none()
+    if found is not None:
+        return found, False
+    values = rules.clean_envelope({"label": label, "category": category, "caps": caps})
+    envelope = services.create_envelope({**values, "illustrative": True, "note": note})
+    return envelope, True
+
+
+def _operation(envelope: Envelope, raw: dict) -> Operation | None:
+    exists = db.session.execute(
+        select(Operation.id).where(Operation.envelope_id == envelope.id, Operation.label == raw["label"])
+    ).first()
+    if exists:
+        return None
+    return services.create_operation(rules.clean_operation({**raw, "envelope_id": envelope.id}))
 
 
 def load_demo() -> None:
-    """Create or update the works demo records; flush only, the caller commits."""
+    """Create the missing demo envelopes and operations (a second run changes nothing); flush only."""
+    envelope, _created = _envelope(ENVELOPE_2023, "Bâtiments médico-sociaux", CAPS_2023, ILLUSTRATIVE_CAPS)
+    for code, label, nature, status, fixed, priority, ap_eur, start, spec in OPERATIONS_2023:
+        site_id, building_id = _site_and_building(code)
+        months = sum(m for _c, m, _s in spec)
+        op = _operation(envelope, {
+            "label": label, "nature": nature, "status": status, "fixed": fixed, "priority": priority,
+            "ap_eur": ap_eur, "start": start.isoformat(), "duration_months": months, "site_id": site_id,
+            "building_id": building_id, "phases": _phases(start, spec), "ap_voted_on": "2022-12-12",
+            "ap_reason": "Initial AP, budget 2023 (illustrative)", "illustrative": True,
+            "note": ILLUSTRATIVE_OP.format(source=SOURCE_2023),
+        })
+        if op is None:
+            continue
+        if code == "IME-VLG":  # a revision voted during 2023, to show the AP history (illustrative)
+            services.add_ap_revision(op, {"amount_cents": 580_000_000, "voted_on": date(2023, 6, 26),
+                                          "reason": "Décision modificative 2023 (illustrative)"})
+            services.derive_cp_from_phases(op)
+        cp_2023 = op.cp_by_year.get(2023, 0)
+        services.set_actual(op, {"year": 2023, "committed_cents": min(op.current_ap_cents, cp_2023 * 3 // 2),
+                                 "paid_cents": cp_2023 * 9 // 10})
+
+    plans = []
+    for code, label, nature, ap_eur, start, spec, note, source in OPERATIONS_EARLIER:
+        months = sum(m for _c, m, _s in spec)
+        phases = rules.parse_phases(_phases(start, spec), {})
+        plan = scheduling.OperationPlan(
+            label, label, int(ap_eur) * 100, start, months,
+            phases=tuple(scheduling.Phase(p["code"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]),
+                                          p["share_bp"]) for p in phases))
+        plans.append((code, label, nature, ap_eur, start, months, spec, note, source, plan))
+    caps: dict[int, int] = {}
+    for *_rest, plan in plans:
+        for year, cents in scheduling.derive_cp(plan).items():
+            caps[year] = caps.get(year, 0) + cents
+    caps_text = "\n".join(f"{year} {cents // 100}.{cents % 100:02d}" for year, cents in sorted(caps.items()))
+    earlier, _created = _envelope(ENVELOPE_EARLIER, "Pôles sociaux", caps_text,
+                                  "Caps equal to the CP of the two received operations (illustrative).")
+    for code, label, nature, ap_eur, start, months, spec, note, source, plan in plans:
+        site_id, building_id = _site_and_building(code)
+        op = _operation(earlier, {
+            "label": label, "nature": nature, "fixed": True, "priority": 1, "ap_eur": ap_eur,
+            "start": start.isoformat(), "duration_months": months, "site_id": site_id, "building_id": building_id,
+            "phases": _phases(start, spec), "ap_voted_on": f"{start.year - 1}-12-14",
+            "ap_reason": f"Initial AP (vote date illustrative; total from: {source})", "illustrative": True,
+            "note": note,
+        })
+        if op is None:
+            continue
+        for year, cents in sorted(op.cp_by_year.items()):
+            services.set_actual(op, {"year": year, "committed_cents": cents, "paid_cents": cents})
+        services.update_operation(op, {"status": "received"})
+    db.session.flush()

@@ -1,1 +1,104 @@
-"""Forms of the works area."""
+"""Forms of the works area. Amounts, years and phases are typed as text: the works rules parse and judge them."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+
+from facilities.forms import RuleForm
+from facilities.works.rules import CARRIER_LABELS, NATURE_LABELS, STATUS_LABELS
+
+
+def _choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:
+    items = [(str(code), text) for code, text in labels.items()]
+    return [("", "—"), *items] if blank else items
+
+
+def _amount(label, description=None):
+    return StringField(label, description=description, render_kw={"inputmode": "decimal", "autocomplete": "off"})
+
+
+def _integer(label, description=None):
+    return StringField(label, description=description, render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+DRAFT_LABEL = _l("Save as a draft even though a year's cap is exceeded (I confirm)")
+CAPS_HELP = _l("One line per year: YEAR AMOUNT in euros, e.g. 2023 12 500 000")
+PHASES_HELP = _l("One line per phase: CODE START END SHARE%, e.g. APS 2023-01-01 2023-06-30 20 "
+                 "(codes DIAG, ESQ, APS, APD, PRO, ACT, VISA, DET, AOR; shares add up to 100)")
+CP_HELP = _l("One line per year: YEAR AMOUNT in euros; the total should equal the AP")
+
+
+class EnvelopeForm(RuleForm):
+    label = StringField(_l("Label"))
+    category = StringField(_l("Category"), description=_l("e.g. Medico-social buildings"))
+    caps = TextAreaField(_l("CP caps per year"), description=CAPS_HELP, render_kw={"rows": 5})
+    draft = BooleanField(DRAFT_LABEL)
+
+
+class OperationForm(RuleForm):
+    label = StringField(_l("Label"))
+    nature = SelectField(_l("Nature"), choices=_choices(NATURE_LABELS))
+    ap_eur = _amount(_l("AP (total voted amount, €)"))
+    start = StringField(_l("Start (first day of a month)"), render_kw={"type": "date"})
+    duration_months = _integer(_l("Duration (months)"))
+    priority = _integer(_l("Priority"), description=_l("1 = highest: keeps the earliest start when caps are short"))
+    fixed = BooleanField(_l("Fixed dates (committed: the scheduler never moves it)"))
+    site_id = SelectField(_l("Site (a planned site is a site with status planned)"), choices=[])
+    building_id = SelectField(_l("Building"), choices=[])
+    phases = TextAreaField(_l("Phases"), description=PHASES_HELP, render_kw={"rows": 5})
+    note = TextAreaField(_l("Note"), render_kw={"rows": 2})
+    draft = BooleanField(DRAFT_LABEL)
+
+
+class OperationEditForm(RuleForm):
+    label = StringField(_l("Label"))
+    nature = SelectField(_l("Nature"), choices=_choices(NATURE_LABELS))
+    status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS))
+    start = StringField(_l("Start (first day of a month)"), render_kw={"type": "date"},
+                        description=_l("Moving the start moves the phases and the échéancier with it"))
+    duration_months = _integer(_l("Duration (months)"))
+    priority = _integer(_l("Priority"), description=_l("1 = highest"))
+    fixed = BooleanField(_l("Fixed dates (committed: the scheduler never moves it)"))
+    site_id = SelectField(_l("Site"), choices=[])
+    building_id = SelectField(_l("Building"), choices=[])
+    note = TextAreaField(_l("Note"), render_kw={"rows": 2})
+    draft = BooleanField(DRAFT_LABEL)
+
+
+class PhasesForm(RuleForm):
+    phases = TextAreaField(_l("Phases"), description=PHASES_HELP, render_kw={"rows": 8})
+    draft = BooleanField(DRAFT_LABEL)
+
+
+class CpForm(RuleForm):
+    cp = TextAreaField(_l("CP échéancier"), description=CP_HELP, render_kw={"rows": 6})
+    draft = BooleanField(DRAFT_LABEL)
+
+
+class ApRevisionForm(RuleForm):
+    amount_eur = _amount(_l("New AP amount (€)"))
+    voted_on = StringField(_l("Vote date"), render_kw={"type": "date"})
+    reason = StringField(_l("Reason"))
+
+
+class ActualForm(RuleForm):
+    year = _integer(_l("Year"))
+    committed_eur = _amount(_l("Committed (€)"))
+    paid_eur = _amount(_l("Paid (€)"))
+
+
+class SavingForm(RuleForm):
+    carrier = SelectField(_l("Energy carrier"), choices=_choices(CARRIER_LABELS))
+    kwh_per_year = _integer(_l("Expected savings (kWh/year)"), description=_l("0 removes the carrier"))
+
+
+class ScenarioForm(RuleForm):
+    scenario_label = StringField(_l("Scenario name"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that posts (CSRF-protected)."""
+
+    confirm = HiddenField(default="1")

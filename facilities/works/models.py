@@ -1,1 +1,220 @@
-"""Models of the works area."""
+"""Models of the works area: envelopes (programme lines) with yearly CP caps, operations, their phases,
+AP revisions, CP échéancier, actuals and expected energy savings. Money is integer cents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from facilities.extensions import db
+from facilities.timeutil import utcnow
+
+OPERATION_STATUSES = ("proposed", "voted", "studies", "works", "received", "closed")
+OPERATION_NATURES = (
+    "acquisition", "construction", "renovation", "fit_out", "studies", "energy_retrofit", "accessibility",
+)
+ENERGY_CARRIERS = ("electricity", "natural_gas", "heating_network", "fuel_oil", "wood", "other")
+
+
+class Envelope(db.Model):
+    """A programme line (e.g. medico-social buildings 2023) with a CP cap per year; or a scenario copy of one."""
+
+    __tablename__ = "envelopes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(120), default="")
+    # A scenario is a copy of another envelope's programme, changed freely and compared with it.
+    scenario_of_id: Mapped[int | None] = mapped_column(ForeignKey("envelopes.id", ondelete="CASCADE"), index=True)
+    scenario_label: Mapped[str | None] = mapped_column(String(200))
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    caps: Mapped[list[EnvelopeCap]] = relationship(
+        back_populates="envelope", cascade="all, delete-orphan", order_by="EnvelopeCap.year"
+    )
+    operations: Mapped[list[Operation]] = relationship(
+        back_populates="envelope", cascade="all, delete-orphan", order_by="Operation.id"
+    )
+    scenario_of: Mapped[Envelope | None] = relationship(remote_side=[id], back_populates="scenarios")
+    scenarios: Mapped[list[Envelope]] = relationship(
+        back_populates="scenario_of", cascade="all, delete-orphan", order_by="Envelope.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Envelope {self.id} {self.label!r}>"
+
+    @property
+    def is_scenario(self) -> bool:
+        return self.scenario_of_id is not None
+
+    @property
+    def caps_by_year(self) -> dict[int, int]:
+        return {cap.year: cap.cap_cents for cap in self.caps}
+
+
+class EnvelopeCap(db.Model):
+    """The CP cap of an envelope for one year (a year without a cap has no money)."""
+
+    __tablename__ = "envelope_caps"
+    __table_args__ = (UniqueConstraint("envelope_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    envelope_id: Mapped[int] = mapped_column(ForeignKey("envelopes.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    cap_cents: Mapped[int] = mapped_column(BigInteger)
+
+    envelope: Mapped[Envelope] = relationship(back_populates="caps")
+
+    def __repr__(self) -> str:
+        return f"<EnvelopeCap {self.envelope_id} {self.year} {self.cap_cents}>"
+
+
+class Operation(db.Model):
+    """A works operation of an envelope: its dates, priority, status, phases and money."""
+
+    __tablename__ = "operations"
+    __table_args__ = (Index("ix_operations_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    envelope_id: Mapped[int] = mapped_column(ForeignKey("envelopes.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    # A planned site is a site with status "planned"; either link may be empty.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"), index=True)
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id", ondelete="SET NULL"), index=True)
+    nature: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[int] = mapped_column(default=1)  # 1 = highest
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    fixed: Mapped[bool] = mapped_column(default=False)  # committed: the scheduler never moves it
+    start: Mapped[date] = mapped_column(Date)  # first day of a month
+    duration_months: Mapped[int]
+    # Saved although the envelope overflowed a year's cap (explicitly confirmed).
+    draft: Mapped[bool] = mapped_column(default=False)
+    # In a scenario: the operation of the original envelope this one copies (to compare them).
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id", ondelete="SET NULL"), index=True)
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    envelope: Mapped[Envelope] = relationship(back_populates="operations")
+    site = relationship("Site")
+    building = relationship("Building")
+    phases: Mapped[list[OperationPhase]] = relationship(
+        back_populates="operation", cascade="all, delete-orphan", order_by="(OperationPhase.start, OperationPhase.id)"
+    )
+    ap_revisions: Mapped[list[ApRevision]] = relationship(
+        back_populates="operation", cascade="all, delete-orphan", order_by="(ApRevision.voted_on, ApRevision.id)"
+    )
+    cp_rows: Mapped[list[OperationCp]] = relationship(
+        back_populates="operation", cascade="all, delete-orphan", order_by="OperationCp.year"
+    )
+    actuals: Mapped[list[OperationActual]] = relationship(
+        back_populates="operation", cascade="all, delete-orphan", order_by="OperationActual.year"
+    )
+    savings: Mapped[list[OperationSaving]] = relationship(
+        back_populates="operation", cascade="all, delete-orphan", order_by="OperationSaving.carrier"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Operation {self.id} {self.label!r}>"
+
+    @property
+    def current_ap_cents(self) -> int:
+        """The AP in force: the latest revision (0 before any vote)."""
+        return self.ap_revisions[-1].amount_cents if self.ap_revisions else 0
+
+    @property
+    def cp_by_year(self) -> dict[int, int]:
+        return {row.year: row.amount_cents for row in self.cp_rows}
+
+
+class OperationPhase(db.Model):
+    """A public-works phase (loi MOP) of an operation with its planned dates and share of the cost."""
+
+    __tablename__ = "operation_phases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(8))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    share_bp: Mapped[int]  # basis points: 10 000 = 100 %
+
+    operation: Mapped[Operation] = relationship(back_populates="phases")
+
+    def __repr__(self) -> str:
+        return f"<OperationPhase {self.operation_id} {self.code}>"
+
+
+class ApRevision(db.Model):
+    """One vote of an operation's AP (initial or revision). Appended, never edited: the history is kept."""
+
+    __tablename__ = "ap_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)  # the AP after this vote
+    voted_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    operation: Mapped[Operation] = relationship(back_populates="ap_revisions")
+
+    def __repr__(self) -> str:
+        return f"<ApRevision {self.operation_id} {self.voted_on} {self.amount_cents}>"
+
+
+class OperationCp(db.Model):
+    """One year of an operation's CP échéancier."""
+
+    __tablename__ = "operation_cps"
+    __table_args__ = (UniqueConstraint("operation_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+    operation: Mapped[Operation] = relationship(back_populates="cp_rows")
+
+    def __repr__(self) -> str:
+        return f"<OperationCp {self.operation_id} {self.year} {self.amount_cents}>"
+
+
+class OperationActual(db.Model):
+    """Commitments (engagements) and payments (mandats) of an operation in one year."""
+
+    __tablename__ = "operation_actuals"
+    __table_args__ = (UniqueConstraint("operation_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    committed_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    operation: Mapped[Operation] = relationship(back_populates="actuals")
+
+    def __repr__(self) -> str:
+        return f"<OperationActual {self.operation_id} {self.year}>"
+
+
+class OperationSaving(db.Model):
+    """Expected energy savings of an energy-retrofit operation, per carrier (kept as data for the energy area)."""
+
+    __tablename__ = "operation_savings"
+    __table_args__ = (UniqueConstraint("operation_id", "carrier"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
+    carrier: Mapped[str] = mapped_column(String(32))
+    kwh_per_year: Mapped[int] = mapped_column(BigInteger)
+
+    operation: Mapped[Operation] = relationship(back_populates="savings")
+
+    def __repr__(self) -> str:
+        return f"<OperationSaving {self.operation_id} {self.carrier} {self.kwh_per_year}>"

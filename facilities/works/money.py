@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from facilities.formatting import format_money  # the app's one money display; Babel only, no Flask
+
 __all__ = [
     "NARROW_NBSP",
     "NBSP",
@@ -25,17 +27,11 @@ NARROW_NBSP = "\u202f"  # French thousands separator (CLDR "fr" group symbol)
 NBSP = "\u00a0"  # between the number and "€" in French
 
 
-def _group(digits: str, sep: str) -> str:
-    parts = []
-    while len(digits) > 3:
-        parts.append(digits[-3:])
-        digits = digits[:-3]
-    parts.append(digits)
-    return sep.join(reversed(parts))
-
-
 def format_eur(cents: int, locale: str = "fr") -> str:
     """Format an amount in integer cents as euros, French (default) or English.
+
+    Delegates to :func:`facilities.formatting.format_money`, the application's one source of truth
+    for money display; this wrapper only adds the strict checks the scheduler relies on.
 
     >>> format_eur(1_250_000_000) == "12\u202f500\u202f000\u00a0€"
     True
@@ -47,13 +43,7 @@ def format_eur(cents: int, locale: str = "fr") -> str:
     lang = locale.replace("-", "_").split("_")[0].lower()
     if lang not in ("fr", "en"):
         raise ValueError(f"unsupported locale {locale!r} (use 'fr' or 'en')")
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    if lang == "fr":
-        number = _group(str(euros), NARROW_NBSP) + (f",{rest:02d}" if rest else "")
-        return f"{sign}{number}{NBSP}€"
-    number = _group(str(euros), ",") + (f".{rest:02d}" if rest else "")
-    return f"{sign}€{number}"
+    return format_money(cents, lang)
 
 
 def cents_to_euros(cents: int) -> Decimal:
@@ -61,11 +51,15 @@ def cents_to_euros(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
-def euros_to_cents(value: Any) -> int:
+MAX_EUR_DIGITS = 40  # longer digit strings are not plausible amounts
+
+
+def euros_to_cents(value: Any, maximum_cents: int | None = None) -> int:
     """Parse an amount in euros (``Decimal``, ``int`` or string such as ``"12 500 000,50"``) to cents.
 
-    Raises ``ValueError`` with an English message for non-numeric, negative or sub-cent amounts.
-    Floats are refused (binary floats cannot represent cents exactly).
+    Raises ``ValueError`` with an English message for non-numeric, negative, sub-cent or (when
+    ``maximum_cents`` is given) too large amounts. Floats are refused (binary floats cannot represent
+    cents exactly): read JSON with ``parse_float=Decimal``.
     """
     if isinstance(value, bool) or isinstance(value, float):
         raise ValueError("must be a number of euros given as a decimal string or integer, not a float")
@@ -76,6 +70,8 @@ def euros_to_cents(value: Any) -> int:
     elif isinstance(value, str):
         text = value.strip().replace(NARROW_NBSP, "").replace(NBSP, "").replace(" ", "").replace("€", "")
         text = text.replace(",", ".")
+        if len(text) > MAX_EUR_DIGITS:
+            raise ValueError("must be a number")
         try:
             amount = Decimal(text)
         except InvalidOperation:
@@ -86,6 +82,8 @@ def euros_to_cents(value: Any) -> int:
         raise ValueError("must be a number")
     if amount < 0:
         raise ValueError("must not be negative")
+    if maximum_cents is not None and amount * 100 > maximum_cents:
+        raise ValueError(f"must be at most {format_eur(maximum_cents)}")
     cents = amount * 100
     if cents != cents.to_integral_value():
         raise ValueError("must not have more than two decimals")

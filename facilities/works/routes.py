@@ -1,5 +1,377 @@
-"""Pages of the works area."""
+"""Pages of the works area: envelopes and their multi-year programme, operations, schedule, scenarios, dashboard."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+
+from facilities.extensions import db
+from facilities.inventory.models import Building, Site
+from facilities.permissions import Permission, requires
+from facilities.validation import ValidationError
+from facilities.works import gantt, rules, services
+from facilities.works.forms import (
+    ActualForm,
+    ApRevisionForm,
+    ConfirmForm,
+    CpForm,
+    EnvelopeForm,
+    OperationEditForm,
+    OperationForm,
+    PhasesForm,
+    SavingForm,
+    ScenarioForm,
+)
+from facilities.works.models import Envelope, Operation
+from facilities.works.scheduling import PHASE_LABELS, PhaseCode
 
 bp = Blueprint("works", __name__)
+
+
+@bp.app_context_processor
+def works_labels():
+    return {"OPERATION_STATUS_LABELS": rules.STATUS_LABELS, "OPERATION_NATURE_LABELS": rules.NATURE_LABELS,
+            "ENERGY_CARRIER_LABELS": rules.CARRIER_LABELS}
+
+
+@bp.app_template_global()
+def works_operations_for(building=None, site=None) -> list[Operation]:
+    """Operations about a building or its site (for the building page's works panel)."""
+    return services.operations_for_building(building.id if building else None,
+                                            site.id if site else (building.site_id if building else None))
+
+
+def _or_404(entity):
+    if entity is None:
+        abort(404)
+    return entity
+
+
+def _status(form=None) -> int:
+    return 422 if request.method == "POST" else 200
+
+
+def _cents_text(cents: int) -> str:
+    euros, rest = divmod(cents, 100)
+    return f"{euros}" if not rest else f"{euros}.{rest:02d}"
+
+
+def _year_lines(amounts: dict[int, int]) -> str:
+    return "\n".join(f"{year} {_cents_text(cents)}" for year, cents in sorted(amounts.items()))
+
+
+def _phase_lines(op: Operation) -> str:
+    return "\n".join(f"{p.code} {p.start.isoformat()} {p.end.isoformat()} {p.share_bp / 100:g}" for p in op.phases)
+
+
+def _place_choices(form) -> None:
+    sites = db.session.execute(select(Site.id, Site.code, Site.name, Site.status).order_by(Site.code)).all()
+    form.site_id.choices = [("", "—")] + [
+        (str(s.id), f"{s.code} — {s.name}" + (f" ({_('planned')})" if s.status == "planned" else "")) for s in sites]
+    buildings = db.session.execute(select(Building.id, Building.code, Building.name).order_by(Building.code)).all()
+    form.building_id.choices = [("", "—")] + [(str(b.id), f"{b.code} — {b.name}") for b in buildings]
+
+
+def chart(operations, title: str) -> Markup:
+    """The Gantt SVG of these operations (server-rendered, inline)."""
+    labels = {"fixed": _("fixed"), "draft": _("draft"), "empty": _("No operation")}
+    svg = gantt.gantt_svg(services.gantt_rows(operations), title=title, today=date.today(),
+                          description=_("Operations by phase on a time axis; the table below gives the same dates."),
+                          labels=labels)
+    return Markup(svg)  # noqa: S704 — built by gantt_svg, which escapes every text it writes
+
+
+# ---------------------------------------------------------------- envelopes
+
+
+@bp.route("/envelopes")
+@requires(Permission.READ)
+def envelope_list():
+    """The works programmes (envelopes) with their totals; scenarios under their original."""
+    figures = services.envelope_figures(services.load_envelopes())
+    return render_template("works/envelope_list.html", figures=figures)
+
+
+@bp.route("/envelopes/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_WORKS)
+def envelope_create():
+    """Create an envelope with its caps per year."""
+    form = EnvelopeForm()
+    envelope = form.submit_with(rules.clean_envelope, services.create_envelope)
+    if envelope is not None:
+        db.session.commit()
+        flash(_("Envelope %(label)s created.", label=envelope.label), "success")
+        return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
+    return render_template("works/form.html", form=form, title=_("New envelope")), _status(form)
+
+
+@bp.route("/envelopes/<int:envelope_id>")
+@requires(Permission.READ)
+def envelope_detail(envelope_id: int):
+    """An envelope: caps, allocated, committed, paid and remaining per year; the PPI table; the Gantt chart."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    figures = services.envelope_figures([envelope])[0]
+    year = request.args.get("year", type=int) or _default_year(figures)
+    ppi, ppi_total = services.ppi_rows(figures.operations, year)
+    return render_template("works/envelope_detail.html", envelope=envelope, figures=figures, year=year, ppi=ppi,
+                           ppi_total=ppi_total, chart=chart(figures.operations, envelope.label),
+                           gantt_rows=gantt.gantt_table(services.gantt_rows(figures.operations)),
+                           scenario_form=ScenarioForm(), comparable=services.comparable(envelope))
+
+
+def _default_year(figures) -> int:
+    this_year = date.today().year
+    years = [y.year for y in figures.years]
+    if not years or min(years) <= this_year <= max(years):
+        return this_year
+    return min(years)
+
+
+@bp.route("/envelopes/<int:envelope_id>/gantt.svg")
+@requires(Permission.READ)
+def envelope_gantt(envelope_id: int):
+    """The envelope's Gantt chart alone, as an SVG file (for printing or embedding)."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    operations = services.load_operations([envelope.id])[envelope.id]
+    return Response(str(chart(operations, envelope.label)), mimetype="image/svg+xml")
+
+
+@bp.route("/envelopes/<int:envelope_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_WORKS)
+def envelope_edit(envelope_id: int):
+    """Edit an envelope's label, category and caps (a cap below the CP asked needs the draft confirmation)."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    data = {"label": envelope.label, "category": envelope.category,
+            "caps": _year_lines(envelope.caps_by_year)} if request.method == "GET" else None
+    form = EnvelopeForm(data=data)
+    saved = form.submit_with(rules.clean_envelope,
+                             lambda values: services.update_envelope(envelope, values, bool(form.draft.data)))
+    if saved is not None:
+        db.session.commit()
+        flash(_("Envelope %(label)s saved.", label=envelope.label), "success")
+        return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
+    return render_template("works/form.html", form=form, envelope=envelope,
+                           title=_("Edit envelope %(label)s", label=envelope.label)), _status(form)
+
+
+@bp.route("/envelopes/<int:envelope_id>/schedule")
+@requires(Permission.READ)
+def schedule(envelope_id: int):
+    """The proposed schedule that fits the caps (nothing saved): how far each operation moves and why."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    try:
+        proposal = services.propose(envelope)
+    except ValidationError as error:
+        flash(" ".join(error.errors.values()), "danger")
+        return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
+    labels = {op.id: op for op in services.load_operations([envelope.id])[envelope.id]}
+    return render_template("works/schedule.html", envelope=envelope, proposal=proposal, operations=labels,
+                           form=ConfirmForm())
+
+
+@bp.route("/envelopes/<int:envelope_id>/schedule", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def schedule_apply(envelope_id: int):
+    """Save the proposed schedule (recomputed from the stored programme): starts, phases and CP."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        proposal, moved = services.propose_and_apply(envelope)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(" ".join(error.errors.values()), "danger")
+        return redirect(url_for(".schedule", envelope_id=envelope.id))
+    db.session.commit()
+    message = _("Schedule applied: %(n)s operation(s) moved.", n=moved)
+    if not proposal.feasible:
+        message += " " + _("The programme still exceeds its caps: %(years)s.",
+                           years=services.overflow_text(proposal.shortfall_by_year))
+    flash(message, "success" if proposal.feasible else "warning")
+    return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
+
+
+@bp.route("/envelopes/<int:envelope_id>/scenarios", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def scenario_create(envelope_id: int):
+    """Copy the envelope's programme into a new scenario, to change and compare it."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    form = ScenarioForm()
+    scenario = form.submit_with(rules.clean_scenario,
+                                lambda values: services.create_scenario(envelope, values["scenario_label"]))
+    if scenario is None:
+        flash(" ".join(form.scenario_label.errors) or _("Give the scenario a name."), "danger")
+        return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
+    db.session.commit()
+    flash(_("Scenario %(label)s created: change its dates, priorities or caps, then compare.",
+            label=scenario.scenario_label), "success")
+    return redirect(url_for(".envelope_detail", envelope_id=scenario.id))
+
+
+@bp.route("/envelopes/<int:envelope_id>/compare")
+@requires(Permission.READ)
+def compare(envelope_id: int):
+    """Two programmes (an envelope and one of its scenarios) side by side."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    other = _or_404(db.session.get(Envelope, request.args.get("with", type=int) or 0))
+    return render_template("works/compare.html", a=envelope, b=other, comparison=services.compare(envelope, other))
+
+
+@bp.route("/works/dashboard")
+@requires(Permission.READ)
+def dashboard():
+    """The director's view of the programme: totals per year against caps, statuses, biggest operations."""
+    return render_template("works/dashboard.html", board=services.dashboard())
+
+
+# ---------------------------------------------------------------- operations
+
+
+@bp.route("/envelopes/<int:envelope_id>/operations/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_WORKS)
+def operation_create(envelope_id: int):
+    """Add an operation; a programme that would exceed a cap is saved only as a confirmed draft."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    form = OperationForm(data={"priority": "1"} if request.method == "GET" else None)
+    _place_choices(form)
+    op = form.submit_with(lambda raw: rules.clean_operation({**raw, "envelope_id": envelope.id}),
+                          services.create_operation)
+    if op is not None:
+        db.session.commit()
+        flash(_("Operation %(label)s saved as a draft: the programme exceeds its caps.", label=op.label) if op.draft
+              else _("Operation %(label)s created.", label=op.label), "warning" if op.draft else "success")
+        return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
+    return render_template("works/form.html", form=form, envelope=envelope,
+                           title=_("New operation in %(label)s", label=envelope.label)), _status(form)
+
+
+@bp.route("/operations/<int:operation_id>")
+@requires(Permission.READ)
+def operation_detail(operation_id: int):
+    """An operation: phases, AP history, échéancier, actuals and expected savings, with their forms."""
+    return _render_operation(_load_operation(operation_id))
+
+
+def _load_operation(operation_id: int) -> Operation:
+    ops = db.session.execute(services._operation_query().where(Operation.id == operation_id)).scalars().all()
+    return _or_404(ops[0] if ops else None)
+
+
+def _render_operation(op: Operation, status: int = 200, **forms):
+    forms.setdefault("ap_form", ApRevisionForm(formdata=None, data={"voted_on": date.today().isoformat()}))
+    forms.setdefault("actual_form", ActualForm(formdata=None))
+    forms.setdefault("saving_form", SavingForm(formdata=None))
+    plan_check = services.build_plan(op.envelope, [op]).check().operations[0]
+    return render_template("works/operation_detail.html", op=op, check=plan_check,
+                           cp=services.cp_by_year_of(op), chart=chart([op], op.label),
+                           phase_labels={c.value: PHASE_LABELS[c] for c in PhaseCode}, derive_form=ConfirmForm(),
+                           **forms), status
+
+
+@bp.route("/operations/<int:operation_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_WORKS)
+def operation_edit(operation_id: int):
+    """Edit an operation (status voted needs a balanced échéancier; a new start moves phases and CP)."""
+    op = _load_operation(operation_id)
+    data = None
+    if request.method == "GET":
+        data = {"label": op.label, "nature": op.nature, "status": op.status, "start": op.start.isoformat(),
+                "duration_months": str(op.duration_months), "priority": str(op.priority), "fixed": op.fixed,
+                "site_id": str(op.site_id or ""), "building_id": str(op.building_id or ""), "note": op.note or ""}
+    form = OperationEditForm(data=data)
+    _place_choices(form)
+    clean = lambda raw: rules.clean_operation(raw, partial=True, current=services.current_values(op))  # noqa: E731
+    if form.submit_with(clean, lambda values: services.update_operation(op, values)) is not None:
+        db.session.commit()
+        flash(_("Operation %(label)s saved.", label=op.label), "success")
+        return redirect(url_for(".operation_detail", operation_id=op.id))
+    return render_template("works/form.html", form=form, envelope=op.envelope, operation=op,
+                           title=_("Edit %(label)s", label=op.label)), _status(form)
+
+
+@bp.route("/operations/<int:operation_id>/phases", methods=["GET", "POST"])
+@requires(Permission.EDIT_WORKS)
+def operation_phases(operation_id: int):
+    """Replace the phases; the échéancier is re-derived from them."""
+    op = _load_operation(operation_id)
+    form = PhasesForm(data={"phases": _phase_lines(op)} if request.method == "GET" else None)
+    clean = lambda raw: rules.clean_operation(raw, partial=True, current=services.current_values(op))  # noqa: E731
+    if form.submit_with(clean, lambda values: services.update_operation(op, values)) is not None:
+        db.session.commit()
+        flash(_("Phases saved; the échéancier was derived from them."), "success")
+        return redirect(url_for(".operation_detail", operation_id=op.id))
+    return render_template("works/form.html", form=form, envelope=op.envelope, operation=op,
+                           title=_("Phases of %(label)s", label=op.label)), _status(form)
+
+
+@bp.route("/operations/<int:operation_id>/cp", methods=["GET", "POST"])
+@requires(Permission.EDIT_WORKS)
+def operation_cp(operation_id: int):
+    """Edit the CP échéancier year by year."""
+    op = _load_operation(operation_id)
+    form = CpForm(data={"cp": _year_lines(op.cp_by_year)} if request.method == "GET" else None)
+    if form.submit_with(rules.clean_cp, lambda values: services.set_cp(op, values)) is not None:
+        db.session.commit()
+        flash(_("Échéancier saved."), "success")
+        return redirect(url_for(".operation_detail", operation_id=op.id))
+    return render_template("works/form.html", form=form, envelope=op.envelope, operation=op,
+                           title=_("CP échéancier of %(label)s", label=op.label)), _status(form)
+
+
+@bp.route("/operations/<int:operation_id>/cp/derive", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def operation_cp_derive(operation_id: int):
+    """Re-spread the AP in force over the phases: the échéancier balances again."""
+    op = _load_operation(operation_id)
+    try:
+        services.derive_cp_from_phases(op, draft=request.form.get("draft") == "1")
+    except ValidationError as error:
+        db.session.rollback()
+        flash(" ".join(error.errors.values()), "danger")
+        return redirect(url_for(".operation_detail", operation_id=op.id))
+    db.session.commit()
+    flash(_("Échéancier derived from the phases."), "success")
+    return redirect(url_for(".operation_detail", operation_id=op.id))
+
+
+@bp.route("/operations/<int:operation_id>/ap", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def ap_revision(operation_id: int):
+    """Append a vote of the AP (the history is never edited)."""
+    op = _load_operation(operation_id)
+    form = ApRevisionForm()
+    if form.submit_with(rules.clean_ap_revision, lambda values: services.add_ap_revision(op, values)) is None:
+        return _render_operation(_load_operation(operation_id), 422, ap_form=form)
+    db.session.commit()
+    flash(_("AP revision recorded."), "success")
+    return redirect(url_for(".operation_detail", operation_id=op.id))
+
+
+@bp.route("/operations/<int:operation_id>/actuals", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def operation_actual(operation_id: int):
+    """Record the commitments and payments of a year."""
+    op = _load_operation(operation_id)
+    form = ActualForm()
+    if form.submit_with(rules.clean_actual, lambda values: services.set_actual(op, values)) is None:
+        return _render_operation(_load_operation(operation_id), 422, actual_form=form)
+    db.session.commit()
+    flash(_("Actuals saved."), "success")
+    return redirect(url_for(".operation_detail", operation_id=op.id))
+
+
+@bp.route("/operations/<int:operation_id>/savings", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def operation_saving(operation_id: int):
+    """Record the expected energy savings of a carrier."""
+    op = _load_operation(operation_id)
+    form = SavingForm()
+    if form.submit_with(rules.clean_saving, lambda values: services.set_saving(op, values)) is None:
+        return _render_operation(_load_operation(operation_id), 422, saving_form=form)
+    db.session.commit()
+    flash(_("Expected savings saved."), "success")
+    return redirect(url_for(".operation_detail", operation_id=op.id))

@@ -1,1 +1,622 @@
-"""Services of the works area."""
+"""Services of the works area: the pure programme built from the database in bulk, checks, proposals,
+their application, AP revisions, échéanciers, actuals, scenarios and the figures the pages show.
+
+Services flush, never commit: the route or command commits once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from facilities.extensions import db
+from facilities.formatting import format_money
+from facilities.validation import ValidationError
+from facilities.works import scheduling
+from facilities.works.models import (
+    ApRevision,
+    Envelope,
+    EnvelopeCap,
+    Operation,
+    OperationActual,
+    OperationCp,
+    OperationPhase,
+    OperationSaving,
+)
+from facilities.works.scheduling import OperationPlan, Phase, ProgrammePlan, ScheduleProposal
+
+# Statuses that mean the AP has been voted: the échéancier must balance (sum of CP == AP) to enter them.
+VOTED_STATUSES = ("voted", "studies", "works")
+PPI_YEARS_AHEAD = 3  # the multi-year table shows N, N+1, N+2, N+3, then "later"
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "fr")
+
+
+# ---------------------------------------------------------------- loading and the pure plan
+
+
+def _operation_query():
+    return select(Operation).options(
+        selectinload(Operation.phases), selectinload(Operation.cp_rows), selectinload(Operation.ap_revisions),
+        selectinload(Operation.actuals),
+    ).order_by(Operation.id)
+
+
+def load_operations(envelope_ids: Iterable[int]) -> dict[int, list[Operation]]:
+    """Operations of these envelopes with phases, CP, AP revisions and actuals: five queries in all."""
+    ids = list(envelope_ids)
+    by_envelope: dict[int, list[Operation]] = {i: [] for i in ids}
+    if ids:
+        for op in db.session.execute(_operation_query().where(Operation.envelope_id.in_(ids))).scalars():
+            by_envelope[op.envelope_id].append(op)
+    return by_envelope
+
+
+def load_envelopes(include_scenarios: bool = True) -> list[Envelope]:
+    """Every envelope with its caps (two queries)."""
+    query = select(Envelope).options(selectinload(Envelope.caps)).order_by(Envelope.label, Envelope.id)
+    if not include_scenarios:
+        query = query.where(Envelope.scenario_of_id.is_(None))
+    return list(db.session.execute(query).scalars())
+
+
+def plan_of(op: Operation, *, origin_id: bool = False) -> OperationPlan:
+    """The scheduler's view of an operation: stored phases and échéancier, the AP in force.
+
+    With `origin_id`, a scenario's copy takes the id of the operation it copies, so that two
+    scenarios of one programme compare operation by operation.
+    """
+    phases = tuple(Phase(p.code, p.start, p.end, p.share_bp) for p in op.phases) or None
+    return OperationPlan(
+        (op.copied_from_id or op.id) if origin_id else op.id,
+        op.label,
+        op.current_ap_cents,
+        op.start,
+        op.duration_months,
+        op.priority,
+        op.fixed,
+        phases,
+        op.cp_by_year if op.cp_rows else None,
+    )
+
+
+def build_plan(envelope: Envelope, operations: Sequence[Operation] | None = None, *,
+               origin_ids: bool = False) -> ProgrammePlan:
+    """The pure ProgrammePlan of an envelope (its operations loaded in bulk when not given)."""
+    if operations is None:
+        operations = load_operations([envelope.id])[envelope.id]
+    return ProgrammePlan(
+        envelope.caps_by_year,
+        tuple(plan_of(op, origin_id=origin_ids) for op in operations),
+        envelope.scenario_label or envelope.label,
+        envelope.id,
+    )
+
+
+def check(envelope: Envelope) -> scheduling.ProgrammeCheck:
+    """Per year CP asked against the cap; per operation AP against the sum of its CP."""
+    return build_plan(envelope).check()
+
+
+def propose(envelope: Envelope) -> ScheduleProposal:
+    """A schedule that fits the caps (pure, nothing saved); raises ValidationError on unusable data."""
+    try:
+        return build_plan(envelope).propose()
+    except scheduling.SchedulingError as error:
+        raise ValidationError({"schedule": str(error)}) from None
+
+
+def overflow_text(overflow: dict[int, int]) -> str:
+    """'2023: 1 500 000 € over the cap; 2024: …' in the request's language."""
+    locale = _locale()
+    return "; ".join(
+        _("%(year)s: %(amount)s over the cap", year=year, amount=format_money(cents, locale))
+        for year, cents in sorted(overflow.items())
+    )
+
+
+# ---------------------------------------------------------------- the overflow guard
+
+
+def _guard_overflow(envelope: Envelope, before: dict[int, int], draft: bool,
+                    changed: Iterable[Operation] = ()) -> dict[int, int]:
+    """After a change (flushed): a new or larger overflow is refused unless saved as a draft (confirmed).
+
+    Confirmed: the changed operations are marked draft. When the envelope fits again, drafts are cleared.
+    Returns the envelope's overflow by year after the change.
+    """
+    db.session.flush()
+    after = check(envelope).overflow_by_year
+    worse = {year: cents for year, cents in after.items() if cents > before.get(year, 0)}
+    if worse and not draft:
+        raise ValidationError({"draft": _(
+            "The programme would exceed its cap (%(years)s). Save it as a draft to confirm, or change the dates.",
+            years=overflow_text(worse))})
+    if worse:
+        for op in changed:
+            op.draft = True
+    if not after:
+        for op in envelope.operations:
+            op.draft = False
+    db.session.flush()
+    return after
+
+
+def _balance_error(op: Operation) -> str | None:
+    cp_total = sum(row.amount_cents for row in op.cp_rows)
+    if cp_total == op.current_ap_cents:
+        return None
+    locale = _locale()
+    return _("%(label)s cannot be voted: the CP total (%(cp)s) differs from the AP (%(ap)s) by %(diff)s. "
+             "Balance the échéancier first.", label=op.label, cp=format_money(cp_total, locale),
+             ap=format_money(op.current_ap_cents, locale), diff=format_money(cp_total - op.current_ap_cents, locale))
+
+
+def _set_status(op: Operation, status: str) -> None:
+    if status in VOTED_STATUSES and status != op.status:
+        message = _balance_error(op)
+        if message:
+            raise ValidationError({"status": message})
+    op.status = status
+
+
+def _replace_cp(op: Operation, cp: dict[int, int]) -> None:
+    """Replace the échéancier, updating rows in place (one row per year)."""
+    rows = {row.year: row for row in op.cp_rows}
+    for year, row in rows.items():
+        if year not in cp or not cp[year]:
+            op.cp_rows.remove(row)
+    for year, cents in sorted(cp.items()):
+        if not cents:
+            continue
+        if year in rows:
+            rows[year].amount_cents = cents
+        else:
+            op.cp_rows.append(OperationCp(year=year, amount_cents=cents))
+    op.cp_rows.sort(key=lambda row: row.year)
+
+
+def _replace_phases(op: Operation, phases: list[dict] | None) -> None:
+    op.phases.clear()
+    for p in phases or []:
+        op.phases.append(OperationPhase(code=str(p["code"]).upper(), start=_as_date(p["start"]),
+                                        end=_as_date(p["end"]), share_bp=int(p["share_bp"])))
+    op.phases.sort(key=lambda p: (p.start, p.end))
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+
+
+# ---------------------------------------------------------------- envelopes
+
+
+def create_envelope(values: dict) -> Envelope:
+    """A new envelope with its caps."""
+    envelope = Envelope(label=values["label"], category=values.get("category") or "",
+                        illustrative=bool(values.get("illustrative")), note=values.get("note"))
+    for year, cents in sorted(values.get("caps", {}).items()):
+        envelope.caps.append(EnvelopeCap(year=year, cap_cents=cents))
+    db.session.add(envelope)
+    db.session.flush()
+    return envelope
+
+
+def update_envelope(envelope: Envelope, values: dict, draft: bool = False) -> Envelope:
+    """Change label, category and caps; lowering a cap below the CP asked needs the draft confirmation."""
+    before = check(envelope).overflow_by_year
+    envelope.label = values.get("label", envelope.label)
+    envelope.category = values.get("category", envelope.category) or ""
+    if "scenario_label" in values and envelope.is_scenario:
+        envelope.scenario_label = values["scenario_label"]
+    if "caps" in values:
+        caps = values["caps"]
+        existing = {cap.year: cap for cap in envelope.caps}
+        for year, cap in existing.items():
+            if year not in caps:
+                envelope.caps.remove(cap)
+        for year, cents in sorted(caps.items()):
+            if year in existing:
+                existing[year].cap_cents = cents
+            else:
+                envelope.caps.append(EnvelopeCap(year=year, cap_cents=cents))
+        envelope.caps.sort(key=lambda cap: cap.year)
+    _guard_overflow(envelope, before, draft)
+    return envelope
+
+
+# ---------------------------------------------------------------- operations
+
+
+def _current_values(op: Operation) -> dict:
+    return {
+        "label": op.label, "start": op.start, "duration_months": op.duration_months, "priority": op.priority,
+        "fixed": op.fixed, "ap_cents": op.current_ap_cents,
+        "phases": [{"code": p.code, "start": p.start, "end": p.end, "share_bp": p.share_bp} for p in op.phases]
+        or None,
+        "cp": op.cp_by_year if op.cp_rows else None,
+    }
+
+
+def current_values(op: Operation) -> dict:
+    """The operation's present values, for partial updates checked as a whole."""
+    return _current_values(op)
+
+
+def create_operation(values: dict) -> Operation:
+    """A new operation: its initial AP vote, phases and échéancier (given, or derived from the phases).
+
+    A new or larger overflow of the envelope's caps is refused unless `draft` confirms it.
+    """
+    envelope = db.session.get(Envelope, values["envelope_id"])
+    before = check(envelope).overflow_by_year
+    op = Operation(
+        envelope=envelope, label=values["label"], site_id=values.get("site_id"),
+        building_id=values.get("building_id"), nature=values["nature"], priority=values.get("priority") or 1,
+        status="proposed", fixed=bool(values.get("fixed")), start=values["start"],
+        duration_months=values["duration_months"], illustrative=bool(values.get("illustrative")),
+        note=values.get("note"),
+    )
+    _replace_phases(op, values.get("phases"))
+    op.ap_revisions.append(ApRevision(amount_cents=values["ap_cents"],
+                                      voted_on=values.get("ap_voted_on") or date.today(),
+                                      reason=values.get("ap_reason") or _("Initial AP")))
+    cp = values.get("cp")
+    _replace_cp(op, cp if cp is not None else scheduling.derive_cp(plan_of(op)))
+    db.session.add(op)
+    _set_status(op, values.get("status") or "proposed")
+    _guard_overflow(envelope, before, bool(values.get("draft")), [op])
+    return op
+
+
+def update_operation(op: Operation, values: dict) -> Operation:
+    """Change an operation. A new start moves its phases and échéancier with it; a new duration or new
+    phases re-derive the échéancier; a new AP amount is appended as a revision (the history is kept)."""
+    envelope = op.envelope
+    before = check(envelope).overflow_by_year
+    for name in ("label", "site_id", "building_id", "nature", "priority", "fixed", "illustrative", "note"):
+        if name in values:
+            setattr(op, name, values[name])
+    new_start, new_duration = values.get("start", op.start), values.get("duration_months", op.duration_months)
+    if "phases" in values:
+        _replace_phases(op, values["phases"])
+    if new_duration != op.duration_months or "phases" in values:
+        op.start, op.duration_months = new_start, new_duration
+        _replace_cp(op, scheduling.derive_cp(plan_of(op)) if "cp" not in values else values["cp"])
+    elif new_start != op.start:
+        moved = scheduling.shift(plan_of(op), scheduling.month_index(new_start) - scheduling.month_index(op.start))
+        _apply_plan(op, moved)
+    if values.get("ap_cents") is not None and values["ap_cents"] != op.current_ap_cents:
+        add_ap_revision(op, {"amount_cents": values["ap_cents"], "voted_on": values.get("ap_voted_on") or date.today(),
+                             "reason": values.get("ap_reason") or _("AP revised")})
+    if "cp" in values and values["cp"] is not None and not ("phases" in values or new_duration != op.duration_months):
+        _replace_cp(op, values["cp"])
+    if "status" in values:
+        _set_status(op, values["status"])
+    _guard_overflow(envelope, before, bool(values.get("draft")), [op])
+    return op
+
+
+def _apply_plan(op: Operation, plan: OperationPlan, cp: dict[int, int] | None = None) -> None:
+    """Write a (shifted) plan back: start, phase dates in order, échéancier."""
+    op.start = plan.start
+    if plan.phases:
+        for row, phase in zip(op.phases, plan.phases, strict=True):
+            row.start, row.end = phase.start, phase.end
+    _replace_cp(op, cp if cp is not None else scheduling.operation_cp(plan))
+
+
+def add_ap_revision(op: Operation, values: dict) -> ApRevision:
+    """Append an AP vote (never edit one); it must not be dated before the latest one."""
+    latest = op.ap_revisions[-1] if op.ap_revisions else None
+    if latest is not None and values["voted_on"] < latest.voted_on:
+        raise ValidationError({"voted_on": _("A revision cannot be dated before the latest vote (%(day)s)",
+                                             day=latest.voted_on.isoformat())})
+    revision = ApRevision(amount_cents=values["amount_cents"], voted_on=values["voted_on"], reason=values["reason"])
+    op.ap_revisions.append(revision)
+    db.session.flush()
+    return revision
+
+
+def set_cp(op: Operation, values: dict) -> Operation:
+    """Replace the échéancier (years inside the operation's span); overflow needs the draft confirmation."""
+    errors = {}
+    years = scheduling.months_by_year(op.start, scheduling.add_months(op.start, op.duration_months - 1))
+    for year in values["cp"]:
+        if year not in years:
+            errors[f"cp.{year}"] = _("CP year %(year)s is outside the operation's span (%(first)s to %(last)s)",
+                                     year=year, first=min(years), last=max(years))
+    if errors:
+        raise ValidationError(errors)
+    before = check(op.envelope).overflow_by_year
+    _replace_cp(op, values["cp"])
+    _guard_overflow(op.envelope, before, bool(values.get("draft")), [op])
+    return op
+
+
+def derive_cp_from_phases(op: Operation, draft: bool = False) -> Operation:
+    """Re-spread the current AP over the phases (or evenly over the duration): the échéancier balances."""
+    before = check(op.envelope).overflow_by_year
+    _replace_cp(op, scheduling.derive_cp(plan_of(op)))
+    _guard_overflow(op.envelope, before, draft, [op])
+    return op
+
+
+def set_actual(op: Operation, values: dict) -> OperationActual:
+    """Record (or correct) the commitments and payments of one year."""
+    row = next((a for a in op.actuals if a.year == values["year"]), None)
+    if row is None:
+        row = OperationActual(year=values["year"])
+        op.actuals.append(row)
+    row.committed_cents, row.paid_cents = values["committed_cents"], values["paid_cents"]
+    op.actuals.sort(key=lambda a: a.year)
+    db.session.flush()
+    return row
+
+
+def set_saving(op: Operation, values: dict) -> OperationSaving:
+    """Record the expected yearly savings of an energy carrier (0 kWh removes it)."""
+    row = next((s for s in op.savings if s.carrier == values["carrier"]), None)
+    if values["kwh_per_year"] == 0:
+        if row is not None:
+            op.savings.remove(row)
+        db.session.flush()
+        return row
+    if row is None:
+        row = OperationSaving(carrier=values["carrier"])
+        op.savings.append(row)
+    row.kwh_per_year = values["kwh_per_year"]
+    db.session.flush()
+    return row
+
+
+def apply_proposal(envelope: Envelope, proposal: ScheduleProposal) -> int:
+    """Save a proposal: new starts, phase dates and échéanciers; fixed operations never move.
+
+    Returns the number of operations moved. Drafts are cleared when the programme now fits.
+    """
+    ops = {op.id: op for op in load_operations([envelope.id])[envelope.id]}
+    moved = 0
+    for scheduled in proposal.operations:
+        if not scheduled.shifted_months:
+            continue
+        op = ops[scheduled.id]
+        if op.fixed:  # the core never moves them; refuse loudly rather than corrupt a commitment
+            raise ValidationError({"schedule": _("%(label)s has fixed dates and cannot move", label=op.label)})
+        _apply_plan(op, scheduled.plan, scheduled.cp_by_year)
+        moved += 1
+    db.session.flush()
+    if not check(envelope).overflow_by_year:
+        for op in ops.values():
+            op.draft = False
+    db.session.flush()
+    return moved
+
+
+def propose_and_apply(envelope: Envelope) -> tuple[ScheduleProposal, int]:
+    """Compute the proposal from the stored programme and save it."""
+    proposal = propose(envelope)
+    return proposal, apply_proposal(envelope, proposal)
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass
+class YearFigures:
+    year: int
+    cap_cents: int = 0
+    allocated_cents: int = 0
+    committed_cents: int = 0
+    paid_cents: int = 0
+
+    @property
+    def remaining_cents(self) -> int:
+        return self.cap_cents - self.allocated_cents
+
+    @property
+    def overflow_cents(self) -> int:
+        return max(0, -self.remaining_cents)
+
+
+@dataclass
+class EnvelopeFigures:
+    envelope: Envelope
+    operations: list[Operation]
+    years: list[YearFigures]
+    programme_check: scheduling.ProgrammeCheck
+    totals: YearFigures = field(default_factory=lambda: YearFigures(0))
+
+    @property
+    def overflow_by_year(self) -> dict[int, int]:
+        return self.programme_check.overflow_by_year
+
+    @property
+    def unbalanced(self) -> list[scheduling.OperationCheck]:
+        return [o for o in self.programme_check.operations if not o.balanced]
+
+    @property
+    def ap_total_cents(self) -> int:
+        return sum(op.current_ap_cents for op in self.operations)
+
+
+def envelope_figures(envelopes: Sequence[Envelope]) -> list[EnvelopeFigures]:
+    """Per envelope and year: cap, CP allocated, committed, paid and remaining (cap − allocated)."""
+    by_envelope = load_operations([e.id for e in envelopes])
+    out = []
+    for envelope in envelopes:
+        ops = by_envelope[envelope.id]
+        programme_check = build_plan(envelope, ops).check()
+        years: dict[int, YearFigures] = {}
+        for y in programme_check.years:
+            years[y.year] = YearFigures(y.year, y.cap_cents, y.asked_cents)
+        for op in ops:
+            for actual in op.actuals:
+                row = years.setdefault(actual.year, YearFigures(actual.year, envelope.caps_by_year.get(actual.year, 0)))
+                row.committed_cents += actual.committed_cents
+                row.paid_cents += actual.paid_cents
+        rows = [years[y] for y in sorted(years)]
+        totals = YearFigures(0, sum(r.cap_cents for r in rows), sum(r.allocated_cents for r in rows),
+                             sum(r.committed_cents for r in rows), sum(r.paid_cents for r in rows))
+        out.append(EnvelopeFigures(envelope, ops, rows, programme_check, totals))
+    return out
+
+
+@dataclass
+class PpiRow:
+    operation: Operation
+    ap_cents: int
+    voted_cents: int  # the AP in force on 31 December of N−1
+    revision_cents: int  # votes of year N (a new AP counts whole)
+    paid_before_cents: int
+    cp_years: list[int]  # N … N+3
+    cp_later_cents: int
+    balanced: bool
+
+
+def ppi_rows(operations: Sequence[Operation], year: int) -> tuple[list[PpiRow], PpiRow | None]:
+    """The multi-year programme table (PPI) for year N, as départements present it, with its totals."""
+    rows = []
+    for op in operations:
+        voted = next((r.amount_cents for r in reversed(op.ap_revisions) if r.voted_on.year < year), 0)
+        in_force = next((r.amount_cents for r in reversed(op.ap_revisions) if r.voted_on.year <= year), voted)
+        cp = op.cp_by_year
+        rows.append(PpiRow(
+            op, op.current_ap_cents, voted, in_force - voted,
+            sum(a.paid_cents for a in op.actuals if a.year < year),
+            [cp.get(year + k, 0) for k in range(PPI_YEARS_AHEAD + 1)],
+            sum(c for y, c in cp.items() if y > year + PPI_YEARS_AHEAD),
+            sum(cp.values()) == op.current_ap_cents,
+        ))
+    if not rows:
+        return rows, None
+    total = PpiRow(None, sum(r.ap_cents for r in rows), sum(r.voted_cents for r in rows),
+                   sum(r.revision_cents for r in rows), sum(r.paid_before_cents for r in rows),
+                   [sum(r.cp_years[k] for r in rows) for k in range(PPI_YEARS_AHEAD + 1)],
+                   sum(r.cp_later_cents for r in rows), all(r.balanced for r in rows))
+    return rows, total
+
+
+def gantt_rows(operations: Sequence[Operation]) -> list[dict]:
+    """Plain data for facilities.works.gantt: one row per operation, its phases on the time axis."""
+    rows = []
+    for op in operations:
+        plan = plan_of(op)
+        rows.append({
+            "label": op.label, "start": op.start, "end": plan.end, "fixed": op.fixed, "status": op.status,
+            "draft": op.draft,
+            "phases": [{"code": p.code, "start": p.start, "end": p.end} for p in op.phases],
+        })
+    return rows
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def create_scenario(envelope: Envelope, scenario_label: str) -> Envelope:
+    """Copy an envelope's programme (caps, operations, phases, AP history, échéanciers) into a scenario.
+
+    Actuals are not copied: a scenario is a plan, not the accounts.
+    """
+    source_ops = load_operations([envelope.id])[envelope.id]
+    scenario = Envelope(label=envelope.label, category=envelope.category, scenario_of=envelope,
+                        scenario_label=scenario_label, illustrative=envelope.illustrative)
+    db.session.add(scenario)
+    for cap in envelope.caps:
+        scenario.caps.append(EnvelopeCap(year=cap.year, cap_cents=cap.cap_cents))
+    for op in source_ops:
+        copy = Operation(
+            label=op.label, site_id=op.site_id, building_id=op.building_id, nature=op.nature, priority=op.priority,
+            status=op.status, fixed=op.fixed, start=op.start, duration_months=op.duration_months, draft=op.draft,
+            copied_from_id=op.copied_from_id or op.id, illustrative=op.illustrative, note=op.note,
+        )
+        copy.phases = [OperationPhase(code=p.code, start=p.start, end=p.end, share_bp=p.share_bp) for p in op.phases]
+        copy.ap_revisions = [ApRevision(amount_cents=r.amount_cents, voted_on=r.voted_on, reason=r.reason)
+                             for r in op.ap_revisions]
+        copy.cp_rows = [OperationCp(year=r.year, amount_cents=r.amount_cents) for r in op.cp_rows]
+        scenario.operations.append(copy)
+    db.session.add(scenario)
+    db.session.flush()
+    return scenario
+
+
+def comparable(envelope: Envelope) -> list[Envelope]:
+    """The envelopes an envelope can be compared with: its original and every scenario of the same root."""
+    root = envelope
+    while root.scenario_of is not None:
+        root = root.scenario_of
+    family, todo = [], [root]
+    while todo:
+        current = todo.pop(0)
+        family.append(current)
+        todo.extend(current.scenarios)
+    return [e for e in family if e.id != envelope.id]
+
+
+def compare(a: Envelope, b: Envelope) -> scheduling.ScenarioComparison:
+    """Two programmes side by side (operations matched through the operation a scenario copies)."""
+    ops = load_operations([a.id, b.id])
+    return scheduling.compare_scenarios(build_plan(a, ops[a.id], origin_ids=True),
+                                        build_plan(b, ops[b.id], origin_ids=True))
+
+
+# ---------------------------------------------------------------- dashboard and building panel
+
+
+@dataclass
+class Dashboard:
+    years: list[YearFigures]
+    status_counts: dict[str, int]
+    biggest: list[Operation]
+    envelopes: list[EnvelopeFigures]
+    ap_total_cents: int
+
+
+def dashboard(limit: int = 10) -> Dashboard:
+    """The director's view: totals per year against caps, operations per status, the biggest operations."""
+    figures = envelope_figures(load_envelopes(include_scenarios=False))
+    years: dict[int, YearFigures] = {}
+    status_counts: Counter = Counter()
+    ops: list[Operation] = []
+    for fig in figures:
+        for row in fig.years:
+            total = years.setdefault(row.year, YearFigures(row.year))
+            total.cap_cents += row.cap_cents
+            total.allocated_cents += row.allocated_cents
+            total.committed_cents += row.committed_cents
+            total.paid_cents += row.paid_cents
+        for op in fig.operations:
+            status_counts[op.status] += 1
+            ops.append(op)
+    biggest = sorted(ops, key=lambda op: (-op.current_ap_cents, op.id))[:limit]
+    return Dashboard([years[y] for y in sorted(years)], dict(status_counts), biggest, figures,
+                     sum(op.current_ap_cents for op in ops))
+
+
+def operations_for_building(building_id: int | None, site_id: int | None) -> list[Operation]:
+    """Operations (outside scenarios) about this building or its site."""
+    conditions = []
+    if building_id:
+        conditions.append(Operation.building_id == building_id)
+    if site_id:
+        conditions.append(Operation.site_id == site_id)
+    if not conditions:
+        return []
+    query = (_operation_query().join(Envelope, Operation.envelope_id == Envelope.id)
+             .where(Envelope.scenario_of_id.is_(None), or_(*conditions)))
+    return list(db.session.execute(query.order_by(None).order_by(Operation.start, Operation.id)).scalars())
+
+
+def cp_by_year_of(op: Operation) -> dict[int, int]:
+    """The operation's échéancier (stored, or derived when none is stored)."""
+    return scheduling.operation_cp(plan_of(op))

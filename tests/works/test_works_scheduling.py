@@ -5,6 +5,8 @@ Amounts are integer cents; ``E`` = 100 cents = 1 €, ``K`` = 1 000 €.
 
 import ast
 import random
+import subprocess
+import sys
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -621,7 +623,20 @@ def test_works_modules_do_not_import_flask_or_sqlalchemy():
                 roots = {(node.module or "").split(".")[0]} if node.level == 0 else set()
             else:
                 continue
+            if isinstance(node, ast.ImportFrom) and node.module == "facilities.formatting":
+                continue  # the one money display (Babel only), checked below to load no web framework
             assert not roots & {"flask", "sqlalchemy", "flask_sqlalchemy", "facilities"}, (name, roots)
+
+
+def test_scheduling_core_loads_without_flask_or_sqlalchemy():
+    code = (
+        "import sys; import facilities.works.scheduling, facilities.works.money; "
+        "bad = {'flask', 'sqlalchemy', 'flask_sqlalchemy', 'flask_babel'} & set(sys.modules); "
+        "print(sorted(bad)); sys.exit(1 if bad else 0)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_one_cent_over_the_cap_matters():
