@@ -136,7 +136,7 @@ def load_demo() -> None:
     caps_text = "\n".join(f"{year} {cents // 100}.{cents % 100:02d}" for year, cents in sorted(caps.items()))
     earlier, _created = _envelope(ENVELOPE_EARLIER, "Pôles sociaux", caps_text,
                                   "Caps equal to the CP of the two received operations (illustrative).")
-    for code, label, nature, ap_eur, start, months, spec, note, source, plan in plans:
+    for code, label, nature, ap_eur, start, months, spec, note, source, _plan in plans:
         site_id, building_id = _site_and_building(code)
         op = _operation(earlier, {
             "label": label, "nature": nature, "fixed": True, "priority": 1, "ap_eur": ap_eur,

@@ -1,0 +1,171 @@
+"""Gantt chart of works operations by phase, as inline SVG text (pure: plain data in, SVG text out).
+
+Printable (no script, no external resource, black text, patterns not needed: each phase bar carries its
+code as text when wide enough and a <title> tooltip) and accessible: the SVG has role="img", a title and
+a description, and :func:`gantt_table` gives the same content as rows for a table alternative. The
+reports area reuses :func:`gantt_svg` in its PDFs.
+
+Input rows: mappings with ``label`` (str), ``start`` and ``end`` (dates), optional ``phases`` (list of
+``{"code", "start", "end"}``), ``fixed`` and ``draft`` (bool).
+"""
+
+from __future__ import annotations
+
+import calendar
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import date
+from xml.sax.saxutils import escape
+
+__all__ = ["PHASE_COLOURS", "gantt_svg", "gantt_table"]
+
+# Colour-blind-friendly palette (Okabe–Ito) with a text colour readable on each fill.
+PHASE_COLOURS: dict[str, tuple[str, str]] = {
+    "DIAG": ("#999999", "#000000"),
+    "ESQ": ("#999999", "#000000"),
+    "APS": ("#56B4E9", "#000000"),
+    "APD": ("#0072B2", "#FFFFFF"),
+    "PRO": ("#009E73", "#FFFFFF"),
+    "ACT": ("#F0E442", "#000000"),
+    "VISA": ("#CC79A7", "#000000"),
+    "DET": ("#E69F00", "#000000"),
+    "AOR": ("#D55E00", "#FFFFFF"),
+}
+NO_PHASE_COLOUR = ("#BBBBBB", "#000000")
+
+LABEL_WIDTH = 260
+ROW_HEIGHT = 26
+BAR_HEIGHT = 16
+AXIS_HEIGHT = 28
+LEGEND_HEIGHT = 30
+CHAR_WIDTH = 6.2  # approximate width of one 11 px character, to decide whether a label fits
+
+
+def _attr(text: object) -> str:
+    return escape(str(text), {'"': "&quot;"})
+
+
+def _month(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _fraction_of_month(d: date) -> float:
+    return (d.day - 1) / calendar.monthrange(d.year, d.month)[1]
+
+
+def _position(d: date, first_month: int, month_width: float) -> float:
+    return (_month(d) - first_month + _fraction_of_month(d)) * month_width
+
+
+def _end_position(d: date, first_month: int, month_width: float) -> float:
+    return (_month(d) - first_month + d.day / calendar.monthrange(d.year, d.month)[1]) * month_width
+
+
+def _truncate(text: str, width: float) -> str:
+    limit = max(1, int(width / CHAR_WIDTH))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def gantt_svg(rows: Sequence[Mapping], *, title: str = "Gantt chart", description: str = "",
+              width: int = 960, today: date | None = None, labels: Mapping[str, str] | None = None) -> str:
+    """Operations (one row each) by phase on a yearly time axis, as an SVG document fragment.
+
+    ``labels`` translates the few fixed words ("fixed", "draft") and phase codes for the legend.
+    """
+    labels = dict(labels or {})
+    chart_id = f"gantt-{zlib.crc32(f'{title}|{len(rows)}'.encode()):08x}"  # stable: same input, same SVG
+    if not rows:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="40" '
+                f'aria-labelledby="{chart_id}-t"><title id="{chart_id}-t">{escape(title)}</title>'
+                f'<text x="8" y="24" font-size="13">{escape(labels.get("empty", "No operation"))}</text></svg>')
+    first_year = min(r["start"] for r in rows).year
+    last_year = max(r["end"] for r in rows).year
+    first_month = first_year * 12
+    months = (last_year - first_year + 1) * 12
+    plot_width = width - LABEL_WIDTH - 10
+    month_width = plot_width / months
+    height = AXIS_HEIGHT + ROW_HEIGHT * len(rows) + LEGEND_HEIGHT + 10
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'font-family="sans-serif" font-size="11">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(description or title)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#FFFFFF"/>',
+    ]
+    # Year axis and grid.
+    for k in range(last_year - first_year + 1):
+        x = LABEL_WIDTH + k * 12 * month_width
+        out.append(f'<line x1="{x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x:.1f}" '
+                   f'y2="{AXIS_HEIGHT + ROW_HEIGHT * len(rows)}" stroke="#888888" stroke-width="1"/>')
+        out.append(f'<text x="{x + 6 * month_width:.1f}" y="{AXIS_HEIGHT - 10}" text-anchor="middle" '
+                   f'font-weight="bold">{first_year + k}</text>')
+    end_x = LABEL_WIDTH + plot_width
+    out.append(f'<line x1="{end_x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{end_x:.1f}" '
+               f'y2="{AXIS_HEIGHT + ROW_HEIGHT * len(rows)}" stroke="#888888" stroke-width="1"/>')
+    if today is not None and first_year <= today.year <= last_year:
+        x = LABEL_WIDTH + _position(today, first_month, month_width)
+        out.append(f'<line class="today" x1="{x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x:.1f}" '
+                   f'y2="{AXIS_HEIGHT + ROW_HEIGHT * len(rows)}" stroke="#C00000" stroke-dasharray="4 3"/>')
+    used_codes: list[str] = []
+    for i, row in enumerate(rows):
+        y = AXIS_HEIGHT + i * ROW_HEIGHT
+        bar_y = y + (ROW_HEIGHT - BAR_HEIGHT) / 2
+        label = str(row["label"])
+        flags = [labels.get("fixed", "fixed")] if row.get("fixed") else []
+        if row.get("draft"):
+            flags.append(labels.get("draft", "draft"))
+        suffix = f" ({', '.join(flags)})" if flags else ""
+        if i % 2:
+            out.append(f'<rect x="0" y="{y}" width="{width}" height="{ROW_HEIGHT}" fill="#F3F3F3"/>')
+        out.append(f'<g class="gantt-row" data-row="{i}"><title>{escape(label + suffix)}: '
+                   f'{row["start"].isoformat()} – {row["end"].isoformat()}</title>')
+        out.append(f'<text x="4" y="{y + ROW_HEIGHT / 2 + 4:.1f}">{escape(_truncate(label + suffix, LABEL_WIDTH - 8))}</text>')
+        dash = ' stroke-dasharray="3 2"' if row.get("draft") else ""
+        x0 = LABEL_WIDTH + _position(row["start"], first_month, month_width)
+        x1 = LABEL_WIDTH + _end_position(row["end"], first_month, month_width)
+        out.append(f'<rect class="operation" x="{x0:.1f}" y="{bar_y:.1f}" width="{max(1.0, x1 - x0):.1f}" '
+                   f'height="{BAR_HEIGHT}" fill="none" stroke="#333333" stroke-width="1"{dash}/>')
+        phases = list(row.get("phases") or [])
+        if not phases:
+            fill, _ink = NO_PHASE_COLOUR
+            out.append(f'<rect x="{x0:.1f}" y="{bar_y:.1f}" width="{max(1.0, x1 - x0):.1f}" height="{BAR_HEIGHT}" '
+                       f'fill="{fill}"/>')
+        for phase in phases:
+            code = str(phase["code"])
+            if code not in used_codes:
+                used_codes.append(code)
+            fill, ink = PHASE_COLOURS.get(code, NO_PHASE_COLOUR)
+            px0 = LABEL_WIDTH + _position(phase["start"], first_month, month_width)
+            px1 = LABEL_WIDTH + _end_position(phase["end"], first_month, month_width)
+            w = max(1.0, px1 - px0)
+            out.append(f'<rect class="phase" data-code="{_attr(code)}" x="{px0:.1f}" y="{bar_y:.1f}" '
+                       f'width="{w:.1f}" height="{BAR_HEIGHT}" fill="{fill}" stroke="#FFFFFF" stroke-width="0.5">'
+                       f'<title>{escape(code)}: {phase["start"].isoformat()} – {phase["end"].isoformat()}</title></rect>')
+            if w >= len(code) * CHAR_WIDTH + 4:
+                out.append(f'<text x="{px0 + w / 2:.1f}" y="{bar_y + BAR_HEIGHT - 4:.1f}" text-anchor="middle" '
+                           f'fill="{ink}" font-size="10">{escape(code)}</text>')
+        out.append("</g>")
+    # Legend of the phases used.
+    ly = AXIS_HEIGHT + ROW_HEIGHT * len(rows) + 18
+    lx = 4.0
+    for code in used_codes:
+        fill, _ink = PHASE_COLOURS.get(code, NO_PHASE_COLOUR)
+        text = labels.get(code, code)
+        out.append(f'<rect x="{lx:.1f}" y="{ly - 10}" width="12" height="12" fill="{fill}" stroke="#333333" '
+                   f'stroke-width="0.5"/><text x="{lx + 16:.1f}" y="{ly}">{escape(text)}</text>')
+        lx += 16 + len(text) * CHAR_WIDTH + 14
+    out.append("</svg>")
+    return "".join(out)
+
+
+def gantt_table(rows: Sequence[Mapping]) -> list[dict]:
+    """The chart's content as table rows (the accessible alternative): label, dates, phases in order."""
+    return [
+        {
+            "label": row["label"], "start": row["start"], "end": row["end"], "fixed": bool(row.get("fixed")),
+            "draft": bool(row.get("draft")),
+            "phases": [(str(p["code"]), p["start"], p["end"]) for p in row.get("phases") or []],
+        }
+        for row in rows
+    ]

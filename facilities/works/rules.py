@@ -1,0 +1,368 @@
+"""Input rules of the works area, declared once for forms, the API, the command line and the demo.
+
+Amounts are typed in euros (decimal strings or JSON numbers read as Decimal) and stored in integer cents;
+the structural checks of an operation (phases inside the operation, shares summing to 100 %, CP years
+inside its span) are those of the pure core, :func:`facilities.works.scheduling.validate_operation_input`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from facilities.extensions import db
+from facilities.validation import Rule, ValidationError, clean
+from facilities.works import scheduling
+from facilities.works.models import ENERGY_CARRIERS, OPERATION_NATURES, OPERATION_STATUSES, Envelope
+from facilities.works.money import euros_to_cents
+
+# Larger amounts are typing mistakes: the whole capital budget of a département is a few hundred M€.
+MAX_AMOUNT_CENTS = 10_000_000_000 * 100  # 10 billion €
+MAX_KWH_PER_YEAR = 10**12
+MIN_YEAR, MAX_YEAR = 1990, 2100
+MAX_DURATION_MONTHS = 240
+
+STATUS_LABELS = {
+    "proposed": _l("Proposed"),
+    "voted": _l("Voted"),
+    "studies": _l("Studies"),
+    "works": _l("Works"),
+    "received": _l("Received (réception)"),
+    "closed": _l("Closed"),
+}
+NATURE_LABELS = {
+    "acquisition": _l("Acquisition"),
+    "construction": _l("Construction"),
+    "renovation": _l("Renovation"),
+    "fit_out": _l("Fit-out"),
+    "studies": _l("Studies"),
+    "energy_retrofit": _l("Energy retrofit"),
+    "accessibility": _l("Accessibility"),
+}
+CARRIER_LABELS = {
+    "electricity": _l("Electricity"),
+    "natural_gas": _l("Natural gas"),
+    "heating_network": _l("District heating"),
+    "fuel_oil": _l("Fuel oil"),
+    "wood": _l("Wood"),
+    "other": _l("Other"),
+}
+assert set(STATUS_LABELS) == set(OPERATION_STATUSES) and set(NATURE_LABELS) == set(OPERATION_NATURES)
+assert set(CARRIER_LABELS) == set(ENERGY_CARRIERS)
+
+
+class JsonObject(dict):
+    """A JSON object that remembers the keys it was given more than once (json.loads keeps the last)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def json_object_hook(pairs: list[tuple[str, Any]]) -> JsonObject:
+    """`object_pairs_hook` for json.loads: keep duplicate keys visible so that the rules can refuse them."""
+    obj = JsonObject()
+    seen: list[str] = []
+    for key, value in pairs:
+        if key in obj:
+            seen.append(key)
+        obj[key] = value
+    obj.duplicates = tuple(seen)
+    return obj
+
+
+def parse_money(value: Any, field: str, errors: dict[str, str], *, required: bool = True) -> int | None:
+    """Euros → cents, or an error under `field` (negative, non-numeric, sub-cent, float, huge)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[field] = _("%(field)s is required", field=field)
+        return None
+    try:
+        return euros_to_cents(value, maximum_cents=MAX_AMOUNT_CENTS)
+    except ValueError as error:
+        errors[field] = f"{field} {error}"
+        return None
+
+
+def _parse_year(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        year = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
+        year = int(value)
+    else:
+        return None
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+_LINE = re.compile(r"^\s*(\S+)\s*[:=;]?\s*(.*?)\s*$")
+
+
+def _year_amount_pairs(raw: Any, name: str, errors: dict[str, str]) -> list[tuple[Any, Any, str]]:
+    """(year, amount, field) triples from a mapping, a list of {year, amount_eur} or text lines 'YEAR AMOUNT'."""
+    if isinstance(raw, Mapping):
+        for key in getattr(raw, "duplicates", ()):
+            errors[f"{name}.{key}"] = _("year %(year)s is given twice", year=key)
+        return [(year, amount, f"{name}.{year}") for year, amount in raw.items()]
+    if isinstance(raw, list | tuple):
+        out = []
+        for i, item in enumerate(raw):
+            if not isinstance(item, Mapping) or "year" not in item:
+                errors[f"{name}[{i}]"] = _("must be an object with year and amount_eur")
+                continue
+            out.append((item.get("year"), item.get("amount_eur", item.get("amount")), f"{name}[{i}]"))
+        return out
+    if isinstance(raw, str):
+        out = []
+        for number, line in enumerate(raw.splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = _LINE.match(line)
+            out.append((match.group(1), match.group(2), _("%(name)s line %(n)s", name=name, n=number)))
+        return out
+    errors[name] = _("must be a mapping of year to amount in euros")
+    return []
+
+
+def parse_year_amounts(raw: Any, name: str, errors: dict[str, str]) -> dict[int, int]:
+    """Amounts in euros by year → cents by year; each bad year or amount, and each year given twice, named."""
+    out: dict[int, int] = {}
+    if raw is None:
+        return out
+    for year_raw, amount_raw, field in _year_amount_pairs(raw, name, errors):
+        year = _parse_year(year_raw)
+        if year is None:
+            errors[field] = _("%(field)s: %(value)s is not a year between %(lo)s and %(hi)s",
+                              field=field, value=year_raw, lo=MIN_YEAR, hi=MAX_YEAR)
+            continue
+        if year in out:
+            errors[field] = _("%(field)s: year %(year)s is given twice", field=field, year=year)
+            continue
+        cents = parse_money(amount_raw, field, errors)
+        if cents is not None:
+            out[year] = cents
+    return out
+
+
+# ---------------------------------------------------------------- envelopes
+
+ENVELOPE_RULES = (
+    Rule("label", "text", _l("Label"), required=True, max_length=200),
+    Rule("category", "text", _l("Category"), max_length=120, default=""),
+)
+
+
+def clean_envelope(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Typed envelope values (label, category, caps in cents by year) or ValidationError."""
+    errors: dict[str, str] = {}
+    try:
+        values = clean(ENVELOPE_RULES, raw, partial=partial)
+    except ValidationError as error:
+        values, errors = {}, dict(error.errors)
+    if "caps" in raw or not partial:
+        values["caps"] = parse_year_amounts(raw.get("caps"), "caps", errors)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+# ---------------------------------------------------------------- operations
+
+OPERATION_RULES = (
+    Rule("label", "text", _l("Label"), required=True, max_length=200),
+    Rule("envelope_id", "int", _l("Envelope"), required=True, minimum=1),
+    Rule("nature", "choice", _l("Nature"), required=True, choices=lambda: OPERATION_NATURES),
+    Rule("priority", "int", _l("Priority"), minimum=1, maximum=99, default=1),
+    Rule("status", "choice", _l("Status"), choices=lambda: OPERATION_STATUSES, default="proposed"),
+    Rule("fixed", "bool", _l("Fixed dates"), default=False),
+    Rule("start", "date", _l("Start"), required=True),
+    Rule("duration_months", "int", _l("Duration (months)"), required=True, minimum=1, maximum=MAX_DURATION_MONTHS),
+    Rule("site_id", "int", _l("Site"), minimum=1),
+    Rule("building_id", "int", _l("Building"), minimum=1),
+    Rule("draft", "bool", _l("Save as a draft despite the overflow"), default=False),
+    Rule("illustrative", "bool", _l("Illustrative"), default=False),
+    Rule("note", "text", _l("Note"), max_length=2000),
+)
+OPERATION_FIELDS = {rule.name for rule in OPERATION_RULES} | {"ap_eur", "phases", "cp", "ap_voted_on", "ap_reason"}
+
+
+def parse_phases(raw: Any, errors: dict[str, str]) -> list[dict] | None:
+    """Phases from a list of {code, start, end, share_bp | share_percent} or text lines
+    'CODE START END SHARE%' → dicts for the core (share in basis points)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str):
+        items = []
+        for number, line in enumerate(raw.splitlines(), start=1):
+            parts = line.replace("%", " ").split()
+            if not parts:
+                continue
+            if len(parts) != 4:
+                errors["phases"] = _("line %(n)s: write CODE START END SHARE%%, e.g. APS 2023-01-01 2023-06-30 20",
+                                     n=number)
+                return None
+            items.append({"code": parts[0], "start": parts[1], "end": parts[2], "share_percent": parts[3]})
+        raw = items
+    if not isinstance(raw, list | tuple):
+        errors["phases"] = _("must be a list of phases")
+        return None
+    phases = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            errors[f"phases[{i}]"] = _("must be an object with code, start, end and share_bp")
+            continue
+        phase = {key: item.get(key) for key in ("code", "start", "end", "share_bp")}
+        if item.get("share_bp") is None and item.get("share_percent") is not None:
+            try:
+                bp = Decimal(str(item["share_percent"]).replace(",", ".")) * 100
+            except ArithmeticError:
+                bp = None
+            if bp is None or bp != bp.to_integral_value():
+                errors[f"phases[{i}].share_bp"] = _("the share must be a percentage with at most two decimals")
+                continue
+            phase["share_bp"] = int(bp)
+        phases.append(phase)
+    return phases
+
+
+def _core_errors(values: dict, ap_cents: int, phases: list | None, cp: dict | None) -> dict[str, str]:
+    """The pure core's structural checks, with its field names mapped to the API's."""
+    raw = {
+        "id": None, "label": values.get("label") or "-", "ap_cents": ap_cents, "start": values["start"],
+        "duration_months": values["duration_months"], "priority": values.get("priority") or 1,
+        "fixed": bool(values.get("fixed")), "phases": phases,
+        "cp_by_year": None if cp is None else [(year, amount) for year, amount in cp.items()],
+    }
+    errors = {}
+    for key, message in scheduling.validate_operation_input(raw).items():
+        if key == "ap_cents":
+            key = "ap_eur"
+        elif key.startswith("cp_by_year["):
+            key = "cp." + key[len("cp_by_year["):].rstrip("]")
+        errors[key] = message
+    return errors
+
+
+def clean_operation(raw: Mapping[str, Any], *, partial: bool = False, current: dict | None = None) -> dict[str, Any]:
+    """Typed operation values or ValidationError naming each field at fault.
+
+    `current`: the operation's present values for a partial update, so that the structural checks
+    (phases within the dates, CP years within the span) see the whole result.
+    """
+    errors: dict[str, str] = {}
+    try:
+        values = clean(OPERATION_RULES, raw, partial=partial)
+    except ValidationError as error:
+        values, errors = {}, dict(error.errors)
+    if "ap_eur" in raw or not partial:
+        values["ap_cents"] = parse_money(raw.get("ap_eur"), "ap_eur", errors)
+    if "phases" in raw:
+        values["phases"] = parse_phases(raw.get("phases"), errors)
+    if raw.get("cp") is not None:
+        values["cp"] = parse_year_amounts(raw.get("cp"), "cp", errors)
+    if raw.get("ap_voted_on"):
+        try:
+            values["ap_voted_on"] = date.fromisoformat(str(raw["ap_voted_on"]).strip())
+        except ValueError:
+            errors["ap_voted_on"] = _("AP vote date must be a date (YYYY-MM-DD)")
+    if raw.get("ap_reason"):
+        values["ap_reason"] = str(raw["ap_reason"]).strip()[:300]
+    merged = {**(current or {}), **values}
+    if not errors.keys() & {"start", "duration_months", "ap_eur"} and merged.get("start") and merged.get(
+        "duration_months"
+    ):
+        for key, message in _core_errors(merged, merged.get("ap_cents") or 0, merged.get("phases"),
+                                         merged.get("cp")).items():
+            errors.setdefault(key, message)
+    _check_references(values, errors)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _check_references(values: dict, errors: dict[str, str]) -> None:
+    """Unknown envelope, site or building: named, nothing saved."""
+    from facilities.inventory.models import Building, Site
+
+    if values.get("envelope_id") and db.session.get(Envelope, values["envelope_id"]) is None:
+        errors["envelope_id"] = _("Envelope %(id)s does not exist", id=values["envelope_id"])
+    if values.get("site_id") and db.session.get(Site, values["site_id"]) is None:
+        errors["site_id"] = _("Site %(id)s does not exist", id=values["site_id"])
+    building = db.session.get(Building, values["building_id"]) if values.get("building_id") else None
+    if values.get("building_id") and building is None:
+        errors["building_id"] = _("Building %(id)s does not exist", id=values["building_id"])
+    elif building is not None and values.get("site_id") and building.site_id != values["site_id"]:
+        errors["building_id"] = _("Building %(code)s is not on the chosen site", code=building.code)
+
+
+# ---------------------------------------------------------------- AP revisions, CP, actuals, savings
+
+AP_REVISION_RULES = (
+    Rule("voted_on", "date", _l("Vote date"), required=True),
+    Rule("reason", "text", _l("Reason"), required=True, max_length=300),
+)
+
+
+def clean_ap_revision(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A new AP vote: amount (euros → cents), date and reason."""
+    errors: dict[str, str] = {}
+    try:
+        values = clean(AP_REVISION_RULES, raw)
+    except ValidationError as error:
+        values, errors = {}, dict(error.errors)
+    values["amount_cents"] = parse_money(raw.get("amount_eur"), "amount_eur", errors)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def clean_cp(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A whole échéancier: cents by year (years checked against the operation's span by the service)."""
+    errors: dict[str, str] = {}
+    cp = parse_year_amounts(raw.get("cp"), "cp", errors)
+    if errors:
+        raise ValidationError(errors)
+    return {"cp": cp, "draft": bool(raw.get("draft"))}
+
+
+ACTUAL_RULES = (Rule("year", "int", _l("Year"), required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),)
+
+
+def clean_actual(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Commitments and payments of one year, in euros → cents; payments cannot exceed commitments."""
+    errors: dict[str, str] = {}
+    try:
+        values = clean(ACTUAL_RULES, raw)
+    except ValidationError as error:
+        values, errors = {}, dict(error.errors)
+    values["committed_cents"] = parse_money(raw.get("committed_eur"), "committed_eur", errors)
+    values["paid_cents"] = parse_money(raw.get("paid_eur"), "paid_eur", errors)
+    if not errors and values["paid_cents"] > values["committed_cents"]:
+        errors["paid_eur"] = _("Payments cannot exceed commitments")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+SAVING_RULES = (
+    Rule("carrier", "choice", _l("Energy carrier"), required=True, choices=lambda: ENERGY_CARRIERS),
+    Rule("kwh_per_year", "int", _l("Expected savings (kWh/year)"), required=True, minimum=0, maximum=MAX_KWH_PER_YEAR),
+)
+
+
+def clean_saving(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Expected savings of an energy-retrofit operation for one carrier."""
+    return clean(SAVING_RULES, raw)
+
+
+SCENARIO_RULES = (Rule("scenario_label", "text", _l("Scenario name"), required=True, max_length=200),)
+
+
+def clean_scenario(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The name of a new scenario."""
+    return clean(SCENARIO_RULES, raw)
