@@ -19,7 +19,7 @@ install: $(STAMP) translations
 
 # Compiled catalogues are build products: made from the .po files on every install.
 translations: $(STAMP)
-	@$(BIN)/pybabel compile --statistics -q -d facilities/translations 2>/dev/null || $(BIN)/pybabel compile -q -d facilities/translations
+	$(BIN)/pybabel compile -d facilities/translations
 
 run: install
 	FACILITIES_DEMO=1 $(BIN)/flask --app wsgi db upgrade
