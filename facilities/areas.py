@@ -6,13 +6,16 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
+from facilities.audit import init_audit
 from facilities.extensions import csrf
+from facilities.inventory.bulk_routes import init_bulk
+from facilities.security import init_security
 
 
 def register_areas(app: Flask, api: Api) -> None:
     """Register every area's pages under /, its API under /api/v1 and its command group."""
     from facilities import models  # noqa: F401  (every table known before the first query)
-    from facilities.api.routes import bp as inventory_api
+    from facilities.api.inventory import bp as inventory_api
     from facilities.auth.cli import users_cli
     from facilities.auth.routes import bp as auth_pages
     from facilities.demo.cli import demo_cli
@@ -24,6 +27,7 @@ def register_areas(app: Flask, api: Api) -> None:
     from facilities.maps import api as maps_api
     from facilities.maps import cli as maps_cli
     from facilities.maps import routes as maps_pages
+    from facilities.ops.cli import backup_command, restore_command
     from facilities.reports import api as reports_api
     from facilities.reports import cli as reports_cli
     from facilities.reports import routes as reports_pages
@@ -40,5 +44,10 @@ def register_areas(app: Flask, api: Api) -> None:
         else:
             app.register_blueprint(blueprint, url_prefix="/api/v1")
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies, for writes
-    for group in (users_cli, demo_cli, maps_cli.cli, energy_cli.cli, works_cli.cli, reports_cli.cli):
+    for group in (users_cli, demo_cli, maps_cli.cli, energy_cli.cli, works_cli.cli, reports_cli.cli,
+                  backup_command, restore_command):
         app.cli.add_command(group)
+    # Cross-cutting pieces that hook into every request or every flush rather than owning a blueprint only.
+    init_audit(app)
+    init_bulk(app)
+    init_security(app)

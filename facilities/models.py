@@ -1,5 +1,6 @@
 """Every model of every area, imported once so that metadata (create_all, Alembic) sees them all."""
 
+from facilities.audit.models import AuditEntry  # noqa: F401
 from facilities.auth.models import ApiToken, LoginFailure, User  # noqa: F401
 from facilities.energy import models as energy_models  # noqa: F401
 from facilities.inventory.models import Building, Floor, Site, SiteService, Space  # noqa: F401

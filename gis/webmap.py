@@ -524,6 +524,9 @@ def build_site_map(
         height=height,
         max_zoom=max_zoom,
     )
+    # folium gives max_zoom to its tile layer only; without tiles Leaflet would have no maxZoom and
+    # markercluster refuses to start ("Map has no maxZoom specified"), so set it on the map itself.
+    fmap.options["max_zoom"] = max_zoom
     # Even before configure_folium_assets, never load icon fonts/plugins this map does not use.
     fmap.default_js = [a for a in type(fmap).default_js if not _UNUSED_ASSET.search(a[0])]
     fmap.default_css = [a for a in type(fmap).default_css if not _UNUSED_ASSET.search(a[0])]

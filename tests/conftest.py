@@ -82,6 +82,38 @@ def _app_context(request):
         clean_tables(db)
 
 
+@pytest.fixture(autouse=True)
+def fresh_request_state(request):
+    """Give every test request a fresh `g`, as a real server does; make password hashing cheap.
+
+    Tests keep one app context open, and Flask reuses an open app context for requests: without this,
+    Flask-Login's cached user, Flask-Babel's locale and Flask-WTF's token would leak from one request
+    (and one test client) to the next.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    from flask import g, request_started
+    from werkzeug.security import generate_password_hash
+
+    from facilities.auth import models
+
+    app = request.getfixturevalue("app")
+    # Cheap hashes (scrypt costs 0.1-0.3 s each); tests/auth/test_auth.py checks the real scrypt hashing.
+    real_hash = models.generate_password_hash
+    models.generate_password_hash = lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+    def reset(sender, **extra):
+        g.__dict__.clear()
+
+    request_started.connect(reset, app)
+    try:
+        yield
+    finally:
+        request_started.disconnect(reset, app)
+        models.generate_password_hash = real_hash
+
+
 @pytest.fixture
 def db(app):
     from facilities.extensions import db as database

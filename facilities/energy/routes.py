@@ -6,12 +6,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from facilities.energy import reference_admin, services, transfer, views
-from facilities.energy.forms import CloseRowForm, ConsumptionForm, ImportForm, SettingsForm, reference_row_form
+from facilities.energy.forms import (
+    CloseRowForm,
+    ConsumptionForm,
+    ImportForm,
+    SettingsForm,
+    reference_row_form,
+)
 from facilities.extensions import db
 from facilities.inventory.models import Building
 from facilities.inventory.services import load_building
 from facilities.permissions import Permission, requires
-from facilities.validation import ValidationError
 
 bp = Blueprint("energy", __name__)
 

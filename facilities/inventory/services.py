@@ -203,6 +203,8 @@ def delete_site(site: Site) -> dict[str, int]:
         for key in ("buildings", "floors", "spaces"):
             removed[key] += counts[key]
     db.session.execute(delete(SiteService).where(SiteService.site_id == site.id))
+    # The children are gone: forget the loaded collections so that the ORM cascade does not delete them twice.
+    db.session.expire(site, ["buildings", "service_links"])
     db.session.delete(site)
     db.session.flush()
     return removed
@@ -255,6 +257,7 @@ def delete_building(building: Building) -> dict[str, int]:
     for floor in list(building.floors):
         removed["spaces"] += delete_floor(floor)["spaces"]
         removed["floors"] += 1
+    db.session.expire(building, ["floors"])  # already deleted: no second DELETE through the cascade
     db.session.delete(building)
     db.session.flush()
     return removed
@@ -290,13 +293,11 @@ def update_floor(floor: Floor, values: dict[str, Any]) -> Floor:
 
 def delete_floor(floor: Floor) -> dict[str, int]:
     """Delete a floor and, explicitly, its spaces."""
-    spaces = list(floor.spaces)
-    for space in spaces:
-        db.session.delete(space)
-    db.session.flush()
+    spaces = db.session.execute(delete(Space).where(Space.floor_id == floor.id)).rowcount
+    db.session.expire(floor, ["spaces"])  # already deleted: no second DELETE through the cascade
     db.session.delete(floor)
     db.session.flush()
-    return {"floors": 1, "spaces": len(spaces)}
+    return {"floors": 1, "spaces": spaces}
 
 
 def _check_space_code(floor: Floor, code: str | None, space_id: int | None) -> None:

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, request, url_for
 from flask_babel import gettext as _
 
 from facilities.errors import problem
-
 from facilities.inventory.services import SiteFilters
 from facilities.maps import services
 from facilities.maps.forms import clean_map_options

@@ -1,13 +1,12 @@
 """inventory and accounts
 
 Revision ID: 3963d5cfb335
-Revises: 
+Revises:
 Create Date: 2026-11-22 21:31:47.297273
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3963d5cfb335'

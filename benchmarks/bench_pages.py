@@ -1,0 +1,256 @@
+"""Page timings at 100, 1,000 and 10,000 sites, on SQLite and PostgreSQL; run: benchmarks/run --help
+
+Each size gets a fresh database: the demo portfolio plus N synthetic sites (one building, 2-5 floors of 16
+spaces each: ~500,000 spaces at 10,000 sites), built with bulk Core inserts. Pages are fetched through the
+Flask test client signed in as a director (no network, no server: what is measured is the application and
+its database). Writes the table to docs/performance.md between markers, keeping the rest of the note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import tempfile
+import time
+from pathlib import Path
+
+from common import (  # noqa: E402  (common puts the project on sys.path)
+    DEFAULT_PG_URL,
+    DIRECTOR,
+    PASSWORD,
+    PROJECT_ROOT,
+    build_portfolio,
+    counting,
+    ensure_postgres_database,
+    git_revision,
+    machine_description,
+    make_app,
+    summary,
+    timed,
+)
+
+DOC = PROJECT_ROOT / "docs" / "performance.md"
+START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
+
+# (label, endpoint that must exist, function(targets) -> URL)
+PAGES = [
+    ("site list", "inventory.site_list", lambda t: "/sites"),
+    ("site page", "inventory.site_detail", lambda t: f"/sites/{t['site']}"),
+    ("building page", "inventory.building_detail", lambda t: f"/buildings/{t['building']}"),
+    ("floor page", "inventory.floor_detail", lambda t: f"/floors/{t['floor']}"),
+    ("map page", "maps.site_map", lambda t: "/map"),
+    ("sites.geojson", "maps_api.sites_geojson", lambda t: "/api/v1/sites.geojson"),
+    ("energy dashboard", "energy.dashboard", lambda t: "/energy"),
+    ("programme page", "works.envelope_detail", lambda t: f"/envelopes/{t['envelope']}" if t.get("envelope") else None),
+]
+
+
+def targets(app) -> dict:
+    """A synthetic site in the middle of the portfolio, its building and ground floor, the first envelope."""
+    from sqlalchemy import func, select
+
+    from facilities.extensions import db
+    from facilities.inventory.models import Building, Floor, Site
+
+    with app.app_context():
+        count = db.session.scalar(select(func.count(Site.id)).where(Site.synthetic.is_(True)))
+        site = db.session.execute(select(Site.id).where(Site.synthetic.is_(True)).order_by(Site.id)
+                                  .offset(count // 2).limit(1)).scalar_one()
+        building = db.session.execute(select(Building.id).where(Building.site_id == site).limit(1)).scalar_one()
+        floor = db.session.execute(select(Floor.id).where(Floor.building_id == building)
+                                   .order_by(Floor.level).limit(1)).scalar_one()
+        envelope = None
+        try:
+            from facilities.works.models import Envelope
+
+            envelope = db.session.execute(select(Envelope.id).order_by(Envelope.id).limit(1)).scalar_one_or_none()
+        except ImportError:
+            pass
+    return {"site": site, "building": building, "floor": floor, "envelope": envelope}
+
+
+def endpoint_exists(app, endpoint: str) -> bool:
+    if endpoint in app.view_functions:
+        return True
+    # The geojson endpoint's function name is the area's choice: accept any endpoint on that URL.
+    return endpoint == "maps_api.sites_geojson" and any(
+        rule.rule == "/api/v1/sites.geojson" for rule in app.url_map.iter_rules())
+
+
+def time_pages(app, repeat: int) -> list[tuple[str, float, float, int]]:
+    """(page, median ms, p95 ms, queries) for each page the app has."""
+    from facilities.extensions import db
+
+    client = app.test_client()
+    response = client.post("/login", data={"email": DIRECTOR, "password": PASSWORD})
+    assert response.status_code == 302, "the benchmark director could not sign in"
+    where = targets(app)
+    with app.app_context():
+        engine = db.engine
+    rows = []
+    for label, endpoint, url_for in PAGES:
+        url = url_for(where)
+        if url is None or not endpoint_exists(app, endpoint):
+            rows.append((label, None, None, None))
+            continue
+        for _ in range(2):  # warm caches (templates, statement cache), as a running server has them
+            client.get(url)
+        durations, queries = [], 0
+        for _ in range(repeat):
+            with counting(engine) as statements:
+                elapsed, response = timed(client.get, url)
+            assert response.status_code == 200, f"{url} answered {response.status_code}"
+            durations.append(elapsed * 1000)
+            queries = len(statements)
+        median, p95 = summary(durations)
+        rows.append((label, median, p95, queries))
+    return rows
+
+
+def spaces_csv(spaces: int) -> bytes:
+    """One site, buildings of 10 floors × 100 spaces, in the bulk importer's CSV layout."""
+    from facilities.inventory.bulk import CSV_HEADERS
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_HEADERS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerow({"entity": "site", "code": "IMP-1", "name": "Import benchmark", "kind": "social_hub",
+                     "status": "open"})
+    per_building = 1000
+    for b in range(max(1, spaces // per_building)):
+        code = f"IMP-1-B{b:03d}"
+        writer.writerow({"entity": "building", "site_code": "IMP-1", "code": code, "name": f"Building {b}"})
+        for level in range(10):
+            writer.writerow({"entity": "floor", "building_code": code, "level": level, "name": f"Level {level}"})
+            for number in range(per_building // 10):
+                writer.writerow({"entity": "space", "building_code": code, "level": level,
+                                 "code": f"{level}.{number:03d}", "name": f"Room {number}",
+                                 "space_type": "office", "area_m2": "12.5", "workstations": 1})
+    return out.getvalue().encode()
+
+
+def time_import(app, spaces: int) -> str:
+    """Seconds to import `spaces` spaces from CSV, all-or-nothing, committed; 'n/a' without an importer."""
+    try:
+        from facilities.inventory.bulk import import_file
+    except ImportError:
+        return "n/a"
+    from facilities.extensions import db
+
+    data = spaces_csv(spaces)
+    with app.app_context():
+        started = time.perf_counter()
+        report = import_file(data, "csv", apply=True)
+        if not report.ok:
+            return f"refused: {report.file_error or 'a line was refused'}"
+        db.session.commit()
+        return f"{time.perf_counter() - started:.1f} s"
+
+
+def time_pdf(app) -> str:
+    """Seconds of `flask reports portfolio`; 'n/a' when the command does not exist."""
+    group = app.cli.commands.get("reports")
+    if group is None or "portfolio" not in getattr(group, "commands", {}):
+        return "n/a"
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        result = app.test_cli_runner().invoke(args=["reports", "portfolio", str(Path(folder) / "p.pdf")])
+        elapsed = time.perf_counter() - started
+    if result.exit_code != 0:
+        reason = repr(result.exception) if result.exception else result.output
+        return "failed: " + " ".join(reason.split())[-100:].replace("|", "/")
+    return f"{elapsed:.1f} s"
+
+
+def database_url(kind: str, folder: Path, size: int, pg_url: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / f'bench-{size}.sqlite3'}"
+    ensure_postgres_database(pg_url)
+    return pg_url
+
+
+def fmt(value: float | None, places: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{places}f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="site counts, comma separated")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page (median and p95 over them)")
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL, help="a PostgreSQL database of the benchmark's own")
+    parser.add_argument("--import-spaces", type=int, default=100_000, help="spaces in the import test; 0 skips it")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF report timing")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
+
+    rows, extras = [], []
+    with tempfile.TemporaryDirectory(prefix="facilities-bench-") as tmp:
+        for kind in kinds:
+            for size in sizes:
+                url = database_url(kind, Path(tmp), size, args.pg_url)
+                app = make_app(url)
+                build_seconds, created = timed(build_portfolio, app, size)
+                print(f"[{kind} {size}] built {created} in {build_seconds:.1f} s", flush=True)
+                for label, median, p95, queries in time_pages(app, args.repeat):
+                    rows.append((label, kind, size, median, p95, queries))
+                    print(f"[{kind} {size}] {label}: median {fmt(median)} ms, p95 {fmt(p95)} ms, {queries} queries",
+                          flush=True)
+                pdf = "skipped" if args.no_pdf else time_pdf(app)
+                imported = time_import(app, args.import_spaces) if args.import_spaces and size == sizes[0] else "—"
+                extras.append((kind, size, f"{build_seconds:.1f} s", imported, pdf))
+                print(f"[{kind} {size}] import {imported}, PDF {pdf}", flush=True)
+                from facilities.extensions import db
+
+                with app.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
+
+    table = ["| page | database | sites | median ms | p95 ms | SQL queries |",
+             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for label, kind, size, median, p95, queries in sorted(rows, key=lambda r: ([p[0] for p in PAGES].index(r[0]),
+                                                                                 r[1], r[2])):
+        table.append(f"| {label} | {kind} | {size:,} | {fmt(median)} | {fmt(p95)} | "
+                     f"{'n/a' if queries is None else queries} |")
+    other = ["| database | sites | portfolio build (bulk) | import "
+             f"{args.import_spaces:,} spaces from CSV | PDF portfolio report |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    other += [f"| {kind} | {size:,} | {build} | {imported} | {pdf} |" for kind, size, build, imported, pdf in extras]
+    command = "benchmarks/run " + " ".join(
+        f"--{name.replace('_', '-')} {value}" for name, value in
+        (("sizes", args.sizes), ("databases", args.databases), ("repeat", args.repeat)))
+    block = "\n".join([
+        START,
+        f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')} at commit {git_revision()} with `{command}`.",
+        "",
+        *machine_description(args.pg_url if "postgresql" in kinds else None),
+        "",
+        *table,
+        "",
+        *other,
+        END,
+    ])
+    print()
+    print(block)
+    if not args.no_write:
+        write_doc(block)
+        print(f"\nWritten to {DOC.relative_to(PROJECT_ROOT)}")
+
+
+def write_doc(block: str) -> None:
+    """Replace the measured block in docs/performance.md, keep the hand-written notes around it."""
+    DOC.parent.mkdir(exist_ok=True)
+    if DOC.exists() and START in DOC.read_text():
+        text = DOC.read_text()
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1] if END in rest else ""
+        DOC.write_text(before + block + after)
+    else:
+        DOC.write_text("# Performance\n\n" + block + "\n")
+
+
+if __name__ == "__main__":
+    main()

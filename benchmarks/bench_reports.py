@@ -1,0 +1,160 @@
+"""Benchmark of the PDF reports on a temporary SQLite database filled with synthetic sites.
+
+- fact sheet of the demo Asnières building (target ≤ 1 s, after a warm-up render);
+- inventory PDF of a 7-floor building with 200 spaces (target ≤ 3 s);
+- portfolio report of 1,000 buildings (target ≤ 90 s and ≤ 500 MB peak RSS of the rendering process, measured
+  in a child process with resource.getrusage).
+
+Run: /work/main/.venv/bin/python benchmarks/bench_reports.py [--buildings 1000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SPACE_TYPES = ["interview_office", "office", "medical_cabinet", "meeting_room", "digital_space", "sanitary",
+               "mediation_space", "storage"]
+
+
+def make_app(database: Path):
+    from facilities import create_app
+
+    return create_app({"DATABASE_URL": f"sqlite:///{database}", "SERVER_NAME": "localhost", "TESTING": True,
+                       "REPORTS_FOLDER": str(database.parent / "reports"), "WTF_CSRF_ENABLED": False,
+                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False, "SECRET_KEY": "bench"})
+
+
+def fill(app, buildings: int, seed: int = 6) -> dict:
+    """The demo, a 7-floor building with 200 spaces, and synthetic sites up to `buildings` buildings."""
+    from facilities.demo.loader import load_demo
+    from facilities.extensions import db
+    from facilities.inventory.models import Building, Floor, Site, SiteService, Space
+
+    rng = random.Random(seed)
+    with app.app_context():
+        db.create_all()
+        load_demo(with_users=False)
+        big_site = Site(code="BENCH-BIG", name="Bench big site", kind="social_hub", status="open",
+                        communes_served=[], latitude=48.85, longitude=2.25, commune_name="Nanterre")
+        big = Building(site=big_site, code="BENCH-BIG-B1", name="Bâtiment de 200 locaux", cost_cents=950_000_000)
+        for level in range(7):
+            floor = Floor(building=big, level=level, name=f"R+{level}" if level else "RDC", is_public=level < 2,
+                          area_m2=Decimal(400))
+            count = 29 if level < 4 else 28  # 4 × 29 + 3 × 28 = 200
+            for n in range(count):
+                floor.spaces.append(Space(code=f"{level}.{n:02d}", name=f"Local {level}.{n:02d}",
+                                          space_type=SPACE_TYPES[n % len(SPACE_TYPES)], area_m2=Decimal("12.50"),
+                                          workstations=n % 3, pcs=n % 2, is_public=level < 2,
+                                          equipment="Poste, armoire, téléphone" if n % 4 == 0 else None))
+        db.session.add(big_site)
+        existing = db.session.query(Building).count()
+        number = 0
+        while existing + number < buildings:
+            site = Site(code=f"SYN-{number:04d}", name=f"Site synthétique {number:04d}", kind="social_hub",
+                        status="open", communes_served=[], address=f"{number} avenue de la République",
+                        postcode="92000", commune_name="Nanterre", latitude=48.8 + rng.random() / 10,
+                        longitude=2.2 + rng.random() / 10, synthetic=True)
+            site.service_links = [SiteService(service_code=code) for code in rng.sample(["pmi", "ase", "social_action"], 2)]
+            for b in range(rng.choice([1, 1, 2, 3])):
+                if existing + number >= buildings:
+                    break
+                building = Building(site=site, code=f"SYN-{number:04d}-B{b + 1}", name=f"Bâtiment {number:04d}-{b + 1}",
+                                    cost_cents=rng.randrange(1, 20) * 100_000_000)
+                for level in range(rng.randint(1, 4)):
+                    floor = Floor(building=building, level=level, name=f"R+{level}" if level else "RDC",
+                                  is_public=level == 0)
+                    for n in range(rng.randint(2, 8)):
+                        floor.spaces.append(Space(code=f"{level}.{n:02d}", name=f"Local {n}",
+                                                  space_type=rng.choice(SPACE_TYPES), area_m2=Decimal(12),
+                                                  workstations=rng.randint(0, 4)))
+                number += 1
+            db.session.add(site)
+        db.session.commit()
+        return {"asnieres": db.session.query(Building.id).filter_by(code="PS-ASN-B1").scalar(),
+                "big": db.session.query(Building.id).filter_by(code="BENCH-BIG-B1").scalar(),
+                "buildings": db.session.query(Building).count(), "sites": db.session.query(Site).count()}
+
+
+def timed_request(app, url: str) -> tuple[float, bytes]:
+    from facilities.auth.services import create_user
+    from facilities.extensions import db
+
+    with app.app_context():
+        if not getattr(app, "_bench_user", None):
+            create_user("bench@example.org", "director", "correct-horse-battery")
+            db.session.commit()
+            app._bench_user = True
+    client = app.test_client()
+    client.post("/login", data={"email": "bench@example.org", "password": "correct-horse-battery"})
+    client.get(url)  # warm-up: imports, fonts, template compilation
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200, response.status_code
+    return elapsed, response.data
+
+
+def portfolio_child(database: str, target: str) -> None:
+    """Runs in a child process: render the portfolio, print seconds and peak RSS."""
+    from flask_babel import force_locale
+
+    from facilities.reports.portfolio import render_portfolio
+
+    app = make_app(Path(database))
+    with app.app_context(), force_locale("fr"):
+        start = time.perf_counter()
+        pages = render_portfolio(Path(target))
+        elapsed = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.2f} {peak_mb:.0f} {pages}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--buildings", type=int, default=1000)
+    parser.add_argument("--keep", help="write the PDFs into this folder")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        portfolio_child(*args.child)
+        return
+    with tempfile.TemporaryDirectory() as workdir:
+        out = Path(args.keep or workdir)
+        out.mkdir(parents=True, exist_ok=True)
+        database = Path(workdir) / "bench.sqlite3"
+        app = make_app(database)
+        start = time.perf_counter()
+        ids = fill(app, args.buildings)
+        print(f"filled {ids['sites']} sites, {ids['buildings']} buildings in {time.perf_counter() - start:.1f} s")
+        rows = []
+        fact_s, fact = timed_request(app, f"/buildings/{ids['asnieres']}/fact-sheet.pdf")
+        (out / "fact-sheet.pdf").write_bytes(fact)
+        rows.append(("fact sheet (Asnières)", fact_s, 1.0, "", ""))
+        inv_s, inv = timed_request(app, f"/buildings/{ids['big']}/inventory.pdf")
+        (out / "inventory.pdf").write_bytes(inv)
+        rows.append(("inventory, 7 floors, 200 spaces", inv_s, 3.0, "", ""))
+        child = subprocess.run([sys.executable, __file__, "--child", str(database), str(out / "portfolio.pdf")],
+                               capture_output=True, text=True, check=True, env={**os.environ})
+        seconds, peak, pages = child.stdout.split()[-3:]
+        rows.append((f"portfolio, {ids['buildings']} buildings ({pages} pages)", float(seconds), 90.0,
+                     f"{peak} MB", "500 MB"))
+        print(f"\n{'report':<46} {'time':>8} {'target':>8} {'peak RSS':>10} {'target':>8}  ok")
+        for name, seconds, target, rss, rss_target in rows:
+            ok = seconds <= target and (not rss or float(rss.split()[0]) <= float(rss_target.split()[0]))
+            print(f"{name:<46} {seconds:>7.2f}s {target:>7.0f}s {rss:>10} {rss_target:>8}  {'yes' if ok else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()

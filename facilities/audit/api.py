@@ -1,0 +1,52 @@
+"""Audit API: the recorded changes of one record. Read-only by design."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+
+from facilities.audit import services
+from facilities.errors import problem
+from facilities.extensions import db
+from facilities.permissions import Permission, requires
+
+bp = Blueprint("audit_api", __name__)
+
+MAX_PAGE_SIZE = 500
+
+
+def _whole_number(name: str, default: int | None, minimum: int, maximum: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if len(raw) > 18 or not raw.strip().isdigit():
+        raise ValueError(name)
+    return min(max(int(raw), minimum), maximum)
+
+
+@bp.route("/audit")
+@requires(Permission.READ)
+def audit_entries():
+    """Changes of one record (`entity` and `id`) or of a building and its contents (`building_id`), newest first."""
+    entity = (request.args.get("entity") or "").strip()
+    try:
+        entity_id = _whole_number("id", None, 0, 2**62)
+        building_id = _whole_number("building_id", None, 0, 2**62)
+        limit = _whole_number("limit", 100, 1, MAX_PAGE_SIZE)
+        offset = _whole_number("offset", 0, 0, 2**62)
+    except ValueError as error:
+        return problem(400, _("%(name)s must be a whole number", name=error.args[0]),
+                       errors={error.args[0]: _("must be a whole number")})
+    if building_id is not None and not entity:
+        query = services.building_history_query(building_id)
+    else:
+        errors = {}
+        if entity not in services.audited_entities():
+            errors["entity"] = _("must be one of: %(choices)s", choices=", ".join(services.audited_entities()))
+        if entity_id is None:
+            errors["id"] = _("is required")
+        if errors:
+            return problem(400, _("Give entity and id, or building_id."), errors=errors)
+        query = services.entity_history_query(entity, entity_id)
+    entries = db.session.execute(query.limit(limit).offset(offset)).scalars().all()
+    return jsonify(items=[services.serialize(entry) for entry in entries], limit=limit, offset=offset)

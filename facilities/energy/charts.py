@@ -1,0 +1,135 @@
+"""Energy charts as SVG text, from plain data (no database, no request): pages inline them, PDF reports
+embed them. Labels are passed in already translated; every chart's content must also be given to the
+reader as text or a table by the caller (the SVG carries a <title> and <desc> too).
+
+Uses matplotlib's object API (no pyplot: no global state shared between threads).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from itertools import count
+from xml.sax.saxutils import escape
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+# Colours of the DPE letters (the letter is always written too: colour never carries meaning alone).
+DPE_COLOURS = {"A": "#009c6d", "B": "#52b153", "C": "#a5cc74", "D": "#f4e70f", "E": "#f0b40f", "F": "#eb8235",
+               "G": "#d7221f"}
+ACTUAL_COLOUR = "#0b5394"
+PATH_COLOUR = "#6c757d"
+TARGET_COLOUR = "#d7221f"
+
+_ids = count(1)
+
+
+def _svg(figure: Figure, title: str, description: str) -> str:
+    """The figure as an inline-ready <svg> element (no XML prolog, no DOCTYPE, unique ids, title and desc)."""
+    out = io.StringIO()
+    # Text stays text (smaller, searchable, readable by assistive technology) rather than glyph paths.
+    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif"}):
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    text = out.getvalue()
+    text = text[text.index("<svg"):]
+    # Scale to the container's width; the viewBox keeps the proportions.
+    text = re.sub(r'^<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 width="100%"', text, count=1)
+    prefix = f"ec{next(_ids)}-"  # ids of two inline charts on one page must not collide
+    text = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', text)
+    text = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{prefix}{m.group(2)}"', text)
+    text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", text)
+    title_id, desc_id = f"{prefix}title", f"{prefix}desc"
+    opening_end = text.index(">") + 1
+    opening = text[:opening_end].replace(
+        "<svg", f'<svg role="img" aria-labelledby="{title_id} {desc_id}"', 1)
+    return (f'{opening}<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(description)}'
+            f"</desc>{text[opening_end:]}")
+
+
+def _figure(width: float = 7.0, height: float = 3.6) -> Figure:
+    figure = Figure(figsize=(width, height))
+    figure.set_layout_engine("constrained")
+    return figure
+
+
+def trajectory_svg(
+    actual: Mapping[int, float],
+    path: Mapping[int, float],
+    targets: Mapping[int, float],
+    *,
+    reference: tuple[int, float] | None = None,
+    cabs: float | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """Décret tertiaire consumption (kWh/m²/yr) by year against the straight-line path and the targets."""
+    text = {"title": "Décret tertiaire trajectory", "actual": "Consumption (kWh/m²)", "path": "Straight-line path",
+            "target": "Target", "reference": "Reference year", "cabs": "Absolute target (Cabs)",
+            "y": "kWh final/m²/yr", "description": "", **(labels or {})}
+    figure = _figure()
+    axes = figure.add_subplot()
+    if reference is not None:
+        anchors = sorted({reference[0]: reference[1], **{y: v for y, v in targets.items() if y > reference[0]}}.items())
+        axes.plot([y for y, _v in anchors], [v for _y, v in anchors], linestyle="--", color=PATH_COLOUR,
+                  label=text["path"])
+        axes.plot([reference[0]], [reference[1]], marker="s", linestyle="none", color=PATH_COLOUR,
+                  label=f"{text['reference']} {reference[0]}")
+    if targets:
+        axes.plot(list(targets), list(targets.values()), marker="v", markersize=9, linestyle="none",
+                  color=TARGET_COLOUR, label=text["target"])
+        for year, value in targets.items():
+            axes.annotate(f"{value:.0f}", (year, value), textcoords="offset points", xytext=(0, -16),
+                          ha="center", fontsize=8)
+    if actual:
+        years = sorted(actual)
+        axes.plot(years, [actual[y] for y in years], marker="o", color=ACTUAL_COLOUR, label=text["actual"])
+    if cabs is not None:
+        axes.axhline(cabs, color=TARGET_COLOUR, linestyle=":", label=text["cabs"])
+    del path  # the path is drawn through its anchors; per-year values are for the text table
+    axes.set_ylabel(text["y"])
+    axes.set_ylim(bottom=0)
+    axes.grid(True, alpha=0.3)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.legend(fontsize=8, loc="best")
+    return _svg(figure, text["title"], text["description"])
+
+
+def dpe_distribution_svg(counts: Mapping[str, int], *, labels: Mapping[str, str] | None = None) -> str:
+    """Number of buildings per DPE class A..G (the letter under each bar, the count above it)."""
+    text = {"title": "Buildings per DPE class", "y": "Buildings", "description": "", **(labels or {})}
+    letters = list(DPE_COLOURS)
+    values = [counts.get(letter, 0) for letter in letters]
+    figure = _figure(6.0, 3.0)
+    axes = figure.add_subplot()
+    bars = axes.bar(letters, values, color=[DPE_COLOURS[letter] for letter in letters], edgecolor="#333333")
+    axes.bar_label(bars, fontsize=9)
+    axes.set_ylabel(text["y"])
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.set_ylim(0, max(values + [1]) * 1.2)
+    return _svg(figure, text["title"], text["description"])
+
+
+def yearly_totals_svg(
+    years: Sequence[int], mwh: Sequence[float], tonnes_co2e: Sequence[float | None],
+    *, labels: Mapping[str, str] | None = None,
+) -> str:
+    """Portfolio consumption (MWh, bars) and emissions (t CO2e, line on a second axis) by year."""
+    text = {"title": "Portfolio consumption and emissions", "mwh": "MWh final", "co2": "t CO2e",
+            "description": "", **(labels or {})}
+    figure = _figure()
+    axes = figure.add_subplot()
+    axes.bar([str(y) for y in years], mwh, color="#9fc5e8", edgecolor=ACTUAL_COLOUR, label=text["mwh"])
+    axes.set_ylabel(text["mwh"])
+    other = axes.twinx()
+    points = [(str(y), v) for y, v in zip(years, tonnes_co2e, strict=True) if v is not None]
+    if points:
+        other.plot([p[0] for p in points], [p[1] for p in points], marker="o", color="#38761d", label=text["co2"])
+    other.set_ylabel(text["co2"])
+    other.set_ylim(bottom=0)
+    handles = axes.get_legend_handles_labels()[0] + other.get_legend_handles_labels()[0]
+    axes.legend(handles=handles, fontsize=8, loc="upper right")
+    return _svg(figure, text["title"], text["description"])

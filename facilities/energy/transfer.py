@@ -1,0 +1,287 @@
+"""Consumption import from CSV (command line and web) and the yearly OPERAT export.
+
+Import: columns building_code, year, carrier, kwh, optional area_m2 and source; a line for an existing
+building + year + carrier replaces it. Every line is checked first; if ANY line is refused, nothing is
+written. Messages name the line (the file's line number, header = line 1) and the field.
+
+Export: one row per building subject to the Décret tertiaire for a year; the columns are declared once in
+`OPERAT_COLUMNS` (header, function) so that a change of the platform's template is a change of that list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from facilities.energy.indicators import validate_consumption_row
+from facilities.energy.models import BuildingEnergyYear, EnergyConsumption
+from facilities.energy.reference import Carrier
+from facilities.energy.services import (
+    BuildingEnergy,
+    load_building_energy,
+    record_consumption,
+    reference_data,
+)
+from facilities.extensions import db
+from facilities.inventory.models import Building, Site
+
+REQUIRED_COLUMNS = ("building_code", "year", "carrier", "kwh")
+OPTIONAL_COLUMNS = ("area_m2", "source")
+MAX_LINES = 100_000  # a département's yearly file has a few thousand lines at most
+
+CREATED, REPLACED, REFUSED = "created", "replaced", "refused"
+
+
+@dataclass
+class ImportLine:
+    line: int
+    status: str  # created / replaced / refused
+    building_code: str | None = None
+    year: int | None = None
+    carrier: str | None = None
+    kwh: Decimal | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One line of the report, e.g. 'line 3: refused: kwh: kwh must not be negative (got -5)'."""
+        what = " ".join(str(x) for x in (self.building_code, self.year, self.carrier, self.kwh) if x is not None)
+        if self.status == REFUSED:
+            reasons = "; ".join(f"{name}: {message}" for name, message in self.errors.items())
+            return f"line {self.line}: refused: {reasons}" + (f" [{what}]" if what else "")
+        return f"line {self.line}: {self.status}: {what} kWh"
+
+
+@dataclass
+class ImportReport:
+    lines: list[ImportLine] = field(default_factory=list)
+    error: str | None = None  # the whole file was refused (encoding, header, CSV syntax)
+    written: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for line in self.lines if line.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not any(line.status == REFUSED for line in self.lines)
+
+    def summary(self) -> str:
+        if self.error:
+            return f"File refused: {self.error}. Nothing was written."
+        text = (f"{self.count(CREATED)} created, {self.count(REPLACED)} replaced, "
+                f"{self.count(REFUSED)} refused.")
+        return text + (" Nothing was written." if not self.written else "")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValueError(f"line {line}: the file is not valid UTF-8 text (byte {error.start + 1}); "
+                         "save it as CSV UTF-8") from None
+
+
+def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, fields) of each non-blank line; ValueError on CSV syntax errors."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","  # French spreadsheets use ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    rows = []
+    try:
+        for fields in reader:
+            if header is None:
+                header = [name.strip().lower() for name in fields]
+                continue
+            if not any(value.strip() for value in fields):
+                continue
+            if len(rows) >= MAX_LINES:
+                raise ValueError(f"more than {MAX_LINES} lines; split the file")
+            rows.append((reader.line_num, fields))
+    except csv.Error as error:
+        raise ValueError(f"line {reader.line_num}: malformed CSV ({error})") from None
+    if not header or not any(header):
+        raise ValueError("the file is empty: the first line must name the columns "
+                         + ",".join(REQUIRED_COLUMNS))
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append("missing column(s): " + ", ".join(missing))
+    if unknown:
+        problems.append("unknown column(s): " + ", ".join(repr(name) for name in unknown))
+    if duplicated:
+        problems.append("column(s) given twice: " + ", ".join(duplicated))
+    if problems:
+        raise ValueError("line 1: " + "; ".join(problems) + ". Expected columns: "
+                         + ", ".join(REQUIRED_COLUMNS) + " and optionally " + ", ".join(OPTIONAL_COLUMNS))
+    return header, rows
+
+
+def import_consumption_csv(data: bytes, *, write: bool = True, today: date | None = None) -> ImportReport:
+    """Check every line of a consumption CSV, then write all of them, or none if any is refused."""
+    report = ImportReport()
+    try:
+        header, rows = _rows(_decode(data))
+    except ValueError as error:
+        report.error = str(error)
+        return report
+    if not rows:
+        report.error = "the file has a header but no data line"
+        return report
+
+    codes = {fields[header.index("building_code")].strip() for _n, fields in rows
+             if len(fields) == len(header)}
+    buildings = {b.code: b for b in db.session.execute(select(Building).where(Building.code.in_(codes))).scalars()}
+    ids = [b.id for b in buildings.values()]
+    existing = {
+        (bid, year, carrier)
+        for bid, year, carrier in db.session.execute(
+            select(EnergyConsumption.building_id, EnergyConsumption.year, EnergyConsumption.carrier)
+            .where(EnergyConsumption.building_id.in_(ids)))
+    }
+    stored_areas = {
+        (bid, year)
+        for bid, year in db.session.execute(
+            select(BuildingEnergyYear.building_id, BuildingEnergyYear.year)
+            .where(BuildingEnergyYear.building_id.in_(ids), BuildingEnergyYear.area_m2.is_not(None)))
+    }
+
+    seen: dict[tuple[int, int, str], int] = {}
+    file_areas: dict[tuple[int, int], tuple[Decimal, int]] = {}
+    checked: list[tuple[ImportLine, Building | None, dict]] = []
+    for line, fields in rows:
+        if len(fields) != len(header):
+            report.lines.append(ImportLine(line, REFUSED, errors={
+                "line": f"expected {len(header)} fields ({','.join(header)}), got {len(fields)}"}))
+            continue
+        raw = dict(zip(header, fields, strict=True))
+        building = buildings.get(raw["building_code"].strip())
+        values, errors = validate_consumption_row(raw, today=today)
+        if building is None and "building_code" not in errors:
+            errors["building_code"] = f"unknown building code {raw['building_code'].strip()!r}"
+        entry = ImportLine(line, REFUSED, values["building_code"], values["year"],
+                           str(values["carrier"]) if values["carrier"] else None, values["kwh"], errors)
+        report.lines.append(entry)
+        checked.append((entry, building, values))
+        if building is None or values["year"] is None:
+            continue
+        if values["area_m2"] is not None:
+            earlier = file_areas.setdefault((building.id, values["year"]), (values["area_m2"], line))
+            if earlier[0] != values["area_m2"]:
+                errors["area_m2"] = (f"area_m2 {values['area_m2']} differs from {earlier[0]} given for the "
+                                     f"same building and year on line {earlier[1]}")
+        if values["carrier"] is not None:
+            key = (building.id, values["year"], str(values["carrier"]))
+            if key in seen:
+                errors["carrier"] = f"same building, year and carrier as line {seen[key]}"
+            seen.setdefault(key, line)
+
+    accepted: list[tuple[Building, dict]] = []
+    for entry, building, values in checked:
+        if building is not None and values["year"] is not None and values["area_m2"] is None:
+            area_key = (building.id, values["year"])
+            if (building.gross_floor_area_m2 is None and area_key not in stored_areas
+                    and area_key not in file_areas and "area_m2" not in entry.errors):
+                entry.errors["area_m2"] = "area_m2 is required (the building has no floor area)"
+        if not entry.errors:
+            key = (building.id, values["year"], str(values["carrier"]))
+            entry.status = REPLACED if key in existing else CREATED
+            accepted.append((building, values))
+    if not report.ok or not write:
+        return report
+    for building, values in accepted:
+        record_consumption(building, values)
+    report.written = True
+    return report
+
+
+# ------------------------------------------------------------------------------------ OPERAT export
+
+
+@dataclass(frozen=True)
+class OperatRow:
+    """What one export line is built from."""
+
+    building: Building
+    site: Site
+    year: int
+    area_m2: Decimal | None
+    kwh: dict[str, Decimal]
+    report: dict[str, Any]
+    reference_kwh: Decimal | None  # final kWh of the reference year, all carriers
+
+
+def _number(value: Decimal | float | None) -> str:
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    return str(number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize())
+
+
+def _carrier(carrier: Carrier) -> Callable[[OperatRow], str]:
+    return lambda row: _number(row.kwh.get(str(carrier)))
+
+
+# The export's columns, in order: (header, how to compute it). Change this list when OPERAT's template changes.
+OPERAT_COLUMNS: list[tuple[str, Callable[[OperatRow], str]]] = [
+    ("building_code", lambda r: r.building.code),
+    ("building_name", lambda r: r.building.name),
+    ("site_name", lambda r: r.site.name),
+    ("address", lambda r: r.site.address or ""),
+    ("postcode", lambda r: r.site.postcode or ""),
+    ("commune_insee_code", lambda r: r.site.commune_code or ""),
+    ("commune_name", lambda r: r.site.commune_name or ""),
+    ("year", lambda r: str(r.year)),
+    ("floor_area_m2", lambda r: _number(r.area_m2)),
+    *((f"kwh_final_{carrier}", _carrier(carrier)) for carrier in Carrier),
+    ("kwh_final_total", lambda r: _number(sum(r.kwh.values(), Decimal(0))) if r.kwh else ""),
+    ("reference_year", lambda r: str(r.report["tertiaire"]["reference_year"] or "")),
+    ("reference_kwh_final", lambda r: _number(r.reference_kwh)),
+    ("reference_kwh_m2", lambda r: _number(r.report["tertiaire"]["reference_kwh_m2"])),
+]
+
+
+def operat_rows(year: int, today: date | None = None) -> list[OperatRow]:
+    """The buildings subject to the Décret tertiaire, with their consumption of `year` (bulk loaded)."""
+    ref = reference_data()
+    loaded: dict[int, BuildingEnergy] = load_building_energy()
+    buildings = {
+        b.id: b for b in db.session.execute(
+            select(Building).where(Building.id.in_(list(loaded))).join(Site)
+            .order_by(Building.code)).scalars()
+    }
+    sites = {s.id: s for s in db.session.execute(
+        select(Site).where(Site.id.in_({b.site_id for b in buildings.values()}))).scalars()}
+    rows = []
+    for bid, item in loaded.items():
+        report = item.report(ref, today)
+        if not report["tertiaire"]["subject"]:
+            continue
+        area = item.years.get(year, {}).get("area_m2") or item.gross_floor_area_m2
+        reference_year = report["tertiaire"]["reference_year"]
+        reference_kwh = sum(item.kwh[reference_year].values(), Decimal(0)) if reference_year else None
+        building = buildings[bid]
+        rows.append(OperatRow(building, sites[building.site_id], year, area, item.kwh.get(year, {}), report,
+                              reference_kwh))
+    rows.sort(key=lambda r: r.building.code)
+    return rows
+
+
+def operat_csv(year: int, today: date | None = None) -> tuple[str, int]:
+    """The OPERAT export of a year as CSV text (UTF-8, comma separated) and its number of buildings."""
+    rows = operat_rows(year, today)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([header for header, _fn in OPERAT_COLUMNS])
+    for row in rows:
+        writer.writerow([fn(row) for _header, fn in OPERAT_COLUMNS])
+    return out.getvalue(), len(rows)

@@ -1,0 +1,110 @@
+"""What the energy pages show, assembled from the services (keeps the routes thin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from facilities.energy import charts, services
+from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, SettingsForm
+from facilities.energy.reference import DPE_LETTERS
+from facilities.inventory.models import Building
+
+
+def settings_form(building: Building) -> SettingsForm:
+    """The settings form filled with the building's current (or default) settings."""
+    current = services.settings_for(building)
+    return SettingsForm(formdata=None, data={
+        "scale_code": str(current.scale_code),
+        "reference_year": "" if current.reference_year is None else str(current.reference_year),
+        "cabs_kwh_m2": "" if current.cabs_kwh_m2 is None else str(current.cabs_kwh_m2),
+    })
+
+
+def _factor_used(year: dict[str, Any]) -> str:
+    """'electricity × 2.3 (from 2000-01-01)' for each non-unit primary factor used that year."""
+    parts = [f"{row['key']} × {row['value']}" for row in year["references"]
+             if row["table"] == "primary_energy_factors" and row["value"] != "1"]
+    return ", ".join(parts) or "× 1"
+
+
+def trajectory_chart(report: dict[str, Any], code: str) -> tuple[str | None, str]:
+    """The trajectory SVG (None without a reference year) and a sentence saying what it shows."""
+    tertiaire = report["tertiaire"]
+    if tertiaire["reference_year"] is None:
+        return None, _("No trajectory: no consumption in the reference window %(first)s–%(last)s.",
+                       first=tertiaire["reference_window"][0], last=tertiaire["reference_window"][1])
+    actual = {y["year"]: y["tertiaire_kwh_m2"] for y in report["years"] if y["tertiaire_kwh_m2"] is not None}
+    targets = {int(y): v for y, v in tertiaire["targets"].items()}
+    latest = next((y for y in reversed(report["years"]) if y["status"]), None)
+    description = _("Reference %(year)s: %(ref)s kWh/m². Targets: %(targets)s.", year=tertiaire["reference_year"],
+                    ref=tertiaire["reference_kwh_m2"],
+                    targets=", ".join(f"{y} {v} kWh/m²" for y, v in targets.items()))
+    if latest:
+        description += " " + _("In %(year)s: %(actual)s kWh/m² against %(path)s on the path (%(status)s).",
+                               year=latest["year"], actual=latest["tertiaire_kwh_m2"], path=latest["path_kwh_m2"],
+                               status=status_label(latest["status"]))
+    svg = charts.trajectory_svg(
+        actual, {y["year"]: y["path_kwh_m2"] for y in report["years"] if y["path_kwh_m2"] is not None}, targets,
+        reference=(tertiaire["reference_year"], tertiaire["reference_kwh_m2"]), cabs=tertiaire["cabs_kwh_m2"],
+        labels={"title": _("Décret tertiaire trajectory of %(code)s", code=code),
+                "actual": _("Consumption (kWh final/m², weighted)"), "path": _("Straight-line path"),
+                "target": _("Target"), "reference": _("Reference year"), "cabs": _("Absolute target (Cabs)"),
+                "y": _("kWh final/m²/yr"), "description": description},
+    )
+    return svg, description
+
+
+def status_label(status: str | None) -> str:
+    return {"on_track": _("on track"), "off_track": _("off track")}.get(status or "", _("no status"))
+
+
+def building_page(building: Building, consumption_form, settings_form_) -> dict[str, Any]:
+    """Context of the building energy page."""
+    loaded = services.load_building_energy([building.id])[building.id]
+    report = loaded.report(services.reference_data())
+    records = services.consumption_records(building.id)
+    carriers = sorted({r.carrier for r in records})
+    table: dict[int, dict[str, Any]] = {}
+    for record in records:
+        table.setdefault(record.year, {})[record.carrier] = record
+    for year in report["years"]:
+        year["factor_used"] = _factor_used(year)
+    chart, chart_text = trajectory_chart(report, building.code)
+    return {
+        "building": building, "site": building.site, "report": report, "settings": loaded.settings,
+        "carriers": carriers, "table": dict(sorted(table.items())), "chart": chart, "chart_text": chart_text,
+        "consumption_form": consumption_form, "settings_form": settings_form_,
+        "CARRIER_LABELS": CARRIER_LABELS, "SOURCE_LABELS": SOURCE_LABELS, "SCALE_LABELS": SCALE_LABELS,
+        "status_label": status_label,
+    }
+
+
+def panel(building: Building) -> dict[str, Any]:
+    """The building page's energy panel: latest year, class, tertiaire status."""
+    loaded = services.load_building_energy([building.id]).get(building.id)
+    if loaded is None:
+        return {"latest": None}
+    report = loaded.report(services.reference_data())
+    return {"latest": report["years"][-1] if report["years"] else None, "tertiaire": report["tertiaire"],
+            "scale": SCALE_LABELS.get(loaded.settings.scale_code, loaded.settings.scale_code),
+            "status": status_label(report["tertiaire"]["status"])}
+
+
+def dashboard_page() -> dict[str, Any]:
+    """Context of the portfolio dashboard."""
+    data = services.dashboard()
+    counts = {letter: data.class_counts[letter] for letter in DPE_LETTERS}
+    class_text = ", ".join(f"{letter}: {n}" for letter, n in counts.items())
+    class_chart = charts.dpe_distribution_svg(counts, labels={
+        "title": _("Buildings per DPE class (latest year)"), "y": _("Buildings"), "description": class_text})
+    totals_chart = None
+    if data.totals:
+        totals_chart = charts.yearly_totals_svg(
+            [t.year for t in data.totals], [float(t.kwh) / 1000 for t in data.totals],
+            [None if t.kg_co2e is None else float(t.kg_co2e) / 1000 for t in data.totals],
+            labels={"title": _("Portfolio consumption and emissions by year"), "mwh": _("MWh final"),
+                    "co2": _("t CO2e"), "description": _("See the table of totals by year.")})
+    return {"data": data, "counts": counts, "class_chart": class_chart, "totals_chart": totals_chart,
+            "status_label": status_label}

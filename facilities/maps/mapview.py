@@ -1,0 +1,181 @@
+"""The map page: site records + options → folium HTML (gis.webmap), legends in text, the not-located list."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from facilities.inventory.catalogue import SERVICE_LABELS, SITE_KIND_LABELS, SITE_STATUS_LABELS
+from facilities.inventory.services import SiteFilters
+from facilities.maps import services
+from gis.webmap import build_site_map, configure_folium_assets
+
+KIND_COLORS = {
+    "social_hub": "#1f77b4",
+    "ime": "#ff7f0e",
+    "child_welfare_home": "#2ca02c",
+    "maison_departementale": "#d62728",
+    "other": "#9467bd",
+}
+STATUS_COLORS = {"planned": "#17a2b8", "in_works": "#fd7e14", "open": "#198754", "closed": "#dc3545"}
+# The colours of the official DPE label (arrêté du 31 mars 2021), A to G.
+DPE_COLORS = {"A": "#009c6d", "B": "#52b153", "C": "#78bd76", "D": "#f4e70f", "E": "#f0b50f", "F": "#eb8235",
+              "G": "#d7221f"}
+NO_DPE = "none"
+
+# ---------------------------------------------------------------- offline assets, set once per process
+
+_assets_lock = threading.Lock()
+_configured_js: list | None = None
+
+
+def vendor_url(package: str, filename: str) -> str:
+    return url_for("assets.vendor", package=package, filename=filename)
+
+
+def ensure_folium_assets() -> None:
+    """Point folium at the app's own copies of Leaflet, markercluster, jQuery and Bootstrap, once per process.
+
+    folium keeps its asset lists on classes, so this is global; it is redone only if something (a test)
+    restored folium's CDN defaults since, never per request.
+    """
+    global _configured_js
+    if _configured_js is not None and folium.Map.default_js is _configured_js:
+        return
+    with _assets_lock:
+        if _configured_js is not None and folium.Map.default_js is _configured_js:
+            return
+        configure_folium_assets(
+            js={
+                "leaflet": vendor_url("leaflet", "leaflet.js"),
+                "markercluster": vendor_url("markercluster", "leaflet.markercluster.js"),
+                "jquery": vendor_url("jquery", "jquery.min.js"),
+                "bootstrap": url_for("bootstrap.static", filename="js/bootstrap.min.js"),
+            },
+            css={
+                "leaflet": vendor_url("leaflet", "leaflet.css"),
+                "markercluster": vendor_url("markercluster", "MarkerCluster.css"),
+                "markercluster_default": vendor_url("markercluster", "MarkerCluster.Default.css"),
+                "bootstrap": url_for("bootstrap.static", filename="css/bootstrap.min.css"),
+            },
+        )
+        _configured_js = folium.Map.default_js
+
+
+def tile_settings() -> tuple[str | None, str]:
+    """TILE_URL and TILE_ATTRIBUTION from the configuration; TILE_URL=none (any case) means no tiles."""
+    url = (current_app.config.get("TILE_URL") or "").strip()
+    if not url or url.lower() == "none":
+        return None, ""
+    return url, current_app.config.get("TILE_ATTRIBUTION") or url
+
+
+# ---------------------------------------------------------------- the page
+
+
+@dataclass
+class LegendItem:
+    color: str
+    label: str
+    count: int
+
+
+@dataclass
+class MapPage:
+    html: str
+    located: int
+    not_located: list[dict[str, Any]]
+    legend: list[LegendItem]
+    legend_title: str
+    boundaries_loaded: bool
+    indicator_title: str = ""
+    indicator_summary: list[dict[str, Any]] = field(default_factory=list)
+    build_seconds: float = 0.0
+
+
+def _palette(color_by: str, records: list[dict[str, Any]]) -> tuple[dict[str, tuple[str, str]], str]:
+    """Colour and translated label per value of the colouring property, and the legend title."""
+    if color_by == "status":
+        return {code: (color, str(SITE_STATUS_LABELS[code])) for code, color in STATUS_COLORS.items()}, _("Status")
+    if color_by == "dpe":
+        palette = {code: (color, _("Class %(c)s", c=code)) for code, color in DPE_COLORS.items()}
+        return palette, _("Energy label (DPE)")
+    return {code: (color, str(SITE_KIND_LABELS[code])) for code, color in KIND_COLORS.items()}, _("Kind")
+
+
+def _with_dpe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records whose 'kind' key carries the latest DPE class: the map colours by that key (kind or status only)."""
+    from facilities.energy import services as energy_services
+
+    classes = energy_services.latest_dpe_class_by_site()
+    return [{**record, "kind": classes.get(record["id"]) or NO_DPE} for record in records]
+
+
+def build_map_page(options: dict[str, Any]) -> MapPage:
+    """Everything the map page shows, for validated options (filters, color_by, indicator)."""
+    started = time.perf_counter()
+    ensure_folium_assets()
+    filters = SiteFilters(**{name: options.get(name) or "" for name in ("service", "status", "kind", "commune")})
+    url_template = url_for("inventory.site_detail", site_id=services._URL_PLACEHOLDER)
+    indicator = options.get("indicator") or ""
+    records = services.site_records(filters, with_figures=True, url_template=url_template,
+                                    with_communes_served=indicator == "sites_count")
+    located = [r for r in records if r["latitude"] is not None and r["longitude"] is not None]
+    not_located = [r for r in records if r["latitude"] is None or r["longitude"] is None]
+    color_by = options.get("color_by") or "kind"
+    palette, legend_title = _palette(color_by, located)
+    drawn = _with_dpe(located) if color_by == "dpe" else located
+    key = "kind" if color_by in ("kind", "dpe") else "status"
+    counts = Counter(r[key] for r in drawn)
+    legend = [LegendItem(color, label, counts.get(code, 0)) for code, (color, label) in palette.items()]
+    others = sum(n for code, n in counts.items() if code not in palette)
+    if others:
+        legend.append(LegendItem("#777777", _("Other") if color_by != "dpe" else _("No DPE"), others))
+
+    tile_url, attribution = tile_settings()
+    communes = services.communes_indicator(located, indicator, options.get("service")) if indicator else None
+    boundaries_loaded = communes is not None or services.boundaries_gdf() is not None
+    map_args: dict[str, Any] = {}
+    indicator_title = ""
+    summary: list[dict[str, Any]] = []
+    if communes is not None:
+        column = "sites_count" if indicator == "sites_count" else "distance_km"
+        if indicator == "sites_count":
+            indicator_title = _("Sites serving the commune")
+            map_args = {"indicator_unit": "", "indicator_decimals": 0}
+        else:
+            service_label = str(SERVICE_LABELS.get(options["service"], options["service"]))
+            indicator_title = _("Distance to the nearest open site offering: %(service)s", service=service_label)
+            map_args = {"indicator_unit": "km", "indicator_decimals": 1}
+        map_args.update(communes=communes, indicator=column, indicator_label=indicator_title)
+        ordered = communes.sort_values(column, ascending=False, na_position="first")
+        summary = [{"name": n, "value": None if v != v else float(v)}
+                   for n, v in zip(ordered["name"].tolist()[:5], ordered[column].tolist()[:5], strict=True)]
+
+    html = build_site_map(
+        services.sites_feature_collection(drawn, located_only=True, extra=("floors", "workstations",
+                                                                          "medical_cabinets")),
+        color_by="kind" if color_by == "dpe" else color_by,
+        palette=palette,
+        tile_url=tile_url,
+        tile_attribution=attribution,
+        legend_title=legend_title,
+        labels={
+            "address": _("Address"), "services": _("Services"), "floors": _("Floors"),
+            "workstations": _("Workstations"), "medical_cabinets": _("Medical cabinets"),
+            "open_site": _("Open the site page"), "sites_layer": _("Sites"), "communes_layer": _("Communes"),
+            "no_value": _("No value"), "other": _("Other") if color_by != "dpe" else _("No DPE"),
+        },
+        service_labels={code: str(label) for code, label in SERVICE_LABELS.items()},
+        **map_args,
+    )
+    return MapPage(html=html, located=len(located), not_located=not_located, legend=legend,
+                   legend_title=legend_title, boundaries_loaded=boundaries_loaded, indicator_title=indicator_title,
+                   indicator_summary=summary, build_seconds=time.perf_counter() - started)

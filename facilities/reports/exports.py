@@ -1,0 +1,155 @@
+"""Spreadsheet exports for architects: typed cells (numbers stay numbers) written with openpyxl and csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from facilities.extensions import db
+from facilities.inventory import services as inventory
+from facilities.inventory.catalogue import (
+    SERVICE_LABELS,
+    SITE_KIND_LABELS,
+    SITE_STATUS_LABELS,
+    SPACE_TYPE_LABELS,
+    label,
+)
+from facilities.inventory.models import Building
+
+# Excel forbids these characters in sheet names; 31 characters at most.
+_SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
+# A cell starting with these is a formula to spreadsheet programs: user text is prefixed to stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value) -> str | None:
+    """User text for a cell: never interpreted as a formula."""
+    if value is None:
+        return None
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _number(value):
+    """Decimal → float for the spreadsheet (areas have two decimals); ints stay ints; None stays empty."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    return value
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = (name.translate(_SHEET_FORBIDDEN).strip("'") or "Sheet")[:28]
+    title, n = base, 2
+    while title.lower() in used:
+        title, n = f"{base[:25]} ({n})", n + 1
+    used.add(title.lower())
+    return title
+
+
+def _write_rows(sheet, header: list[str], rows: list[list]) -> None:
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for index, title in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(title) + 4))
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def inventory_workbook(building: Building, labels: dict[str, str]) -> bytes:
+    """A summary sheet (one row per floor and the building total) and one sheet per floor with its spaces."""
+    total, per_floor = inventory.building_summaries([building.id])[building.id]
+    workbook = Workbook()
+    summary = workbook.active
+    used = {"summary"}
+    summary.title = _sheet_title(labels["summary"], set())
+    floors = sorted(building.floors, key=lambda floor: floor.level)
+    figures = ["spaces", "net_area_m2", "interview_offices", "medical_cabinets", "digital_spaces", "pcs",
+               "mediation_spaces", "workstations"]
+    rows = []
+    for floor in floors:
+        s = per_floor.get(floor.id)
+        rows.append([floor.level, _text(floor.name), bool(floor.is_public), _number(floor.area_m2)]
+                    + [_number(getattr(s, name)) if s else 0 for name in figures])
+    rows.append([None, labels["building_total"], None, None] + [_number(getattr(total, name)) for name in figures])
+    _write_rows(summary, [labels[k] for k in ("level", "floor", "public", "floor_area", *figures)], rows)
+    for floor in floors:
+        sheet = workbook.create_sheet(_sheet_title(f"{floor.level} {floor.name}", used))
+        _write_rows(sheet, [labels[k] for k in ("code", "name", "type", "area", "public", "step_free",
+                                                  "workstations", "pcs", "specialty", "equipment")],
+                    [[_text(s.code), _text(s.name), label(SPACE_TYPE_LABELS, s.space_type), _number(s.area_m2),
+                      bool(s.is_public), bool(s.step_free), s.workstations, s.pcs, _text(s.specialty),
+                      _text(s.equipment)] for s in floor.spaces])
+    return _save(workbook)
+
+
+SITE_COLUMNS = ("code", "name", "kind", "status", "address", "postcode", "commune_code", "commune_name",
+                "latitude", "longitude", "opened_on", "services", "buildings", "floors", "spaces",
+                "interview_offices", "medical_cabinets", "workstations", "net_area_m2", "cost_eur")
+
+
+def site_rows(filters: inventory.SiteFilters) -> list[list]:
+    """The site list with the same filters as its page, with each site's summed key figures; typed values."""
+    sites = list(db.session.execute(inventory.site_query(filters)).scalars())
+    building_ids = {site.id: [] for site in sites}
+    rows_by_site = db.session.execute(
+        db.select(Building.site_id, Building.id, Building.cost_cents).where(Building.site_id.in_(list(building_ids)))
+    ).all() if sites else []
+    costs: dict[int, int | None] = {}
+    for site_id, building_id, cost in rows_by_site:
+        building_ids[site_id].append(building_id)
+        if cost is not None:
+            costs[site_id] = costs.get(site_id, 0) + cost
+    summaries = inventory.building_summaries([b for ids in building_ids.values() for b in ids])
+    rows = []
+    for site in sites:
+        totals = [summaries[b][0] for b in building_ids[site.id]]
+        cost = costs.get(site.id)
+        rows.append([
+            _text(site.code), _text(site.name), label(SITE_KIND_LABELS, site.kind), label(SITE_STATUS_LABELS, site.status),
+            _text(site.address), _text(site.postcode), _text(site.commune_code), _text(site.commune_name),
+            site.latitude, site.longitude, site.opened_on,
+            "; ".join(label(SERVICE_LABELS, code) for code in site.service_codes),
+            len(totals), sum(t.floors for t in totals), sum(t.spaces for t in totals),
+            sum(t.interview_offices for t in totals), sum(t.medical_cabinets for t in totals),
+            sum(t.workstations for t in totals), _number(sum((t.net_area_m2 for t in totals), Decimal(0))),
+            None if cost is None else _number(Decimal(cost) / 100),
+        ])
+    return rows
+
+
+def sites_xlsx(filters: inventory.SiteFilters, header: list[str]) -> bytes:
+    """The filtered site list as a workbook; dates are dates, numbers are numbers."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sites"
+    rows = site_rows(filters)
+    _write_rows(sheet, header, rows)
+    for row in sheet.iter_rows(min_row=2, min_col=SITE_COLUMNS.index("opened_on") + 1,
+                               max_col=SITE_COLUMNS.index("opened_on") + 1):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
+    return _save(workbook)
+
+
+def sites_csv(filters: inventory.SiteFilters, header: list[str]) -> str:
+    """The filtered site list as CSV (UTF-8 with BOM and ';' so that French spreadsheet programs open it)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    for row in site_rows(filters):
+        writer.writerow(["" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
+                         for value in row])
+    return "\ufeff" + buffer.getvalue()

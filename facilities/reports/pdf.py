@@ -1,0 +1,133 @@
+"""PDF rendering with WeasyPrint: one entry point, its own print CSS, and a fetcher that never leaves the app.
+
+WeasyPrint fetches every URL a document mentions (stylesheets, images, fonts). Reports contain text that users
+typed, so the fetcher is the last line of defence: it serves the application's own static files read from disk
+and `data:` URIs, and refuses everything else (`file://`, `http(s)://`, `ftp:`…) by raising, so nothing is read
+or requested. Jinja autoescaping (on for .html templates) keeps user text as text in the first place.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import urllib.parse
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+from flask import current_app
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+from werkzeug.security import safe_join
+
+# Documents are given this base URL so that `/static/css/print.css` resolves to `app:///static/css/print.css`,
+# a scheme that only `StaticFileFetcher` understands (urllib must know it joins like http to resolve relatives).
+APP_SCHEME = "app"
+BASE_URL = f"{APP_SCHEME}:///"
+for _registry in (urllib.parse.uses_relative, urllib.parse.uses_netloc):
+    if APP_SCHEME not in _registry:
+        _registry.append(APP_SCHEME)
+
+PDF_TEMPLATE_FOLDER = "pdf/"
+
+
+class RefusedURL(ValueError):
+    """A document asked for a URL the report fetcher does not serve."""
+
+
+def static_roots(app=None) -> dict[str, Path]:
+    """URL prefixes of the app's static files and the folders they are read from."""
+    app = app or current_app._get_current_object()
+    roots = {}
+    if app.static_folder:
+        roots[(app.static_url_path or "/static").rstrip("/") + "/"] = Path(app.static_folder)
+    bootstrap = app.blueprints.get("bootstrap")
+    if bootstrap is not None and bootstrap.static_folder:
+        roots[(bootstrap.static_url_path or "/bootstrap/static").rstrip("/") + "/"] = Path(bootstrap.static_folder)
+    return roots
+
+
+class StaticFileFetcher(URLFetcher):
+    """Serves the app's static files from disk and `data:` URIs; raises RefusedURL for any other URL."""
+
+    def __init__(self, roots: Mapping[str, Path]):
+        # No protocol is allowed to the parent class: its network/file handlers are never used.
+        super().__init__(allowed_protocols=(), fail_on_errors=False)
+        self.roots = dict(roots)
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return _data_response(url)
+        if scheme == APP_SCHEME:
+            parts = urlsplit(url)
+            if parts.netloc:
+                raise RefusedURL(f"Refused URL (unknown host): {url}")
+            path = parts.path
+        elif not scheme and url.startswith("/") and not url.startswith("//"):
+            path = urlsplit(url).path
+        else:
+            raise RefusedURL(f"Refused URL (only the application's static files are served): {url}")
+        return self._static_response(url, unquote(path))
+
+    def _static_response(self, url: str, path: str) -> URLFetcherResponse:
+        for prefix, root in self.roots.items():
+            if path.startswith(prefix):
+                found = safe_join(str(root), path[len(prefix):])
+                if found and Path(found).is_file():
+                    content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": content_type})
+        raise RefusedURL(f"Refused URL (not a static file of the application): {url}")
+
+
+def _data_response(url: str) -> URLFetcherResponse:
+    """Decode a `data:` URI in memory (RFC 2397)."""
+    header, comma, payload = url[len("data:"):].partition(",")
+    if not comma:
+        raise RefusedURL("Malformed data: URI")
+    params = header.split(";")
+    content_type = params[0] or "text/plain"
+    body = base64.b64decode(unquote(payload)) if "base64" in params[1:] else unquote_to_bytes(payload)
+    return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def make_fetcher(app=None) -> StaticFileFetcher:
+    """The fetcher for documents of this application."""
+    return StaticFileFetcher(static_roots(app))
+
+
+def _report_context() -> dict:
+    """What every report template may use. Page context processors are not run: reports are also rendered
+    in jobs, outside any request, where they would fail."""
+    from flask_babel import get_locale
+
+    from facilities.inventory.catalogue import (
+        MEDICAL_SPECIALTY_LABELS,
+        SERVICE_LABELS,
+        SITE_KIND_LABELS,
+        SITE_STATUS_LABELS,
+        SPACE_TYPE_LABELS,
+    )
+
+    return {"SERVICE_LABELS": SERVICE_LABELS, "SITE_KIND_LABELS": SITE_KIND_LABELS,
+            "SITE_STATUS_LABELS": SITE_STATUS_LABELS, "SPACE_TYPE_LABELS": SPACE_TYPE_LABELS,
+            "MEDICAL_SPECIALTY_LABELS": MEDICAL_SPECIALTY_LABELS, "get_locale": get_locale}
+
+
+def render_html(template: str, **context) -> str:
+    """The HTML of a report template under templates/pdf/ (autoescaped like every .html template)."""
+    if not template.startswith(PDF_TEMPLATE_FOLDER):
+        template = PDF_TEMPLATE_FOLDER + template
+    environment = current_app.jinja_env
+    return environment.get_template(template).render({**_report_context(), **context})
+
+
+def html_to_pdf(html: str, fetcher: URLFetcher | None = None) -> bytes:
+    """Lay out HTML and return the PDF bytes, fetching only through the app's fetcher."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or make_fetcher())
+    return document.write_pdf()
+
+
+def render_pdf(template: str, **context) -> bytes:
+    """Render a Jinja template under templates/pdf/ to PDF bytes (A4, running header and numbered footer)."""
+    return html_to_pdf(render_html(template, **context))

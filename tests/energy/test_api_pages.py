@@ -1,0 +1,145 @@
+"""The energy API on the demo data, and the energy pages by role."""
+
+from sqlalchemy import select
+
+from facilities.energy.models import BuildingEnergySettings, EnergyConsumption
+from tests.conftest import bearer
+
+
+def test_api_shape_on_demo_data(client, token_for, energy_demo, building_id):
+    response = client.get(f"/api/v1/buildings/{building_id('PS-CLI-B1')}/energy",
+                          headers=bearer(token_for("director")))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) >= {"scale", "years", "tertiaire"}
+    assert body["scale"] == "tertiary_office"
+    assert [y["year"] for y in body["years"]] == list(range(2018, 2026))
+    first = body["years"][0]
+    assert set(first) >= {"year", "area_m2", "final_kwh_m2", "primary_kwh_m2", "ghg_kg_m2", "dpe_class",
+                          "tertiaire_kwh_m2", "by_carrier"}
+    # 2018, 1,250 m²: gas 190,000 + electricity 60,000 kWh.
+    # final 250,000 / 1,250 = 200; primary (190,000 + 60,000 × 2.3) / 1,250 = 328,000 / 1,250 = 262.4 → D;
+    # GHG (190,000 × 0.227 + 60,000 × 0.079) / 1,250 = (43,130 + 4,740) / 1,250 = 38.296 → 38.3.
+    assert first["area_m2"] == 1250.0
+    assert first["final_kwh_m2"] == 200.0
+    assert first["primary_kwh_m2"] == 262.4
+    assert first["ghg_kg_m2"] == 38.3
+    assert first["dpe_class"] == "D"
+    assert first["tertiaire_kwh_m2"] == 200.0
+    assert first["by_carrier"] == {"electricity": 60000.0, "natural_gas": 190000.0}
+    tertiaire = body["tertiaire"]
+    assert set(tertiaire) >= {"subject", "reference_year", "reference_kwh_m2", "targets", "status"}
+    # Decreasing series: the highest year of the window is the first, 2018 at 200 kWh/m² → 120 / 100 / 80.
+    assert tertiaire["subject"] is True
+    assert tertiaire["reference_year"] == 2018 and tertiaire["reference_kwh_m2"] == 200.0
+    assert tertiaire["targets"] == {"2030": 120.0, "2040": 100.0, "2050": 80.0}
+    assert tertiaire["status"] == "on_track"
+
+
+def test_api_continuous_scale_and_off_track(client, token_for, energy_demo, building_id):
+    body = client.get(f"/api/v1/buildings/{building_id('FOY-RUE-B1')}/energy",
+                      headers=bearer(token_for("director"))).get_json()
+    assert body["scale"] == "tertiary_continuous"
+    assert body["tertiaire"]["status"] == "off_track"
+
+
+def test_api_asnieres_is_a_good_class(client, token_for, energy_demo, building_id):
+    body = client.get(f"/api/v1/buildings/{building_id('PS-ASN-B1')}/energy",
+                      headers=bearer(token_for("director"))).get_json()
+    assert [y["year"] for y in body["years"]] == [2023, 2024, 2025]
+    assert {y["dpe_class"] for y in body["years"]} <= {"A", "B"}
+
+
+def test_api_needs_a_token(client, energy_demo):
+    assert client.get("/api/v1/buildings/1/energy").status_code == 401
+
+
+def test_api_unknown_building_is_404(client, token_for, energy_demo):
+    assert client.get("/api/v1/buildings/999999/energy", headers=bearer(token_for("director"))).status_code == 404
+
+
+def test_pages_answer_for_a_director(client_as, energy_demo, building_id):
+    director = client_as("director")
+    bid = building_id("PS-CLI-B1")
+    page = director.get(f"/buildings/{bid}/energy")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<svg" in html and 'role="img"' in html  # the trajectory chart, inline
+    assert "indicators-table" in html and "electricity × 2.3" in html  # the factor used is shown
+    assert 'id="entry"' not in html  # no entry form for a reader
+    building_page = director.get(f"/buildings/{bid}").get_data(as_text=True)
+    assert 'id="energy-panel"' in building_page and 'data-dpe="C"' in building_page
+    assert director.get("/energy").status_code == 200
+
+
+def test_forms_are_refused_to_director_and_architect(client_as, energy_demo, building_id, db):
+    bid = building_id("PS-CLI-B1")
+    before = db.session.query(EnergyConsumption).count()
+    for role in ("director", "architect"):
+        user = client_as(role)
+        data = {"year": "2025", "carrier": "wood", "kwh": "10"}
+        assert user.post(f"/buildings/{bid}/energy/consumption", data=data).status_code == 403
+        assert user.post(f"/buildings/{bid}/energy/settings", data={"scale_code": "residential"}).status_code == 403
+        assert user.get("/energy/import").status_code == 403
+        assert user.get("/energy/reference").status_code == 403
+    assert db.session.query(EnergyConsumption).count() == before
+
+
+def test_facilities_manager_enters_a_year(client_as, energy_demo, building_id, db):
+    manager = client_as("facilities_manager")
+    bid = building_id("PS-CLI-B1")
+    assert 'id="entry"' in manager.get(f"/buildings/{bid}/energy").get_data(as_text=True)
+    response = manager.post(f"/buildings/{bid}/energy/consumption",
+                            data={"year": "2025", "carrier": "wood", "kwh": "12 000", "source": "invoice"})
+    assert response.status_code == 302
+    record = db.session.execute(select(EnergyConsumption).where(
+        EnergyConsumption.building_id == bid, EnergyConsumption.carrier == "wood")).scalar_one()
+    assert (record.year, int(record.kwh), record.source) == (2025, 12000, "invoice")
+
+
+def test_bad_entry_is_422_with_message_and_nothing_saved(client_as, energy_demo, building_id, db):
+    manager = client_as("facilities_manager")
+    bid = building_id("PS-CLI-B1")
+    before = db.session.query(EnergyConsumption).count()
+    response = manager.post(f"/buildings/{bid}/energy/consumption",
+                            data={"year": "2025", "carrier": "electricity", "kwh": "-3"})
+    assert response.status_code == 422
+    assert "kwh must not be negative" in response.get_data(as_text=True)
+    response = manager.post(f"/buildings/{bid}/energy/consumption",
+                            data={"year": "1990", "carrier": "electricity", "kwh": "3"})
+    assert response.status_code == 422 and "year must be between 2000" in response.get_data(as_text=True)
+    assert db.session.query(EnergyConsumption).count() == before
+
+
+def test_settings_form(client_as, energy_demo, building_id, db):
+    manager = client_as("facilities_manager")
+    bid = building_id("PS-CLI-B1")
+    refused = manager.post(f"/buildings/{bid}/energy/settings",
+                           data={"scale_code": "tertiary_other", "reference_year": "2009"})
+    assert refused.status_code == 422 and "between 2010 and 2022" in refused.get_data(as_text=True)
+    assert db.session.get(BuildingEnergySettings, bid) is None
+    saved = manager.post(f"/buildings/{bid}/energy/settings",
+                         data={"scale_code": "tertiary_other", "reference_year": "2019", "cabs_kwh_m2": "95"})
+    assert saved.status_code == 302
+    settings = db.session.get(BuildingEnergySettings, bid)
+    assert (settings.scale_code, settings.reference_year, int(settings.cabs_kwh_m2)) == ("tertiary_other", 2019, 95)
+
+
+def test_web_import_all_or_nothing(client_as, energy_demo, db):
+    import io
+
+    manager = client_as("facilities_manager")
+    before = db.session.query(EnergyConsumption).count()
+    bad = b"building_code,year,carrier,kwh\nPS-CLI-B1,2025,wood,100\nNOPE-B1,2025,wood,100\n"
+    response = manager.post("/energy/import", data={"file": (io.BytesIO(bad), "c.csv")},
+                            content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "unknown building code" in html and "Nothing was written" in html
+    assert db.session.query(EnergyConsumption).count() == before
+    good = b"building_code,year,carrier,kwh\nPS-CLI-B1,2025,wood,100\nPS-CLI-B1,2025,electricity,100\n"
+    response = manager.post("/energy/import", data={"file": (io.BytesIO(good), "c.csv")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "1 created, 1 replaced, 0 refused" in response.get_data(as_text=True)
+    assert db.session.query(EnergyConsumption).count() == before + 1

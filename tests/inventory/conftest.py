@@ -1,0 +1,1 @@
+"""Fixtures come from tests/conftest.py."""

@@ -1,0 +1,93 @@
+"""GET /api/v1/sites.geojson: a FeatureCollection for QGIS, same filters as the map, token or session."""
+
+from __future__ import annotations
+
+from tests.conftest import bearer
+
+
+def names(response) -> list[str]:
+    return sorted(f["properties"]["name"] for f in response.get_json(force=True)["features"])
+
+
+def test_feature_collection_with_main_properties(client, factory, token_for):
+    site = factory.site(code="G1", name="Geo one", services=["ase", "pmi"], address="1 rue A", postcode="92600")
+    response = client.get("/api/v1/sites.geojson", headers=bearer(token_for("director")))
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    body = response.get_json(force=True)
+    assert body["type"] == "FeatureCollection" and len(body["features"]) == 1
+    feature = body["features"][0]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [2.28, 48.9]}
+    props = feature["properties"]
+    assert {k: props[k] for k in ("id", "code", "name", "kind", "status", "commune_code", "services")} == {
+        "id": site.id, "code": "G1", "name": "Geo one", "kind": "social_hub", "status": "open",
+        "commune_code": "92004", "services": ["ase", "pmi"]}
+    assert props["address"].startswith("1 rue A, 92600")
+    assert props["url"].endswith(f"/sites/{site.id}") and props["url"].startswith("http")
+
+
+def test_unlocated_site_has_null_geometry_never_zero(client, factory, token_for):
+    factory.site(code="N1", latitude=None, longitude=None)
+    feature = client.get("/api/v1/sites.geojson", headers=bearer(token_for("director"))).get_json(force=True)[
+        "features"][0]
+    assert feature["geometry"] is None
+
+
+def test_filters(client, factory, token_for):
+    factory.site(code="A", name="Alpha", services=["pmi"], status="open", kind="social_hub")
+    factory.site(code="B", name="Bravo", services=["ase"], status="closed", kind="ime", commune_code="92024")
+    headers = bearer(token_for("director"))
+    assert names(client.get("/api/v1/sites.geojson", headers=headers)) == ["Alpha", "Bravo"]
+    assert names(client.get("/api/v1/sites.geojson?service=ase", headers=headers)) == ["Bravo"]
+    assert names(client.get("/api/v1/sites.geojson?status=open", headers=headers)) == ["Alpha"]
+    assert names(client.get("/api/v1/sites.geojson?kind=ime", headers=headers)) == ["Bravo"]
+    assert names(client.get("/api/v1/sites.geojson?commune=92024", headers=headers)) == ["Bravo"]
+
+
+def test_bad_filter_is_a_422_problem(client, factory, token_for):
+    response = client.get("/api/v1/sites.geojson?status=bogus", headers=bearer(token_for("director")))
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json(force=True)["errors"]] == ["status"]
+
+
+def test_session_auth_works_and_anonymous_gets_401(client, client_as, factory):
+    factory.site(name="Sess")
+    assert client.get("/api/v1/sites.geojson").status_code == 401
+    response = client_as("architect").get("/api/v1/sites.geojson")
+    assert response.status_code == 200 and names(response) == ["Sess"]
+
+
+def test_bad_token_is_401(client, factory):
+    assert client.get("/api/v1/sites.geojson", headers=bearer("nope")).status_code == 401
+
+
+def test_query_count_does_not_grow_with_sites(client, factory, token_for, db):
+    from tests.conftest import count_queries
+
+    headers = bearer(token_for("director"))
+    for i in range(3):
+        factory.site(code=f"Q{i}", services=["pmi", "ase"])
+    with count_queries(db) as few:
+        client.get("/api/v1/sites.geojson", headers=headers)
+    for i in range(3, 15):
+        factory.site(code=f"Q{i}", services=["pmi", "ase"])
+    with count_queries(db) as many:
+        client.get("/api/v1/sites.geojson", headers=headers)
+    assert len(many) <= len(few) <= 6  # the token check may skip a "last used" update the second time
+
+
+def test_vendor_assets_are_served_offline(client):
+    for path in ("/vendor/leaflet/leaflet.js", "/vendor/markercluster/leaflet.markercluster.js",
+                 "/vendor/jquery/jquery.min.js"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "javascript" in response.mimetype
+    css = client.get("/vendor/leaflet/leaflet.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert client.get("/vendor/leaflet/images/layers.png").status_code == 200  # loaded by leaflet.css
+    assert client.get("/vendor/nothing/x.js").status_code == 404
+    assert client.get("/vendor/leaflet/../../../etc/passwd").status_code == 404
+
+
+def test_vendor_endpoint_name_is_the_public_one(app):
+    assert "assets.vendor" in app.view_functions

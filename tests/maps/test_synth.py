@@ -1,0 +1,68 @@
+"""`flask demo synth` / `remove-synth` (facilities.maps.synth): reproducible, bulk, removable synthetic sites."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from facilities.inventory.models import Building, Floor, Site, SiteService, Space
+from facilities.maps.synth import remove_synth_command, synth_command
+
+
+def count(db, model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def snapshot(db) -> list[tuple]:
+    return db.session.execute(
+        select(Site.code, Site.name, Site.kind, Site.latitude, Site.longitude, Site.commune_code)
+        .where(Site.synthetic.is_(True)).order_by(Site.code)
+    ).all()
+
+
+def test_synth_adds_n_sites_with_buildings_floors_and_spaces(runner, db):
+    result = runner.invoke(synth_command, ["--sites", "25", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert count(db, Site, Site.synthetic.is_(True)) == 25
+    assert count(db, Building) == 25
+    floors = count(db, Floor)
+    assert 25 <= floors <= 125
+    assert count(db, Space) == floors * 16
+    assert count(db, SiteService) >= 25
+    lat, lon = db.session.execute(select(func.min(Site.latitude), func.max(Site.longitude))).one()
+    assert 48.7 < lat < 49.0 and 2.1 < lon < 2.4  # the default bounding box, never 0,0
+
+
+def test_same_seed_same_sites_and_rerun_is_refused(runner, db):
+    assert runner.invoke(synth_command, ["--sites", "10", "--seed", "3"]).exit_code == 0
+    first = snapshot(db)
+    again = runner.invoke(synth_command, ["--sites", "10", "--seed", "3"])
+    assert again.exit_code != 0 and "remove-synth" in again.output
+    assert runner.invoke(remove_synth_command).exit_code == 0
+    assert runner.invoke(synth_command, ["--sites", "10", "--seed", "3"]).exit_code == 0
+    assert snapshot(db) == first
+    assert runner.invoke(synth_command, ["--sites", "10", "--seed", "4"]).exit_code == 0
+    assert count(db, Site) == 20
+
+
+def test_synth_spreads_over_loaded_communes(runner, db, communes):
+    assert runner.invoke(synth_command, ["--sites", "30", "--seed", "1"]).exit_code == 0
+    from facilities.maps import services
+
+    sites = db.session.execute(select(Site.id, Site.commune_code).where(Site.synthetic.is_(True))).all()
+    located = services.commune_from_location_by_site([s.id for s in sites])
+    assert all(located[s.id] == s.commune_code and s.commune_code.startswith("92") for s in sites)
+
+
+def test_remove_synth_keeps_real_sites(runner, db, factory):
+    real = factory.building(floors=1, spaces_per_floor=2)
+    assert runner.invoke(synth_command, ["--sites", "5"]).exit_code == 0
+    result = runner.invoke(remove_synth_command)
+    assert result.exit_code == 0 and "5 sites" in result.output
+    assert count(db, Site) == 1 and count(db, Building) == 1 and count(db, Space) == 2
+    assert db.session.get(Building, real.id) is not None
+
+
+def test_synth_refuses_a_bad_count(runner, db):
+    result = runner.invoke(synth_command, ["--sites", "0"])
+    assert result.exit_code != 0 and "--sites" in result.output
+    assert count(db, Site) == 0

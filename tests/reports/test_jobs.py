@@ -1,0 +1,152 @@
+"""Background jobs: the portfolio end to end with the local worker and with RQ; dead workers are noticed."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from tests.reports.conftest import pdf_pages
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+def wait_until_finished(db, job_id: str, timeout: float = 120):
+    from facilities.reports.models import Job
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        job = db.session.get(Job, job_id)
+        if job.finished:
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+
+
+def test_portfolio_job_with_the_local_worker(client_as, demo, db, results_folder, app):
+    client = client_as("director")
+    assert app.config.get("REDIS_URL") is None
+    response = client.post("/reports/portfolio")
+    assert response.status_code == 302
+    job_id = response.headers["Location"].rstrip("/").split("/")[-1]
+    page = client.get(f"/reports/jobs/{job_id}")
+    assert page.status_code == 200
+    job = wait_until_finished(db, job_id)
+    assert job.status == "done", job.error
+    assert job.progress == 100
+    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert f"/reports/jobs/{job_id}/file" in page and 'http-equiv="refresh"' not in page
+    download = client.get(f"/reports/jobs/{job_id}/file")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    pages = pdf_pages(download.data)
+    text = " ".join(pages)
+    assert "Pôle social Asnières / Gennevilliers" in text and "PS-CLI-B1" in text
+    assert f"page 1 / {len(pages)}" in pages[0]
+    assert f"page {len(pages)} / {len(pages)}" in pages[-1]
+    assert job_id in client.get("/reports").get_data(as_text=True)
+
+
+def test_a_running_job_shows_its_progress_and_refreshes(client_as, db, results_folder):
+    from facilities.reports import jobs
+
+    job = jobs.create_job("portfolio")
+    job.status, job.progress, job.message = "running", 42, "21 of 50 sites"
+    job.heartbeat_at = job.started_at = job.created_at
+    db.session.commit()
+    page = client_as("director").get(f"/reports/jobs/{job.id}").get_data(as_text=True)
+    assert "42 %" in page and "21 of 50 sites" in page and 'http-equiv="refresh"' in page
+    assert client_as("director").get(f"/reports/jobs/{job.id}/file").status_code == 404
+
+
+def test_a_failing_job_shows_its_error(client_as, db, results_folder, monkeypatch):
+    from facilities.reports import jobs
+
+    def broken(params, progress, folder):
+        progress(10, "halfway")
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setitem(jobs.RUNNERS, "broken", broken)
+    job_id = jobs.create_job("broken").id
+    db.session.commit()
+    jobs.run_job(job_id)
+    page = client_as("director").get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert "the disk is full" in page and 'data-status="failed"' in page
+
+
+def test_a_job_whose_worker_died_is_marked_failed_when_read(client_as, db):
+    from facilities.reports import jobs
+    from facilities.reports.models import Job
+    from facilities.timeutil import utcnow
+
+    job = jobs.create_job("portfolio")
+    job.status = "running"
+    job.started_at = utcnow() - timedelta(minutes=10)
+    job.heartbeat_at = utcnow() - timedelta(minutes=5)
+    fresh = jobs.create_job("portfolio")
+    fresh.status, fresh.started_at, fresh.heartbeat_at = "running", utcnow(), utcnow()
+    db.session.commit()
+    page = client_as("director").get(f"/reports/jobs/{job.id}").get_data(as_text=True)
+    assert 'data-status="failed"' in page and "stopped responding" in page
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "failed"
+    assert db.session.get(Job, fresh.id).status == "running"
+    client_as("director").get("/reports")
+    db.session.expire_all()
+    assert db.session.get(Job, fresh.id).status == "running"
+
+
+@pytest.fixture
+def redis_queue(app):
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    connection = Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(f"Redis is unreachable at {REDIS_TEST_URL} ({error}): the RQ path cannot be tested here")
+    connection.flushdb()
+    app.config["REDIS_URL"] = REDIS_TEST_URL
+    yield connection
+    app.config["REDIS_URL"] = None
+    connection.flushdb()
+
+
+def test_portfolio_job_through_rq(client_as, demo, db, results_folder, redis_queue):
+    from rq import SimpleWorker
+
+    from facilities.reports import jobs
+
+    client = client_as("director")
+    response = client.post("/reports/portfolio")
+    job_id = response.headers["Location"].rstrip("/").split("/")[-1]
+    assert jobs.queue().count == 1
+    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert 'data-status="queued"' in page
+    worker = SimpleWorker([jobs.QUEUE_NAME], connection=redis_queue)
+    worker.work(burst=True)
+    job = wait_until_finished(db, job_id, timeout=5)
+    assert job.status == "done", job.error
+    download = client.get(f"/reports/jobs/{job_id}/file")
+    assert "PS-ASN-B1" in " ".join(pdf_pages(download.data))
+
+
+def test_an_unreachable_queue_fails_the_job_visibly(client_as, db, results_folder, app):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/15"
+    try:
+        response = client_as("director").post("/reports/portfolio")
+    finally:
+        app.config["REDIS_URL"] = None
+    job_id = response.headers["Location"].rstrip("/").split("/")[-1]
+    page = client_as("director").get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert 'data-status="failed"' in page
+
+
+def test_cli_renders_the_portfolio_in_the_foreground(runner, demo, tmp_path):
+    target = tmp_path / "portfolio.pdf"
+    result = runner.invoke(args=["reports", "portfolio", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "pages" in result.output
+    assert "PS-ASN-B1" in " ".join(pdf_pages(target.read_bytes()))

@@ -1,0 +1,121 @@
+"""Hardening: security headers on pages, API answers and errors; request size limit; API rate limits."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.conftest import bearer
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The app with the security hooks (and the audit and bulk areas) wired in, as create_app will do."""
+    from facilities.extensions import db
+    from tests.audit.conftest import build_app
+
+    application = build_app(tmp_path_factory)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def assert_hardened(response) -> str:
+    headers = response.headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp and "default-src 'self'" in csp
+    return csp
+
+
+def test_headers_on_a_page(client_as):
+    csp = assert_hardened(client_as("director").get("/sites"))
+    assert "'unsafe-inline'" not in csp
+    assert "img-src 'self' data:;" in csp
+    assert "https://" not in csp  # no external origin outside the map
+
+
+def test_headers_on_the_login_page_errors_and_the_api(client, token_for):
+    response = client.get("/api/v1/sites", headers=bearer(token_for("director")))
+    assert response.status_code == 200
+    assert_hardened(response)
+    assert_hardened(client.get("/login"))
+    assert_hardened(client.get("/no-such-page"))
+
+
+def test_map_pages_allow_inline_scripts_and_the_tile_server_only(app):
+    from facilities.security import content_security_policy, tile_origin
+
+    config = {"TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
+    csp = content_security_policy("maps.site_map", config)
+    assert "script-src 'self' 'unsafe-inline'" in csp
+    assert "img-src 'self' data: https://tile.openstreetmap.org" in csp
+    other = content_security_policy("inventory.site_list", config)
+    assert "unsafe-inline" not in other and "openstreetmap" not in other
+    assert tile_origin("https://{s}.tile.example.org:8443/{z}/{x}/{y}.png") == "https://*.tile.example.org:8443"
+    assert tile_origin("none") is None and tile_origin("javascript:alert(1)") is None
+
+
+def test_map_page_headers_when_the_page_exists(client_as, app):
+    if "maps.site_map" not in app.view_functions:
+        pytest.skip("the map page is not there yet")
+    response = client_as("director").get("/map")
+    csp = assert_hardened(response)
+    assert "'unsafe-inline'" in csp
+
+
+def test_oversized_request_gets_413(client_as, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2048)
+    client = client_as("facilities_manager")
+    response = client.post("/inventory/import", data={"file": (io.BytesIO(b"x" * 10_000), "big.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert_hardened(response)
+
+
+def test_unauthenticated_api_answer_is_hardened(client):
+    response = client.get("/api/v1/sites")
+    assert response.status_code == 401
+    assert_hardened(response)
+
+
+def test_api_rate_limit_answers_429_problem(client, token_for, app, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", 3)
+    app.extensions["rate_limit"]["memory"].reset()
+    token = token_for("director")
+    statuses = [client.get("/api/v1/sites", headers=bearer(token)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/api/v1/sites", headers=bearer(token))
+    assert response.status_code == 429
+    assert response.mimetype == "application/problem+json"
+    assert int(response.headers["Retry-After"]) >= 1
+    # another client (another token) has its own counter
+    other = token_for("architect")
+    with app.app_context():  # a fresh context: no login cached from the requests above
+        assert client.get("/api/v1/sites", headers=bearer(other)).status_code == 200
+    app.extensions["rate_limit"]["memory"].reset()
+
+
+def test_default_rate_limit_is_high():
+    from facilities.security import DEFAULTS
+
+    assert DEFAULTS["API_RATE_LIMIT"] >= 600
+
+
+def test_redis_counter_counts_per_window():
+    redis = pytest.importorskip("redis")
+    from facilities.security import RedisCounter
+
+    counter = RedisCounter("redis://127.0.0.1:6379/15")
+    try:
+        counter._redis.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis here")
+    key = "test-security-counter"
+    counter._redis.delete(f"{RedisCounter.PREFIX}{key}:1")
+    assert [counter.hit(key, 1, 60) for _ in range(3)] == [1, 2, 3]
+    counter._redis.delete(f"{RedisCounter.PREFIX}{key}:1")
