@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from facilities.energy import charts, services
 from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, SettingsForm
-from facilities.energy.reference import DPE_LETTERS
+from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
 from facilities.inventory.models import Building
 
 
@@ -86,7 +86,11 @@ def panel(building: Building) -> dict[str, Any]:
     loaded = services.load_building_energy([building.id]).get(building.id)
     if loaded is None:
         return {"latest": None}
-    report = loaded.report(services.reference_data())
+    try:
+        report = loaded.report(services.reference_data())
+    except MissingReferenceError:
+        # A database migrated but never seeded: the building page still answers and says what to do.
+        return {"latest": None, "missing_reference": True}
     return {"latest": report["years"][-1] if report["years"] else None, "tertiaire": report["tertiaire"],
             "scale": SCALE_LABELS.get(loaded.settings.scale_code, loaded.settings.scale_code),
             "status": status_label(report["tertiaire"]["status"])}

@@ -293,11 +293,15 @@ def update_floor(floor: Floor, values: dict[str, Any]) -> Floor:
 
 def delete_floor(floor: Floor) -> dict[str, int]:
     """Delete a floor and, explicitly, its spaces."""
-    spaces = db.session.execute(delete(Space).where(Space.floor_id == floor.id)).rowcount
+    # Object deletes, not one DELETE statement: the audit trail records each space from the unit of work.
+    spaces = list(floor.spaces)
+    for space in spaces:
+        db.session.delete(space)
+    db.session.flush()
     db.session.expire(floor, ["spaces"])  # already deleted: no second DELETE through the cascade
     db.session.delete(floor)
     db.session.flush()
-    return {"floors": 1, "spaces": spaces}
+    return {"floors": 1, "spaces": len(spaces)}
 
 
 def _check_space_code(floor: Floor, code: str | None, space_id: int | None) -> None:
