@@ -7,9 +7,12 @@ Uses matplotlib's object API (no pyplot: no global state shared between threads)
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from itertools import count
 from xml.sax.saxutils import escape
 
@@ -27,6 +30,49 @@ PATH_COLOUR = "#6c757d"
 TARGET_COLOUR = "#d7221f"
 
 _ids = count(1)
+
+CACHED_CHARTS = 128  # a dashboard or a report asks for the same few charts again and again
+
+
+def _frozen(value):
+    """A hashable copy of a chart argument (mappings and sequences of plain values; labels become str)."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, (int, float, type(None))):
+        return value
+    return str(value)  # lazy translated strings: their text in the current locale
+
+
+def _renumbered(svg: str) -> str:
+    """The same chart under a new id prefix, so that two copies on one page never share ids."""
+    old = re.search(r'id="(ec\d+-)', svg)
+    return svg if old is None else svg.replace(old.group(1), f"ec{next(_ids)}-")
+
+
+def _memoized(render: Callable[..., str]) -> Callable[..., str]:
+    """Keep the last CACHED_CHARTS results of a chart function: drawing with matplotlib costs ~0.25 s a chart,
+    while its inputs (a page's figures) rarely change between two requests."""
+    cache: OrderedDict = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(render)
+    def cached(*args, **kwargs):
+        key = (_frozen(args), _frozen(kwargs))
+        with lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return _renumbered(cache[key])
+        svg = render(*args, **kwargs)
+        with lock:
+            cache[key] = svg
+            while len(cache) > CACHED_CHARTS:
+                cache.popitem(last=False)
+        return svg
+
+    cached.cache_clear = cache.clear  # type: ignore[attr-defined]
+    return cached
 
 
 def _svg(figure: Figure, title: str, description: str) -> str:
@@ -57,6 +103,7 @@ def _figure(width: float = 7.0, height: float = 3.6) -> Figure:
     return figure
 
 
+@_memoized
 def trajectory_svg(
     actual: Mapping[int, float],
     path: Mapping[int, float],
@@ -98,6 +145,7 @@ def trajectory_svg(
     return _svg(figure, text["title"], text["description"])
 
 
+@_memoized
 def dpe_distribution_svg(counts: Mapping[str, int], *, labels: Mapping[str, str] | None = None) -> str:
     """Number of buildings per DPE class A..G (the letter under each bar, the count above it)."""
     text = {"title": "Buildings per DPE class", "y": "Buildings", "description": "", **(labels or {})}
@@ -113,6 +161,7 @@ def dpe_distribution_svg(counts: Mapping[str, int], *, labels: Mapping[str, str]
     return _svg(figure, text["title"], text["description"])
 
 
+@_memoized
 def yearly_totals_svg(
     years: Sequence[int], mwh: Sequence[float], tonnes_co2e: Sequence[float | None],
     *, labels: Mapping[str, str] | None = None,

@@ -142,3 +142,19 @@ def test_charts_are_svg_with_a_title():
     second = charts.trajectory_svg({2020: 150.0}, {}, {2030: 120.0}, reference=(2015, 200.0))
     ids = lambda text: set(__import__("re").findall(r'id="([^"]+)"', text))  # noqa: E731
     assert not ids(first) & ids(second)  # two charts on one page do not share ids
+
+
+def test_charts_are_drawn_once_per_distinct_data(monkeypatch):
+    from facilities.energy import charts
+
+    drawn = []
+    real_svg = charts._svg
+    monkeypatch.setattr(charts, "_svg", lambda *args: drawn.append(args[1]) or real_svg(*args))
+    first = charts.dpe_distribution_svg({"A": 1, "D": 2}, labels={"title": "Classes 1"})
+    again = charts.dpe_distribution_svg({"D": 2, "A": 1}, labels={"title": "Classes 1"})
+    changed = charts.dpe_distribution_svg({"A": 1, "D": 3}, labels={"title": "Classes 1"})
+    relabelled = charts.dpe_distribution_svg({"A": 1, "D": 2}, labels={"title": "Classes 2"})
+    assert drawn == ["Classes 1", "Classes 1", "Classes 2"]  # the repeated figures were not drawn again
+    same_ids = lambda text: __import__("re").sub(r"ec\d+-", "ec-", text)  # noqa: E731
+    assert same_ids(again) == same_ids(first) and again != first  # the stored drawing, under fresh ids
+    assert ">3<" in changed and "Classes 2" in relabelled
