@@ -27,6 +27,7 @@ def register_areas(app: Flask, api: Api) -> None:
     from facilities.maps import api as maps_api
     from facilities.maps import cli as maps_cli
     from facilities.maps import routes as maps_pages
+    from facilities.maps.synth import remove_synth_command, synth_command
     from facilities.ops.cli import backup_command, restore_command
     from facilities.reports import api as reports_api
     from facilities.reports import cli as reports_cli
@@ -44,6 +45,8 @@ def register_areas(app: Flask, api: Api) -> None:
         else:
             app.register_blueprint(blueprint, url_prefix="/api/v1")
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies, for writes
+    demo_cli.add_command(synth_command)  # `flask demo synth`: synthetic sites for scale tests
+    demo_cli.add_command(remove_synth_command)
     for group in (users_cli, demo_cli, maps_cli.cli, energy_cli.cli, works_cli.cli, reports_cli.cli,
                   backup_command, restore_command):
         app.cli.add_command(group)

@@ -66,3 +66,12 @@ def test_synth_refuses_a_bad_count(runner, db):
     result = runner.invoke(synth_command, ["--sites", "0"])
     assert result.exit_code != 0 and "--sites" in result.output
     assert count(db, Site) == 0
+
+
+def test_synth_commands_are_reachable_from_the_application_cli(runner, db):
+    added = runner.invoke(args=["demo", "synth", "--sites", "3", "--seed", "5"])
+    assert added.exit_code == 0, added.output
+    assert db.session.scalar(select(func.count(Site.id)).where(Site.synthetic.is_(True))) == 3
+    removed = runner.invoke(args=["demo", "remove-synth"])
+    assert removed.exit_code == 0, removed.output
+    assert db.session.scalar(select(func.count(Site.id))) == 0
