@@ -250,10 +250,25 @@ var {{ this.get_name() }} = (function () {
   var services = {{ this.services_js }};
   var t = {{ this.labels_js }};
   var urlPrefix = {{ this.url_prefix_js }};
+  var figuresSuffix = {{ this.figures_suffix_js }};
+  var loaded = {};  // figures fetched when a popup opened, by point index
   {{ this.escape_js }}
   function col(p, key, k) {
     var v = p[key] ? p[key][k] : null;
+    if ((v === undefined || v === null) && loaded[k]) { v = loaded[k][key]; }
     return v === undefined ? null : v;
+  }
+  function loadFigures(p, k, popup) {
+    var u = col(p, "u", k);
+    if (!figuresSuffix || u == null || loaded[k]) { return; }
+    fetch(urlPrefix + u + figuresSuffix, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (d) {
+        if (!d) { return; }
+        loaded[k] = {f: d.floors, w: d.workstations, m: d.medical_cabinets};
+        popup.setContent(render(p, k));
+      })
+      .catch(function () { /* the popup keeps what it has: name, address, services, link */ });
   }
   function hasService(s, i) {
     return Array.isArray(s) ? s.indexOf(i) >= 0 : (s & (1 << i)) !== 0;
@@ -261,7 +276,7 @@ var {{ this.get_name() }} = (function () {
   function row(label, value) {
     return value == null || value === "" ? "" : "<br><b>" + esc(label) + "</b> " + esc(value);
   }
-  function popup(p, k) {
+  function render(p, k) {
     var h = '<div class="gis-popup"><strong>' + esc(p.n[k]) + "</strong>";
     var a = col(p, "a", k), s = col(p, "s", k), u = col(p, "u", k);
     if (a != null) { h += "<br>" + esc(a); }
@@ -292,7 +307,8 @@ var {{ this.get_name() }} = (function () {
         radius: 7, weight: 1.5, color: "#333333", fillOpacity: 0.9,
         fillColor: colors[p.c[i]] || colors[colors.length - 1]
       });
-      marker.bindPopup(function () { return popup(p, i); }, {maxWidth: 320});
+      marker.bindPopup(function () { return render(p, i); }, {maxWidth: 320});
+      marker.on("popupopen", function (e) { loadFigures(p, i, e.popup); });
       marker.bindTooltip(function () { return esc(p.n[i]); });
       return marker;
     }
@@ -310,9 +326,11 @@ var {{ this.get_name() }} = (function () {
         services: list[str],
         labels: Mapping[str, str],
         url_prefix: str,
+        figures_url_suffix: str | None = None,
     ) -> None:
         super().__init__()
         self._name = "SitesGeoJson"
+        self.figures_suffix_js = _js(figures_url_suffix)
         self.data_js = _js(data)
         self.colors_js = _js(colors)
         self.services_js = _js(services)
@@ -496,6 +514,7 @@ def build_site_map(
     service_labels: Mapping[str, str] | None = None,
     height: str | int = "100%",
     max_zoom: int = 19,
+    figures_url_suffix: str | None = None,
 ) -> str:
     """Build the sites web map (clustered circle markers, legend, optional choropleth) as HTML.
 
@@ -503,6 +522,8 @@ def build_site_map(
     absent from it are drawn grey as ``labels["other"]``. ``communes`` carries an ``indicator``
     column/property (e.g. ``sites_count`` or ``distance_km``); communes with no value are drawn
     in a neutral grey. ``tile_url=None`` draws vector layers only (no background tiles).
+    Sites without ``floors``/``workstations``/``medical_cabinets`` properties can have them loaded when their
+    popup opens: ``figures_url_suffix`` is appended to the site's ``url`` and must answer JSON with those keys.
     """
     if color_by not in ("kind", "status"):
         raise MapBuildError(f"color_by must be 'kind' or 'status', not {color_by!r}.")
@@ -571,7 +592,7 @@ def build_site_map(
             options={"chunkedLoading": True, "showCoverageOnHover": False},
         ).add_to(fmap)
         names = [(service_labels or {}).get(s, s) for s in service_list]
-        _SitesLayer(compact, colors, names, texts, url_prefix).add_to(cluster)
+        _SitesLayer(compact, colors, names, texts, url_prefix, figures_url_suffix).add_to(cluster)
         used = sorted({c for f in compact["features"] for c in f["properties"]["c"]})
         items = [(colors[i], palette[categories[i]][1] if i < len(categories) else texts["other"]) for i in used]
         if not items:  # an empty map still explains its colours

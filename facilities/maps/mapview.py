@@ -118,6 +118,9 @@ def _with_dpe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**record, "kind": classes.get(record["id"]) or NO_DPE} for record in records]
 
 
+FIGURES_URL_SUFFIX = "/figures.json"  # after a site's URL: the maps.site_figures route
+
+
 def build_map_page(options: dict[str, Any]) -> MapPage:
     """Everything the map page shows, for validated options (filters, color_by, indicator)."""
     started = time.perf_counter()
@@ -125,7 +128,9 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
     filters = SiteFilters(**{name: options.get(name) or "" for name in ("service", "status", "kind", "commune")})
     url_template = url_for("inventory.site_detail", site_id=services._URL_PLACEHOLDER)
     indicator = options.get("indicator") or ""
-    records = services.site_records(filters, with_figures=True, url_template=url_template,
+    # Popup figures (floors, workstations, cabinets) are fetched per site when a popup opens: aggregating every
+    # space of the portfolio for each map view would cost more than the rest of the page at 10,000 sites.
+    records = services.site_records(filters, url_template=url_template,
                                     with_communes_served=indicator == "sites_count")
     located = [r for r in records if r["latitude"] is not None and r["longitude"] is not None]
     not_located = [r for r in records if r["latitude"] is None or r["longitude"] is None]
@@ -160,8 +165,8 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
                    for n, v in zip(ordered["name"].tolist()[:5], ordered[column].tolist()[:5], strict=True)]
 
     html = build_site_map(
-        services.sites_feature_collection(drawn, located_only=True, extra=("floors", "workstations",
-                                                                          "medical_cabinets")),
+        services.sites_feature_collection(drawn, located_only=True),
+        figures_url_suffix=FIGURES_URL_SUFFIX,
         color_by="kind" if color_by == "dpe" else color_by,
         palette=palette,
         tile_url=tile_url,

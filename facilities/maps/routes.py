@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from facilities.inventory.services import commune_choices
 from facilities.maps import mapview, services
@@ -28,6 +28,16 @@ def site_map():
     page = mapview.build_map_page(options)
     form = MapFilterForm.build(options, commune_choices(), page.boundaries_loaded, errors)
     return render_template("maps/site_map.html", page=page, form=form, errors=errors, options=options)
+
+
+@bp.route("/sites/<int:site_id>/figures.json")
+@requires(Permission.READ)
+def site_figures(site_id: int):
+    """Key figures of one site for its map popup, loaded when the popup opens (the map page stays light)."""
+    figures = services.figures_of_site(site_id)
+    if figures is None:
+        abort(404)
+    return jsonify(figures)
 
 
 @bp.app_template_global()

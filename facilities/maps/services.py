@@ -5,9 +5,11 @@ Reads select plain columns (no ORM objects) so that 10,000 sites stay fast; serv
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,8 +66,19 @@ def _services_by_site(filters: SiteFilters) -> dict[int, list[str]]:
 
 
 def site_figures(filters: SiteFilters) -> dict[int, dict[str, int]]:
-    """Floors, workstations and medical cabinets per site (all buildings), in two aggregate queries."""
-    ids = _filtered(select(Site.id), filters).scalar_subquery()
+    """Floors, workstations and medical cabinets per filtered site (all buildings), in two aggregate queries."""
+    return _figures_of(_filtered(select(Site.id), filters).scalar_subquery())
+
+
+def figures_of_site(site_id: int) -> dict[str, int] | None:
+    """Floors, workstations and medical cabinets of one site (its map popup); None for an unknown site."""
+    if db.session.get(Site, site_id) is None:
+        return None
+    no_figures = {"floors": 0, "workstations": 0, "medical_cabinets": 0}
+    return _figures_of(select(Site.id).where(Site.id == site_id).scalar_subquery()).get(site_id, no_figures)
+
+
+def _figures_of(ids) -> dict[int, dict[str, int]]:
     figures: dict[int, dict[str, int]] = {}
     floor_rows = _rows(
         select(Building.site_id, func.count(Floor.id))
@@ -105,6 +118,29 @@ def site_records(filters: SiteFilters, *, with_figures: bool = False, url_templa
     ``url_template`` is a site URL built once with the placeholder id ``987654321`` (building one URL per site
     with url_for would cost more than the whole query).
     """
+    with paused_gc():
+        return _site_records(filters, with_figures, url_template, with_communes_served)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while building thousands of small records.
+
+    Each of the thousands of tuples and dicts made for a large portfolio counts towards the collector's
+    thresholds, and the collections it triggers then walk every live object: at 10,000 sites they cost more
+    than the query. Reference counting still frees everything; cycles wait for the end of the block.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _site_records(filters: SiteFilters, with_figures: bool, url_template: str,
+                  with_communes_served: bool) -> list[dict[str, Any]]:
     # communes_served is JSON: decoding it for 10,000 rows costs more than the query, so only when needed.
     served_column = Site.communes_served if with_communes_served else null()
     rows = _rows(_filtered(select(*_SITE_COLUMNS, served_column), filters).order_by(Site.name, Site.id))
@@ -165,6 +201,11 @@ _GEOJSON_COLUMNS = (Site.id, Site.code, Site.name, Site.kind, Site.status, Site.
 
 def sites_geojson_text(filters: SiteFilters, url_template: str) -> str:
     """The filtered sites as GeoJSON text for GIS software (QGIS): compact UTF-8, two queries, no ORM objects."""
+    with paused_gc():
+        return _sites_geojson_text(filters, url_template)
+
+
+def _sites_geojson_text(filters: SiteFilters, url_template: str) -> str:
     rows = _rows(_filtered(select(*_GEOJSON_COLUMNS), filters).order_by(Site.name, Site.id))
     services = _services_by_site(filters)
     prefix, _sep, suffix = url_template.partition(str(_URL_PLACEHOLDER))

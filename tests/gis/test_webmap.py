@@ -168,12 +168,33 @@ global.L = {
     return {};
   },
   circleMarker(latlng, o) {
-    return {o, bindPopup(fn) { this.popup = fn; }, bindTooltip(fn) { this.tip = fn; }};
+    return {o, handlers: {}, bindPopup(fn) { this.popup = fn; }, bindTooltip(fn) { this.tip = fn; },
+            on(event, fn) { this.handlers[event] = fn; }};
   },
 };
+const fetched = [];
+global.fetch = (url) => {
+  fetched.push(url);
+  return Promise.resolve({ok: true, json: () => ({floors: 7, workstations: 96, medical_cabinets: 4})});
+};
 eval(m[0]);
-console.log(JSON.stringify(popups.map(p => ({html: p.popup(), tip: p.tip(), color: p.o.fillColor}))));
+const opened = {setContent(html) { this.html = html; }};
+if (popups[0].handlers.popupopen) { popups[0].handlers.popupopen({popup: opened}); }
+setTimeout(() => {
+  console.log(JSON.stringify({fetched, opened: opened.html || null,
+    popups: popups.map(p => ({html: p.popup(), tip: p.tip(), color: p.o.fillColor}))}));
+}, 10);
 """
+
+
+def run_popups(tmp_path, html: str) -> dict:
+    """Run the map's popup script in node with stand-ins for Leaflet and fetch; open the first popup."""
+    page = tmp_path / "map.html"
+    page.write_text(html, encoding="utf-8")
+    script = tmp_path / "harness.js"
+    script.write_text(NODE_HARNESS, encoding="utf-8")
+    out = subprocess.run(["node", str(script), str(page)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node.js not installed")
@@ -181,12 +202,9 @@ def test_popup_javascript_escapes_and_links(tmp_path, small_fc):
     html = build_site_map(small_fc, palette=PALETTE, tile_url=None,
                           service_labels={"pmi": "PMI", "ase": "Aide sociale à l'enfance"},
                           labels={"open_site": "Voir la fiche"})
-    page = tmp_path / "map.html"
-    page.write_text(html, encoding="utf-8")
-    script = tmp_path / "harness.js"
-    script.write_text(NODE_HARNESS, encoding="utf-8")
-    out = subprocess.run(["node", str(script), str(page)], capture_output=True, text=True, check=True)
-    first, second, third = json.loads(out.stdout)
+    result = run_popups(tmp_path, html)
+    first, second, third = result["popups"]
+    assert result["fetched"] == []  # figures given inline: nothing to load
     assert "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in first["html"]
     assert "<script>" not in first["html"] and "<b>" not in first["tip"]
     assert "1 rue &lt;i&gt;X&lt;/i&gt;" in first["html"]
@@ -196,3 +214,15 @@ def test_popup_javascript_escapes_and_links(tmp_path, small_fc):
     assert "javascript:" not in second["html"]  # unsafe URL is not turned into a link
     assert first["color"] == "#1f77b4" and second["color"] == "#2ca02c"
     assert third["color"] == "#777777"  # kind absent from the palette: neutral grey
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node.js not installed")
+def test_popup_loads_missing_figures_when_it_opens(tmp_path, small_fc):
+    for feature in small_fc["features"]:
+        for key in ("floors", "workstations", "medical_cabinets"):
+            feature["properties"].pop(key, None)
+    html = build_site_map(small_fc, palette=PALETTE, tile_url=None, figures_url_suffix="/figures.json")
+    result = run_popups(tmp_path, html)
+    assert result["fetched"] == ["/sites/1/figures.json"]
+    assert "Floors</b> 7" in result["opened"] and "Workstations</b> 96" in result["opened"]
+    assert "Floors" not in result["popups"][1]["html"]  # another site's popup, never opened, has no figures

@@ -74,11 +74,15 @@ def test_filters_change_what_is_embedded(client_as, factory):
 def test_popup_data_holds_key_figures_and_link(client_as, factory):
     site = factory.site(code="F1", name="Figures", services=["pmi", "ase"], address="3 rue Haute")
     factory.building(site=site, floors=2, spaces_per_floor=3)
-    page = html.unescape(client_as("director").get("/map").get_data(as_text=True))
-    assert '"f":[2]' in page  # floors
-    assert '"w":[6]' in page  # workstations: 3 spaces x 2 floors x 1
+    client = client_as("director")
+    page = html.unescape(client.get("/map").get_data(as_text=True))
     assert "3 rue Haute" in page
     assert f"/sites/{site.id}" in page
+    assert '"f":[' not in page  # figures are not aggregated for every site of the map...
+    assert '"/figures.json"' in page  # ...but fetched by the popup when it opens
+    figures = client.get(f"/sites/{site.id}/figures.json")
+    assert figures.get_json() == {"floors": 2, "workstations": 6, "medical_cabinets": 0}  # 3 spaces x 2 floors
+    assert client.get("/sites/999999/figures.json").status_code == 404
 
 
 def test_colour_by_status_changes_the_legend(client_as, factory):
