@@ -25,6 +25,7 @@ from facilities.energy.indicators import (
     OFF_TRACK,
     YearConsumption,
     building_energy_report,
+    is_subject,
     validate_consumption_row,
     validate_year_row,
     worst_class,
@@ -358,6 +359,13 @@ class BuildingStanding:
 
 def standing(item: BuildingEnergy, ref: ReferenceData, today: date | None = None) -> BuildingStanding:
     """The latest year's class and trajectory position of one building."""
+    if not item.kwh:
+        # Nothing recorded: no class and no position, only whether its area makes it subject. Most buildings
+        # of a large portfolio are in this case, and the full report costs ~40 µs each.
+        area = item.gross_floor_area_m2
+        subject = area is not None and is_subject(area, ref, today=today)
+        return BuildingStanding(item.building_id, item.site_id, item.code, item.name, None, None, None, None, None,
+                                None, subject)
     report = item.report(ref, today)
     latest = report["years"][-1] if report["years"] else None
     return BuildingStanding(

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
 from sqlalchemy import select
 
 from facilities.energy import services
@@ -158,3 +159,17 @@ def test_charts_are_drawn_once_per_distinct_data(monkeypatch):
     same_ids = lambda text: __import__("re").sub(r"ec\d+-", "ec-", text)  # noqa: E731
     assert same_ids(again) == same_ids(first) and again != first  # the stored drawing, under fresh ids
     assert ">3<" in changed and "Classes 2" in relabelled
+
+
+@pytest.mark.parametrize("area", [D(1500), D(1000), D(999), None])
+def test_standing_without_consumption_matches_the_full_report(seeded, area):
+    from facilities.energy.reference import ScaleCode
+
+    settings = services.EnergySettings(list(ScaleCode)[0], None, None, False)
+    item = services.BuildingEnergy(1, 1, "B-1", "Empty", area, settings)
+    ref = services.reference_data()
+    quick = services.standing(item, ref)
+    report = item.report(ref)
+    assert report["years"] == []
+    assert quick.subject is report["tertiaire"]["subject"]
+    assert (quick.latest_year, quick.dpe_class, quick.status, quick.gap_kwh_m2) == (None, None, None, None)
