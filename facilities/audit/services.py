@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -154,8 +154,12 @@ def to_json(value: Any) -> Any:
 
 def _stored(obj, key: str, value: Any) -> Any:
     """A value as the database keeps it (Decimals at the column's scale), as JSON."""
+    return _stored_as(type(obj), key, value)
+
+
+def _stored_as(cls: type, key: str, value: Any) -> Any:
     if isinstance(value, Decimal) and value.is_finite():
-        scale = getattr(inspect(type(obj)).columns[key].type, "scale", None)
+        scale = getattr(inspect(cls).columns[key].type, "scale", None)
         if scale is not None:
             value = value.quantize(Decimal(1).scaleb(-scale))
     return to_json(value)
@@ -166,10 +170,14 @@ def _columns(obj) -> list[str]:
 
 
 def _label(obj) -> str | None:
-    if isinstance(obj, Floor):
-        return f"{obj.__dict__.get('level')} ({obj.__dict__.get('name')})"
+    return _label_of(type(obj), obj.__dict__)
+
+
+def _label_of(cls: type, values: Mapping[str, Any]) -> str | None:
+    if issubclass(cls, Floor):
+        return f"{values.get('level')} ({values.get('name')})"
     for name in ("code", "name", "label"):
-        value = obj.__dict__.get(name)
+        value = values.get(name)
         if isinstance(value, str) and value:
             return value[:200]
     return None
@@ -331,6 +339,25 @@ def _record(session: Session, flush_context) -> None:
             for row in missing_floors[floor_id]:
                 row["building_id"] = building_id
     connection.execute(AuditEntry.__table__.insert(), rows)
+
+
+def record_inserted(cls: type, rows: Sequence[Mapping[str, Any]], building_ids: Sequence[int | None]) -> None:
+    """Append the "create" entries of records written by one bulk INSERT, which bypasses the unit of work
+    that `_record` reads. Each row holds the new record's `id` and the column values it was inserted with."""
+    entity = entity_name(cls)
+    if not rows or entity is None or not _recording_enabled():
+        return
+    actor = current_actor()
+    now = utcnow()
+    keys = [attr.key for attr in inspect(cls).column_attrs if attr.key not in IGNORED_FIELDS]
+    entries = []
+    for row, building_id in zip(rows, building_ids, strict=True):
+        changes = {key: {"old": None, "new": _stored_as(cls, key, row[key])}
+                   for key in keys if row.get(key) is not None and row.get(key) != [] and row.get(key) != {}}
+        entries.append({"at": now, "actor_id": actor.user_id, "actor": actor.name, "source": actor.source,
+                        "action": "create", "entity": entity, "entity_id": row["id"], "label": _label_of(cls, row),
+                        "building_id": building_id, "changes": changes})
+    db.session.connection().execute(AuditEntry.__table__.insert(), entries)
 
 
 def _refuse_bulk_writes(execute_state) -> None:

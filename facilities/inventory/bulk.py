@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from facilities.audit.services import record_inserted
 from facilities.extensions import db
 from facilities.inventory import rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
@@ -521,6 +522,7 @@ class _Planner:
 
 def _apply(slots: list[Slot]) -> None:
     """Write the planned changes through the services; spaces are batched (see below)."""
+    new_spaces: list[Slot] = []
     for slot in slots:
         if slot.outcome == UNCHANGED:
             continue
@@ -543,14 +545,31 @@ def _apply(slots: list[Slot]) -> None:
             # The space service checks the code with one query and flushes each time; for a file of 100,000
             # spaces that is a query and a flush per line. The planner has already checked the same rule
             # (code unique on its floor, case-insensitive) against every space of the building, so spaces are
-            # created or changed here and flushed once at the end.
+            # changed here and flushed once at the end, and new ones inserted together below.
             if slot.obj is None:
-                slot.obj = Space(floor=slot.parent.obj, **values)
-                db.session.add(slot.obj)
+                new_spaces.append(slot)
             else:
                 for name, value in values.items():
                     setattr(slot.obj, name, value)
     db.session.flush()
+    _insert_spaces(new_spaces)
+
+
+def _insert_spaces(slots: list[Slot]) -> None:
+    """Create the new spaces with multi-row INSERT ... RETURNING statements, and their audit entries.
+
+    Through the unit of work each new Space costs ~0.3 ms of ORM bookkeeping (30 s for 100,000); the rows
+    carry the same cleaned values, with the column defaults the ORM would have applied.
+    """
+    if not slots:
+        return
+    defaults = {column.key: column.default.arg for column in Space.__table__.columns
+                if column.default is not None and column.default.is_scalar}
+    rows = [{**defaults, **slot.values, "floor_id": slot.parent.obj.id} for slot in slots]
+    ids = db.session.scalars(insert(Space).returning(Space.id, sort_by_parameter_order=True), rows).all()
+    for row, space_id in zip(rows, ids, strict=True):
+        row["id"] = space_id
+    record_inserted(Space, rows, [slot.parent.obj.building_id for slot in slots])
 
 
 def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True,
