@@ -12,6 +12,7 @@ and any model that declares the class attribute `__audited__ = True`. Bulk state
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -159,10 +160,15 @@ def _stored(obj, key: str, value: Any) -> Any:
 
 def _stored_as(cls: type, key: str, value: Any) -> Any:
     if isinstance(value, Decimal) and value.is_finite():
-        scale = getattr(inspect(cls).columns[key].type, "scale", None)
+        scale = _column_scale(cls, key)
         if scale is not None:
             value = value.quantize(Decimal(1).scaleb(-scale))
     return to_json(value)
+
+
+@functools.cache
+def _column_scale(cls: type, key: str) -> int | None:
+    return getattr(inspect(cls).columns[key].type, "scale", None)
 
 
 def _columns(obj) -> list[str]:
@@ -350,10 +356,15 @@ def record_inserted(cls: type, rows: Sequence[Mapping[str, Any]], building_ids: 
     actor = current_actor()
     now = utcnow()
     keys = [attr.key for attr in inspect(cls).column_attrs if attr.key not in IGNORED_FIELDS]
+    plain = (str, int, bool)  # stored as they are; the rest (Decimals, dates) go through _stored_as
     entries = []
     for row, building_id in zip(rows, building_ids, strict=True):
-        changes = {key: {"old": None, "new": _stored_as(cls, key, row[key])}
-                   for key in keys if row.get(key) is not None and row.get(key) != [] and row.get(key) != {}}
+        changes = {}
+        for key in keys:
+            value = row.get(key)
+            if value is None or value == [] or value == {}:
+                continue
+            changes[key] = {"old": None, "new": value if type(value) in plain else _stored_as(cls, key, value)}
         entries.append({"at": now, "actor_id": actor.user_id, "actor": actor.name, "source": actor.source,
                         "action": "create", "entity": entity, "entity_id": row["id"], "label": _label_of(cls, row),
                         "building_id": building_id, "changes": changes})

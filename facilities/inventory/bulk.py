@@ -169,6 +169,10 @@ def read_csv(data: bytes) -> list[Row]:
     _check_columns(header, CSV_HEADERS, _("Line 1"), ["entity"])
     rows: list[Row] = []
     kinds_present: set[str] = set()
+    # Per line, only the cells of the columns that do not belong to its entity need checking for stray values.
+    foreign = {kind: [name for name in dict.fromkeys(header) if name and name != "entity" and name not in HEADERS[kind]]
+               for kind in KINDS}
+    line_label = _("line %(line)s")  # translated once: gettext per line costs seconds on 100,000 lines
     for number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -177,14 +181,13 @@ def read_csv(data: bytes) -> list[Row]:
         values = dict(zip(header, cells, strict=False))
         entity = (values.get("entity") or "").strip().lower()
         kind = KIND_OF_ENTITY.get(entity)
-        where = _("line %(line)s", line=number)
+        where = line_label % {"line": number}
         if kind is None:
             rows.append(Row("", number, where, {"entity": entity}))
             continue
         kinds_present.add(kind)
         raw = {name: values.get(name, "") for name in HEADERS[kind]}
-        stray = [name for name, value in values.items()
-                 if name not in HEADERS[kind] and name != "entity" and name and not _blank(value)]
+        stray = [name for name in foreign[kind] if values.get(name, "").strip()]
         if stray:
             raw["__stray__"] = stray
         rows.append(Row(kind, number, where, raw))
@@ -330,6 +333,8 @@ def _diff(entity: str, obj, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _show(value: Any) -> Any:
+    if type(value) in (str, int, bool):  # most values: shown as they are
+        return value
     if isinstance(value, Decimal | date):
         return str(value)
     if isinstance(value, list):
@@ -566,9 +571,18 @@ def _insert_spaces(slots: list[Slot]) -> None:
     defaults = {column.key: column.default.arg for column in Space.__table__.columns
                 if column.default is not None and column.default.is_scalar}
     rows = [{**defaults, **slot.values, "floor_id": slot.parent.obj.id} for slot in slots]
-    ids = db.session.scalars(insert(Space).returning(Space.id, sort_by_parameter_order=True), rows).all()
-    for row, space_id in zip(rows, ids, strict=True):
-        row["id"] = space_id
+    # A plain executemany: with RETURNING in parameter order SQLAlchemy falls back to one statement a row on
+    # SQLite. The ids are read back by (floor, code), which the planner has checked to be unique.
+    db.session.execute(insert(Space.__table__), rows)
+    floor_ids = sorted({row["floor_id"] for row in rows})
+    ids: dict[tuple[int, str], int] = {}
+    for start in range(0, len(floor_ids), 500):
+        for space_id, floor_id, code in db.session.execute(
+            select(Space.id, Space.floor_id, Space.code).where(Space.floor_id.in_(floor_ids[start:start + 500]))
+        ):
+            ids[(floor_id, code.lower())] = space_id
+    for row in rows:
+        row["id"] = ids[(row["floor_id"], row["code"].lower())]
     record_inserted(Space, rows, [slot.parent.obj.building_id for slot in slots])
 
 
