@@ -5,7 +5,10 @@
 - portfolio report of 1,000 buildings (target ≤ 90 s and ≤ 500 MB peak RSS of the rendering process, measured
   in a child process with resource.getrusage).
 
-Run: /work/main/.venv/bin/python benchmarks/bench_reports.py [--buildings 1000] [--keep DIR]
+Run: /work/main/.venv/bin/python benchmarks/bench_reports.py [--buildings 1000] [--keep DIR] [--timeout 600]
+
+Wall-clock time is what the targets are about; CPU time is printed beside it because a shared machine's load
+inflates wall-clock time (the load average is printed too).
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ def fill(app, buildings: int, seed: int = 6) -> dict:
                 "buildings": db.session.query(Building).count(), "sites": db.session.query(Site).count()}
 
 
-def timed_request(app, url: str) -> tuple[float, bytes]:
+def timed_request(app, url: str) -> tuple[float, float, bytes]:
     from facilities.auth.services import create_user
     from facilities.extensions import db
 
@@ -99,11 +102,11 @@ def timed_request(app, url: str) -> tuple[float, bytes]:
     client = app.test_client()
     client.post("/login", data={"email": "bench@example.org", "password": "correct-horse-battery"})
     client.get(url)  # warm-up: imports, fonts, template compilation
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     response = client.get(url)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     assert response.status_code == 200, response.status_code
-    return elapsed, response.data
+    return elapsed, cpu, response.data
 
 
 def portfolio_child(database: str, target: str) -> None:
@@ -114,17 +117,20 @@ def portfolio_child(database: str, target: str) -> None:
 
     app = make_app(Path(database))
     with app.app_context(), force_locale("fr"):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         pages = render_portfolio(Path(target))
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{elapsed:.2f} {peak_mb:.0f} {pages}")
+    print(f"{elapsed:.2f} {cpu:.2f} {peak_mb:.0f} {pages}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--buildings", type=int, default=1000)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--buildings", type=int, default=1000, help="portfolio size (default 1000)")
     parser.add_argument("--keep", help="write the PDFs into this folder")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="seconds after which the portfolio child is stopped (default 600)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -139,21 +145,23 @@ def main() -> None:
         ids = fill(app, args.buildings)
         print(f"filled {ids['sites']} sites, {ids['buildings']} buildings in {time.perf_counter() - start:.1f} s")
         rows = []
-        fact_s, fact = timed_request(app, f"/buildings/{ids['asnieres']}/fact-sheet.pdf")
+        fact_s, fact_cpu, fact = timed_request(app, f"/buildings/{ids['asnieres']}/fact-sheet.pdf")
         (out / "fact-sheet.pdf").write_bytes(fact)
-        rows.append(("fact sheet (Asnières)", fact_s, 1.0, "", ""))
-        inv_s, inv = timed_request(app, f"/buildings/{ids['big']}/inventory.pdf")
+        rows.append(("fact sheet (Asnières)", fact_s, fact_cpu, 1.0, "", ""))
+        inv_s, inv_cpu, inv = timed_request(app, f"/buildings/{ids['big']}/inventory.pdf")
         (out / "inventory.pdf").write_bytes(inv)
-        rows.append(("inventory, 7 floors, 200 spaces", inv_s, 3.0, "", ""))
+        rows.append(("inventory, 7 floors, 200 spaces", inv_s, inv_cpu, 3.0, "", ""))
         child = subprocess.run([sys.executable, __file__, "--child", str(database), str(out / "portfolio.pdf")],
-                               capture_output=True, text=True, check=True, env={**os.environ})
-        seconds, peak, pages = child.stdout.split()[-3:]
-        rows.append((f"portfolio, {ids['buildings']} buildings ({pages} pages)", float(seconds), 90.0,
+                               capture_output=True, text=True, check=True, env={**os.environ}, timeout=args.timeout)
+        seconds, cpu, peak, pages = child.stdout.split()[-4:]
+        rows.append((f"portfolio, {ids['buildings']} buildings ({pages} pages)", float(seconds), float(cpu), 90.0,
                      f"{peak} MB", "500 MB"))
-        print(f"\n{'report':<46} {'time':>8} {'target':>8} {'peak RSS':>10} {'target':>8}  ok")
-        for name, seconds, target, rss, rss_target in rows:
+        print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+        print(f"{'report':<46} {'time':>8} {'cpu':>8} {'target':>8} {'peak RSS':>10} {'target':>8}  ok")
+        for name, seconds, cpu, target, rss, rss_target in rows:
             ok = seconds <= target and (not rss or float(rss.split()[0]) <= float(rss_target.split()[0]))
-            print(f"{name:<46} {seconds:>7.2f}s {target:>7.0f}s {rss:>10} {rss_target:>8}  {'yes' if ok else 'NO'}")
+            print(f"{name:<46} {seconds:>7.2f}s {cpu:>7.2f}s {target:>7.0f}s {rss:>10} {rss_target:>8}  "
+                  f"{'yes' if ok else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def register_areas(app: Flask, api: Api) -> None:
     demo_cli.add_command(synth_command)  # `flask demo synth`: synthetic sites for scale tests
     demo_cli.add_command(remove_synth_command)
     for group in (users_cli, demo_cli, maps_cli.cli, energy_cli.cli, works_cli.cli, reports_cli.cli,
-                  backup_command, restore_command):
+                  reports_cli.worker_command, backup_command, restore_command):
         app.cli.add_command(group)
     # Cross-cutting pieces that hook into every request or every flush rather than owning a blueprint only.
     init_audit(app)

@@ -1,7 +1,6 @@
 """Command-line group of the reports area, and the RQ worker command.
 
-`worker_command` is a top-level command (`flask --app wsgi worker`): register it in facilities/areas.py with
-`app.cli.add_command(reports_cli.worker_command)`.
+`worker_command` is a top-level command (`flask --app wsgi worker`), registered in facilities/areas.py.
 """
 
 from __future__ import annotations

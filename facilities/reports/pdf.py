@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from flask import current_app
+from flask import Flask, current_app
+from jinja2 import Environment, StrictUndefined
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
@@ -96,9 +97,30 @@ def make_fetcher(app=None) -> StaticFileFetcher:
     return StaticFileFetcher(static_roots(app))
 
 
+# The only globals report templates see: Jinja's own and the translation functions. Everything bound to a request
+# or a signed-in user (request, session, g, current_user, csrf_token, url_for, other areas' page helpers) is left
+# out, because reports are also rendered by jobs and the command line, outside any request.
+REPORT_GLOBALS = frozenset({"_", "gettext", "ngettext", "pgettext", "npgettext", "range", "dict", "lipsum",
+                            "cycler", "joiner", "namespace"})
+
+
+def report_environment(app: Flask | None = None) -> Environment:
+    """The Jinja environment of report templates: the app's loader, filters and translations, without the page
+    context (no context processor runs, so no `current_user`), and strict about undefined names so that a
+    template relying on the request fails in every test rather than printing blanks."""
+    app = app or current_app._get_current_object()
+    environment = app.extensions.get("reports_jinja_env")
+    if environment is None:
+        # Its own template cache: templates compiled here are bound to these globals only.
+        environment = app.jinja_env.overlay(undefined=StrictUndefined, cache_size=100)
+        environment.globals = {name: value for name, value in app.jinja_env.globals.items()
+                               if name in REPORT_GLOBALS}
+        app.extensions["reports_jinja_env"] = environment
+    return environment
+
+
 def _report_context() -> dict:
-    """What every report template may use. Page context processors are not run: reports are also rendered
-    in jobs, outside any request, where they would fail."""
+    """What every report template may use, whether rendered in a request, a job or the command line."""
     from flask_babel import get_locale
 
     from facilities.inventory.catalogue import (
@@ -111,15 +133,15 @@ def _report_context() -> dict:
 
     return {"SERVICE_LABELS": SERVICE_LABELS, "SITE_KIND_LABELS": SITE_KIND_LABELS,
             "SITE_STATUS_LABELS": SITE_STATUS_LABELS, "SPACE_TYPE_LABELS": SPACE_TYPE_LABELS,
-            "MEDICAL_SPECIALTY_LABELS": MEDICAL_SPECIALTY_LABELS, "get_locale": get_locale}
+            "MEDICAL_SPECIALTY_LABELS": MEDICAL_SPECIALTY_LABELS, "get_locale": get_locale,
+            "unnumbered": False, "today": None}
 
 
 def render_html(template: str, **context) -> str:
     """The HTML of a report template under templates/pdf/ (autoescaped like every .html template)."""
     if not template.startswith(PDF_TEMPLATE_FOLDER):
         template = PDF_TEMPLATE_FOLDER + template
-    environment = current_app.jinja_env
-    return environment.get_template(template).render({**_report_context(), **context})
+    return report_environment().get_template(template).render({**_report_context(), **context})
 
 
 def html_to_pdf(html: str, fetcher: URLFetcher | None = None) -> bytes:

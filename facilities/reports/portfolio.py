@@ -1,7 +1,9 @@
-"""The portfolio report: every site and building with its key figures, hundreds of pages.
+"""The portfolio report: every site and building with its key figures, one section per site, hundreds of pages
+in landscape (ten columns of figures beside each building's name).
 
 One WeasyPrint document of a thousand buildings holds every laid-out box in memory at once. The report is
-therefore laid out in chunks of sites, each written to a temporary PDF, then merged with pypdf; the
+therefore laid out in chunks of sites, each written to a temporary PDF, then merged with pypdf. The summary that
+opens the report needs figures summed over every chunk, so it is laid out last and merged first; the
 "page X / Y" numbers, which need the final page count, are stamped last from a document of blank numbered pages.
 """
 
@@ -9,17 +11,91 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import gettext as _
 from pypdf import PdfReader, PdfWriter
 
+from facilities.inventory.summary import InventorySummary
 from facilities.reports.pdf import html_to_pdf, make_fetcher, render_html
 from facilities.reports.services import portfolio_chunks, portfolio_totals
 
 SITES_PER_CHUNK = 60
-LAYOUT_SHARE = 90  # percent of the progress bar spent laying out chunks; the rest is merging
+LAYOUT_SHARE = 90  # percent of the progress bar spent laying out chunks; the rest is the summary and merging
+
+# The figures summed over buildings, for a site with several buildings and for the whole portfolio.
+SUMMED = ("floors", "public_floors", "spaces", "net_area_m2", "interview_offices", "medical_cabinets",
+          "digital_spaces", "pcs", "public_pcs", "mediation_spaces", "workstations")
+
+
+@dataclass
+class Figures:
+    """Key figures summed over several buildings, with their cost (buildings without a cost are counted)."""
+
+    buildings: int = 0
+    floors: int = 0
+    public_floors: int = 0
+    spaces: int = 0
+    net_area_m2: Decimal = Decimal(0)
+    interview_offices: int = 0
+    medical_cabinets: int = 0
+    digital_spaces: int = 0
+    pcs: int = 0
+    public_pcs: int = 0
+    mediation_spaces: int = 0
+    workstations: int = 0
+    cost_cents: int = 0
+    without_cost: int = 0
+
+    def add(self, summary: InventorySummary, cost_cents: int | None) -> None:
+        self.buildings += 1
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(summary, name))
+        if cost_cents is None:
+            self.without_cost += 1
+        else:
+            self.cost_cents += cost_cents
+
+    def merge(self, other: Figures) -> None:
+        for name in ("buildings", *SUMMED, "cost_cents", "without_cost"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class PortfolioSummary:
+    """What the opening summary shows: totals of every building and the sites by status and kind."""
+
+    total: Figures = field(default_factory=Figures)
+    sites: int = 0
+    sites_without_building: int = 0
+    by_status: Counter = field(default_factory=Counter)
+    by_kind: Counter = field(default_factory=Counter)
+    figures_by_status: dict[str, Figures] = field(default_factory=dict)
+
+    def add_site(self, site, figures: Figures) -> None:
+        self.sites += 1
+        self.by_status[site.status] += 1
+        self.by_kind[site.kind] += 1
+        if not figures.buildings:
+            self.sites_without_building += 1
+        self.total.merge(figures)
+        self.figures_by_status.setdefault(site.status, Figures()).merge(figures)
+
+
+def site_sections(chunk, summary: PortfolioSummary) -> list[tuple]:
+    """(site, [(building, key figures)], site figures) for each site of a chunk; adds them to the summary."""
+    sections = []
+    for site, buildings in chunk:
+        figures = Figures()
+        for building, key_figures in buildings:
+            figures.add(key_figures, building.cost_cents)
+        summary.add_site(site, figures)
+        sections.append((site, buildings, figures))
+    return sections
 
 
 def render_portfolio(target: Path, progress=lambda percent, message: None,
@@ -29,13 +105,14 @@ def render_portfolio(target: Path, progress=lambda percent, message: None,
     fetcher = make_fetcher()
     title = _("Portfolio of sites and buildings")
     today = date.today()
+    summary = PortfolioSummary()
     progress(1, _("Reading the portfolio…"))
     with tempfile.TemporaryDirectory(prefix="portfolio-") as workdir:
         parts: list[Path] = []
         sites_done = 0
-        for index, chunk in enumerate(_chunks_or_empty(sites_per_chunk)):
-            html = render_html("portfolio.html", chunk=chunk, totals=totals, first_chunk=index == 0, title=title,
-                               today=today, unnumbered=True)
+        for index, chunk in enumerate(portfolio_chunks(sites_per_chunk)):
+            html = render_html("portfolio.html", sections=site_sections(chunk, summary), title=title, today=today,
+                               unnumbered=True)
             part = Path(workdir) / f"part-{index:05d}.pdf"
             part.write_bytes(html_to_pdf(html, fetcher))
             parts.append(part)
@@ -43,14 +120,22 @@ def render_portfolio(target: Path, progress=lambda percent, message: None,
             progress(1 + (LAYOUT_SHARE - 1) * sites_done // max(totals.sites, 1),
                      _("%(done)s of %(total)s sites laid out", done=sites_done, total=totals.sites))
         progress(LAYOUT_SHARE, _("Numbering and merging the pages…"))
+        opening = Path(workdir) / "summary.pdf"
+        opening.write_bytes(html_to_pdf(render_html("portfolio_summary.html", summary=summary, title=title,
+                                                    today=today, unnumbered=True), fetcher))
+        parts.insert(0, opening)
         page_count = sum(len(PdfReader(part).pages) for part in parts)
-        numbers = PdfReader(io.BytesIO(html_to_pdf(render_html("page_numbers.html", pages=page_count), fetcher)))
+        numbers = PdfReader(io.BytesIO(html_to_pdf(render_html("page_numbers.html", pages=page_count, landscape=True), fetcher)))
         writer = PdfWriter()
         number = 0
         for part in parts:
-            for page in PdfReader(part).pages:
+            reader = PdfReader(part)
+            first = number
+            for page in reader.pages:
                 writer.add_page(page).merge_page(numbers.pages[number])  # pypdf 7 merges writer pages only
                 number += 1
+            for title, page_index in _bookmarks(reader):  # one per site: the PDF's table of contents
+                writer.add_outline_item(title=title, page_number=first + page_index)
         writer.add_metadata({"/Title": title})
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(".part")
@@ -61,11 +146,11 @@ def render_portfolio(target: Path, progress=lambda percent, message: None,
     return page_count
 
 
-def _chunks_or_empty(sites_per_chunk: int):
-    """The portfolio's chunks; one empty chunk for an empty portfolio so the report still has its title."""
-    empty = True
-    for chunk in portfolio_chunks(sites_per_chunk):
-        empty = False
-        yield chunk
-    if empty:
-        yield []
+def _bookmarks(reader: PdfReader) -> list[tuple[str, int]]:
+    """The top-level bookmarks of a part (WeasyPrint makes one per site heading) with their page indexes."""
+    found = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue  # nested levels: the report only has one
+        found.append((str(item.title), reader.get_destination_page_number(item)))
+    return found

@@ -147,12 +147,12 @@ def energy_pdf(building_id: int):
     """The energy report of a building: yearly indicators, DPE class and the Décret tertiaire trajectory."""
     building = _or_404(inventory.load_building(building_id))
     (building_report,) = _needed("facilities.energy.services", "building_report")
-    (trajectory_svg,) = _needed("facilities.energy.charts", "trajectory_svg")
+    trajectory_svg, dpe_colours = _needed("facilities.energy.charts", "trajectory_svg", "DPE_COLOURS")
     report = _or_404(building_report(building.id))
     chart = services.energy_chart(report, trajectory_svg)
     body = render_pdf("energy.html", title=_("Energy report · %(name)s", name=building.name), building=building,
                       site=building.site, report=report, chart_uri=_svg_data_uri(chart) if chart else None,
-                      today=date.today())
+                      references=services.energy_references(report), dpe_colours=dpe_colours, today=date.today())
     return _pdf(body, services.safe_filename("energie", building.code, extension="pdf"))
 
 
@@ -169,7 +169,11 @@ def programme_pdf(envelope_id: int):
     figures = envelope_figures([envelope])[0]
     year = date.today().year
     rows, total = ppi_rows(figures.operations, year)
-    chart = gantt_svg(gantt_rows(figures.operations))
+    chart = gantt_svg(services.numbered_gantt_rows(gantt_rows(figures.operations)),
+                      title=_("Gantt chart of the operations"), today=date.today(),
+                      description=_("Operations by phase on a time axis; the table gives the amounts."),
+                      labels={"fixed": _("fixed"), "draft": _("draft"), "empty": _("No operation")}
+                      ) if figures.operations else None
     body = render_pdf("programme.html", title=_("Works programme · %(label)s", label=envelope.label),
                       envelope=envelope, figures=figures, rows=rows, total=total, year=year,
                       chart_uri=_svg_data_uri(chart) if chart else None, today=date.today())

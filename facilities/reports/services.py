@@ -113,3 +113,25 @@ def energy_chart(report: dict, trajectory_svg) -> str | None:
               "cabs": _("Absolute target (Cabs)"), "y": _("kWh final/m²/yr")}
     return trajectory_svg(actual, path, targets, reference=reference, cabs=tertiaire.get("cabs_kwh_m2"),
                           labels=labels)
+
+
+def energy_references(report: dict) -> list[str]:
+    """The regulatory texts and reference rows behind an energy report, once each, as sentences."""
+    seen: list[str] = []
+    rows = list((report.get("tertiaire") or {}).get("references") or [])
+    for year in report.get("years") or []:
+        rows.extend(year.get("references") or [])
+    for row in rows:
+        text = row.get("source") if isinstance(row, dict) else str(row)
+        if text and text not in seen:
+            seen.append(text)
+    return seen
+
+
+# ---------------------------------------------------------------- works programme
+
+
+def numbered_gantt_rows(rows: list[dict]) -> list[dict]:
+    """Gantt rows labelled "1. …", "2. …" like the programme table: the chart shortens long labels, and several
+    operations often start with the same words."""
+    return [{**row, "label": f"{number}. {row['label']}"} for number, row in enumerate(rows, start=1)]

@@ -20,6 +20,15 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", text).strip()
 
 
+def french(message: str, **variables) -> str:
+    """A message as the French catalogue prints it today (reports are in French by default), so that tests do
+    not break when a translation is added or reworded."""
+    from flask_babel import force_locale, gettext
+
+    with force_locale("fr"):
+        return normalise(gettext(message, **variables))
+
+
 @pytest.fixture
 def results_folder(app, tmp_path):
     """Job results go to a temporary folder, not the real instance folder."""

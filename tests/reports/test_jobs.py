@@ -6,8 +6,9 @@ import time
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 
-from tests.reports.conftest import pdf_pages
+from tests.reports.conftest import french, pdf_pages
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
@@ -88,9 +89,13 @@ def test_a_job_whose_worker_died_is_marked_failed_when_read(client_as, db):
     fresh.status, fresh.started_at, fresh.heartbeat_at = "running", utcnow(), utcnow()
     db.session.commit()
     page = client_as("director").get(f"/reports/jobs/{job.id}").get_data(as_text=True)
-    assert 'data-status="failed"' in page and "stopped responding" in page
     db.session.expire_all()
-    assert db.session.get(Job, job.id).status == "failed"
+    died = db.session.get(Job, job.id)
+    assert died.status == "failed"
+    assert died.error.startswith(french("The worker running this job stopped responding (no heartbeat since "
+                                        "%(time)s UTC).", time="")[:20])
+    assert 'data-status="failed"' in page and 'id="job-error"' in page
+    assert escape(died.error) in page
     assert db.session.get(Job, fresh.id).status == "running"
     client_as("director").get("/reports")
     db.session.expire_all()
@@ -150,3 +155,26 @@ def test_cli_renders_the_portfolio_in_the_foreground(runner, demo, tmp_path):
     assert result.exit_code == 0, result.output
     assert "pages" in result.output
     assert "PS-ASN-B1" in " ".join(pdf_pages(target.read_bytes()))
+
+
+def test_worker_command_needs_redis(runner, app):
+    assert app.config.get("REDIS_URL") is None
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0
+    assert "REDIS_URL" in result.output
+
+
+def test_worker_command_runs_the_queued_portfolio(runner, client_as, demo, db, results_folder, redis_queue):
+    """`flask --app wsgi worker`: RQ's forking worker, each job in a work horse with its own connections."""
+    from facilities.reports import jobs
+
+    client = client_as("director")
+    job_id = client.post("/reports/portfolio").headers["Location"].rstrip("/").split("/")[-1]
+    assert jobs.queue().count == 1
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    job = wait_until_finished(db, job_id, timeout=5)
+    assert job.status == "done", job.error
+    download = client.get(f"/reports/jobs/{job_id}/file")
+    assert download.status_code == 200
+    assert "PS-ASN-B1" in " ".join(pdf_pages(download.data))
