@@ -42,15 +42,18 @@ def problem(status: int, detail: str | None = None, errors: dict[str, str] | Non
     return response
 
 
-def _respond(status: int, detail: str | None = None):
+def error_response(status: int, detail: str | None = None, message: str | None = None):
+    """The error as the client expects it: problem+json under /api/, else the error page; `message` replaces
+    the status's standard sentence (for an area's own errors)."""
+    message = message or _messages().get(status, "")
     if request.path.startswith("/api/"):
-        return problem(status, detail)
+        return problem(status, detail, title=message or None)
     try:
-        return render_template("errors/error.html", status=status, message=_messages().get(status, ""),
-                               detail=detail), status
+        return render_template("errors/error.html", status=status, message=message, detail=detail), status
     except Exception:  # the error page itself failed (e.g. the database went away meanwhile): stay standalone
         current_app.logger.exception("error page failed")
-        return _standalone_page(status, _messages().get(status, "")), status
+        return _standalone_page(status, message), status
+
 
 
 def _forget_user() -> None:
@@ -117,12 +120,12 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         _rollback_quietly()
         detail = error.description if error.code in (400, 422) else None
-        return _respond(error.code or 500, detail)
+        return error_response(error.code or 500, detail)
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):
         _rollback_quietly()
-        return _respond(409)
+        return error_response(409)
 
     # Lost connections, refused connections, "database is locked" after the busy timeout, an exhausted pool.
     app.register_error_handler(OperationalError, database_unavailable)
@@ -136,4 +139,4 @@ def register_error_handlers(app: Flask) -> None:
         if app.testing:
             raise error  # let the test see the real failure
         app.logger.exception("unexpected error")
-        return _respond(500)
+        return error_response(500)

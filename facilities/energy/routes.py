@@ -13,12 +13,23 @@ from facilities.energy.forms import (
     SettingsForm,
     reference_row_form,
 )
+from facilities.energy.reference import MissingReferenceError
+from facilities.errors import error_response
 from facilities.extensions import db
 from facilities.inventory.models import Building
 from facilities.inventory.services import load_building
 from facilities.permissions import Permission, requires
 
 bp = Blueprint("energy", __name__)
+
+
+@bp.app_errorhandler(MissingReferenceError)
+def missing_reference(error: MissingReferenceError):
+    """Any page, report or API answer that needs a reference row not in force: say which, and how to fix it."""
+    db.session.rollback()
+    return error_response(503, detail=str(error), message=_(
+        "The energy reference tables have no row for this date: an administrator loads them with "
+        "“flask energy seed-reference” or adds the row on the reference pages."))
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

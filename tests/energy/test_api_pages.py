@@ -143,3 +143,21 @@ def test_web_import_all_or_nothing(client_as, energy_demo, db):
     assert response.status_code == 200
     assert "1 created, 1 replaced, 0 refused" in response.get_data(as_text=True)
     assert db.session.query(EnergyConsumption).count() == before + 1
+
+
+def test_missing_reference_rows_answer_503_with_the_fix_not_500(client_as, token_for, factory, db):
+    """A database migrated but never seeded: the energy tab, its PDF and the API say how to load the tables."""
+    from facilities.energy.services import record_consumption
+
+    building = factory.building(floors=1)
+    record_consumption(building, {"year": 2024, "carrier": "electricity", "kwh": 50_000, "source": "invoice"})
+    db.session.commit()
+    client = client_as("facilities_manager")
+    for url in (f"/buildings/{building.id}/energy", f"/buildings/{building.id}/energy.pdf"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert "seed-reference" in response.get_data(as_text=True), url
+    api = client.get(f"/api/v1/buildings/{building.id}/energy",
+                     headers={"Authorization": f"Bearer {token_for('director')}"})
+    assert api.status_code == 503 and api.mimetype == "application/problem+json"
+    assert "seed-reference" in api.get_data(as_text=True)
