@@ -1,4 +1,4 @@
-"""Hardening: security headers on every response and rate limits on the API.
+"""Hardening: security headers on every response, rate limits on the API, no NUL in query strings.
 
 The request size limit is Flask's MAX_CONTENT_LENGTH (config): a bigger body answers 413.
 """
@@ -10,7 +10,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 
 # Pages whose generated HTML needs inline scripts and styles (folium writes its map setup inline) and
@@ -163,8 +163,24 @@ def limit_api_rate():
     return None
 
 
+# ---------------------------------------------------------------- query strings
+
+
+def refuse_nul_in_query():
+    """before_request: a NUL character in a query parameter answers 400 (PostgreSQL cannot compare it)."""
+    bad = [name for name, value in request.args.items(multi=True) if "\x00" in name or "\x00" in value]
+    if not bad:
+        return None
+    if not request.path.startswith("/api/"):
+        abort(400)
+    from facilities.errors import problem
+
+    return problem(400, _("Query parameters must not contain NUL characters."),
+                   errors={name.replace("\x00", "\\0"): _("must not contain NUL characters") for name in bad})
+
+
 def init_security(app: Flask) -> None:
-    """Security headers on every response and API rate limits (idempotent)."""
+    """Security headers on every response, API rate limits and the query-string check (idempotent)."""
     if app.extensions.get("security"):
         return
     app.extensions["security"] = True
@@ -177,3 +193,4 @@ def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
     # First of the before_request hooks: a flood is cut before authentication queries the database.
     app.before_request_funcs.setdefault(None, []).insert(0, limit_api_rate)
+    app.before_request(refuse_nul_in_query)

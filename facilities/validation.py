@@ -16,6 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds on PostgreSQL: a larger one finds nothing
+
 
 class ValidationError(Exception):
     """Bad input: maps each field at fault to a message. Nothing has been written."""
@@ -33,8 +35,8 @@ class Rule:
     kind: str = "text"  # text, int, decimal, float, bool, date, choice, list
     label: Any = None
     required: bool = False
-    minimum: Decimal | int | float | None = None
-    maximum: Decimal | int | float | None = None
+    minimum: Decimal | int | float | date | None = None  # dates: earliest and latest day accepted
+    maximum: Decimal | int | float | date | None = None
     exclusive_minimum: bool = False
     max_length: int | None = None
     choices: Callable[[], Iterable[str]] | None = None
@@ -74,6 +76,8 @@ def _coerce(rule: Rule, value: Any) -> Any:
             else:
                 raise ValueError(_("must be text"))
         value = value.strip()
+        if "\x00" in value:  # PostgreSQL cannot store it; no one types it
+            raise ValueError(_("must not contain NUL characters"))
         if rule.max_length is not None and len(value) > rule.max_length:
             raise ValueError(_("must be at most %(n)s characters long", n=rule.max_length))
         return value
@@ -123,17 +127,22 @@ def _coerce(rule: Rule, value: Any) -> Any:
             raise ValueError(_("must be a number"))
         _check_bounds(rule, number)
         if rule.places is not None:
-            number = number.quantize(Decimal(1).scaleb(-rule.places), rounding=ROUND_HALF_UP)  # as people round
+            try:
+                number = number.quantize(Decimal(1).scaleb(-rule.places), rounding=ROUND_HALF_UP)  # as people round
+            except InvalidOperation:  # more digits than a Decimal holds: no plausible figure
+                raise ValueError(_("must be a number")) from None
+            _check_bounds(rule, number)  # 0.001 m² rounds to 0, which "greater than 0" must refuse
         return float(number) if kind == "float" else number
     if kind == "date":
-        if isinstance(value, date):
-            return value
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value.strip()[:10])
+                value = date.fromisoformat(value.strip()[:10])
             except ValueError:
                 raise ValueError(_("must be a date (YYYY-MM-DD)")) from None
-        raise ValueError(_("must be a date (YYYY-MM-DD)"))
+        if not isinstance(value, date):
+            raise ValueError(_("must be a date (YYYY-MM-DD)"))
+        _check_bounds(rule, value)  # dates far in the past or future break the calendar arithmetic
+        return value
     if kind == "choice":
         allowed = list(rule.choices()) if rule.choices else []
         if not isinstance(value, str) or value.strip() not in allowed:

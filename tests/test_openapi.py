@@ -23,6 +23,12 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
 CASES: dict[str, int] = {}
 
 
+@pytest.fixture(autouse=True)
+def _generous_rate_limit(app, monkeypatch):
+    """Thousands of generated requests a minute per token; tests/test_security.py proves the limit itself."""
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", 10**9)
+
+
 @pytest.fixture
 def api_schema(app, demo):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -66,6 +72,30 @@ def test_description_is_served_and_lists_the_api(client):
     # Generated from the same rules that validate the input: the latitude bound comes from the rule.
     assert site_input["properties"]["latitude"]["maximum"] == 90
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    # Every area's API is described, not only the inventory's.
+    for path, method in [("/api/v1/envelopes/{envelope_id}", "patch"), ("/api/v1/operations", "get"),
+                         ("/api/v1/energy-records/{record_id}", "delete"), ("/api/v1/buildings/{building_id}/energy",
+                                                                            "get"), ("/api/v1/sites.geojson", "get")]:
+        assert method in spec["paths"][path], (path, method)
+
+
+def test_every_error_is_documented_as_a_problem_document(client):
+    """Errors are served as application/problem+json: every operation documents them so, and nothing else."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert set(spec["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status"}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            assert {"401", "403", "429", "default"} <= set(responses), (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            if method in ("post", "patch"):
+                assert {"400", "413", "422"} <= set(responses), (method, path)
+            for status, response in responses.items():
+                if status == "default" or status.startswith("4"):
+                    assert set(response["content"]) == {"application/problem+json"}, (method, path, status)
 
 
 def test_documentation_page_is_served_locally(client):

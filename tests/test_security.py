@@ -119,3 +119,10 @@ def test_redis_counter_counts_per_window():
     counter._redis.delete(f"{RedisCounter.PREFIX}{key}:1")
     assert [counter.hit(key, 1, 60) for _ in range(3)] == [1, 2, 3]
     counter._redis.delete(f"{RedisCounter.PREFIX}{key}:1")
+
+
+def test_nul_in_a_query_string_is_a_400_naming_the_parameter(client, client_as, token_for):
+    response = client.get("/api/v1/sites?q=a%00b", headers=bearer(token_for("director")))
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert [e["field"] for e in response.get_json()["errors"]] == ["q"]
+    assert client_as("director").get("/sites?q=a%00b").status_code == 400

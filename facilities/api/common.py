@@ -1,18 +1,22 @@
-"""Helpers shared by the API blueprints: reading JSON bodies, pagination and sorting, problem responses."""
+"""Helpers shared by the API blueprints: reading JSON bodies and ids, pagination and sorting, problem responses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from flask import request
+from flask import abort, request
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from facilities.errors import problem
 from facilities.extensions import db
-from facilities.validation import Rule, ValidationError
+from facilities.validation import MAX_ID, ValidationError
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 class BadRequest(Exception):
@@ -30,7 +34,7 @@ def register_api_error_handlers(blueprint) -> None:
     @blueprint.errorhandler(ValidationError)
     def invalid(error: ValidationError):
         db.session.rollback()
-        return problem(422, "Some values are not valid.", errors=error.errors)
+        return problem(422, _("Some values are not valid. Nothing was saved."), errors=error.errors)
 
     @blueprint.errorhandler(BadRequest)
     def unreadable(error: BadRequest):
@@ -38,28 +42,131 @@ def register_api_error_handlers(blueprint) -> None:
         return problem(400, error.detail, errors=error.errors or None)
 
 
-def json_object(allowed: Iterable[str]) -> dict:
-    """The request's JSON body as a dict, refusing anything else and any unknown field."""
-    body = request.get_json(silent=True)
+# ---------------------------------------------------------------- request bodies
+
+
+class JsonObject(dict):
+    """A JSON object that remembers the keys it was given more than once (json.loads keeps the last)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> JsonObject:
+    obj = JsonObject()
+    seen = []
+    for key, value in pairs:
+        if key in obj:
+            seen.append(key)
+        obj[key] = value
+    obj.duplicates = tuple(seen)
+    return obj
+
+
+def _nul_paths(value: Any, path: str) -> list[str]:
+    """Where NUL characters hide in a parsed JSON value (PostgreSQL cannot store them)."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, Mapping):
+        found = []
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            found += [name.replace("\x00", "\\0")] if "\x00" in key else _nul_paths(item, name)
+        return found
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}[{i}]")]
+    return []
+
+
+def json_object(allowed: Iterable[str], *, parse_float: Callable[[str], Any] = float,
+                object_pairs_hook: Callable[[list], dict] = _pairs_hook, empty_ok: bool = False) -> dict:
+    """The request's JSON body as a dict: 400 when it is not a JSON object, 422 naming each unknown field,
+    each field given twice and each string holding a NUL character. With `empty_ok`, no body reads as {}."""
+    data = request.get_data(cache=True)
+    try:
+        body = json.loads(data or (b"{}" if empty_ok else b"null"), parse_float=parse_float,
+                          object_pairs_hook=object_pairs_hook)
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        body = None
     if not isinstance(body, dict):
-        raise BadRequest("The body must be a JSON object (Content-Type: application/json).")
+        raise BadRequest(_("The body must be a JSON object (Content-Type: application/json)."))
     allowed = set(allowed)
-    unknown = [key for key in body if key not in allowed]
-    if unknown:
-        raise ValidationError({key: f"Unknown field '{key}'." for key in unknown[:20]})
+    errors = {key: _("Unknown field '%(name)s'.", name=key[:100]) for key in list(body)[:1000] if key not in allowed}
+    errors.update({key: _("given twice") for key in getattr(body, "duplicates", ())})
+    errors.update({path: _("must not contain NUL characters") for path in _nul_paths(body, "")})
+    if errors:
+        raise ValidationError(dict(list(errors.items())[:20]))
     return body
 
 
-def rule_names(rules: Iterable[Rule]) -> list[str]:
-    return [rule.name for rule in rules]
+# ---------------------------------------------------------------- ids
+
+
+def get_or_404(model, entity_id: int):
+    """The row with this id, or a 404 problem."""
+    entity = db.session.get(model, entity_id) if 0 < entity_id <= MAX_ID else None
+    if entity is None:
+        abort(404)
+    return entity
+
+
+def body_id(raw: Any, field: str) -> int:
+    """An id read from a JSON body, or a 422 naming the field."""
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= MAX_ID:
+        raise ValidationError({field: _("%(field)s must be the id of an existing record", field=field)})
+    return raw
+
+
+def referenced(model, raw: Any, field: str):
+    """The row named by an id in the body, or a 422 naming the field."""
+    entity = db.session.get(model, body_id(raw, field))
+    if entity is None:
+        raise ValidationError({field: _("No record with id %(id)s", id=raw)})
+    return entity
+
+
+def whole_number_arg(name: str, minimum: int, maximum: int) -> int | None:
+    """An optional whole number in the query string, or a 400 naming the parameter."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not minimum <= int(raw) <= maximum:
+        raise BadRequest(_("'%(name)s' must be a whole number from %(lo)s to %(hi)s.", name=name, lo=minimum,
+                           hi=maximum), {name: _("must be a whole number from %(lo)s to %(hi)s", lo=minimum,
+                                                 hi=maximum)})
+    return int(raw)
+
+
+def id_arg(name: str) -> int | None:
+    """An optional id in the query string, or a 400 naming the parameter."""
+    return whole_number_arg(name, 1, MAX_ID)
+
+
+def choice_arg(name: str, choices: Iterable[str]) -> str | None:
+    """An optional value among `choices` in the query string, or a 400 naming the parameter."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    allowed = list(choices)
+    if raw not in allowed:
+        raise BadRequest(_("'%(name)s' is not a known value.", name=name),
+                         {name: _("must be one of: %(choices)s", choices=", ".join(allowed))})
+    return raw
+
+
+def text_arg(name: str, max_length: int = 100) -> str:
+    """An optional search text in the query string, trimmed and cut to `max_length`."""
+    return (request.args.get(name) or "").strip()[:max_length]
+
+
+# ---------------------------------------------------------------- lists
 
 
 def _int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or len(raw) > 9:
-        raise BadRequest(f"'{name}' must be a whole number.", {name: "must be a whole number"})
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise BadRequest(_("'%(name)s' must be a whole number.", name=name), {name: _("must be a whole number")})
     return min(max(int(raw), minimum), maximum)
 
 
@@ -71,19 +178,22 @@ def page_params() -> tuple[int, int]:
 def sorted_query(query: Select, sortable: Mapping[str, object], default: str, tiebreak) -> Select:
     """Apply `sort=field` or `sort=-field` among the allowed fields; `tiebreak` keeps pages stable."""
     raw = request.args.get("sort") or default
-    name = raw.lstrip("-")
+    name = raw.removeprefix("-")
     if name not in sortable:
-        raise BadRequest(f"Cannot sort by '{name}'.", {"sort": f"must be one of: {', '.join(sortable)}"})
+        raise BadRequest(_("Cannot sort by '%(name)s'.", name=name[:100]),
+                         {"sort": _("must be one of: %(choices)s", choices=", ".join(sortable))})
     column = sortable[name]
     return query.order_by(None).order_by(column.desc() if raw.startswith("-") else column.asc(), tiebreak)
 
 
-def paginated(query: Select, serialize) -> dict:
-    """{"items", "total", "limit", "offset"} for a select of entities."""
+def paginated(query: Select, serialize: Callable | None = None, *,
+              serialize_page: Callable[[list], list] | None = None) -> dict:
+    """{"items", "total", "limit", "offset"} for a select of entities, serialized one by one or page by page."""
     limit, offset = page_params()
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.execute(query.limit(limit).offset(offset)).scalars().all()
-    return {"items": [serialize(item) for item in items], "total": total, "limit": limit, "offset": offset}
+    items = list(db.session.execute(query.limit(limit).offset(offset)).scalars().all())
+    serialized = serialize_page(items) if serialize_page else [serialize(item) for item in items]
+    return {"items": serialized, "total": total, "limit": limit, "offset": offset}
 
 
 def confirmed() -> bool:
@@ -91,10 +201,21 @@ def confirmed() -> bool:
     return (request.args.get("confirm") or "").lower() in {"1", "true", "yes"}
 
 
+def child_conflict(counts: Mapping[str, int]):
+    """409 explaining what a delete would also remove."""
+    listed = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count)
+    return problem(409, _("This record still has %(listed)s. Repeat the request with ?confirm=true to delete them "
+                          "too.", listed=listed))
+
+
+# ---------------------------------------------------------------- documented query parameters
+
 PAGE_PARAMETERS = [
     {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
     {"in": "query", "name": "offset", "schema": {"type": "integer", "minimum": 0}},
 ]
+CONFIRM_PARAMETER = {"in": "query", "name": "confirm", "schema": {"type": "boolean"},
+                     "description": "Required to delete a record that still has children."}
 
 
 def sort_parameter(fields: Iterable[str]) -> dict:
@@ -102,11 +223,9 @@ def sort_parameter(fields: Iterable[str]) -> dict:
     return {"in": "query", "name": "sort", "schema": {"type": "string", "enum": names + [f"-{n}" for n in names]}}
 
 
-CONFIRM_PARAMETER = {"in": "query", "name": "confirm", "schema": {"type": "boolean"},
-                     "description": "Required to delete a record that still has children."}
+def query_parameter(name: str, schema: dict, description: str = "") -> dict:
+    return {"in": "query", "name": name, "schema": schema, **({"description": description} if description else {})}
 
 
-def child_conflict(counts: Mapping[str, int]):
-    """409 explaining what a delete would also remove."""
-    listed = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count)
-    return problem(409, f"This record still has {listed}. Repeat the request with ?confirm=true to delete them too.")
+def id_parameter(name: str, description: str = "") -> dict:
+    return query_parameter(name, ID_SCHEMA, description)

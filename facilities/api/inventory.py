@@ -7,23 +7,27 @@ description of each request body is generated from those rules.
 from __future__ import annotations
 
 from flask import request
-from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from facilities.api import serializers
 from facilities.api.common import (
     CONFIRM_PARAMETER,
+    ID_SCHEMA,
     PAGE_PARAMETERS,
-    BadRequest,
     child_conflict,
     confirmed,
+    get_or_404,
+    id_arg,
     json_object,
     paginated,
+    referenced,
     register_api_error_handlers,
     sort_parameter,
     sorted_query,
+    text_arg,
 )
-from facilities.api.openapi import json_body, problem_responses, rules_schema
+from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
 from facilities.api.schemas import (
     BUILDING_DETAIL,
     BUILDING_SUMMARY,
@@ -34,51 +38,13 @@ from facilities.api.schemas import (
     ok,
     page_of,
 )
-from facilities.errors import problem
 from facilities.extensions import db
 from facilities.inventory import rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.permissions import Permission, requires
-from facilities.validation import ValidationError
 
-bp = Blueprint("api", __name__, description="Sites, buildings, floors and spaces of the portfolio.")
+bp = ApiBlueprint("api", __name__, description="Sites, buildings, floors and spaces of the portfolio.")
 register_api_error_handlers(bp)
-
-MAX_ID = 2**31 - 1
-READ_ERRORS = problem_responses(400, 401, 403)
-ONE_ERRORS = problem_responses(401, 403, 404)
-WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
-ID_SCHEMA = {"type": "integer", "minimum": 1}
-
-
-def _get(model, entity_id: int):
-    """The row, or a 404 problem raised as an exception."""
-    entity = db.session.get(model, entity_id) if 0 < entity_id <= MAX_ID else None
-    if entity is None:
-        from flask import abort
-
-        abort(404)
-    return entity
-
-
-def _parent(model, raw, field: str):
-    """The parent row named by an id in the body, or a 422 naming the field."""
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= MAX_ID:
-        raise ValidationError({field: f"{field} must be the id of an existing record"})
-    parent = db.session.get(model, raw)
-    if parent is None:
-        raise ValidationError({field: f"No record with id {raw}"})
-    return parent
-
-
-def _id_arg(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    if not raw.isdigit() or int(raw) > MAX_ID:
-        raise BadRequest(f"'{name}' must be an id.", {name: "must be a positive whole number"})
-    return int(raw)
-
 
 def _created(payload: dict):
     return payload, 201
@@ -117,7 +83,7 @@ SITE_PATCH = rules_schema(rules.SITE_RULES, partial=True)
 
 @bp.route("/sites", methods=["GET"])
 @bp.doc(summary="List sites", parameters=[*SITE_FILTERS, *PAGE_PARAMETERS, sort_parameter(SITE_SORT)],
-        responses={"200": ok(page_of(SITE_SUMMARY)), **READ_ERRORS})
+        responses={"200": ok(page_of(SITE_SUMMARY))})
 @requires(Permission.READ)
 def sites():
     """Sites matching the filters (q, commune, service, status, kind), sorted and paginated."""
@@ -127,7 +93,7 @@ def sites():
 
 @bp.route("/sites", methods=["POST"])
 @bp.doc(summary="Create a site", requestBody=json_body(SITE_INPUT),
-        responses={"201": ok(SITE_DETAIL, "Created"), **WRITE_ERRORS})
+        responses={"201": ok(SITE_DETAIL, "Created")})
 @requires(Permission.EDIT_SITES)
 def create_site():
     """Create a site."""
@@ -137,20 +103,20 @@ def create_site():
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET"])
-@bp.doc(summary="Read a site", responses={"200": ok(SITE_DETAIL), **ONE_ERRORS})
+@bp.doc(summary="Read a site", responses={"200": ok(SITE_DETAIL)})
 @requires(Permission.READ)
 def site(site_id: int):
     """One site with its buildings and services."""
-    _get(Site, site_id)
+    get_or_404(Site, site_id)
     return serializers.site_detail(services.load_site(site_id))
 
 
 @bp.route("/sites/<int:site_id>", methods=["PATCH"])
-@bp.doc(summary="Change a site", requestBody=json_body(SITE_PATCH), responses={"200": ok(SITE_DETAIL), **WRITE_ERRORS})
+@bp.doc(summary="Change a site", requestBody=json_body(SITE_PATCH), responses={"200": ok(SITE_DETAIL)})
 @requires(Permission.EDIT_SITES)
 def update_site(site_id: int):
     """Change some fields of a site."""
-    found = services.load_site(_get(Site, site_id).id)
+    found = services.load_site(get_or_404(Site, site_id).id)
     services.update_site(found, rules.clean_site(json_object(SITE_PATCH["properties"]), partial=True))
     db.session.commit()
     return serializers.site_detail(services.load_site(site_id))
@@ -158,11 +124,11 @@ def update_site(site_id: int):
 
 @bp.route("/sites/<int:site_id>", methods=["DELETE"])
 @bp.doc(summary="Delete a site", parameters=[CONFIRM_PARAMETER],
-        responses={"204": {"description": "Deleted"}, **WRITE_ERRORS})
+        responses={"204": {"description": "Deleted"}})
 @requires(Permission.EDIT_SITES)
 def delete_site(site_id: int):
     """Delete a site; with buildings, only with ?confirm=true (they go with it)."""
-    found = services.load_site(_get(Site, site_id).id)
+    found = services.load_site(get_or_404(Site, site_id).id)
     if found.buildings and not confirmed():
         return child_conflict({"buildings": len(found.buildings)})
     services.delete_site(found)
@@ -182,15 +148,15 @@ BUILDING_PATCH = rules_schema(rules.BUILDING_RULES, partial=True)
     {"in": "query", "name": "site_id", "schema": ID_SCHEMA},
     {"in": "query", "name": "q", "schema": {"type": "string", "maxLength": 100}},
     *PAGE_PARAMETERS, sort_parameter(BUILDING_SORT)],
-    responses={"200": ok(page_of(BUILDING_SUMMARY)), **READ_ERRORS})
+    responses={"200": ok(page_of(BUILDING_SUMMARY))})
 @requires(Permission.READ)
 def buildings():
     """Buildings, optionally of one site or matching a name or code."""
     query = select(Building)
-    site_id = _id_arg("site_id")
+    site_id = id_arg("site_id")
     if site_id is not None:
         query = query.where(Building.site_id == site_id)
-    text = (request.args.get("q") or "").strip().lower()[:100]
+    text = text_arg("q").lower()
     if text:
         query = query.where(or_(func.lower(Building.name).like(f"%{text}%"),
                                 func.lower(Building.code).like(f"%{text}%")))
@@ -199,32 +165,32 @@ def buildings():
 
 @bp.route("/buildings", methods=["POST"])
 @bp.doc(summary="Create a building", requestBody=json_body(BUILDING_INPUT),
-        responses={"201": ok(BUILDING_DETAIL, "Created"), **WRITE_ERRORS})
+        responses={"201": ok(BUILDING_DETAIL, "Created")})
 @requires(Permission.EDIT_BUILDINGS)
 def create_building():
     """Create a building on a site."""
     body = json_object(BUILDING_INPUT["properties"])
-    parent = _parent(Site, body.pop("site_id", None), "site_id")
+    parent = referenced(Site, body.pop("site_id", None), "site_id")
     building = services.create_building(parent, rules.clean_building(body))
     db.session.commit()
     return _created(_building_detail(building.id))
 
 
 @bp.route("/buildings/<int:building_id>", methods=["GET"])
-@bp.doc(summary="Read a building", responses={"200": ok(BUILDING_DETAIL), **ONE_ERRORS})
+@bp.doc(summary="Read a building", responses={"200": ok(BUILDING_DETAIL)})
 @requires(Permission.READ)
 def building(building_id: int):
     """One building with its floors, cost, opening date and inventory key figures."""
-    return _building_detail(_get(Building, building_id).id)
+    return _building_detail(get_or_404(Building, building_id).id)
 
 
 @bp.route("/buildings/<int:building_id>", methods=["PATCH"])
 @bp.doc(summary="Change a building", requestBody=json_body(BUILDING_PATCH),
-        responses={"200": ok(BUILDING_DETAIL), **WRITE_ERRORS})
+        responses={"200": ok(BUILDING_DETAIL)})
 @requires(Permission.EDIT_BUILDINGS)
 def update_building(building_id: int):
     """Change some fields of a building."""
-    found = _get(Building, building_id)
+    found = get_or_404(Building, building_id)
     services.update_building(found, rules.clean_building(json_object(BUILDING_PATCH["properties"]), partial=True))
     db.session.commit()
     return _building_detail(building_id)
@@ -232,11 +198,11 @@ def update_building(building_id: int):
 
 @bp.route("/buildings/<int:building_id>", methods=["DELETE"])
 @bp.doc(summary="Delete a building", parameters=[CONFIRM_PARAMETER],
-        responses={"204": {"description": "Deleted"}, **WRITE_ERRORS})
+        responses={"204": {"description": "Deleted"}})
 @requires(Permission.EDIT_BUILDINGS)
 def delete_building(building_id: int):
     """Delete a building; with floors, only with ?confirm=true (floors and spaces go with it)."""
-    found = _get(Building, building_id)
+    found = get_or_404(Building, building_id)
     counts = services.child_counts(building=found)
     if any(counts.values()) and not confirmed():
         return child_conflict(counts)
@@ -247,11 +213,11 @@ def delete_building(building_id: int):
 
 @bp.route("/buildings/<int:building_id>/spaces", methods=["GET"])
 @bp.doc(summary="Spaces of a building", responses={"200": ok({"type": "object", "required": ["items"], "properties": {
-    "items": {"type": "array", "items": SPACE}}}), **ONE_ERRORS})
+    "items": {"type": "array", "items": SPACE}}})})
 @requires(Permission.READ)
 def building_spaces(building_id: int):
     """The spaces of a building, floor by floor."""
-    _get(Building, building_id)
+    get_or_404(Building, building_id)
     rows = db.session.execute(
         select(Space, Floor.level).join(Floor, Space.floor_id == Floor.id)
         .where(Floor.building_id == building_id).order_by(Floor.level, Space.code)
@@ -269,43 +235,43 @@ FLOOR_PATCH = rules_schema(rules.FLOOR_RULES, partial=True)
 @bp.route("/floors", methods=["GET"])
 @bp.doc(summary="List floors", parameters=[{"in": "query", "name": "building_id", "schema": ID_SCHEMA},
                                            *PAGE_PARAMETERS, sort_parameter(FLOOR_SORT)],
-        responses={"200": ok(page_of(FLOOR)), **READ_ERRORS})
+        responses={"200": ok(page_of(FLOOR))})
 @requires(Permission.READ)
 def floors():
     """Floors, optionally of one building."""
     query = select(Floor)
-    building_id = _id_arg("building_id")
+    building_id = id_arg("building_id")
     if building_id is not None:
         query = query.where(Floor.building_id == building_id)
     return paginated(sorted_query(query, FLOOR_SORT, "level", Floor.id), _floor_detail)
 
 
 @bp.route("/floors", methods=["POST"])
-@bp.doc(summary="Create a floor", requestBody=json_body(FLOOR_INPUT), responses={"201": ok(FLOOR, "Created"), **WRITE_ERRORS})
+@bp.doc(summary="Create a floor", requestBody=json_body(FLOOR_INPUT), responses={"201": ok(FLOOR, "Created")})
 @requires(Permission.EDIT_BUILDINGS)
 def create_floor():
     """Create a floor in a building."""
     body = json_object(FLOOR_INPUT["properties"])
-    parent = _parent(Building, body.pop("building_id", None), "building_id")
+    parent = referenced(Building, body.pop("building_id", None), "building_id")
     floor = services.create_floor(parent, rules.clean_floor(body))
     db.session.commit()
     return _created(_floor_detail(floor))
 
 
 @bp.route("/floors/<int:floor_id>", methods=["GET"])
-@bp.doc(summary="Read a floor", responses={"200": ok(FLOOR), **ONE_ERRORS})
+@bp.doc(summary="Read a floor", responses={"200": ok(FLOOR)})
 @requires(Permission.READ)
 def floor(floor_id: int):
     """One floor."""
-    return _floor_detail(_get(Floor, floor_id))
+    return _floor_detail(get_or_404(Floor, floor_id))
 
 
 @bp.route("/floors/<int:floor_id>", methods=["PATCH"])
-@bp.doc(summary="Change a floor", requestBody=json_body(FLOOR_PATCH), responses={"200": ok(FLOOR), **WRITE_ERRORS})
+@bp.doc(summary="Change a floor", requestBody=json_body(FLOOR_PATCH), responses={"200": ok(FLOOR)})
 @requires(Permission.EDIT_BUILDINGS)
 def update_floor(floor_id: int):
     """Change some fields of a floor."""
-    found = _get(Floor, floor_id)
+    found = get_or_404(Floor, floor_id)
     services.update_floor(found, rules.clean_floor(json_object(FLOOR_PATCH["properties"]), partial=True))
     db.session.commit()
     return _floor_detail(found)
@@ -313,11 +279,11 @@ def update_floor(floor_id: int):
 
 @bp.route("/floors/<int:floor_id>", methods=["DELETE"])
 @bp.doc(summary="Delete a floor", parameters=[CONFIRM_PARAMETER],
-        responses={"204": {"description": "Deleted"}, **WRITE_ERRORS})
+        responses={"204": {"description": "Deleted"}})
 @requires(Permission.EDIT_BUILDINGS)
 def delete_floor(floor_id: int):
     """Delete a floor; with spaces, only with ?confirm=true (they go with it)."""
-    found = _get(Floor, floor_id)
+    found = get_or_404(Floor, floor_id)
     counts = services.child_counts(floor=found)
     if counts["spaces"] and not confirmed():
         return child_conflict(counts)
@@ -338,50 +304,49 @@ SPACE_PATCH = rules_schema(rules.SPACE_RULES, partial=True)
     {"in": "query", "name": "floor_id", "schema": ID_SCHEMA},
     {"in": "query", "name": "building_id", "schema": ID_SCHEMA},
     {"in": "query", "name": "type", "schema": {"type": "string", "maxLength": 40}},
-    *PAGE_PARAMETERS, sort_parameter(SPACE_SORT)], responses={"200": ok(page_of(SPACE)), **READ_ERRORS})
+    *PAGE_PARAMETERS, sort_parameter(SPACE_SORT)], responses={"200": ok(page_of(SPACE))})
 @requires(Permission.READ)
 def spaces():
     """Spaces, optionally of one floor or building, or of one type."""
     query = select(Space).join(Floor, Space.floor_id == Floor.id)
-    floor_id, building_id = _id_arg("floor_id"), _id_arg("building_id")
+    floor_id, building_id = id_arg("floor_id"), id_arg("building_id")
     if floor_id is not None:
         query = query.where(Space.floor_id == floor_id)
     if building_id is not None:
         query = query.where(Floor.building_id == building_id)
-    if request.args.get("type"):
-        query = query.where(Space.space_type == request.args["type"][:40])
-    from sqlalchemy.orm import contains_eager
-
+    space_type = text_arg("type", 40)
+    if space_type:
+        query = query.where(Space.space_type == space_type)
     query = query.options(contains_eager(Space.floor))
     return paginated(sorted_query(query, SPACE_SORT, "code", Space.id), _space_detail)
 
 
 @bp.route("/spaces", methods=["POST"])
-@bp.doc(summary="Create a space", requestBody=json_body(SPACE_INPUT), responses={"201": ok(SPACE, "Created"), **WRITE_ERRORS})
+@bp.doc(summary="Create a space", requestBody=json_body(SPACE_INPUT), responses={"201": ok(SPACE, "Created")})
 @requires(Permission.EDIT_BUILDINGS)
 def create_space():
     """Create a space on a floor."""
     body = json_object(SPACE_INPUT["properties"])
-    parent = _parent(Floor, body.pop("floor_id", None), "floor_id")
+    parent = referenced(Floor, body.pop("floor_id", None), "floor_id")
     space = services.create_space(parent, rules.clean_space(body))
     db.session.commit()
     return _created(_space_detail(space))
 
 
 @bp.route("/spaces/<int:space_id>", methods=["GET"])
-@bp.doc(summary="Read a space", responses={"200": ok(SPACE), **ONE_ERRORS})
+@bp.doc(summary="Read a space", responses={"200": ok(SPACE)})
 @requires(Permission.READ)
 def space(space_id: int):
     """One space."""
-    return _space_detail(_get(Space, space_id))
+    return _space_detail(get_or_404(Space, space_id))
 
 
 @bp.route("/spaces/<int:space_id>", methods=["PATCH"])
-@bp.doc(summary="Change a space", requestBody=json_body(SPACE_PATCH), responses={"200": ok(SPACE), **WRITE_ERRORS})
+@bp.doc(summary="Change a space", requestBody=json_body(SPACE_PATCH), responses={"200": ok(SPACE)})
 @requires(Permission.EDIT_BUILDINGS)
 def update_space(space_id: int):
     """Change some fields of a space."""
-    found = _get(Space, space_id)
+    found = get_or_404(Space, space_id)
     values = rules.clean_space(json_object(SPACE_PATCH["properties"]), partial=True, current_type=found.space_type)
     services.update_space(found, values)
     db.session.commit()
@@ -389,13 +354,11 @@ def update_space(space_id: int):
 
 
 @bp.route("/spaces/<int:space_id>", methods=["DELETE"])
-@bp.doc(summary="Delete a space", responses={"204": {"description": "Deleted"}, **WRITE_ERRORS})
+@bp.doc(summary="Delete a space", responses={"204": {"description": "Deleted"}})
 @requires(Permission.EDIT_BUILDINGS)
 def delete_space(space_id: int):
     """Delete a space."""
-    services.delete_space(_get(Space, space_id))
+    services.delete_space(get_or_404(Space, space_id))
     db.session.commit()
     return "", 204
 
-
-__all__ = ["bp", "problem"]

@@ -10,8 +10,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from flask import Blueprint, abort, render_template, send_from_directory
+from flask import Blueprint as PageBlueprint
+from flask import abort, render_template, send_from_directory
+from flask_smorest import Blueprint
 
+from facilities.errors import PROBLEM_TYPE
 from facilities.validation import Rule
 
 API_SETTINGS = {
@@ -50,6 +53,9 @@ def rule_schema(rule: Rule) -> dict:
         schema["description"] = str(rule.label)
     if rule.kind == "date":
         schema["format"] = "date"
+        if rule.minimum is not None or rule.maximum is not None:  # JSON Schema has no bounds for dates
+            bounds = f"From {rule.minimum or '…'} to {rule.maximum or '…'}."
+            schema["description"] = f"{schema.get('description', '')}. {bounds}".lstrip(". ")
     if rule.kind == "text" and rule.max_length:
         schema["maxLength"] = rule.max_length
     if rule.kind == "choice" and rule.choices:
@@ -88,27 +94,96 @@ def json_body(schema: dict, description: str = "") -> dict:
 
 PROBLEM_SCHEMA = {
     "type": "object",
+    "description": "An RFC 9457 problem document; `errors` names each field at fault.",
     "properties": {
         "type": {"type": "string"},
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object", "properties": {
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
             "field": {"type": "string"}, "message": {"type": "string"}}}},
     },
-    "required": ["title", "status"],
+    "required": ["type", "title", "status"],
 }
 
+PROBLEM_DESCRIPTIONS = {
+    400: "The request could not be read (not a JSON object, bad query parameter).",
+    401: "No valid token.",
+    403: "The token's role does not allow this.",
+    404: "No such record.",
+    409: "The change conflicts with existing data (e.g. the record still has children).",
+    413: "The request body is too large.",
+    422: "Some values are not valid; `errors` names each field. Nothing was saved.",
+    429: "Too many requests; see the Retry-After header.",
+}
+BODY_METHODS = {"post", "put", "patch"}
+WRITE_METHODS = BODY_METHODS | {"delete"}
 
-def problem_responses(*codes: int) -> dict:
-    """Documented error responses, all RFC 9457 problem documents."""
-    return {str(code): {"description": "Problem", "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}}}
-            for code in codes}
+
+def problem_response(description: str) -> dict:
+    """An OpenAPI response object for a problem document."""
+    return {"description": description,
+            "content": {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def problem_codes(method: str, has_path_id: bool, has_query: bool) -> list[int]:
+    """The error statuses an operation can answer, from its method and parameters."""
+    codes = [401, 403, 429]
+    if has_query or method in BODY_METHODS:
+        codes.append(400)
+    if has_path_id:
+        codes.append(404)
+    if method in WRITE_METHODS:
+        codes.append(409)
+    if method in BODY_METHODS:
+        codes += [413, 422]
+    return sorted(codes)
+
+
+def problems(*codes: int) -> dict:
+    """Problem responses an operation answers beyond those its method implies (e.g. a GET refusing a filter)."""
+    return {str(code): problem_response(PROBLEM_DESCRIPTIONS[code]) for code in codes}
+
+
+class ApiBlueprint(Blueprint):
+    """A flask-smorest blueprint whose every operation documents its problem responses, declared here once.
+
+    Routes document their success responses (and any extra error) with `@bp.doc`; the 4xx problem
+    documents follow from the method and the parameters, and any other status (405, 5xx) is the default.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # flask-smorest builds each operation's description through these callbacks; ours runs last.
+        self._prepare_doc_cbks.append(self._document_problems)
+
+    def route(self, rule: str, *, parameters=None, **options):
+        """As Blueprint.route, remembering whether the URL names a record (so it may answer 404)."""
+        register = super().route(rule, parameters=parameters, **options)
+
+        def decorator(func):
+            func._apidoc = {**getattr(func, "_apidoc", {}), "path_has_id": "<" in rule}
+            return register(func)
+
+        return decorator
+
+    @staticmethod
+    def _document_problems(doc: dict, doc_info: dict, *, spec, method: str, **_kwargs) -> dict:
+        """Add the operation's problem responses (and a problem default) to its description."""
+        if "Problem" not in spec.components.schemas:
+            spec.components.schema("Problem", PROBLEM_SCHEMA)
+        parameters = doc_info.get("manual_doc", {}).get("parameters", [])
+        has_query = any(p.get("in") == "query" for p in parameters) or bool(doc_info.get("arguments"))
+        responses = doc.setdefault("responses", {})
+        for code in problem_codes(method, doc_info.get("path_has_id", False), has_query):
+            responses.setdefault(str(code), problem_response(PROBLEM_DESCRIPTIONS[code]))
+        responses["default"] = problem_response("Any other error (405, 5xx), as a problem document.")
+        return doc
 
 
 # ---------------------------------------------------------------- documentation page (no CDN)
 
-docs_bp = Blueprint("apidocs", __name__)
+docs_bp = PageBlueprint("apidocs", __name__)
 
 
 def _swagger_ui_dir() -> Path:

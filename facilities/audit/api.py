@@ -19,7 +19,7 @@ def _whole_number(name: str, default: int | None, minimum: int, maximum: int) ->
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if len(raw) > 18 or not raw.strip().isdigit():
+    if len(raw) > 18 or not (raw.strip().isascii() and raw.strip().isdigit()):
         raise ValueError(name)
     return min(max(int(raw), minimum), maximum)
 

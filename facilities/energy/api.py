@@ -1,18 +1,176 @@
-"""JSON API endpoints of the energy area, under /api/v1."""
+"""JSON API of the energy area, under /api/v1: a building's energy report, and its yearly consumption records
+(list, read, create, PATCH, delete), validated by the same checks as the consumption form."""
 
-from flask import Blueprint, abort, jsonify
+from __future__ import annotations
 
+from decimal import Decimal
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from facilities.api.common import (
+    ID_SCHEMA,
+    MAX_ID,
+    PAGE_PARAMETERS,
+    choice_arg,
+    get_or_404,
+    id_arg,
+    id_parameter,
+    json_object,
+    paginated,
+    query_parameter,
+    referenced,
+    register_api_error_handlers,
+    sort_parameter,
+    sorted_query,
+    whole_number_arg,
+)
+from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
+from facilities.api.schemas import nullable, ok, page_of
+from facilities.api.serializers import number
 from facilities.energy import services
+from facilities.energy.indicators import FIRST_YEAR, NUMBER_LIMITS
+from facilities.energy.models import EnergyConsumption
+from facilities.energy.reference import Carrier, ConsumptionSource, MissingReferenceError
+from facilities.errors import problem
+from facilities.extensions import db
+from facilities.inventory.models import Building
 from facilities.permissions import Permission, requires
+from facilities.validation import Rule
 
-bp = Blueprint("energy_api", __name__)
+bp = ApiBlueprint("energy_api", __name__, description="Energy: consumption records and the energy report.")
+register_api_error_handlers(bp)
+
+LAST_YEAR = 2100
 
 
-@bp.route("/buildings/<int:building_id>/energy")
+def _limited(name: str, label, **options) -> Rule:
+    places, maximum = NUMBER_LIMITS[name]
+    return Rule(name, "decimal", label, maximum=maximum, places=places, **options)
+
+
+# The body of a consumption entry, for the OpenAPI description. Entries are checked by the consumption form's
+# own validation (services.clean_entry: year window, known carrier, area needed, NUMBER_LIMITS), whose bounds
+# these rules repeat for clients.
+RECORD_RULES = (
+    Rule("year", "int", _l("Year"), required=True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
+    Rule("carrier", "choice", _l("Energy"), required=True, choices=lambda: [str(c) for c in Carrier]),
+    _limited("kwh", _l("Consumption (kWh final)"), required=True, minimum=Decimal(0)),
+    Rule("source", "choice", _l("Source"), choices=lambda: [str(c) for c in ConsumptionSource]),
+    _limited("area_m2", _l("Energy reference area that year (m²)"), minimum=Decimal(0), exclusive_minimum=True),
+    _limited("dju", _l("Heating degree-days (DJU) of the year"), minimum=Decimal("0.1")),
+    _limited("dju_mean", _l("Long-term mean DJU"), minimum=Decimal("0.1")),
+)
+IDENTITY = ("year", "carrier")  # with the building, what a record is; change them by deleting and creating
+RECORD_INPUT = rules_schema(RECORD_RULES, extra={"building_id": ID_SCHEMA},
+                            required_extra=["building_id"])
+RECORD_PATCH = rules_schema([rule for rule in RECORD_RULES if rule.name not in IDENTITY], partial=True)
+
+RECORD = {"type": "object", "required": ["id", "building_id", "year", "carrier", "kwh"], "properties": {
+    "id": {"type": "integer"}, "building_id": {"type": "integer"}, "year": {"type": "integer"},
+    "carrier": {"type": "string"}, "kwh": {"type": "number"}, "source": nullable("string"),
+    "note": nullable("string")}}
+REPORT = {"type": "object", "required": ["scale", "years", "tertiaire"], "properties": {
+    "scale": {"type": "string"}, "years": {"type": "array", "items": {"type": "object"}},
+    "tertiaire": {"type": "object"}, "years_without_area": {"type": "array", "items": {"type": "integer"}}}}
+
+
+def _record_json(record: EnergyConsumption) -> dict:
+    return {"id": record.id, "building_id": record.building_id, "year": record.year, "carrier": record.carrier,
+            "kwh": number(record.kwh), "source": record.source, "note": record.note}
+
+
+def _save(building: Building, raw: dict) -> tuple[EnergyConsumption, bool]:
+    """Check an entry as the form does; create or replace the record."""
+    return services.record_consumption(building, services.clean_entry(building, raw))
+
+
+@bp.route("/buildings/<int:building_id>/energy", methods=["GET"])
+@bp.doc(summary="A building's energy report", responses={"200": ok(REPORT)})
 @requires(Permission.READ)
 def building_energy(building_id: int):
     """A building's energy indicators per year and its Décret tertiaire position ({scale, years, tertiaire})."""
-    report = services.building_report(building_id)
+    try:
+        report = services.building_report(building_id) if 0 < building_id <= MAX_ID else None
+    except MissingReferenceError as error:  # a database migrated but never seeded: say what to do
+        return problem(503, _("The energy reference tables are incomplete (%(what)s): an administrator must run "
+                              "`flask --app wsgi energy seed-reference`.", what=error))
     if report is None:
         abort(404)
-    return jsonify(report)
+    return report
+
+
+RECORD_SORT = {"year": EnergyConsumption.year, "carrier": EnergyConsumption.carrier, "kwh": EnergyConsumption.kwh,
+               "building_id": EnergyConsumption.building_id, "id": EnergyConsumption.id}
+
+
+@bp.route("/energy-records", methods=["GET"])
+@bp.doc(summary="List consumption records", parameters=[
+    id_parameter("building_id"),
+    query_parameter("year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}),
+    query_parameter("carrier", {"type": "string", "enum": [str(c) for c in Carrier]}),
+    query_parameter("source", {"type": "string", "enum": [str(c) for c in ConsumptionSource]}),
+    *PAGE_PARAMETERS, sort_parameter(RECORD_SORT)], responses={"200": ok(page_of(RECORD))})
+@requires(Permission.READ)
+def records():
+    """Yearly consumption records (kWh of final energy per carrier), filtered, sorted and paginated."""
+    query = select(EnergyConsumption)
+    building_id = id_arg("building_id")
+    if building_id is not None:
+        query = query.where(EnergyConsumption.building_id == building_id)
+    year = whole_number_arg("year", FIRST_YEAR, LAST_YEAR)
+    if year is not None:
+        query = query.where(EnergyConsumption.year == year)
+    for name, enum in (("carrier", Carrier), ("source", ConsumptionSource)):
+        wanted = choice_arg(name, [str(c) for c in enum])
+        if wanted is not None:
+            query = query.where(getattr(EnergyConsumption, name) == wanted)
+    return paginated(sorted_query(query, RECORD_SORT, "year", EnergyConsumption.id), _record_json)
+
+
+@bp.route("/energy-records", methods=["POST"])
+@bp.doc(summary="Record a year's consumption of one carrier", requestBody=json_body(RECORD_INPUT),
+        responses={"201": ok(RECORD, "Created"), "200": ok(RECORD, "Replaced the record of that year and carrier")})
+@requires(Permission.EDIT_ENERGY)
+def record_create():
+    """Enter a year's consumption of one carrier; an existing record of that building, year and carrier is
+    replaced (200), as on the building's energy page."""
+    body = json_object(RECORD_INPUT["properties"])
+    building = referenced(Building, body.pop("building_id", None), "building_id")
+    record, created = _save(building, body)
+    db.session.commit()
+    return _record_json(record), 201 if created else 200
+
+
+@bp.route("/energy-records/<int:record_id>", methods=["GET"])
+@bp.doc(summary="Read a consumption record", responses={"200": ok(RECORD)})
+@requires(Permission.READ)
+def record(record_id: int):
+    """One consumption record."""
+    return _record_json(get_or_404(EnergyConsumption, record_id))
+
+
+@bp.route("/energy-records/<int:record_id>", methods=["PATCH"])
+@bp.doc(summary="Change a consumption record", requestBody=json_body(RECORD_PATCH), responses={"200": ok(RECORD)})
+@requires(Permission.EDIT_ENERGY)
+def record_update(record_id: int):
+    """Change the kWh or source of a record (and the year's area or DJU); year and carrier identify it."""
+    found = get_or_404(EnergyConsumption, record_id)
+    current = {"year": found.year, "carrier": found.carrier, "kwh": found.kwh, "source": found.source}
+    record, _created = _save(db.session.get(Building, found.building_id),
+                             {**current, **json_object(RECORD_PATCH["properties"])})
+    db.session.commit()
+    return _record_json(record)
+
+
+@bp.route("/energy-records/<int:record_id>", methods=["DELETE"])
+@bp.doc(summary="Delete a consumption record", responses={"204": {"description": "Deleted"}})
+@requires(Permission.EDIT_ENERGY)
+def record_delete(record_id: int):
+    """Delete one consumption record."""
+    found = get_or_404(EnergyConsumption, record_id)
+    services.delete_consumption(db.session.get(Building, found.building_id), found.id)
+    db.session.commit()
+    return "", 204

@@ -506,6 +506,17 @@ def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+# What the columns keep (decimal places) and the largest credible value of each input: larger figures are typing
+# mistakes (a terawatt-hour a year is no building), and a value rounded to 0 at its column's scale is 0.
+# The area bound is the inventory's (inventory.rules.MAX_AREA_M2), repeated here to keep this module pure.
+NUMBER_LIMITS: dict[str, tuple[int, Decimal]] = {
+    "kwh": (2, Decimal(10**12)),
+    "area_m2": (2, Decimal(1_000_000)),
+    "dju": (1, Decimal(10_000)),
+    "dju_mean": (1, Decimal(10_000)),
+}
+
+
 def _number_field(
     raw: Mapping[str, Any], name: str, errors: dict[str, str], *, positive: bool
 ) -> Decimal | None:
@@ -517,7 +528,12 @@ def _number_field(
     except (ValueError, TypeError):
         errors[name] = f"{name} must be a number (got {value!r})"
         return None
-    if positive and number <= 0:
+    places, maximum = NUMBER_LIMITS.get(name, (None, None))
+    if maximum is not None and number > maximum:  # first: quantizing a huge exponent would raise
+        errors[name] = f"{name} must be at most {maximum:,} (got {number})"
+        return None
+    stored = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places is not None else number
+    if positive and stored <= 0:
         errors[name] = f"{name} must be greater than 0 (got {number})"
     elif number < 0:
         errors[name] = f"{name} must not be negative (got {number})"

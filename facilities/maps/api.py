@@ -1,20 +1,37 @@
-"""JSON API endpoints of the maps area, under /api/v1."""
+"""JSON API of the maps area, under /api/v1: the sites as GeoJSON, with the map's filters."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from flask import Response, request, url_for
 from flask_babel import gettext as _
 
+from facilities.api.openapi import ApiBlueprint, problems, rule_schema
 from facilities.errors import problem
 from facilities.inventory.services import SiteFilters
 from facilities.maps import services
-from facilities.maps.forms import clean_map_options
+from facilities.maps.forms import MAP_RULES, clean_map_options
 from facilities.permissions import Permission, requires
 
-bp = Blueprint("maps_api", __name__)
+bp = ApiBlueprint("maps_api", __name__, description="Maps: the sites as GeoJSON, for QGIS.")
+
+FILTERS = ("service", "status", "kind", "commune")
+FILTER_PARAMETERS = [
+    {"in": "query", "name": "q", "schema": {"type": "string", "maxLength": 100}, "description": "Text in the name."},
+    *({"in": "query", "name": rule.name, "schema": {k: v for k, v in rule_schema(rule).items() if k != "nullable"}}
+      for rule in MAP_RULES if rule.name in FILTERS),
+]
+FEATURE_COLLECTION = {"type": "object", "required": ["type", "features"], "properties": {
+    "type": {"type": "string", "enum": ["FeatureCollection"]},
+    "features": {"type": "array", "items": {"type": "object", "required": ["type", "geometry", "properties"],
+                                            "properties": {"type": {"type": "string"},
+                                                           "geometry": {"type": "object", "nullable": True},
+                                                           "properties": {"type": "object"}}}}}}
 
 
-@bp.route("/sites.geojson")
+@bp.route("/sites.geojson", methods=["GET"])
+@bp.doc(summary="Sites as GeoJSON", parameters=FILTER_PARAMETERS, responses={
+    "200": {"description": "A FeatureCollection of points (null geometry for unlocated sites).",
+            "content": {"application/geo+json": {"schema": FEATURE_COLLECTION}}}, **problems(422)})
 @requires(Permission.READ)
 def sites_geojson():
     """The sites as a GeoJSON FeatureCollection (filters: q, service, status, kind, commune), for QGIS."""
@@ -24,7 +41,7 @@ def sites_geojson():
     if errors:
         return problem(422, _("Some filters are not valid."), errors=errors)
     filters = SiteFilters(q=(request.args.get("q") or "").strip()[:100],
-                          **{name: options[name] or "" for name in ("service", "status", "kind", "commune")})
+                          **{name: options[name] or "" for name in FILTERS})
     url_template = url_for("inventory.site_detail", site_id=services._URL_PLACEHOLDER, _external=True)
     body = services.sites_geojson_text(filters, url_template)
     return Response(body, mimetype="application/geo+json")

@@ -1,26 +1,56 @@
-"""JSON API endpoints of the works area, under /api/v1. Amounts in euros (decimal strings in answers)."""
+"""JSON API of the works area, under /api/v1: envelopes and operations (list, read, create, PATCH, delete) and
+the schedule that fits the caps. Amounts in euros: decimal strings in answers, strings or JSON numbers in bodies.
+
+The same rules (facilities.works.rules) and services validate and write as the HTML forms.
+"""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
-from flask import Blueprint, abort, jsonify, request
-from flask_babel import gettext as _
+from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
-from facilities.errors import problem
+from facilities.api.common import (
+    CONFIRM_PARAMETER,
+    PAGE_PARAMETERS,
+    child_conflict,
+    choice_arg,
+    confirmed,
+    get_or_404,
+    id_arg,
+    id_parameter,
+    json_object,
+    paginated,
+    query_parameter,
+    register_api_error_handlers,
+    sort_parameter,
+    sorted_query,
+    text_arg,
+)
+from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
+from facilities.api.schemas import nullable, ok, page_of
 from facilities.extensions import db
 from facilities.permissions import Permission, requires
-from facilities.validation import ValidationError
+from facilities.validation import Rule, clean
 from facilities.works import rules, services
-from facilities.works.models import Envelope, Operation
+from facilities.works.models import OPERATION_NATURES, OPERATION_STATUSES, Envelope, Operation
 from facilities.works.money import cents_to_euros
+from facilities.works.scheduling import PhaseCode
 
-bp = Blueprint("works_api", __name__)
+bp = ApiBlueprint("works_api", __name__, description="Works programme: envelopes (AP/CP) and operations.")
+register_api_error_handlers(bp)
 
-ENVELOPE_FIELDS = {"label", "category", "caps"}
-SCHEDULE_FIELDS = {"apply"}
+
+def _read_body(allowed, *, empty_ok: bool = False) -> dict:
+    """The JSON object sent, numbers read exactly (Decimal) and duplicate keys kept visible for the rules."""
+    return json_object(allowed, parse_float=Decimal, object_pairs_hook=rules.json_object_hook, empty_ok=empty_ok)
+
+
+# ---------------------------------------------------------------- JSON shapes
 
 
 def _eur(cents: int) -> str:
@@ -32,38 +62,17 @@ def _by_year(amounts: dict[int, int]) -> dict[str, str]:
     return {str(year): _eur(cents) for year, cents in sorted(amounts.items())}
 
 
-def _body(allowed: set[str]) -> dict:
-    """The JSON object sent, read exactly (numbers as Decimal, duplicate keys kept visible); 422 on unknown keys."""
-    try:
-        data = json.loads(request.get_data(as_text=True) or "{}", parse_float=Decimal,
-                          object_pairs_hook=rules.json_object_hook)
-    except ValueError:
-        abort(400, "the body must be a JSON object")
-    if not isinstance(data, dict):
-        abort(400, "the body must be a JSON object")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ValidationError({key: _("unknown field") for key in unknown})
-    for key in getattr(data, "duplicates", ()):
-        raise ValidationError({key: _("given twice")})
-    return data
-
-
-def _invalid(error: ValidationError):
-    db.session.rollback()
-    return problem(422, _("Some values are not valid. Nothing was saved."), errors=error.errors)
-
-
 def _operation_json(op: Operation) -> dict:
     plan = services.plan_of(op)
     return {
         "id": op.id, "label": op.label, "nature": op.nature, "status": op.status, "priority": op.priority,
-        "fixed": op.fixed, "draft": op.draft, "site_id": op.site_id, "building_id": op.building_id,
-        "start": op.start.isoformat(), "end": plan.end.isoformat(), "duration_months": op.duration_months,
-        "ap_eur": _eur(op.current_ap_cents), "cp": _by_year(services.cp_by_year_of(op)),
+        "fixed": op.fixed, "draft": op.draft, "envelope_id": op.envelope_id, "site_id": op.site_id,
+        "building_id": op.building_id, "start": op.start.isoformat(), "end": plan.end.isoformat(),
+        "duration_months": op.duration_months, "ap_eur": _eur(op.current_ap_cents),
+        "cp": _by_year(services.cp_by_year_of(op)),
         "phases": [{"code": p.code, "start": p.start.isoformat(), "end": p.end.isoformat(), "share_bp": p.share_bp}
                    for p in op.phases],
-        "illustrative": op.illustrative,
+        "illustrative": op.illustrative, "note": op.note,
     }
 
 
@@ -82,56 +91,8 @@ def _envelope_json(figures: services.EnvelopeFigures, with_operations: bool = Fa
     return out
 
 
-@bp.route("/envelopes")
-@requires(Permission.READ)
-def envelopes():
-    """Every envelope with its caps, CP by year, committed and paid totals (euros)."""
-    figures = services.envelope_figures(services.load_envelopes())
-    return jsonify(items=[_envelope_json(f) for f in figures])
-
-
-@bp.route("/envelopes", methods=["POST"])
-@requires(Permission.EDIT_WORKS)
-def envelope_create():
-    """Create an envelope: label, category, caps ({"2023": "12500000"})."""
-    try:
-        envelope = services.create_envelope(rules.clean_envelope(_body(ENVELOPE_FIELDS)))
-    except ValidationError as error:
-        return _invalid(error)
-    db.session.commit()
-    return jsonify(_envelope_json(services.envelope_figures([envelope])[0])), 201
-
-
-@bp.route("/envelopes/<int:envelope_id>")
-@requires(Permission.READ)
-def envelope(envelope_id: int):
-    """One envelope with its operations (AP, CP by year, dates, priority, fixed)."""
-    found = db.session.get(Envelope, envelope_id)
-    if found is None:
-        abort(404)
-    return jsonify(_envelope_json(services.envelope_figures([found])[0], with_operations=True))
-
-
-@bp.route("/operations", methods=["POST"])
-@requires(Permission.EDIT_WORKS)
-def operation_create():
-    """Create an operation; when it makes the envelope exceed a cap, only with "draft": true."""
-    try:
-        op = services.create_operation(rules.clean_operation(_body(rules.OPERATION_FIELDS)))
-    except ValidationError as error:
-        return _invalid(error)
-    db.session.commit()
-    return jsonify(_operation_json(op)), 201
-
-
-@bp.route("/operations/<int:operation_id>")
-@requires(Permission.READ)
-def operation(operation_id: int):
-    """One operation with its phases and échéancier."""
-    op = db.session.get(Operation, operation_id)
-    if op is None:
-        abort(404)
-    return jsonify(_operation_json(op))
+def _envelope_detail(envelope: Envelope) -> dict:
+    return _envelope_json(services.envelope_figures([envelope])[0], with_operations=True)
 
 
 def _proposal_json(proposal) -> dict:
@@ -145,24 +106,236 @@ def _proposal_json(proposal) -> dict:
     return out
 
 
+# ---------------------------------------------------------------- documented shapes
+
+EUROS = {"type": "string", "description": "Euros as a decimal string, e.g. \"12500000.50\"."}
+EUROS_IN = {"anyOf": [{"type": "string", "maxLength": 40}, {"type": "number", "minimum": 0}],
+            "description": "Euros: a decimal string (\"12500000.50\") or a JSON number with at most two decimals."}
+BY_YEAR = {"type": "object", "additionalProperties": EUROS, "description": "Euros by year (\"2024\": \"1000.00\")."}
+BY_YEAR_IN = {"type": "object", "additionalProperties": EUROS_IN,
+              "description": f"Euros by year, {rules.MIN_YEAR} to {rules.MAX_YEAR} (\"2024\": \"1000\")."}
+DATE = {"type": "string", "format": "date"}
+PHASE = {"type": "object", "required": ["code", "start", "end", "share_bp"], "properties": {
+    "code": {"type": "string"}, "start": DATE, "end": DATE, "share_bp": {"type": "integer"}}}
+PHASE_IN = {"type": "object", "required": ["code", "start", "end"], "properties": {
+    "code": {"type": "string", "enum": [str(code) for code in PhaseCode]}, "start": DATE, "end": DATE,
+    "share_bp": {"type": "integer", "minimum": 0, "maximum": 10_000, "description": "Share in basis points."},
+    "share_percent": {"type": "number", "minimum": 0, "maximum": 100}}}
+OPERATION = {"type": "object", "required": ["id", "label", "nature", "status", "start", "end", "ap_eur", "cp"],
+             "properties": {
+                 "id": {"type": "integer"}, "label": {"type": "string"}, "nature": {"type": "string"},
+                 "status": {"type": "string"}, "priority": {"type": "integer"}, "fixed": {"type": "boolean"},
+                 "draft": {"type": "boolean"}, "envelope_id": {"type": "integer"},
+                 "site_id": nullable("integer"), "building_id": nullable("integer"), "start": DATE, "end": DATE,
+                 "duration_months": {"type": "integer"}, "ap_eur": EUROS, "cp": BY_YEAR,
+                 "phases": {"type": "array", "items": PHASE}, "illustrative": {"type": "boolean"},
+                 "note": nullable("string")}}
+ENVELOPE = {"type": "object", "required": ["id", "label", "caps", "cp_by_year", "committed_eur", "paid_eur"],
+            "properties": {
+                "id": {"type": "integer"}, "label": {"type": "string"}, "category": {"type": "string"},
+                "scenario_of": nullable("integer"), "scenario_label": nullable("string"), "caps": BY_YEAR,
+                "cp_by_year": BY_YEAR, "committed_eur": EUROS, "paid_eur": EUROS, "overflow_by_year": BY_YEAR,
+                "illustrative": {"type": "boolean"}}}
+ENVELOPE_DETAIL = {**ENVELOPE, "required": [*ENVELOPE["required"], "operations"], "properties": {
+    **ENVELOPE["properties"], "operations": {"type": "array", "items": OPERATION}}}
+SCHEDULED = {"type": "object", "required": ["id", "start", "end", "shifted_months", "cp"], "properties": {
+    "id": {"type": "integer"}, "label": {"type": "string"}, "fixed": {"type": "boolean"},
+    "priority": {"type": "integer"}, "original_start": DATE, "start": DATE, "end": DATE,
+    "shifted_months": {"type": "integer"}, "cp": BY_YEAR, "placed": {"type": "boolean"},
+    "reason": nullable("string"), "overflow_at_original": BY_YEAR}}
+PROPOSAL = {"type": "object", "required": ["operations", "cp_by_year", "caps_by_year", "feasible", "applied", "moved"],
+            "properties": {
+                "operations": {"type": "array", "items": SCHEDULED}, "cp_by_year": BY_YEAR, "caps_by_year": BY_YEAR,
+                "feasible": {"type": "boolean"}, "horizon_end_year": {"type": "integer"},
+                "shortfall_by_year": BY_YEAR, "unplaced": {"type": "array", "items": {}},
+                "applied": {"type": "boolean"}, "moved": {"type": "integer"}}}
+
+DRAFT_RULE = next(rule for rule in rules.OPERATION_RULES if rule.name == "draft")
+OPERATION_RULES = rules.OPERATION_RULES
+# Checked before anything is looked up: ids no record can have, dates out of the programme's years.
+BOUNDED_RULES = tuple(rule for rule in OPERATION_RULES if rule.name in ("envelope_id", "site_id", "building_id",
+                                                                          "start"))
+OPERATION_EXTRA = {
+    "ap_eur": EUROS_IN, "cp": BY_YEAR_IN, "phases": {"type": "array", "items": PHASE_IN, "maxItems": 50},
+    "ap_voted_on": DATE, "ap_reason": {"type": "string", "maxLength": 300}}
+OPERATION_INPUT = rules_schema(OPERATION_RULES, extra=OPERATION_EXTRA, required_extra=["ap_eur"])
+OPERATION_PATCH = rules_schema([rule for rule in OPERATION_RULES if rule.name != "envelope_id"], partial=True,
+                               extra=OPERATION_EXTRA)
+ENVELOPE_INPUT = rules_schema(rules.ENVELOPE_RULES, extra={"caps": BY_YEAR_IN})
+ENVELOPE_PATCH = rules_schema([*rules.ENVELOPE_RULES, DRAFT_RULE], partial=True, extra={"caps": BY_YEAR_IN})
+APPLY_RULE = Rule("apply", "bool", _l("Save the schedule (facilities managers only)"), default=False)
+SCHEDULE_INPUT = rules_schema([APPLY_RULE])
+
+
+def _check_bounds(body: dict) -> None:
+    """Ids no record can have and dates out of the programme's years are refused before the rules use them."""
+    clean(BOUNDED_RULES, body, partial=True)
+
+
+# ---------------------------------------------------------------- envelopes
+
+ENVELOPE_SORT = {"label": Envelope.label, "category": Envelope.category, "id": Envelope.id}
+
+
+@bp.route("/envelopes", methods=["GET"])
+@bp.doc(summary="List envelopes", parameters=[
+    query_parameter("q", {"type": "string", "maxLength": 100}, "Text in the label or category."),
+    query_parameter("scenarios", {"type": "boolean"}, "false: original envelopes only."),
+    id_parameter("scenario_of", "Scenarios of this envelope."),
+    *PAGE_PARAMETERS, sort_parameter(ENVELOPE_SORT)], responses={"200": ok(page_of(ENVELOPE))})
+@requires(Permission.READ)
+def envelopes():
+    """Envelopes with their caps, CP by year, committed and paid totals (euros), filtered, sorted and paginated."""
+    query = select(Envelope).options(selectinload(Envelope.caps))
+    text = text_arg("q").lower()
+    if text:
+        query = query.where(or_(func.lower(Envelope.label).like(f"%{text}%"),
+                                func.lower(Envelope.category).like(f"%{text}%")))
+    if choice_arg("scenarios", ("true", "false")) == "false":
+        query = query.where(Envelope.scenario_of_id.is_(None))
+    scenario_of = id_arg("scenario_of")
+    if scenario_of is not None:
+        query = query.where(Envelope.scenario_of_id == scenario_of)
+    return paginated(sorted_query(query, ENVELOPE_SORT, "label", Envelope.id),
+                     serialize_page=lambda page: [_envelope_json(f) for f in services.envelope_figures(page)])
+
+
+@bp.route("/envelopes", methods=["POST"])
+@bp.doc(summary="Create an envelope", requestBody=json_body(ENVELOPE_INPUT),
+        responses={"201": ok(ENVELOPE, "Created")})
+@requires(Permission.EDIT_WORKS)
+def envelope_create():
+    """Create an envelope: label, category, caps ({"2023": "12500000"})."""
+    envelope = services.create_envelope(rules.clean_envelope(_read_body(ENVELOPE_INPUT["properties"])))
+    db.session.commit()
+    return _envelope_json(services.envelope_figures([envelope])[0]), 201
+
+
+@bp.route("/envelopes/<int:envelope_id>", methods=["GET"])
+@bp.doc(summary="Read an envelope", responses={"200": ok(ENVELOPE_DETAIL)})
+@requires(Permission.READ)
+def envelope(envelope_id: int):
+    """One envelope with its operations (AP, CP by year, dates, priority, fixed)."""
+    return _envelope_detail(get_or_404(Envelope, envelope_id))
+
+
+@bp.route("/envelopes/<int:envelope_id>", methods=["PATCH"])
+@bp.doc(summary="Change an envelope", requestBody=json_body(ENVELOPE_PATCH),
+        responses={"200": ok(ENVELOPE_DETAIL)})
+@requires(Permission.EDIT_WORKS)
+def envelope_update(envelope_id: int):
+    """Change label, category or caps; a cap below the CP asked needs "draft": true."""
+    found = get_or_404(Envelope, envelope_id)
+    body = _read_body(ENVELOPE_PATCH["properties"])
+    draft = clean([DRAFT_RULE], body, partial=True).get("draft", False)
+    services.update_envelope(found, rules.clean_envelope(body, partial=True), draft)
+    db.session.commit()
+    return _envelope_detail(found)
+
+
+@bp.route("/envelopes/<int:envelope_id>", methods=["DELETE"])
+@bp.doc(summary="Delete an envelope", parameters=[CONFIRM_PARAMETER], responses={"204": {"description": "Deleted"}})
+@requires(Permission.EDIT_WORKS)
+def envelope_delete(envelope_id: int):
+    """Delete an envelope; with operations or scenarios, only with ?confirm=true (they go with it)."""
+    found = get_or_404(Envelope, envelope_id)
+    counts = services.envelope_children(found)
+    if any(counts.values()) and not confirmed():
+        return child_conflict(counts)
+    services.delete_envelope(found)
+    db.session.commit()
+    return "", 204
+
+
 @bp.route("/envelopes/<int:envelope_id>/schedule", methods=["POST"])
+@bp.doc(summary="Propose (or apply) a schedule within the caps",
+        requestBody={**json_body(SCHEDULE_INPUT), "required": False}, responses={"200": ok(PROPOSAL)})
 @requires(Permission.READ)
 def schedule(envelope_id: int):
     """The schedule that fits the caps, without saving; with {"apply": true} (facilities managers) it is saved."""
-    found = db.session.get(Envelope, envelope_id)
-    if found is None:
-        abort(404)
-    try:
-        data = _body(SCHEDULE_FIELDS)
-        apply = data.get("apply", False)
-        if not isinstance(apply, bool):
-            raise ValidationError({"apply": _("must be true or false")})
-        if apply and not current_user.can(Permission.EDIT_WORKS):
-            abort(403)
-        proposal = services.propose(found)
-        moved = services.apply_proposal(found, proposal) if apply else 0
-    except ValidationError as error:
-        return _invalid(error)
+    found = get_or_404(Envelope, envelope_id)
+    apply = clean([APPLY_RULE], _read_body({"apply"}, empty_ok=True), partial=True).get("apply", False)
+    if apply and not current_user.can(Permission.EDIT_WORKS):
+        abort(403)
+    proposal = services.propose(found)
+    moved = services.apply_proposal(found, proposal) if apply else 0
     if apply:
         db.session.commit()
-    return jsonify({**_proposal_json(proposal), "applied": apply, "moved": moved})
+    return {**_proposal_json(proposal), "applied": apply, "moved": moved}
+
+
+# ---------------------------------------------------------------- operations
+
+OPERATION_SORT = {"label": Operation.label, "start": Operation.start, "priority": Operation.priority,
+                  "status": Operation.status, "id": Operation.id}
+
+
+@bp.route("/operations", methods=["GET"])
+@bp.doc(summary="List operations", parameters=[
+    id_parameter("envelope_id"), id_parameter("site_id"), id_parameter("building_id"),
+    query_parameter("status", {"type": "string", "enum": list(OPERATION_STATUSES)}),
+    query_parameter("nature", {"type": "string", "enum": list(OPERATION_NATURES)}),
+    query_parameter("q", {"type": "string", "maxLength": 100}, "Text in the label."),
+    *PAGE_PARAMETERS, sort_parameter(OPERATION_SORT)], responses={"200": ok(page_of(OPERATION))})
+@requires(Permission.READ)
+def operations():
+    """Operations, optionally of one envelope, site or building, status or nature; sorted and paginated."""
+    query = services._operation_query()
+    for name in ("envelope_id", "site_id", "building_id"):
+        wanted = id_arg(name)
+        if wanted is not None:
+            query = query.where(getattr(Operation, name) == wanted)
+    for name, choices in (("status", OPERATION_STATUSES), ("nature", OPERATION_NATURES)):
+        wanted = choice_arg(name, choices)
+        if wanted is not None:
+            query = query.where(getattr(Operation, name) == wanted)
+    text = text_arg("q").lower()
+    if text:
+        query = query.where(func.lower(Operation.label).like(f"%{text}%"))
+    return paginated(sorted_query(query, OPERATION_SORT, "start", Operation.id), _operation_json)
+
+
+@bp.route("/operations", methods=["POST"])
+@bp.doc(summary="Create an operation", requestBody=json_body(OPERATION_INPUT),
+        responses={"201": ok(OPERATION, "Created")})
+@requires(Permission.EDIT_WORKS)
+def operation_create():
+    """Create an operation; when it makes the envelope exceed a cap, only with "draft": true."""
+    body = _read_body(OPERATION_INPUT["properties"])
+    _check_bounds(body)
+    op = services.create_operation(rules.clean_operation(body))
+    db.session.commit()
+    return _operation_json(op), 201
+
+
+@bp.route("/operations/<int:operation_id>", methods=["GET"])
+@bp.doc(summary="Read an operation", responses={"200": ok(OPERATION)})
+@requires(Permission.READ)
+def operation(operation_id: int):
+    """One operation with its phases and échéancier."""
+    return _operation_json(get_or_404(Operation, operation_id))
+
+
+@bp.route("/operations/<int:operation_id>", methods=["PATCH"])
+@bp.doc(summary="Change an operation", requestBody=json_body(OPERATION_PATCH), responses={"200": ok(OPERATION)})
+@requires(Permission.EDIT_WORKS)
+def operation_update(operation_id: int):
+    """Change an operation: a new start moves its phases and CP, a new AP is a new vote, "draft" confirms an
+    overflow."""
+    op = get_or_404(Operation, operation_id)
+    body = _read_body(OPERATION_PATCH["properties"])
+    _check_bounds(body)
+    services.update_operation(op, rules.clean_operation(body, partial=True, current=services.current_values(op)))
+    db.session.commit()
+    return _operation_json(op)
+
+
+@bp.route("/operations/<int:operation_id>", methods=["DELETE"])
+@bp.doc(summary="Delete an operation", responses={"204": {"description": "Deleted"}})
+@requires(Permission.EDIT_WORKS)
+def operation_delete(operation_id: int):
+    """Delete an operation with its phases, AP votes, échéancier, actuals and savings."""
+    services.delete_operation(get_or_404(Operation, operation_id))
+    db.session.commit()
+    return "", 204
+

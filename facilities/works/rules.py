@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from facilities.extensions import db
-from facilities.validation import Rule, ValidationError, clean
+from facilities.validation import MAX_ID, Rule, ValidationError, clean
 from facilities.works import scheduling
 from facilities.works.models import ENERGY_CARRIERS, OPERATION_NATURES, OPERATION_STATUSES, Envelope
 from facilities.works.money import euros_to_cents
@@ -175,15 +175,16 @@ def clean_envelope(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str
 
 OPERATION_RULES = (
     Rule("label", "text", _l("Label"), required=True, max_length=200),
-    Rule("envelope_id", "int", _l("Envelope"), required=True, minimum=1),
+    Rule("envelope_id", "int", _l("Envelope"), required=True, minimum=1, maximum=MAX_ID),
     Rule("nature", "choice", _l("Nature"), required=True, choices=lambda: OPERATION_NATURES),
     Rule("priority", "int", _l("Priority"), minimum=1, maximum=99, default=1),
     Rule("status", "choice", _l("Status"), choices=lambda: OPERATION_STATUSES, default="proposed"),
     Rule("fixed", "bool", _l("Fixed dates"), default=False),
-    Rule("start", "date", _l("Start"), required=True),
+    # Bounded by the programme's years: a start in 9999 would overflow the scheduler's month arithmetic.
+    Rule("start", "date", _l("Start"), required=True, minimum=date(MIN_YEAR, 1, 1), maximum=date(MAX_YEAR, 12, 1)),
     Rule("duration_months", "int", _l("Duration (months)"), required=True, minimum=1, maximum=MAX_DURATION_MONTHS),
-    Rule("site_id", "int", _l("Site"), minimum=1),
-    Rule("building_id", "int", _l("Building"), minimum=1),
+    Rule("site_id", "int", _l("Site"), minimum=1, maximum=MAX_ID),
+    Rule("building_id", "int", _l("Building"), minimum=1, maximum=MAX_ID),
     Rule("draft", "bool", _l("Save as a draft despite the overflow"), default=False),
     Rule("illustrative", "bool", _l("Illustrative"), default=False),
     Rule("note", "text", _l("Note"), max_length=2000),

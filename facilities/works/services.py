@@ -253,6 +253,23 @@ def current_values(op: Operation) -> dict:
     return _current_values(op)
 
 
+def envelope_children(envelope: Envelope) -> dict[str, int]:
+    """What deleting an envelope takes with it: its operations and its scenarios."""
+    return {"operations": len(envelope.operations), "scenarios": len(envelope.scenarios)}
+
+
+def delete_envelope(envelope: Envelope) -> None:
+    """Delete an envelope with its caps, operations and scenarios (the caller has had them confirmed)."""
+    db.session.delete(envelope)
+    db.session.flush()
+
+
+def delete_operation(op: Operation) -> None:
+    """Delete an operation with its phases, AP votes, échéancier, actuals and savings."""
+    db.session.delete(op)
+    db.session.flush()
+
+
 def create_operation(values: dict) -> Operation:
     """A new operation: its initial AP vote, phases and échéancier (given, or derived from the phases).
 

@@ -111,3 +111,19 @@ def test_group_by_year_sums_rows_and_takes_each_years_area():
     assert years[1].by_carrier == {Carrier.NATURAL_GAS: D(1500), Carrier.ELECTRICITY: D(200)}
     with pytest.raises(ValueError, match="2023: no area_m2"):
         group_by_year(rows, default_area_m2=None, year_data={2024: {"area_m2": D(1000)}})
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("kwh", "1000000000001", "at most"),
+    ("kwh", "1e999999", "at most"),
+    ("area_m2", "0.001", "greater than 0"),  # stored as 0.00
+    ("area_m2", "1000001", "at most"),
+    ("dju", "0.04", "greater than 0"),  # stored as 0.0
+    ("dju", "10001", "at most"),
+])
+def test_values_the_columns_cannot_keep_are_refused_for_forms_imports_and_api(field, value, message):
+    from facilities.energy.indicators import validate_consumption_row, validate_year_row
+
+    raw = {"building_code": "B1", "year": "2024", "carrier": "electricity", "kwh": "1000", field: value}
+    _values, errors = (validate_year_row if field == "dju" else validate_consumption_row)(raw, today=date(2025, 1, 1))
+    assert message in errors[field]
