@@ -34,6 +34,7 @@ def test_architect_adds_an_interview_office_and_corrects_its_area(journey):
     page.get_by_label("Code").fill("1.16")
     page.get_by_label("Nom").fill("Bureau d'entretien 11")
     page.get_by_label("Type").select_option("interview_office")
+    journey.check_accessibility()
     page.get_by_label("Surface (m²)").fill("-12")
     page.get_by_role("button", name="Enregistrer").click()
     journey.shot("bad-area")
@@ -45,6 +46,7 @@ def test_architect_adds_an_interview_office_and_corrects_its_area(journey):
     page.get_by_label("Surface (m²)").fill("12,5")
     page.get_by_role("button", name="Enregistrer").click()
     journey.shot("floor-after")
+    journey.check_accessibility()
     assert "Local 1.16 créé" in page.locator(".alert").first.inner_text()
     assert total(page, "floor-totals", "interview_offices") == "6"
     assert total(page, "building-totals", "interview_offices") == "11"
@@ -52,14 +54,19 @@ def test_architect_adds_an_interview_office_and_corrects_its_area(journey):
 
     # Correct the area again: a bad value first, then a good one; the net area follows.
     before = total(page, "floor-totals", "net_area")
+    building_before = total(page, "building-totals", "net_area")
     page.get_by_role("link", name=re.compile(r"Modifier\s+1\.16")).click()
     page.get_by_label("Surface (m²)").fill("2 000 000")
     page.get_by_role("button", name="Enregistrer").click()
     assert "au plus égal à 1" in page.locator("#area_m2-error").inner_text()
     journey.shot("area-too-large")
+    journey.check_accessibility()
     page.get_by_label("Surface (m²)").fill("14")
     page.get_by_role("button", name="Enregistrer").click()
     journey.shot("floor-corrected")
     after = total(page, "floor-totals", "net_area")
     assert "184,5" in before and "186" in after  # 172 m² + 12.5, then 172 + 14
+    building_after = total(page, "building-totals", "net_area")
+    assert building_after != building_before and "369" in building_after  # 1 355 m² + 14
+    journey.check_accessibility()
     assert not journey.foreign_requests()
