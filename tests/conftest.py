@@ -15,6 +15,21 @@ ROLES = ("admin", "facilities_manager", "architect", "director")
 PASSWORD = "correct-horse-battery"
 
 
+def french(message: str, **variables) -> str:
+    """A message as the interface shows it by default (French), from the catalogue: tests follow its wording."""
+    from flask_babel import force_locale, gettext
+
+    with force_locale("fr"):
+        return gettext(message, **variables)
+
+
+def page_text(response) -> str:
+    """A page's HTML with entities decoded (Jinja escapes apostrophes, frequent in French)."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))
+
+
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from facilities.energy.models import BuildingEnergySettings, EnergyConsumption
-from tests.conftest import bearer
+from tests.conftest import bearer, french, page_text
 
 
 def test_api_shape_on_demo_data(client, token_for, energy_demo, building_id):
@@ -116,7 +116,9 @@ def test_settings_form(client_as, energy_demo, building_id, db):
     bid = building_id("PS-CLI-B1")
     refused = manager.post(f"/buildings/{bid}/energy/settings",
                            data={"scale_code": "tertiary_other", "reference_year": "2009"})
-    assert refused.status_code == 422 and "between 2010 and 2022" in refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert french("The reference year must be between %(first)s and %(last)s.", first=2010, last=2022) in page_text(
+        refused)
     assert db.session.get(BuildingEnergySettings, bid) is None
     saved = manager.post(f"/buildings/{bid}/energy/settings",
                          data={"scale_code": "tertiary_other", "reference_year": "2019", "cabs_kwh_m2": "95"})
@@ -133,15 +135,16 @@ def test_web_import_all_or_nothing(client_as, energy_demo, db):
     bad = b"building_code,year,carrier,kwh\nPS-CLI-B1,2025,wood,100\nNOPE-B1,2025,wood,100\n"
     response = manager.post("/energy/import", data={"file": (io.BytesIO(bad), "c.csv")},
                             content_type="multipart/form-data")
-    html = response.get_data(as_text=True)
+    html = page_text(response)
     assert response.status_code == 422
-    assert "unknown building code" in html and "Nothing was written" in html
+    assert "unknown building code 'NOPE-B1'" in html  # the line's own message names the code
+    assert french("Nothing was written: correct the refused lines and import the file again.") in html
     assert db.session.query(EnergyConsumption).count() == before
     good = b"building_code,year,carrier,kwh\nPS-CLI-B1,2025,wood,100\nPS-CLI-B1,2025,electricity,100\n"
     response = manager.post("/energy/import", data={"file": (io.BytesIO(good), "c.csv")},
                             content_type="multipart/form-data")
     assert response.status_code == 200
-    assert "1 created, 1 replaced, 0 refused" in response.get_data(as_text=True)
+    assert french("%(c)s created, %(r)s replaced, %(x)s refused.", c=1, r=1, x=0) in page_text(response)
     assert db.session.query(EnergyConsumption).count() == before + 1
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from facilities.energy import services
 from facilities.energy.models import PrimaryEnergyFactorRecord
+from tests.conftest import page_text
 
 
 def _electricity_rows(db):
@@ -35,8 +36,8 @@ def test_overlapping_row_is_refused_with_a_clear_message(client_as, seeded, db):
     response = admin.post("/energy/reference/primary_energy_factors/new", data={
         "carrier": "electricity", "factor": "1.8", "valid_from": "2027-01-01", "source": "hypothetical arrêté"})
     assert response.status_code == 422
-    html = response.get_data(as_text=True)
-    assert "must not overlap" in html and "2026-01-01" in html
+    html = page_text(response)
+    assert "périodes de validité d'une même clé" in html and "2026-01-01" in html  # "…must not overlap"
     assert len(_electricity_rows(db)) == 2
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from facilities.works.models import Envelope, Operation
+from tests.conftest import page_text
 
 
 def _demo_envelope(db):
@@ -90,7 +91,7 @@ def test_operation_forms_for_manager(db, demo, client_as):
     response = client.post(f"/operations/{op.id}/edit", data={
         "label": op.label, "nature": op.nature, "status": "voted", "start": op.start.isoformat(),
         "duration_months": str(op.duration_months), "priority": "2", "site_id": "", "building_id": ""})
-    assert response.status_code == 422 and "cannot be voted" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "ne peut pas être votée" in page_text(response)  # "cannot be voted"
     assert client.post(f"/operations/{op.id}/actuals",
                        data={"year": "2024", "committed_eur": "100", "paid_eur": "50"}).status_code == 302
     assert client.post(f"/operations/{op.id}/savings",

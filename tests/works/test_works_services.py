@@ -1,5 +1,6 @@
 """Works services on the database: plan built in bulk, proposal applied, AP history, voting and draft rules."""
 
+import re
 from datetime import date
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from facilities.validation import ValidationError
 from facilities.works import rules, services
 from facilities.works.models import ApRevision, Operation
-from tests.conftest import count_queries
+from tests.conftest import count_queries, french
 
 K = 100_000  # 1 000 € in cents
 
@@ -76,13 +77,14 @@ def test_ap_revision_history_and_voting_needs_balance(db, envelope):
     db.session.commit()
     assert [r.amount_cents for r in op.ap_revisions] == [600 * K, 700 * K]
     assert op.current_ap_cents == 700 * K
-    with pytest.raises(ValidationError, match="before the latest vote"):
+    with pytest.raises(ValidationError, match=re.escape(
+            french("A revision cannot be dated before the latest vote (%(day)s)", day="2030-06-01"))):
         services.add_ap_revision(op, {"amount_cents": 1, "voted_on": date(2030, 1, 1), "reason": "x"})
     db.session.rollback()
     assert db.session.query(ApRevision).count() == 2
     with pytest.raises(ValidationError) as refused:
         services.update_operation(op, {"status": "voted"})
-    assert "cannot be voted" in refused.value.errors["status"]
+    assert "ne peut pas être votée" in refused.value.errors["status"]  # "cannot be voted"
     db.session.rollback()
     assert db.session.get(Operation, op.id).status == "proposed"
     services.derive_cp_from_phases(op)
