@@ -14,7 +14,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = ROOT / "facilities" / "translations"
 LANGUAGES = ("fr", "en")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
