@@ -6,7 +6,7 @@ STAMP = $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install translations run test lint messages clean-db benchmark
+.PHONY: install translations run test lint audit messages clean-db benchmark
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -32,6 +32,12 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Static analysis of our code (high severity fails) and known vulnerabilities of the installed dependencies.
+# pip-audit lists the packages it could not look up (no route to the vulnerability database): read its output.
+audit: install
+	$(BIN)/bandit -q -r facilities gis --severity-level high
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 # Refresh the translation catalogues after changing interface strings.
 messages: $(STAMP)
