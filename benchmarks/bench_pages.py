@@ -182,6 +182,9 @@ def main() -> None:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL, help="a PostgreSQL database of the benchmark's own")
     parser.add_argument("--import-spaces", type=int, default=100_000, help="spaces in the import test; 0 skips it")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF report timing")
+    parser.add_argument("--pdf-max-sites", type=int, default=1000,
+                        help="time the portfolio PDF up to this size (its target is for 1,000 buildings; 10,000 "
+                             "buildings take ~6 minutes a database)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -199,7 +202,7 @@ def main() -> None:
                     rows.append((label, kind, size, median, p95, queries))
                     print(f"[{kind} {size}] {label}: median {fmt(median)} ms, p95 {fmt(p95)} ms, {queries} queries",
                           flush=True)
-                pdf = "skipped" if args.no_pdf else time_pdf(app)
+                pdf = "skipped" if args.no_pdf or size > args.pdf_max_sites else time_pdf(app)
                 imported = time_import(app, args.import_spaces) if args.import_spaces and size == sizes[0] else "—"
                 extras.append((kind, size, f"{build_seconds:.1f} s", imported, pdf))
                 print(f"[{kind} {size}] import {imported}, PDF {pdf}", flush=True)
