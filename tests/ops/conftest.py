@@ -19,8 +19,29 @@ TEST_CONFIG = {
 
 
 def postgres_url() -> str | None:
+    """A PostgreSQL database of the fault tests' own, next to TEST_DATABASE_URL's (created when missing).
+
+    These tests kill connections and drop their schema: on the suite's shared database they would take the
+    tables of every later test with them.
+    """
     url = os.environ.get("TEST_DATABASE_URL", "")
-    return url if url.startswith("postgres") else None
+    if not url.startswith("postgres"):
+        return None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    shared = make_url(url)
+    own = shared.set(database=f"{shared.database}_ops")
+    engine = create_engine(shared, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                        {"name": own.database}).scalar()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def build_app(database_url: str, **overrides):
