@@ -48,6 +48,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "communes_layer": "Communes",
     "no_value": "No value",
     "other": "Other",
+    "zoom_in": "Zoom in",
+    "zoom_out": "Zoom out",
 }
 #: 5-class sequential colours (ColorBrewer YlOrRd) for the choropleth; override per call.
 DEFAULT_CHOROPLETH_COLORS: tuple[str, ...] = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
@@ -339,6 +341,23 @@ var {{ this.get_name() }} = (function () {
         self.escape_js = _ESCAPE_JS
 
 
+class _ZoomControl(MacroElement):
+    """Leaflet's zoom buttons with the given (translated) titles, which are also their accessible names."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.control.zoom({{ this.options_js }}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, zoom_in_title: str, zoom_out_title: str, position: str = "topleft"):
+        super().__init__()
+        self._name = "ZoomControl"
+        self.options_js = _js({"position": position, "zoomInTitle": zoom_in_title, "zoomOutTitle": zoom_out_title})
+
+
 class _Legend(MacroElement):
     """A Leaflet control with coloured swatches AND text labels (colour is never the only cue)."""
 
@@ -544,6 +563,7 @@ def build_site_map(
         control_scale=True,
         height=height,
         max_zoom=max_zoom,
+        zoom_control=False,  # added below with translated button titles
     )
     # folium gives max_zoom to its tile layer only; without tiles Leaflet would have no maxZoom and
     # markercluster refuses to start ("Map has no maxZoom specified"), so set it on the map itself.
@@ -551,6 +571,7 @@ def build_site_map(
     # Even before configure_folium_assets, never load icon fonts/plugins this map does not use.
     fmap.default_js = [a for a in type(fmap).default_js if not _UNUSED_ASSET.search(a[0])]
     fmap.default_css = [a for a in type(fmap).default_css if not _UNUSED_ASSET.search(a[0])]
+    _ZoomControl(texts["zoom_in"], texts["zoom_out"]).add_to(fmap)
     if tile_url is not None:
         folium.TileLayer(
             tiles=tile_url, attr=tile_attribution, name="tiles", control=False, max_zoom=max_zoom

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
+from facilities.energy.input_messages import Code, InputMessage, message
 from facilities.energy.reference import (
     DPE_LETTERS,
     Carrier,
@@ -489,7 +490,8 @@ def building_energy_report(
 
 
 # --------------------------------------------------------------------------------------------------
-# Validation of user input (forms, CSV imports, API); messages in English, the caller translates.
+# Validation of user input (forms, CSV imports, API): each fault is an InputMessage (a code and its
+# parameters, English when printed); the app shows it in the user's language (facilities.energy.messages).
 
 
 def _parse_number(raw: Any) -> Decimal:
@@ -516,35 +518,35 @@ NUMBER_LIMITS: dict[str, tuple[int, Decimal]] = {
     "dju_mean": (1, Decimal(10_000)),
 }
 
+Errors = dict[str, InputMessage]
 
-def _number_field(
-    raw: Mapping[str, Any], name: str, errors: dict[str, str], *, positive: bool
-) -> Decimal | None:
+
+def _number_field(raw: Mapping[str, Any], name: str, errors: Errors, *, positive: bool) -> Decimal | None:
     value = raw.get(name)
     if _blank(value):
         return None
     try:
         number = _parse_number(value)
     except (ValueError, TypeError):
-        errors[name] = f"{name} must be a number (got {value!r})"
+        errors[name] = message(Code.NOT_A_NUMBER, field=name, value=repr(value))
         return None
     places, maximum = NUMBER_LIMITS.get(name, (None, None))
     if maximum is not None and number > maximum:  # first: quantizing a huge exponent would raise
-        errors[name] = f"{name} must be at most {maximum:,} (got {number})"
+        errors[name] = message(Code.TOO_LARGE, field=name, maximum=maximum, value=str(number))
         return None
     stored = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places is not None else number
     if positive and stored <= 0:
-        errors[name] = f"{name} must be greater than 0 (got {number})"
+        errors[name] = message(Code.NOT_POSITIVE, field=name, value=str(number))
     elif number < 0:
-        errors[name] = f"{name} must not be negative (got {number})"
+        errors[name] = message(Code.NEGATIVE, field=name, value=str(number))
     return number if name not in errors else None
 
 
-def _year_field(raw: Mapping[str, Any], errors: dict[str, str], today: date) -> int | None:
+def _year_field(raw: Mapping[str, Any], errors: Errors, today: date) -> int | None:
     value = raw.get("year")
     last = today.year + 1
     if _blank(value):
-        errors["year"] = "year is required"
+        errors["year"] = message(Code.REQUIRED, field="year")
         return None
     try:
         number = _parse_number(value)
@@ -552,65 +554,66 @@ def _year_field(raw: Mapping[str, Any], errors: dict[str, str], today: date) -> 
             raise ValueError
         year = int(number)
     except (ValueError, TypeError):
-        errors["year"] = f"year must be a whole number (got {value!r})"
+        errors["year"] = message(Code.NOT_WHOLE, field="year", value=repr(value))
         return None
     if not FIRST_YEAR <= year <= last:
-        errors["year"] = f"year must be between {FIRST_YEAR} and {last} (got {year})"
+        errors["year"] = message(Code.OUT_OF_RANGE, field="year", first=FIRST_YEAR, last=last, value=str(year))
         return None
     return year
 
 
-def _choice_field(raw: Mapping[str, Any], name: str, enum, errors: dict[str, str], *, required: bool):
+def _choice_field(raw: Mapping[str, Any], name: str, enum, errors: Errors, *, required: bool):
     value = raw.get(name)
     if _blank(value):
         if required:
-            errors[name] = f"{name} is required"
+            errors[name] = message(Code.REQUIRED, field=name)
         return None
     try:
         return enum(str(value).strip().lower())
     except ValueError:
-        errors[name] = f"{name} {str(value).strip()!r} is unknown; expected one of: {', '.join(enum)}"
+        errors[name] = message(Code.UNKNOWN_CHOICE, field=name, value=repr(str(value).strip()),
+                               choices=", ".join(enum))
         return None
 
 
 def validate_consumption_row(
     raw: Mapping[str, Any], *, today: date | None = None, area_required: bool = False
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Any], Errors]:
     """Check one consumption row (form, CSV line or API body): building_code, year, carrier, kwh,
     optional area_m2 (required when `area_required`, e.g. the building has no floor area) and source.
 
     Returns (values, errors): typed values (Decimal, int, Carrier, ConsumptionSource; None when absent
-    or wrong) and {field: message} for each field at fault; the row is valid when errors is empty.
+    or wrong) and {field: InputMessage} for each field at fault; the row is valid when errors is empty.
     """
     today = today or date.today()
-    errors: dict[str, str] = {}
+    errors: Errors = {}
     code = raw.get("building_code")
     if _blank(code):
-        errors["building_code"] = "building_code is required"
+        errors["building_code"] = message(Code.REQUIRED, field="building_code")
     values: dict[str, Any] = {"building_code": None if _blank(code) else str(code).strip()}
     values["year"] = _year_field(raw, errors, today)
     values["carrier"] = _choice_field(raw, "carrier", Carrier, errors, required=True)
     values["kwh"] = _number_field(raw, "kwh", errors, positive=False)
     if values["kwh"] is None and "kwh" not in errors:
-        errors["kwh"] = "kwh is required"
+        errors["kwh"] = message(Code.REQUIRED, field="kwh")
     values["area_m2"] = _number_field(raw, "area_m2", errors, positive=True)
     if area_required and values["area_m2"] is None and "area_m2" not in errors:
-        errors["area_m2"] = "area_m2 is required (the building has no floor area)"
+        errors["area_m2"] = message(Code.AREA_REQUIRED, field="area_m2")
     values["source"] = _choice_field(raw, "source", ConsumptionSource, errors, required=False)
     return values, errors
 
 
 def validate_year_row(
     raw: Mapping[str, Any], *, today: date | None = None, area_required: bool = False
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Any], Errors]:
     """Check the yearly data of a building: year, optional area_m2, dju and dju_mean (all > 0)."""
     today = today or date.today()
-    errors: dict[str, str] = {}
+    errors: Errors = {}
     values: dict[str, Any] = {"year": _year_field(raw, errors, today)}
     for name in ("area_m2", "dju", "dju_mean"):
         values[name] = _number_field(raw, name, errors, positive=True)
     if area_required and values["area_m2"] is None and "area_m2" not in errors:
-        errors["area_m2"] = "area_m2 is required (the building has no floor area)"
+        errors["area_m2"] = message(Code.AREA_REQUIRED, field="area_m2")
     return values, errors
 
 

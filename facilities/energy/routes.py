@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from facilities.energy import reference_admin, services, transfer, views
+from facilities.energy import messages, reference_admin, services, transfer, views
 from facilities.energy.forms import (
     CloseRowForm,
     ConsumptionForm,
@@ -129,7 +129,7 @@ def import_page():
             else:
                 db.session.rollback()
     status = 422 if request.method == "POST" and (report is None or not report.ok) else 200
-    return render_template("energy/import.html", form=form, report=report), status
+    return render_template("energy/import.html", form=form, report=report, message=messages.translate), status
 
 
 @bp.route("/energy/reference")

@@ -30,6 +30,8 @@ from facilities.energy.indicators import (
     validate_year_row,
     worst_class,
 )
+from facilities.energy.input_messages import Code, message
+from facilities.energy.messages import translate_errors
 from facilities.energy.models import (
     REFERENCE_MODELS,
     BuildingEnergySettings,
@@ -170,9 +172,9 @@ def clean_consumption(raw: dict, *, area_required: bool = False, today: date | N
         if name in year_errors:
             errors[name] = year_errors[name]
     if (values["dju"] is None) != (values["dju_mean"] is None) and not errors.keys() & {"dju", "dju_mean"}:
-        errors["dju_mean" if values["dju_mean"] is None else "dju"] = "give both dju and dju_mean, or neither"
+        errors["dju_mean" if values["dju_mean"] is None else "dju"] = message(Code.DJU_PAIR)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(translate_errors(errors))
     return values
 
 

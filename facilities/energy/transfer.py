@@ -2,7 +2,9 @@
 
 Import: columns building_code, year, carrier, kwh, optional area_m2 and source; a line for an existing
 building + year + carrier replaces it. Every line is checked first; if ANY line is refused, nothing is
-written. Messages name the line (the file's line number, header = line 1) and the field.
+written. Messages name the line (the file's line number, header = line 1) and the field; they are
+InputMessage (code and parameters): English on the command line (`describe`, `summary`), in the user's
+language on the import page (facilities.energy.messages).
 
 Export: one row per building subject to the Décret tertiaire for a year; the columns are declared once in
 `OPERAT_COLUMNS` (header, function) so that a change of the platform's template is a change of that list.
@@ -21,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from facilities.energy.indicators import validate_consumption_row
+from facilities.energy.input_messages import Code, InputMessage, message
 from facilities.energy.models import BuildingEnergyYear, EnergyConsumption
 from facilities.energy.reference import Carrier
 from facilities.energy.services import (
@@ -47,10 +50,10 @@ class ImportLine:
     year: int | None = None
     carrier: str | None = None
     kwh: Decimal | None = None
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, InputMessage] = field(default_factory=dict)
 
     def describe(self) -> str:
-        """One line of the report, e.g. 'line 3: refused: kwh: kwh must not be negative (got -5)'."""
+        """One line of the report in English, e.g. 'line 3: refused: kwh: kwh must not be negative (got -5)'."""
         what = " ".join(str(x) for x in (self.building_code, self.year, self.carrier, self.kwh) if x is not None)
         if self.status == REFUSED:
             reasons = "; ".join(f"{name}: {message}" for name, message in self.errors.items())
@@ -61,7 +64,7 @@ class ImportLine:
 @dataclass
 class ImportReport:
     lines: list[ImportLine] = field(default_factory=list)
-    error: str | None = None  # the whole file was refused (encoding, header, CSV syntax)
+    error: InputMessage | None = None  # the whole file was refused (encoding, header, CSV syntax)
     written: bool = False
 
     def count(self, status: str) -> int:
@@ -72,6 +75,7 @@ class ImportReport:
         return self.error is None and not any(line.status == REFUSED for line in self.lines)
 
     def summary(self) -> str:
+        """The outcome in English (the command line)."""
         if self.error:
             return f"File refused: {self.error}. Nothing was written."
         text = (f"{self.count(CREATED)} created, {self.count(REPLACED)} replaced, "
@@ -79,17 +83,24 @@ class ImportReport:
         return text + (" Nothing was written." if not self.written else "")
 
 
+class FileRefused(Exception):
+    """The whole file is unusable (encoding, CSV syntax, header): what is wrong, as an InputMessage."""
+
+    def __init__(self, message: InputMessage):
+        super().__init__(str(message))
+        self.message = message
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ValueError(f"line {line}: the file is not valid UTF-8 text (byte {error.start + 1}); "
-                         "save it as CSV UTF-8") from None
+        raise FileRefused(message(Code.NOT_UTF8, line=line, byte=error.start + 1)) from None
 
 
 def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, fields) of each non-blank line; ValueError on CSV syntax errors."""
+    """Header and (line number, fields) of each non-blank line; FileRefused on CSV syntax or header errors."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","  # French spreadsheets use ";"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -103,26 +114,25 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if not any(value.strip() for value in fields):
                 continue
             if len(rows) >= MAX_LINES:
-                raise ValueError(f"more than {MAX_LINES} lines; split the file")
+                raise FileRefused(message(Code.TOO_MANY_LINES, maximum=MAX_LINES))
             rows.append((reader.line_num, fields))
     except csv.Error as error:
-        raise ValueError(f"line {reader.line_num}: malformed CSV ({error})") from None
+        raise FileRefused(message(Code.MALFORMED_CSV, line=reader.line_num, detail=str(error))) from None
     if not header or not any(header):
-        raise ValueError("the file is empty: the first line must name the columns "
-                         + ",".join(REQUIRED_COLUMNS))
+        raise FileRefused(message(Code.EMPTY_FILE, columns=",".join(REQUIRED_COLUMNS)))
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     duplicated = sorted({name for name in header if header.count(name) > 1})
     problems = []
     if missing:
-        problems.append("missing column(s): " + ", ".join(missing))
+        problems.append(message(Code.MISSING_COLUMNS, columns=", ".join(missing)))
     if unknown:
-        problems.append("unknown column(s): " + ", ".join(repr(name) for name in unknown))
+        problems.append(message(Code.UNKNOWN_COLUMNS, columns=", ".join(repr(name) for name in unknown)))
     if duplicated:
-        problems.append("column(s) given twice: " + ", ".join(duplicated))
+        problems.append(message(Code.DUPLICATE_COLUMNS, columns=", ".join(duplicated)))
     if problems:
-        raise ValueError("line 1: " + "; ".join(problems) + ". Expected columns: "
-                         + ", ".join(REQUIRED_COLUMNS) + " and optionally " + ", ".join(OPTIONAL_COLUMNS))
+        raise FileRefused(message(Code.BAD_HEADER, problems=tuple(problems), columns=", ".join(REQUIRED_COLUMNS),
+                                  optional=", ".join(OPTIONAL_COLUMNS)))
     return header, rows
 
 
@@ -131,11 +141,11 @@ def import_consumption_csv(data: bytes, *, write: bool = True, today: date | Non
     report = ImportReport()
     try:
         header, rows = _rows(_decode(data))
-    except ValueError as error:
-        report.error = str(error)
+    except FileRefused as refused:
+        report.error = refused.message
         return report
     if not rows:
-        report.error = "the file has a header but no data line"
+        report.error = message(Code.NO_DATA)
         return report
 
     codes = {fields[header.index("building_code")].strip() for _n, fields in rows
@@ -161,13 +171,13 @@ def import_consumption_csv(data: bytes, *, write: bool = True, today: date | Non
     for line, fields in rows:
         if len(fields) != len(header):
             report.lines.append(ImportLine(line, REFUSED, errors={
-                "line": f"expected {len(header)} fields ({','.join(header)}), got {len(fields)}"}))
+                "line": message(Code.FIELD_COUNT, expected=len(header), columns=",".join(header), count=len(fields))}))
             continue
         raw = dict(zip(header, fields, strict=True))
         building = buildings.get(raw["building_code"].strip())
         values, errors = validate_consumption_row(raw, today=today)
         if building is None and "building_code" not in errors:
-            errors["building_code"] = f"unknown building code {raw['building_code'].strip()!r}"
+            errors["building_code"] = message(Code.UNKNOWN_BUILDING, value=repr(raw["building_code"].strip()))
         entry = ImportLine(line, REFUSED, values["building_code"], values["year"],
                            str(values["carrier"]) if values["carrier"] else None, values["kwh"], errors)
         report.lines.append(entry)
@@ -177,12 +187,12 @@ def import_consumption_csv(data: bytes, *, write: bool = True, today: date | Non
         if values["area_m2"] is not None:
             earlier = file_areas.setdefault((building.id, values["year"]), (values["area_m2"], line))
             if earlier[0] != values["area_m2"]:
-                errors["area_m2"] = (f"area_m2 {values['area_m2']} differs from {earlier[0]} given for the "
-                                     f"same building and year on line {earlier[1]}")
+                errors["area_m2"] = message(Code.AREA_DIFFERS, field="area_m2", value=str(values["area_m2"]),
+                                            earlier=str(earlier[0]), line=earlier[1])
         if values["carrier"] is not None:
             key = (building.id, values["year"], str(values["carrier"]))
             if key in seen:
-                errors["carrier"] = f"same building, year and carrier as line {seen[key]}"
+                errors["carrier"] = message(Code.DUPLICATE_LINE, line=seen[key])
             seen.setdefault(key, line)
 
     accepted: list[tuple[Building, dict]] = []
@@ -191,7 +201,7 @@ def import_consumption_csv(data: bytes, *, write: bool = True, today: date | Non
             area_key = (building.id, values["year"])
             if (building.gross_floor_area_m2 is None and area_key not in stored_areas
                     and area_key not in file_areas and "area_m2" not in entry.errors):
-                entry.errors["area_m2"] = "area_m2 is required (the building has no floor area)"
+                entry.errors["area_m2"] = message(Code.AREA_REQUIRED, field="area_m2")
         if not entry.errors:
             key = (building.id, values["year"], str(values["carrier"]))
             entry.status = REPLACED if key in existing else CREATED

@@ -182,6 +182,7 @@ def _build_map_page(options: dict[str, Any]) -> MapPage:
             "workstations": _("Workstations"), "medical_cabinets": _("Medical cabinets"),
             "open_site": _("Open the site page"), "sites_layer": _("Sites"), "communes_layer": _("Communes"),
             "no_value": _("No value"), "other": _("Other") if color_by != "dpe" else _("No DPE"),
+            "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"),
         },
         service_labels={code: str(label) for code, label in SERVICE_LABELS.items()},
         **map_args,

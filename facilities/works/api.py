@@ -39,7 +39,7 @@ from facilities.validation import Rule, clean
 from facilities.works import rules, services
 from facilities.works.models import OPERATION_NATURES, OPERATION_STATUSES, Envelope, Operation
 from facilities.works.money import cents_to_euros
-from facilities.works.scheduling import PhaseCode
+from facilities.works.scheduling import PhaseCode, ReasonCode
 
 bp = ApiBlueprint("works_api", __name__, description="Works programme: envelopes (AP/CP) and operations.")
 register_api_error_handlers(bp)
@@ -142,7 +142,10 @@ SCHEDULED = {"type": "object", "required": ["id", "start", "end", "shifted_month
     "id": {"type": "integer"}, "label": {"type": "string"}, "fixed": {"type": "boolean"},
     "priority": {"type": "integer"}, "original_start": DATE, "start": DATE, "end": DATE,
     "shifted_months": {"type": "integer"}, "cp": BY_YEAR, "placed": {"type": "boolean"},
-    "reason": nullable("string"), "overflow_at_original": BY_YEAR}}
+    "reason": nullable("string"),
+    "reason_code": {"type": "string", "enum": [str(code) for code in ReasonCode],
+                    "description": "Why it is there; `reason` says it in English."},
+    "overflow_at_original": BY_YEAR}}
 PROPOSAL = {"type": "object", "required": ["operations", "cp_by_year", "caps_by_year", "feasible", "applied", "moved"],
             "properties": {
                 "operations": {"type": "array", "items": SCHEDULED}, "cp_by_year": BY_YEAR, "caps_by_year": BY_YEAR,

@@ -61,9 +61,30 @@ def _end_position(d: date, first_month: int, month_width: float) -> float:
     return (_month(d) - first_month + d.day / calendar.monthrange(d.year, d.month)[1]) * month_width
 
 
+# Widths (px) of 11 px sans-serif characters, on the wide side (DejaVu Sans, the usual default on Linux and in
+# PDFs): a label measured with them fits in its column whatever the font actually used.
+_NARROW, _SEMI, _WIDE = set("ijlI.,;:'!|`"), set(" frt()[]{}-/\"\u00a0"), set("mwMW@%—…")
+
+
+def _char_width(c: str) -> float:
+    return 3.4 if c in _NARROW else 4.7 if c in _SEMI else 9.8 if c in _WIDE else 7.6 if c.isupper() else 6.8
+
+
+def _text_width(text: str) -> float:
+    return sum(_char_width(c) for c in text)
+
+
 def _truncate(text: str, width: float) -> str:
-    limit = max(1, int(width / CHAR_WIDTH))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text``, shortened with an ellipsis to fit ``width`` pixels."""
+    if _text_width(text) <= width:
+        return text
+    room, used, kept = width - _char_width("…"), 0.0, 0
+    for c in text:
+        used += _char_width(c)
+        if used > room:
+            break
+        kept += 1
+    return text[:kept].rstrip() + "…"
 
 
 def gantt_svg(rows: Sequence[Mapping], *, title: str = "Gantt chart", description: str = "",
@@ -120,7 +141,9 @@ def gantt_svg(rows: Sequence[Mapping], *, title: str = "Gantt chart", descriptio
             out.append(f'<rect x="0" y="{y}" width="{width}" height="{ROW_HEIGHT}" fill="#F3F3F3"/>')
         out.append(f'<g class="gantt-row" data-row="{i}"><title>{escape(label + suffix)}: '
                    f'{row["start"].isoformat()} – {row["end"].isoformat()}</title>')
-        out.append(f'<text x="4" y="{y + ROW_HEIGHT / 2 + 4:.1f}">{escape(_truncate(label + suffix, LABEL_WIDTH - 8))}</text>')
+        # The flags always show in full: only the operation's label is shortened to leave them room.
+        shown = _truncate(label, LABEL_WIDTH - 8 - _text_width(suffix)) + suffix
+        out.append(f'<text x="4" y="{y + ROW_HEIGHT / 2 + 4:.1f}">{escape(shown)}</text>')
         dash = ' stroke-dasharray="3 2"' if row.get("draft") else ""
         x0 = LABEL_WIDTH + _position(row["start"], first_month, month_width)
         x1 = LABEL_WIDTH + _end_position(row["end"], first_month, month_width)

@@ -13,7 +13,7 @@ from facilities.extensions import db
 from facilities.inventory.models import Building, Site
 from facilities.permissions import Permission, requires
 from facilities.validation import ValidationError
-from facilities.works import gantt, rules, services
+from facilities.works import gantt, reasons, rules, services
 from facilities.works.forms import (
     ActualForm,
     ApRevisionForm,
@@ -170,7 +170,7 @@ def schedule(envelope_id: int):
         return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
     labels = {op.id: op for op in services.load_operations([envelope.id])[envelope.id]}
     return render_template("works/schedule.html", envelope=envelope, proposal=proposal, operations=labels,
-                           form=ConfirmForm())
+                           reason=reasons.scheduled_reason, form=ConfirmForm())
 
 
 @bp.route("/envelopes/<int:envelope_id>/schedule", methods=["POST"])

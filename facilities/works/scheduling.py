@@ -49,6 +49,7 @@ __all__ = [
     "PhaseCode",
     "ProgrammeCheck",
     "ProgrammePlan",
+    "ReasonCode",
     "ScenarioComparison",
     "ScheduleProposal",
     "ScheduledOperation",
@@ -70,6 +71,7 @@ __all__ = [
     "operation_cp",
     "operation_from_input",
     "propose_schedule",
+    "reason_english",
     "shift",
     "spread_evenly",
     "spread_phases",
@@ -671,6 +673,33 @@ def check_programme(caps_by_year: Mapping[int, int], operations: Iterable[Operat
 # --------------------------------------------------------------------------------------------
 
 
+class ReasonCode(StrEnum):
+    """Why an operation is where the proposal puts it. The app translates the code with its parameters
+    (``ScheduledOperation.reason_params``); :func:`reason_english` gives the English text of the API."""
+
+    FIXED = "fixed"  # fixed: not moved
+    FIXED_OVER = "fixed_over"  # fixed: not moved although the caps are exceeded ({overflow})
+    NOT_MOVED = "not_moved"  # movable, fits where it is
+    MOVED = "moved"  # moved {months} later; {overflow} had it stayed
+    UNPLACED = "unplaced"  # fits nowhere by December {year}: kept at its original start; {overflow}
+
+
+def reason_english(code: ReasonCode | str, params: Mapping[str, Any], locale: str = "fr") -> str:
+    """The English text of a reason, amounts formatted for ``locale``: "moved 3 months later: 2023 cap
+    exceeded by 1 500 000 €". ``params``: ``months`` (MOVED), ``year`` (UNPLACED), ``overflow`` (year → cents)."""
+    code = ReasonCode(code)
+    overflow = _overflow_text(params.get("overflow") or {}, locale)
+    if code is ReasonCode.FIXED:
+        return "fixed: not moved"
+    if code is ReasonCode.FIXED_OVER:
+        return f"fixed: not moved although {overflow}"
+    if code is ReasonCode.NOT_MOVED:
+        return "not moved"
+    if code is ReasonCode.MOVED:
+        return f"moved {_months_text(params['months'])} later: {overflow}"
+    return f"could not be placed by December {params['year']}: kept at its original start; {overflow}"
+
+
 @dataclass(frozen=True)
 class ScheduledOperation:
     id: int | str
@@ -683,9 +712,15 @@ class ScheduledOperation:
     shifted_months: int
     cp_by_year: dict[int, int]
     placed: bool  # False: fits at no shift within the horizon (kept at its original start)
-    reason: str  # English, e.g. "moved 3 months later: 2023 cap exceeded by 1 200 000 €"
+    reason_code: ReasonCode  # why it is there; the app translates it with reason_params
+    reason_params: dict[str, Any]  # months (MOVED), year (UNPLACED), overflow (year → cents; all codes)
     overflow_at_original: dict[int, int]  # year → overflow had it stayed at its original start
     plan: OperationPlan  # the (possibly shifted) operation
+
+    @property
+    def reason(self) -> str:
+        """English, e.g. "moved 3 months later: 2023 cap exceeded by 1 200 000 €" (the API's ``reason``)."""
+        return reason_english(self.reason_code, self.reason_params)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -700,6 +735,7 @@ class ScheduledOperation:
             "cp": {str(y): c for y, c in self.cp_by_year.items()},
             "placed": self.placed,
             "reason": self.reason,
+            "reason_code": str(self.reason_code),
             "overflow_at_original": {str(y): c for y, c in self.overflow_at_original.items()},
         }
 
@@ -823,7 +859,7 @@ def propose_schedule(
     placers = {op.id: _Placer(_profile(op)) for op in ops}
     results: dict[int | str, ScheduledOperation] = {}
 
-    def build(op, s, cp_pairs, placed, reason, overflow):
+    def build(op, s, cp_pairs, placed, code, overflow, **params):
         plan = shift(op, s)
         return ScheduledOperation(
             op.id,
@@ -836,7 +872,8 @@ def propose_schedule(
             s,
             dict(cp_pairs),
             placed,
-            reason,
+            code,
+            {**params, "overflow": dict(overflow)},
             dict(overflow),
             plan,
         )
@@ -851,8 +888,8 @@ def propose_schedule(
             remaining[y - year0] -= c
     for op in fixed_ops:
         over = {y: -remaining[y - year0] for y, c in fixed_cp[op.id] if c and remaining[y - year0] < 0}
-        reason = "fixed: not moved" if not over else f"fixed: not moved although {_overflow_text(over)}"
-        results[op.id] = build(op, 0, fixed_cp[op.id], True, reason, over)
+        code = ReasonCode.FIXED_OVER if over else ReasonCode.FIXED
+        results[op.id] = build(op, 0, fixed_cp[op.id], True, code, over)
 
     # 2. movable operations in priority order
     movable = sorted(
@@ -884,18 +921,15 @@ def propose_schedule(
         if chosen is None:
             unplaced.append(op.id)
             s, pat, j = 0, pat0, 0
-            reason = (
-                f"could not be placed by December {horizon_end_year}: kept at its original start; "
-                f"{_overflow_text(over)}"
-            )
+            code, params = ReasonCode.UNPLACED, {"year": horizon_end_year}
         else:
             s = chosen
             pat, j = pl.pattern(s)
-            reason = "not moved" if s == 0 else f"moved {_months_text(s)} later: {_overflow_text(over)}"
+            code, params = (ReasonCode.NOT_MOVED, {}) if s == 0 else (ReasonCode.MOVED, {"months": s})
         cp_pairs = [(y + j, c) for y, c in pat]
         for y, c in cp_pairs:
             remaining[y - year0] -= c
-        results[op.id] = build(op, s, cp_pairs, chosen is not None, reason, over)
+        results[op.id] = build(op, s, cp_pairs, chosen is not None, code, over, **params)
 
     caps_out = {year0 + i: caps_by_year.get(year0 + i, 0) for i in range(nyears)}
     cp_out = {y: caps_out[y] - remaining[y - year0] for y in caps_out}

@@ -1,5 +1,7 @@
 """The energy API on the demo data, and the energy pages by role."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from facilities.energy.models import BuildingEnergySettings, EnergyConsumption
@@ -104,10 +106,12 @@ def test_bad_entry_is_422_with_message_and_nothing_saved(client_as, energy_demo,
     response = manager.post(f"/buildings/{bid}/energy/consumption",
                             data={"year": "2025", "carrier": "electricity", "kwh": "-3"})
     assert response.status_code == 422
-    assert "kwh must not be negative" in response.get_data(as_text=True)
+    assert french("%(field)s must not be negative (got %(value)s)", field="kwh", value="-3") in page_text(response)
     response = manager.post(f"/buildings/{bid}/energy/consumption",
                             data={"year": "1990", "carrier": "electricity", "kwh": "3"})
-    assert response.status_code == 422 and "year must be between 2000" in response.get_data(as_text=True)
+    assert response.status_code == 422 and french("%(field)s must be between %(first)s and %(last)s (got %(value)s)",
+                                                  field="year", first=2000, last=date.today().year + 1,
+                                                  value="1990") in page_text(response)
     assert db.session.query(EnergyConsumption).count() == before
 
 
@@ -137,7 +141,8 @@ def test_web_import_all_or_nothing(client_as, energy_demo, db):
                             content_type="multipart/form-data")
     html = page_text(response)
     assert response.status_code == 422
-    assert "unknown building code 'NOPE-B1'" in html  # the line's own message names the code
+    # The line's own message names the code, in the user's language.
+    assert french("unknown building code %(value)s", value="'NOPE-B1'") in html
     assert french("Nothing was written: correct the refused lines and import the file again.") in html
     assert db.session.query(EnergyConsumption).count() == before
     good = b"building_code,year,carrier,kwh\nPS-CLI-B1,2025,wood,100\nPS-CLI-B1,2025,electricity,100\n"
@@ -164,3 +169,40 @@ def test_missing_reference_rows_answer_503_with_the_fix_not_500(client_as, token
                      headers={"Authorization": f"Bearer {token_for('director')}"})
     assert api.status_code == 503 and api.mimetype == "application/problem+json"
     assert "seed-reference" in api.get_data(as_text=True)
+
+
+def test_web_import_speaks_the_users_language(client_as, energy_demo, db):
+    """Line and file errors on the import page: French by default, English for an English user."""
+    import io
+
+    manager = client_as("facilities_manager")
+    bad = b"building_code,year,carrier,kwh\nPS-CLI-B1,1999,wood,-1\nPS-CLI-B1,2025,coal,abc\nPS-CLI-B1,2025\n"
+    html = page_text(manager.post("/energy/import", data={"file": (io.BytesIO(bad), "c.csv")},
+                                  content_type="multipart/form-data"))
+    for expected in (
+        french("%(field)s must be between %(first)s and %(last)s (got %(value)s)", field="year", first=2000,
+               last=date.today().year + 1, value="1999"),
+        french("%(field)s must not be negative (got %(value)s)", field="kwh", value="-1"),
+        french("%(field)s must be a number (got %(value)s)", field="kwh", value="'abc'"),
+        french("expected %(expected)s fields (%(columns)s), got %(count)s", expected=4,
+               columns="building_code,year,carrier,kwh", count=2),
+    ):
+        assert expected in html
+    assert "must be" not in html and "expected 4 fields" not in html
+    header = b"building_code,year,kwh,price\nPS-CLI-B1,2025,1,2\n"
+    html = page_text(manager.post("/energy/import", data={"file": (io.BytesIO(header), "c.csv")},
+                                  content_type="multipart/form-data"))
+    assert french("missing column(s): %(columns)s", columns="carrier") in html
+    assert french("unknown column(s): %(columns)s", columns="'price'") in html
+    manager.set_cookie("lang", "en")
+    html = page_text(manager.post("/energy/import", data={"file": (io.BytesIO(bad), "c.csv")},
+                                  content_type="multipart/form-data"))
+    assert "kwh must be a number (got 'abc')" in html and "expected 4 fields (building_code,year,carrier,kwh)" in html
+
+
+def test_api_entry_errors_in_the_users_language(client, token_for, energy_demo, building_id):
+    body = {"building_id": building_id("PS-CLI-B1"), "year": 2025, "carrier": "wood", "kwh": "10", "dju": "2000"}
+    response = client.post("/api/v1/energy-records", headers=bearer(token_for("facilities_manager")), json=body)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert [(e["field"], e["message"]) for e in errors] == [("dju_mean", french("give both dju and dju_mean, or neither"))]

@@ -6,9 +6,15 @@ from decimal import Decimal as D
 import pytest
 
 from facilities.energy.indicators import group_by_year, validate_consumption_row, validate_year_row
+from facilities.energy.input_messages import Code, InputMessage
 from facilities.energy.reference import Carrier, ConsumptionSource
 
 TODAY = date(2025, 6, 1)
+
+
+def english(errors):
+    """The errors as the command line prints them (the app translates the same codes)."""
+    return {name: str(message) for name, message in errors.items()}
 GOOD = {"building_code": " PS-CLICHY ", "year": "2024", "carrier": "Natural_Gas", "kwh": "12 345,5"}
 
 
@@ -61,7 +67,7 @@ def test_a_good_row():
 )
 def test_errors_name_the_field(change, field, message):
     values, errors = validate_consumption_row({**GOOD, **change}, today=TODAY)
-    assert errors == {field: message}
+    assert english(errors) == {field: message}
     assert values[field] is None
 
 
@@ -74,7 +80,7 @@ def test_year_bounds_follow_today():
 
 def test_area_required_when_the_building_has_none():
     assert validate_consumption_row(GOOD, today=TODAY, area_required=True)[1] == {
-        "area_m2": "area_m2 is required (the building has no floor area)"
+        "area_m2": InputMessage(Code.AREA_REQUIRED, {"field": "area_m2"})
     }
     assert validate_consumption_row({**GOOD, "area_m2": "850"}, today=TODAY, area_required=True)[1] == {}
 
@@ -91,7 +97,7 @@ def test_year_row():
     assert errors == {}
     assert values == {"year": 2024, "area_m2": D("1500.5"), "dju": D(2100), "dju_mean": None}
     _, errors = validate_year_row({"year": "2024", "dju": "0", "dju_mean": "-3"}, today=TODAY)
-    assert errors == {
+    assert english(errors) == {
         "dju": "dju must be greater than 0 (got 0)",
         "dju_mean": "dju_mean must be greater than 0 (got -3)",
     }
@@ -126,4 +132,17 @@ def test_values_the_columns_cannot_keep_are_refused_for_forms_imports_and_api(fi
 
     raw = {"building_code": "B1", "year": "2024", "carrier": "electricity", "kwh": "1000", field: value}
     _values, errors = (validate_year_row if field == "dju" else validate_consumption_row)(raw, today=date(2025, 1, 1))
-    assert message in errors[field]
+    assert message in str(errors[field])
+
+
+def test_errors_are_codes_with_parameters():
+    # What the app translates: a code and the values its message needs (the English text is only str()).
+    _, errors = validate_consumption_row({**GOOD, "year": "1999", "kwh": "-5", "carrier": "coal"}, today=TODAY)
+    assert errors["year"] == InputMessage(Code.OUT_OF_RANGE, {"field": "year", "first": 2000, "last": 2026,
+                                                              "value": "1999"})
+    assert errors["kwh"] == InputMessage(Code.NEGATIVE, {"field": "kwh", "value": "-5"})
+    assert errors["carrier"].code == Code.UNKNOWN_CHOICE and errors["carrier"].params["value"] == "'coal'"
+    _, errors = validate_consumption_row({**GOOD, "kwh": "1000000000001"}, today=TODAY)
+    assert errors["kwh"] == InputMessage(Code.TOO_LARGE, {"field": "kwh", "maximum": D(10**12),
+                                                          "value": "1000000000001"})
+    assert str(errors["kwh"]) == "kwh must be at most 1,000,000,000,000 (got 1000000000001)"

@@ -114,6 +114,16 @@ def test_legend_has_text_labels_and_translations(small_fc):
     assert "IME" not in html
 
 
+def test_zoom_buttons_take_the_given_titles(small_fc):
+    html = build_site_map(small_fc, palette=PALETTE, tile_url=None)
+    assert '"zoomControl": false' in html  # Leaflet's own control (English titles) is replaced by ours
+    assert '"zoomInTitle":"Zoom in","zoomOutTitle":"Zoom out"' in html
+    html = build_site_map(small_fc, palette=PALETTE, tile_url=None,
+                          labels={"zoom_in": "Zoom avant", "zoom_out": EVIL})
+    assert html.count("L.control.zoom(") == 1
+    assert '"zoomInTitle":"Zoom avant"' in html and EVIL not in html
+
+
 def test_choropleth_with_missing_values_and_layer_control(communes92, small_fc):
     counts = sites_serving_counts(communes92, sites_to_gdf(synthetic_sites(80, 2, communes92)))
     counts = counts.astype({"sites_count": float})

@@ -153,3 +153,14 @@ def test_indicator_is_offered_only_with_boundaries(client_as, demo):
     page = client_as("director").get("/map").get_data(as_text=True)
     assert 'name="indicator"' not in page
     assert "import-boundaries" in page
+
+
+def test_zoom_buttons_speak_the_users_language(app, client_as, demo):
+    from tests.conftest import french
+
+    client = client_as("director")
+    page = html.unescape(client.get("/map").get_data(as_text=True))
+    assert f'"zoomInTitle":"{french("Zoom in")}","zoomOutTitle":"{french("Zoom out")}"' in page
+    client.set_cookie("lang", "en")
+    page = html.unescape(client.get("/map").get_data(as_text=True))
+    assert '"zoomInTitle":"Zoom in","zoomOutTitle":"Zoom out"' in page

@@ -43,3 +43,16 @@ def test_gantt_svg_is_pure_accessible_and_escaped():
     assert gantt_svg(moved, title="Programme") != svg
     assert gantt_table(rows)[0]["phases"] == [("DET", date(2023, 3, 1), date(2024, 5, 31))]
     assert "No operation" in gantt_svg([], title="Empty")
+
+
+def test_a_long_label_is_shortened_but_never_its_flags():
+    import re
+
+    long_label = "Réhabilitation énergétique et mise en accessibilité du pôle social de Villeneuve-la-Garenne"
+    rows = [{"label": long_label, "start": date(2023, 1, 1), "end": date(2024, 6, 30), "draft": True, "fixed": True},
+            {"label": "Short", "start": date(2023, 1, 1), "end": date(2023, 6, 30), "draft": True}]
+    svg = gantt_svg(rows, title="Programme", labels={"draft": "brouillon", "fixed": "fixe"})
+    shown = re.findall(r'<text x="4" [^>]*>([^<]*)</text>', svg)
+    assert shown[0].endswith("… (fixe, brouillon)") and shown[0].startswith("Réhabilitation énerg")
+    assert shown[1] == "Short (brouillon)"
+    assert f"<title>{long_label} (fixe, brouillon): 2023-01-01" in svg  # the full label stays in the tooltip

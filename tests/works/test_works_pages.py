@@ -5,7 +5,7 @@ import re
 import pytest
 
 from facilities.works.models import Envelope, Operation
-from tests.conftest import page_text
+from tests.conftest import french, page_text
 
 
 def _demo_envelope(db):
@@ -64,8 +64,13 @@ def test_manager_overflow_proposal_apply_changes_gantt(db, demo, client_as):
     page = client.get(f"/envelopes/{env.id}").get_data(as_text=True)
     overflow = re.search(r'id="overflow".*?</div>', page, re.S).group(0)
     assert "2023" in overflow
-    proposal = client.get(f"/envelopes/{env.id}/schedule").get_data(as_text=True)
-    assert 'id="proposal"' in proposal and "later" in proposal
+    proposal = page_text(client.get(f"/envelopes/{env.id}/schedule"))
+    assert 'id="proposal"' in proposal
+    # Why it moves, in French: "moved N month(s) later: YEAR cap exceeded by AMOUNT" as the catalogue says it.
+    reason = re.search(r'<td class="small reason" data-code="moved">(.*?)</td>', proposal).group(1)
+    moved_words = french("moved %(months)s month(s) later: %(overflow)s", months="\0", overflow="\0").split("\0")
+    assert reason.startswith(moved_words[0]) and moved_words[1] in reason and "2023" in reason
+    assert "later" not in reason and "cap exceeded" not in reason
     applied = client.post(f"/envelopes/{env.id}/schedule", data={"confirm": "1"})
     assert applied.status_code == 302
     db.session.expire_all()
@@ -97,3 +102,27 @@ def test_operation_forms_for_manager(db, demo, client_as):
     assert client.post(f"/operations/{op.id}/savings",
                        data={"carrier": "natural_gas", "kwh_per_year": "120000"}).status_code == 302
     assert "120" in client.get(f"/operations/{op.id}").get_data(as_text=True)
+
+
+def test_schedule_reasons_in_both_languages(app, db):
+    """Every reason code has a catalogue message; the English one is the scheduler's own wording."""
+    from flask_babel import force_locale
+
+    from facilities.works.reasons import REASON_MESSAGES, reason_text
+    from facilities.works.scheduling import ReasonCode, reason_english
+
+    cases = [(ReasonCode.FIXED, {}), (ReasonCode.FIXED_OVER, {"overflow": {2023: 50_000_000}}),
+             (ReasonCode.NOT_MOVED, {}), (ReasonCode.MOVED, {"months": 3, "overflow": {2023: 1, 2024: 100}}),
+             (ReasonCode.UNPLACED, {"year": 2030, "overflow": {2030: 90_000}})]
+    assert {code for code, _params in cases} == set(REASON_MESSAGES) == set(ReasonCode)
+    with app.test_request_context():
+        with force_locale("en"):
+            assert reason_text(ReasonCode.MOVED, {"months": 3, "overflow": {2023: 150_000_000}}) == (
+                "moved 3 month(s) later: 2023 cap exceeded by €1,500,000")
+            for code, params in cases:
+                if code is not ReasonCode.MOVED:
+                    assert reason_text(code, params) == reason_english(code, params, "en")
+        french_texts = [reason_text(code, params) for code, params in cases]
+    assert french_texts[1] == french("fixed: not moved although %(overflow)s", overflow=french(
+        "%(year)s cap exceeded by %(amount)s", year=2023, amount="500\u202f000\u00a0€"))
+    assert all("cap" not in text and "moved" not in text for text in french_texts)

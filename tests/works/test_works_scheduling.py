@@ -19,6 +19,7 @@ from facilities.works.scheduling import (
     Phase,
     PhaseCode,
     ProgrammePlan,
+    ReasonCode,
     SchedulingError,
     add_months,
     apply_changes,
@@ -257,6 +258,9 @@ def test_cap_forces_exactly_one_shift():
     assert b.cp_by_year == {2023: 400 * K, 2024: 800 * K}
     assert b.overflow_at_original == {2023: 200 * K}
     assert b.reason == "moved 2 months later: 2023 cap exceeded by 200\u202f000\u00a0€"
+    # The app translates the code and its parameters; the English text above is the API's.
+    assert (a.reason_code, a.reason_params) == (ReasonCode.NOT_MOVED, {"overflow": {}})
+    assert (b.reason_code, b.reason_params) == (ReasonCode.MOVED, {"months": 2, "overflow": {2023: 200 * K}})
     assert p.cp_by_year == {2023: 1_000 * K, 2024: 800 * K}
     assert p.feasible and p.shortfall_by_year == {} and p.unplaced == ()
     assert p.shifted_count == 1
@@ -267,6 +271,7 @@ def test_cap_forces_exactly_one_shift():
         "2024": 800 * K,
     }
     assert d["feasible"] is True and "shortfall_by_year" not in d
+    assert [(o["reason_code"], o["reason"]) for o in d["operations"]] == [("moved", b.reason), ("not_moved", "not moved")]
 
 
 def test_fixed_operation_blocks_and_movable_moves_around_it():
@@ -282,6 +287,7 @@ def test_fixed_operation_blocks_and_movable_moves_around_it():
     p = propose_schedule(caps, ops)
     f, m = p.operation("F"), p.operation("M")
     assert (f.shifted_months, f.start, f.reason) == (0, date(2024, 1, 1), "fixed: not moved")
+    assert f.reason_code == ReasonCode.FIXED and m.reason_params["months"] == 18
     assert m.shifted_months == 18 and m.start == date(2025, 1, 1)
     assert m.cp_by_year == {2025: 600 * K}
     assert m.reason == "moved 18 months later: 2024 cap exceeded by 300\u202f000\u00a0€"
@@ -297,6 +303,7 @@ def test_fixed_operation_never_moves_even_if_it_overflows():
     f = p.operation("F")
     assert f.shifted_months == 0 and f.start == date(2023, 1, 1) and f.placed
     assert f.reason == "fixed: not moved although 2023 cap exceeded by 500\u202f000\u00a0€"
+    assert (f.reason_code, f.reason_params) == (ReasonCode.FIXED_OVER, {"overflow": {2023: 500 * K}})
     assert not p.feasible and p.shortfall_by_year == {2023: 500 * K} and p.unplaced == ()
 
 
@@ -324,6 +331,7 @@ def test_infeasible_programme_reports_shortfall_by_year():
     assert c.reason == (
         "could not be placed by December 2024: kept at its original start; 2023 cap exceeded by 200\u202f000\u00a0€"
     )
+    assert (c.reason_code, c.reason_params) == (ReasonCode.UNPLACED, {"year": 2024, "overflow": {2023: 200 * K}})
     assert p.operation("A").overflow_at_original == {2024: 200 * K}
     assert p.operation("B").placed and p.operation("B").shifted_months == 0
     d = p.to_dict()
