@@ -51,6 +51,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
     })
+    application.instance_path = str(tmp_path_factory.mktemp("instance"))  # uploads and reports, not the repo's
     with application.app_context():
         db.drop_all()
         drop_alembic_version(db)

@@ -9,19 +9,6 @@ import pytest
 from tests.conftest import bearer
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """The app with the security hooks (and the audit and bulk areas) wired in, as create_app will do."""
-    from facilities.extensions import db
-    from tests.audit.conftest import build_app
-
-    application = build_app(tmp_path_factory)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 def assert_hardened(response) -> str:
     headers = response.headers
     assert headers["X-Content-Type-Options"] == "nosniff"
