@@ -105,7 +105,7 @@ def test_silent_sources_are_marked_illustrative(db, demo):
         assert entity.illustrative or entity.provenance_source, entity
         assert entity.provenance_note, entity
     # Where the layout is invented on a sourced building, the note says so.
-    assert "Illustrative" in get(db, "Building", "PS-ASN-B1").provenance_note
+    assert "Illustratif" in get(db, "Building", "PS-ASN-B1").provenance_note
     assert get(db, "Site", "PS-CLI").location_precision == "commune"
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 ASNIERES_RELEASE = "Communiqué de presse du Département des Hauts-de-Seine, Nanterre, 6 juin 2023"
 CLICHY_RELEASE = "Communiqué de presse du Département des Hauts-de-Seine, 23 avril 2024"
-ILLUSTRATIVE = "Illustrative demo data (not in the source documents)"
+ILLUSTRATIVE = "Données de démonstration illustratives (absentes des documents sources)"
 
 DEMO_USERS = [
     {"email": "admin@demo.example", "role": "admin", "password": "demo-admin-2026"},
@@ -115,15 +115,16 @@ DEMO_SITES: list[dict] = [
         "transport_access": "Tram T1, arrêt « Les Courtilles »",
         "services": ["pmi", "sexual_health", "social_action", "ase"],
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": False,
-        "provenance_note": "Coordinates are approximate (illustrative), placed near the Les Courtilles tram stop.",
+        "provenance_note": "Coordonnées approximatives (illustratives), placées près de l'arrêt de tram Les Courtilles.",
         "buildings": [{
             "code": "PS-ASN-B1", "name": "Pôle social Asnières / Gennevilliers", "year_built": 2023,
             "gross_floor_area_m2": "1730", "erp_type": "W", "erp_category": 4, "cost_eur": "11320000",
             "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": False,
-            "provenance_note": ("Published: 7 floors, 2 public floors (181 and 248 m²), 10 interview offices, 2 digital"
-                                " spaces with 4 PCs, 3 mediation spaces, 4 medical cabinets (1 sexual health), 96"
-                                " workstations, cost 11.32 M€. Illustrative: the room-by-room layout, the staff floors'"
-                                " areas, the gross floor area, the ERP type and category."),
+            "provenance_note": ("Publié : 7 niveaux, 2 niveaux ouverts au public (181 et 248 m²), 10 bureaux d'entretien,"
+                                " 2 espaces numériques avec 4 PC, 3 espaces de médiation, 4 cabinets médicaux (dont 1"
+                                " de santé sexuelle), 96 postes de travail, coût 11,32 M€. Illustratif : le détail des"
+                                " locaux, les surfaces des niveaux de bureaux, la surface de plancher, le type et la"
+                                " catégorie ERP."),
             "floors": _asnieres_floors(),
         }],
     },
@@ -135,13 +136,13 @@ DEMO_SITES: list[dict] = [
         "opened_on": date(2024, 4, 23).isoformat(),
         "services": ["access_to_rights", "digital_help", "rsa_support", "solidarity_desk", "ase", "pmi"],
         "provenance_source": CLICHY_RELEASE, "provenance_date": "2024-04-23", "illustrative": False,
-        "provenance_note": "Opening date is the inauguration (23 April 2024). Address and coordinates not in the source: placed at the commune.",
+        "provenance_note": "La date d'ouverture est celle de l'inauguration (23 avril 2024). Adresse et coordonnées absentes de la source : placées au centre de la commune.",
         "buildings": [{
             "code": "PS-CLI-B1", "name": "Pôle social Clichy / Levallois", "cost_eur": "17600000",
             "gross_floor_area_m2": "1250", "erp_type": "W", "erp_category": 4,
             "provenance_source": CLICHY_RELEASE, "provenance_date": "2024-04-23", "illustrative": False,
-            "provenance_note": ("Published: investment 17.6 M€, two multimedia spaces. Illustrative: floors, rooms,"
-                                " areas, ERP type and category."),
+            "provenance_note": ("Publié : investissement de 17,6 M€, deux espaces multimédias. Illustratif : niveaux,"
+                                " locaux, surfaces, type et catégorie ERP."),
             "floors": _clichy_floors(),
         }],
     },
@@ -151,7 +152,7 @@ DEMO_SITES: list[dict] = [
         "latitude": 48.93619, "longitude": 2.32793, "location_precision": "commune",
         "services": ["disability", "education"],
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
-        "provenance_note": "Named in the 2023 works programme (works to open the IME). Services and location illustrative.",
+        "provenance_note": "Cité dans le programme de travaux 2023 (travaux d'ouverture de l'IME). Services et localisation illustratifs.",
         "buildings": [{"code": "IME-VLG-B1", "name": "IME Villeneuve-la-Garenne", "gross_floor_area_m2": "1800",
                        "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
     },
@@ -161,7 +162,7 @@ DEMO_SITES: list[dict] = [
         "latitude": 48.89765, "longitude": 2.20206, "location_precision": "commune",
         "services": ["ase"],
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
-        "provenance_note": "Named in the 2023 works programme (studies). Services and location illustrative.",
+        "provenance_note": "Cité dans le programme de travaux 2023 (études). Services et localisation illustratifs.",
         "buildings": [{"code": "MDA-NAN-B1", "name": "Maison de l'Avenir", "gross_floor_area_m2": "1200",
                        "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
     },
@@ -171,20 +172,20 @@ DEMO_SITES: list[dict] = [
         "latitude": 48.8725, "longitude": 2.17994, "location_precision": "commune",
         "services": ["ase", "residential_care"],
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
-        "provenance_note": "Named in the 2023 works programme (studies). Services and location illustrative.",
+        "provenance_note": "Cité dans le programme de travaux 2023 (études). Services et localisation illustratifs.",
         "buildings": [{"code": "FOY-RUE-B1", "name": "Foyer ASE Rueil-Malmaison", "gross_floor_area_m2": "1100",
                        "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
     },
     _hub("PS-ISS", "Pôle social départemental d'Issy-les-Moulineaux", "92040", "Issy-les-Moulineaux", 48.82326,
-         2.26261, "in_works", "Named in the 2023 works programme (continued works). Details illustrative."),
+         2.26261, "in_works", "Cité dans le programme de travaux 2023 (poursuite des travaux). Détails illustratifs."),
     _hub("PS-ANT", "Pôle social départemental d'Antony", "92002", "Antony", 48.75061, 2.29881, "in_works",
-         "Named in the 2023 works programme (continued works). Details illustrative."),
+         "Cité dans le programme de travaux 2023 (poursuite des travaux). Détails illustratifs."),
     _hub("PS-BAG", "Pôle social départemental de Bagneux", "92007", "Bagneux", 48.79966, 2.30953, "in_works",
-         "Named in the 2023 works programme (continued works). Details illustrative."),
+         "Cité dans le programme de travaux 2023 (poursuite des travaux). Détails illustratifs."),
     _hub("PS-CHM", "Pôle social départemental de Châtenay-Malabry", "92019", "Châtenay-Malabry", 48.77019, 2.25983,
-         "open", "Modernised in 2016 according to the source. Details illustrative."),
+         "open", "Modernisé en 2016 selon la source. Détails illustratifs."),
     _hub("PS-VLG", "Pôle social départemental de Villeneuve-la-Garenne", "92078", "Villeneuve-la-Garenne", 48.9305,
-         2.3232, "open", "Modernised in 2018 according to the source. Details illustrative."),
+         2.3232, "open", "Modernisé en 2018 selon la source. Détails illustratifs."),
     _hub("PS-CHT", "Pôle social départemental de Châtillon", "92020", "Châtillon", 48.80306, 2.28772, "open",
-         "Modernised in 2019 according to the source. Details illustrative."),
+         "Modernisé en 2019 selon la source. Détails illustratifs."),
 ]

@@ -16,7 +16,7 @@ from facilities.energy.models import EnergyConsumption
 from facilities.extensions import db
 from facilities.inventory.models import Building
 
-NOTE = "Illustrative demo figure (invented), not a meter reading or an invoice."
+NOTE = "Valeur de démonstration illustrative (inventée), ni relevé de compteur ni facture."
 YEARS = range(2018, 2026)
 
 # building code: (first year, kWh per carrier in the first year, yearly change). A change of −5 %/yr beats

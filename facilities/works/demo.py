@@ -19,13 +19,13 @@ from facilities.inventory.models import Building, Site
 from facilities.works import rules, scheduling, services
 from facilities.works.models import Envelope, Operation
 
-SOURCE_2023 = "Press release, Département des Hauts-de-Seine, 6 June 2023"
-SOURCE_CLICHY = "Press release, Département des Hauts-de-Seine, 23 April 2024"
+SOURCE_2023 = "Communiqué de presse du Département des Hauts-de-Seine, 6 juin 2023"
+SOURCE_CLICHY = "Communiqué de presse du Département des Hauts-de-Seine, 23 avril 2024"
 
 ENVELOPE_2023 = "Bâtiments médico-sociaux 2023"
 ENVELOPE_EARLIER = "Pôles sociaux (programmes antérieurs)"
-ILLUSTRATIVE_CAPS = ("Cap 2023 of 12 500 000 € from the source; caps 2024–2027 illustrative.")
-ILLUSTRATIVE_OP = "Named in the 2023 programme ({source}); amount, dates, phases and actuals illustrative."
+ILLUSTRATIVE_CAPS = ("Plafond 2023 de 12 500 000 € selon la source ; plafonds 2024–2027 illustratifs.")
+ILLUSTRATIVE_OP = "Cité dans le programme 2023 ({source}) ; montant, dates, phases et réalisations illustratifs."
 
 
 def _phases(start: date, spec: list[tuple[str, int, str]]) -> str:
@@ -62,11 +62,11 @@ CAPS_2023 = "2023 12500000\n2024 10000000\n2025 8000000\n2026 8000000\n2027 8000
 OPERATIONS_EARLIER = [
     ("PS-ASN", "Pôle social d'Asnières / Gennevilliers : acquisition et aménagement", "acquisition", "11320000",
      date(2021, 1, 1), [("APS", 3, "5"), ("PRO", 4, "5"), ("ACT", 3, "5"), ("DET", 17, "80"), ("AOR", 1, "5")],
-     "Cost 11 320 000 € from the source (acquisition and fit-out; open since 16 May 2023). Dates and phases illustrative.",
+     "Coût de 11 320 000 € selon la source (acquisition et aménagement ; ouvert depuis le 16 mai 2023). Dates et phases illustratives.",
      SOURCE_2023),
     ("PS-CLI", "Pôle social de Clichy / Levallois", "construction", "17600000", date(2021, 7, 1),
      [("APS", 3, "5"), ("PRO", 5, "5"), ("ACT", 3, "5"), ("DET", 21, "80"), ("AOR", 1, "5")],
-     "Investment 17 600 000 € from the source (inaugurated 23 April 2024). Dates and phases illustrative.",
+     "Investissement de 17 600 000 € selon la source (inauguré le 23 avril 2024). Dates et phases illustratives.",
      SOURCE_CLICHY),
 ]
 
@@ -135,7 +135,7 @@ def load_demo() -> None:
             caps[year] = caps.get(year, 0) + cents
     caps_text = "\n".join(f"{year} {cents // 100}.{cents % 100:02d}" for year, cents in sorted(caps.items()))
     earlier, _created = _envelope(ENVELOPE_EARLIER, "Pôles sociaux", caps_text,
-                                  "Caps equal to the CP of the two received operations (illustrative).")
+                                  "Plafonds égaux aux CP des deux opérations réceptionnées (illustratif).")
     for code, label, nature, ap_eur, start, months, spec, note, source, _plan in plans:
         site_id, building_id = _site_and_building(code)
         op = _operation(earlier, {

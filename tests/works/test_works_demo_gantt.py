@@ -15,7 +15,7 @@ def test_demo_programme_fits_the_2023_cap(db, demo):
     assert 0 < cp_2023 <= 1_250_000_000 and not figures.overflow_by_year and not figures.unbalanced
     sites = {op.site.code for op in figures.operations}
     assert sites == {"IME-VLG", "MDA-NAN", "FOY-RUE", "PS-ISS", "PS-ANT", "PS-CLI", "PS-BAG"}
-    assert all(op.illustrative and "illustrative" in op.note for op in figures.operations)
+    assert all(op.illustrative and "illustratifs" in op.note for op in figures.operations)
 
 
 def test_demo_received_hubs_and_idempotence(db, demo):
