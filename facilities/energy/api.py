@@ -72,9 +72,30 @@ RECORD = {"type": "object", "required": ["id", "building_id", "year", "carrier",
     "id": {"type": "integer"}, "building_id": {"type": "integer"}, "year": {"type": "integer"},
     "carrier": {"type": "string"}, "kwh": {"type": "number"}, "source": nullable("string"),
     "note": nullable("string")}}
+KWH_BY_CARRIER = {"type": "object", "additionalProperties": {"type": "number"}}
+PROJECTED_OPERATION = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "label": {"type": "string"}, "status": {"type": "string"},
+    "nature": {"type": "string"}, "reception_year": {"type": "integer"}, "illustrative": {"type": "boolean"},
+    "role": {"type": "string", "enum": ["counted", "already_reflected", "planned"]},
+    "savings": KWH_BY_CARRIER, "uncounted_savings": KWH_BY_CARRIER}}
+# The Décret tertiaire position after the received energy-retrofit works (facilities.energy.projection);
+# null when no operation of the building is an energy retrofit or expects savings. Figures are null when no
+# operation was received since the latest recorded year.
+PROJECTION = nullable("object", description="Estimate after the received energy-retrofit works", properties={
+    "base_year": nullable("integer"), "year": nullable("integer"), "area_m2": nullable("number"),
+    "base_tertiaire_kwh_m2": nullable("number"), "tertiaire_kwh_m2": nullable("number"),
+    "tertiaire_kwh": nullable("number"), "final_kwh_m2": nullable("number"), "by_carrier": KWH_BY_CARRIER,
+    "savings_by_carrier": KWH_BY_CARRIER, "floored_carriers": {"type": "array", "items": {"type": "string"}},
+    "path_kwh_m2": nullable("number"), "gap_kwh_m2": nullable("number"), "status": nullable("string"),
+    "target_year": nullable("integer"), "target_kwh_m2": nullable("number"),
+    "gap_to_target_kwh_m2": nullable("number"), "is_estimate": {"type": "boolean"},
+    "operations": {"type": "array", "items": PROJECTED_OPERATION},
+    "references": {"type": "array", "items": {"type": "object"}},
+    "missing": {"type": "array", "items": {"type": "string"}}})
 REPORT = {"type": "object", "required": ["scale", "years", "tertiaire"], "properties": {
     "scale": {"type": "string"}, "years": {"type": "array", "items": {"type": "object"}},
-    "tertiaire": {"type": "object"}, "years_without_area": {"type": "array", "items": {"type": "integer"}}}}
+    "tertiaire": {"type": "object"}, "years_without_area": {"type": "array", "items": {"type": "integer"}},
+    "projection": PROJECTION}}
 
 
 def _record_json(record: EnergyConsumption) -> dict:
@@ -91,7 +112,8 @@ def _save(building: Building, raw: dict) -> tuple[EnergyConsumption, bool]:
 @bp.doc(summary="A building's energy report", responses={"200": ok(REPORT)})
 @requires(Permission.READ)
 def building_energy(building_id: int):
-    """A building's energy indicators per year and its Décret tertiaire position ({scale, years, tertiaire})."""
+    """A building's energy indicators per year and its Décret tertiaire position ({scale, years, tertiaire}), and
+    `projection`: the position expected after its received energy-retrofit works (null without such works)."""
     try:
         report = services.building_report(building_id) if 0 < building_id <= MAX_ID else None
     except MissingReferenceError as error:  # a database migrated but never seeded: say what to do

@@ -28,6 +28,7 @@ DPE_COLOURS = {"A": "#009c6d", "B": "#52b153", "C": "#a5cc74", "D": "#f4e70f", "
 ACTUAL_COLOUR = "#0b5394"
 PATH_COLOUR = "#6c757d"
 TARGET_COLOUR = "#d7221f"
+PROJECTED_COLOUR = "#38761d"
 
 _ids = count(1)
 
@@ -111,12 +112,16 @@ def trajectory_svg(
     *,
     reference: tuple[int, float] | None = None,
     cabs: float | None = None,
+    projected: tuple[int, float] | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> str:
-    """Décret tertiaire consumption (kWh/m²/yr) by year against the straight-line path and the targets."""
+    """Décret tertiaire consumption (kWh/m²/yr) by year against the straight-line path and the targets;
+    `projected` (year, kWh/m²): the position expected after received retrofit works, a hollow diamond joined
+    to the latest actual year by a dotted line, with its value written beside it."""
     text = {"title": "Décret tertiaire trajectory", "actual": "Consumption (kWh/m²)", "path": "Straight-line path",
             "target": "Target", "reference": "Reference year", "cabs": "Absolute target (Cabs)",
-            "y": "kWh final/m²/yr", "description": "", **(labels or {})}
+            "projected": "Projected after the retrofit works", "y": "kWh final/m²/yr", "description": "",
+            **(labels or {})}
     figure = _figure()
     axes = figure.add_subplot()
     if reference is not None:
@@ -134,6 +139,15 @@ def trajectory_svg(
     if actual:
         years = sorted(actual)
         axes.plot(years, [actual[y] for y in years], marker="o", color=ACTUAL_COLOUR, label=text["actual"])
+    if projected is not None:
+        year, value = projected
+        if actual:
+            last = max(actual)
+            axes.plot([last, year], [actual[last], value], linestyle=":", color=PROJECTED_COLOUR)
+        axes.plot([year], [value], marker="D", markersize=8, markerfacecolor="white", markeredgewidth=2,
+                  linestyle="none", color=PROJECTED_COLOUR, label=f"{text['projected']} ({year})")
+        axes.annotate(f"{value:.0f}", (year, value), textcoords="offset points", xytext=(8, 0), ha="left",
+                      va="center", fontsize=8)
     if cabs is not None:
         axes.axhline(cabs, color=TARGET_COLOUR, linestyle=":", label=text["cabs"])
     del path  # the path is drawn through its anchors; per-year values are for the text table

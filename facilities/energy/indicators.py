@@ -424,8 +424,11 @@ def building_energy_report(
     cabs_kwh_m2: Decimal | None = None,
     heating_share: Decimal = DEFAULT_HEATING_SHARE,
     today: date | None = None,
+    operations: Iterable[Any] | None = None,
 ) -> dict[str, Any]:
-    """The energy API payload of one building: {"scale", "years", "tertiaire"}.
+    """The energy API payload of one building: {"scale", "years", "tertiaire"}, and "projection" when
+    `operations` (facilities.energy.projection.RetrofitOperation, the works about the building) are given:
+    the position after the received energy-retrofit works (None when no operation is relevant).
 
     Numbers are floats rounded for display (`DISPLAY_PLACES`: kWh to the unit, per-m² figures to
     0.01), the only place where rounding happens; None where an indicator cannot be computed.
@@ -435,6 +438,7 @@ def building_energy_report(
     """
     today = today or date.today()
     scale_code = ScaleCode(scale_code)
+    consumptions = list(consumptions)
     indicators = sorted(
         (compute_year(c, scale_code, ref, heating_share=heating_share) for c in consumptions),
         key=lambda i: i.year,
@@ -482,11 +486,19 @@ def building_energy_report(
             latest_year=path.latest.year if path.latest else None,
             references=[rule.describe(), *(row.describe() for row in path.target_rows)],
         )
-    return {
+    report = {
         "scale": str(scale_code),
         "years": [_year_json(i, points.get(i.year)) for i in indicators],
         "tertiaire": tertiaire,
     }
+    if operations is not None:
+        from facilities.energy.projection import latest_consumption, project_after_works, projection_json
+
+        report["projection"] = projection_json(project_after_works(
+            latest_consumption(consumptions), operations, scale_code, ref,
+            reference=(chosen.year, chosen.kwh_m2) if chosen is not None else None, cabs_kwh_m2=cabs_kwh_m2,
+            heating_share=heating_share, today=today))
+    return report
 
 
 # --------------------------------------------------------------------------------------------------

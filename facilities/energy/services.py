@@ -10,7 +10,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +39,7 @@ from facilities.energy.models import (
     DpeScaleRecord,
     EnergyConsumption,
 )
+from facilities.energy.projection import RetrofitOperation, reception_year
 from facilities.energy.reference import (
     DPE_LETTERS,
     MissingReferenceError,
@@ -273,13 +274,16 @@ class BuildingEnergy:
             result.append(YearConsumption(year, self.kwh[year], area, extra.get("dju"), extra.get("dju_mean")))
         return result, no_area
 
-    def report(self, ref: ReferenceData, today: date | None = None) -> dict[str, Any]:
-        """The API payload of `building_energy_report`, plus `years_without_area`."""
+    def report(self, ref: ReferenceData, today: date | None = None,
+               operations: list[RetrofitOperation] | None = None) -> dict[str, Any]:
+        """The API payload of `building_energy_report`, plus `years_without_area`; with `operations`
+        (`retrofit_operations`), the `projection` after the received retrofit works too."""
         consumptions, no_area = self.consumptions()
         reference_year = self.settings.reference_year
         report = building_energy_report(
             consumptions, self.settings.scale_code, ref, building_area_m2=self.gross_floor_area_m2,
             reference_year=reference_year, cabs_kwh_m2=self.settings.cabs_kwh_m2, today=today,
+            operations=operations,
         )
         report["years_without_area"] = no_area
         return report
@@ -326,10 +330,29 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
     return result
 
 
+def retrofit_operations(building_id: int) -> list[RetrofitOperation]:
+    """The works operations of the building that are energy retrofits or expect savings, as the pure
+    projection sees them (three queries; operations of a scenario or only of the site are left out)."""
+    from facilities.works import services as works
+    from facilities.works.scheduling import add_months
+
+    result = []
+    for op in works.savings_operations_for_building(building_id):
+        end = add_months(op.start, op.duration_months) - timedelta(days=1)
+        result.append(RetrofitOperation(
+            op.id, op.label, op.status, op.nature,
+            reception_year([(p.code, p.start, p.end) for p in op.phases], end),
+            {s.carrier: Decimal(s.kwh_per_year) for s in op.savings}, op.illustrative))
+    return result
+
+
 def building_report(building_id: int, today: date | None = None) -> dict[str, Any] | None:
-    """The energy report of one building (the API shape), or None when the building does not exist."""
+    """The energy report of one building (the API shape, with its `projection` after the retrofit works),
+    or None when the building does not exist."""
     loaded = load_building_energy([building_id]).get(building_id)
-    return None if loaded is None else loaded.report(reference_data(), today)
+    if loaded is None:
+        return None
+    return loaded.report(reference_data(), today, operations=retrofit_operations(building_id))
 
 
 # ------------------------------------------------------------------------------------ portfolio

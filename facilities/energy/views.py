@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from facilities import formatting
 from facilities.energy import charts, services
 from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, SettingsForm
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
 from facilities.inventory.models import Building
+from facilities.works.rules import CARRIER_LABELS as WORKS_CARRIER_LABELS
+from facilities.works.rules import STATUS_LABELS as WORKS_STATUS_LABELS
 
 
 def settings_form(building: Building) -> SettingsForm:
@@ -20,6 +24,11 @@ def settings_form(building: Building) -> SettingsForm:
         "reference_year": "" if current.reference_year is None else str(current.reference_year),
         "cabs_kwh_m2": "" if current.cabs_kwh_m2 is None else str(current.cabs_kwh_m2),
     })
+
+
+def number(value, places: int) -> str:
+    """A figure in the request's language (1 234,5 in French)."""
+    return formatting.format_number(value, str(get_locale() or "fr"), places)
 
 
 def _factor_used(year: dict[str, Any]) -> str:
@@ -45,15 +54,41 @@ def trajectory_chart(report: dict[str, Any], code: str) -> tuple[str | None, str
         description += " " + _("In %(year)s: %(actual)s kWh/m² against %(path)s on the path (%(status)s).",
                                year=latest["year"], actual=latest["tertiaire_kwh_m2"], path=latest["path_kwh_m2"],
                                status=status_label(latest["status"]))
+    projection = report.get("projection") or {}
+    projected = None
+    if projection.get("tertiaire_kwh_m2") is not None:
+        projected = (projection["year"], projection["tertiaire_kwh_m2"])
+        description += " " + projection_sentence(projection)
     svg = charts.trajectory_svg(
         actual, {y["year"]: y["path_kwh_m2"] for y in report["years"] if y["path_kwh_m2"] is not None}, targets,
         reference=(tertiaire["reference_year"], tertiaire["reference_kwh_m2"]), cabs=tertiaire["cabs_kwh_m2"],
+        projected=projected,
         labels={"title": _("Décret tertiaire trajectory of %(code)s", code=code),
                 "actual": _("Consumption (kWh final/m², weighted)"), "path": _("Straight-line path"),
                 "target": _("Target"), "reference": _("Reference year"), "cabs": _("Absolute target (Cabs)"),
+                "projected": _("Projected after the retrofit works"),
                 "y": _("kWh final/m²/yr"), "description": description},
     )
     return svg, description
+
+
+def projection_sentence(projection: dict[str, Any]) -> str:
+    """'Projected after the retrofit works received: 127 kWh/m² in 2026 (on track); 2030 target …'."""
+    text = _("Projected after the received retrofit works: %(value)s kWh/m² in %(year)s, against %(before)s in "
+             "%(base)s.", value=number(projection["tertiaire_kwh_m2"], 1), year=projection["year"],
+             before=number(projection["base_tertiaire_kwh_m2"], 1), base=projection["base_year"])
+    if projection.get("status"):
+        text += " " + _("Path value that year: %(path)s kWh/m² (%(status)s).",
+                        path=number(projection["path_kwh_m2"], 1), status=status_label(projection["status"]))
+    gap = projection.get("gap_to_target_kwh_m2")
+    if gap is not None:
+        if gap > 0:
+            text += " " + _("%(gap)s kWh/m² above the %(year)s target (%(target)s).", gap=number(gap, 1),
+                            year=projection["target_year"], target=number(projection["target_kwh_m2"], 1))
+        else:
+            text += " " + _("The %(year)s target (%(target)s kWh/m²) is met.", year=projection["target_year"],
+                            target=number(projection["target_kwh_m2"], 1))
+    return text
 
 
 def status_label(status: str | None) -> str:
@@ -63,7 +98,7 @@ def status_label(status: str | None) -> str:
 def building_page(building: Building, consumption_form, settings_form_) -> dict[str, Any]:
     """Context of the building energy page."""
     loaded = services.load_building_energy([building.id])[building.id]
-    report = loaded.report(services.reference_data())
+    report = loaded.report(services.reference_data(), operations=services.retrofit_operations(building.id))
     records = services.consumption_records(building.id)
     carriers = sorted({r.carrier for r in records})
     table: dict[int, dict[str, Any]] = {}
@@ -77,7 +112,21 @@ def building_page(building: Building, consumption_form, settings_form_) -> dict[
         "carriers": carriers, "table": dict(sorted(table.items())), "chart": chart, "chart_text": chart_text,
         "consumption_form": consumption_form, "settings_form": settings_form_,
         "CARRIER_LABELS": CARRIER_LABELS, "SOURCE_LABELS": SOURCE_LABELS, "SCALE_LABELS": SCALE_LABELS,
-        "status_label": status_label,
+        "status_label": status_label, **projection_context(report.get("projection")),
+    }
+
+
+def projection_context(projection: dict[str, Any] | None) -> dict[str, Any]:
+    """What the page's "Projected after the retrofit works" section needs (the report's `projection`)."""
+    projected = projection is not None and projection["tertiaire_kwh_m2"] is not None
+    return {
+        "projection": projection,
+        "projection_text": projection_sentence(projection) if projected else None,
+        "projection_floored": ", ".join(str(CARRIER_LABELS.get(c, c)) for c in (projection or {}).get(
+            "floored_carriers", [])),
+        "WORKS_STATUS_LABELS": WORKS_STATUS_LABELS, "WORKS_CARRIER_LABELS": WORKS_CARRIER_LABELS,
+        "ROLE_LABELS": {"counted": _("counted"), "already_reflected": _("already in the recorded consumption"),
+                        "planned": _("planned savings (not yet received)")},
     }
 
 

@@ -5,7 +5,8 @@ its medico-social buildings, naming the IME of Villeneuve-la-Garenne (works to o
 l'Avenir in Nanterre and the child-welfare home of Rueil-Malmaison (studies), and continued works on the
 social hubs of Issy-les-Moulineaux, Antony, Clichy and Bagneux; the Asnières hub cost 11.32 M€ (opened
 16 May 2023) and the Clichy hub 17.6 M€ (inaugurated 23 April 2024). Every other amount, date, phase, cap
-and actual below is illustrative, and each record says so.
+and actual below is illustrative, and each record says so. The energy retrofit of the Châtenay-Malabry hub
+(with its expected savings, for the energy area's projection) is invented altogether, and says so too.
 """
 
 from __future__ import annotations
@@ -69,6 +70,16 @@ OPERATIONS_EARLIER = [
      "Investissement de 17 600 000 € selon la source (inauguré le 23 avril 2024). Dates et phases illustratives.",
      SOURCE_CLICHY),
 ]
+
+
+# An energy retrofit with expected savings, to show the link to the energy area (the received works project the
+# building's Décret tertiaire trajectory). No source names it: the operation, its amount, dates, phases and savings
+# are all invented, and say so.
+ENVELOPE_RETROFIT = "Rénovation énergétique (illustratif)"
+RETROFIT = ("PS-CHM", "Rénovation énergétique du pôle social de Châtenay-Malabry", "850000", date(2025, 1, 1),
+            [("ACT", 2, "5"), ("DET", 14, "90"), ("AOR", 1, "5")], {"natural_gas": 100_000})
+RETROFIT_NOTE = ("Opération inventée pour illustrer le lien entre travaux et énergie : aucune source ne la cite ; "
+                 "montant, dates, phases et économies attendues illustratifs.")
 
 
 def _site_and_building(code: str) -> tuple[int | None, int | None]:
@@ -150,4 +161,36 @@ def load_demo() -> None:
         for year, cents in sorted(op.cp_by_year.items()):
             services.set_actual(op, {"year": year, "committed_cents": cents, "paid_cents": cents})
         services.update_operation(op, {"status": "received"})
+    _load_retrofit()
     db.session.flush()
+
+
+def _load_retrofit() -> None:
+    """The illustrative received energy retrofit and its expected savings, in an envelope of its own."""
+    code, label, ap_eur, start, spec, savings = RETROFIT
+    site_id, building_id = _site_and_building(code)
+    if building_id is None:
+        return
+    months = sum(m for _c, m, _s in spec)
+    phases = rules.parse_phases(_phases(start, spec), {})
+    plan = scheduling.OperationPlan(
+        label, label, int(ap_eur) * 100, start, months,
+        phases=tuple(scheduling.Phase(p["code"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]),
+                                      p["share_bp"]) for p in phases))
+    caps = "\n".join(f"{year} {cents // 100}.{cents % 100:02d}"
+                     for year, cents in sorted(scheduling.derive_cp(plan).items()))
+    envelope, _created = _envelope(ENVELOPE_RETROFIT, "Énergie", caps,
+                                   "Plafonds égaux aux CP de l'opération (illustratif).")
+    op = _operation(envelope, {
+        "label": label, "nature": "energy_retrofit", "fixed": True, "priority": 1, "ap_eur": ap_eur,
+        "start": start.isoformat(), "duration_months": months, "site_id": site_id, "building_id": building_id,
+        "phases": _phases(start, spec), "ap_voted_on": f"{start.year - 1}-12-14",
+        "ap_reason": "AP initiale (illustratif)", "illustrative": True, "note": RETROFIT_NOTE,
+    })
+    if op is None:
+        return
+    for year, cents in sorted(op.cp_by_year.items()):
+        services.set_actual(op, {"year": year, "committed_cents": cents, "paid_cents": cents})
+    services.update_operation(op, {"status": "received"})
+    for carrier, kwh in savings.items():
+        services.set_saving(op, {"carrier": carrier, "kwh_per_year": kwh})

@@ -637,3 +637,16 @@ def operations_for_building(building_id: int | None, site_id: int | None) -> lis
 def cp_by_year_of(op: Operation) -> dict[int, int]:
     """The operation's échéancier (stored, or derived when none is stored)."""
     return scheduling.operation_cp(plan_of(op))
+
+
+def savings_operations_for_building(building_id: int) -> list[Operation]:
+    """Operations (outside scenarios) of this building that are energy retrofits or expect energy savings,
+    with their phases and savings (three queries); for the energy area's projection."""
+    query = (
+        select(Operation).options(selectinload(Operation.phases), selectinload(Operation.savings))
+        .join(Envelope, Operation.envelope_id == Envelope.id)
+        .where(Envelope.scenario_of_id.is_(None), Operation.building_id == building_id,
+               or_(Operation.nature == "energy_retrofit", Operation.savings.any()))
+        .order_by(Operation.start, Operation.id)
+    )
+    return list(db.session.execute(query).scalars())
