@@ -16,6 +16,7 @@ def register_areas(app: Flask, api: Api) -> None:
     """Register every area's pages under /, its API under /api/v1 and its command group."""
     from facilities import models  # noqa: F401  (every table known before the first query)
     from facilities.api.inventory import bp as inventory_api
+    from facilities.audit import api as audit_api
     from facilities.auth.cli import users_cli
     from facilities.auth.routes import bp as auth_pages
     from facilities.demo.cli import demo_cli
@@ -38,7 +39,7 @@ def register_areas(app: Flask, api: Api) -> None:
 
     for pages in (auth_pages, inventory_pages, search_pages, maps_pages.bp, energy_pages.bp, works_pages.bp, reports_pages.bp):
         app.register_blueprint(pages)
-    for blueprint in (inventory_api, maps_api.bp, energy_api.bp, works_api.bp, reports_api.bp):
+    for blueprint in (inventory_api, maps_api.bp, energy_api.bp, works_api.bp, audit_api.bp, reports_api.bp):
         # API blueprints built with flask-smorest appear in the OpenAPI description; plain ones do not.
         if isinstance(blueprint, ApiBlueprint):
             api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -75,7 +75,8 @@ def test_description_is_served_and_lists_the_api(client):
     # Every area's API is described, not only the inventory's.
     for path, method in [("/api/v1/envelopes/{envelope_id}", "patch"), ("/api/v1/operations", "get"),
                          ("/api/v1/energy-records/{record_id}", "delete"), ("/api/v1/buildings/{building_id}/energy",
-                                                                            "get"), ("/api/v1/sites.geojson", "get")]:
+                                                                            "get"), ("/api/v1/sites.geojson", "get"),
+                         ("/api/v1/audit", "get")]:
         assert method in spec["paths"][path], (path, method)
 
 

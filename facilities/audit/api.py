@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 
+from facilities.api.common import query_parameter
+from facilities.api.openapi import ApiBlueprint, problems
+from facilities.api.schemas import nullable, ok
 from facilities.audit import services
 from facilities.errors import problem
 from facilities.extensions import db
 from facilities.permissions import Permission, requires
 
-bp = Blueprint("audit_api", __name__)
+bp = ApiBlueprint("audit_api", __name__, description="Audit trail: who changed what, when, from which value.")
 
 MAX_PAGE_SIZE = 500
+WHOLE = {"type": "integer", "minimum": 0}
+PARAMETERS = [
+    query_parameter("entity", {"type": "string", "maxLength": 40}, "site, building, floor, space, …; with id"),
+    query_parameter("id", WHOLE, "The record's id; with entity"),
+    query_parameter("building_id", WHOLE, "A building: its changes and those of its floors and spaces"),
+    query_parameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
+    query_parameter("offset", WHOLE),
+]
+ENTRY = {"type": "object", "required": ["id", "at", "actor", "source", "action", "entity", "entity_id", "changes"],
+         "properties": {
+             "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
+             "actor_id": nullable("integer"), "source": {"type": "string"}, "action": {"type": "string"},
+             "entity": {"type": "string"}, "entity_id": {"type": "integer"}, "label": nullable("string"),
+             "building_id": nullable("integer"),
+             "changes": {"type": "object", "description": "{field: {old, new}}"}}}
+ENTRIES = {"type": "object", "required": ["items", "limit", "offset"], "properties": {
+    "items": {"type": "array", "items": ENTRY}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}}
 
 
 def _whole_number(name: str, default: int | None, minimum: int, maximum: int) -> int | None:
@@ -24,7 +44,9 @@ def _whole_number(name: str, default: int | None, minimum: int, maximum: int) ->
     return min(max(int(raw), minimum), maximum)
 
 
-@bp.route("/audit")
+@bp.route("/audit", methods=["GET"])
+@bp.doc(summary="The audit trail of a record or of a building", parameters=PARAMETERS,
+        responses={"200": ok(ENTRIES), **problems(400)})
 @requires(Permission.READ)
 def audit_entries():
     """Changes of one record (`entity` and `id`) or of a building and its contents (`building_id`), newest first."""
