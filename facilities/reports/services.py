@@ -94,27 +94,6 @@ def portfolio_chunks(sites_per_chunk: int = 60) -> Iterator[list[tuple[Site, lis
 # ---------------------------------------------------------------- energy (data from the energy area)
 
 
-def energy_chart(report: dict, trajectory_svg) -> str | None:
-    """The trajectory chart of an energy report (facilities.energy.charts.trajectory_svg), or None without data."""
-    years = report.get("years") or []
-    tertiaire = report.get("tertiaire") or {}
-    actual = {row["year"]: row["tertiaire_kwh_m2"] for row in years if row.get("tertiaire_kwh_m2") is not None}
-    path = {row["year"]: row["path_kwh_m2"] for row in years if row.get("path_kwh_m2") is not None}
-    targets = {int(year): value for year, value in (tertiaire.get("targets") or {}).items() if value is not None}
-    if not actual and not targets:
-        return None
-    reference = None
-    if tertiaire.get("reference_year") and tertiaire.get("reference_kwh_m2") is not None:
-        reference = (tertiaire["reference_year"], tertiaire["reference_kwh_m2"])
-    from flask_babel import gettext as _
-
-    labels = {"title": _("Décret tertiaire trajectory"), "actual": _("Consumption (kWh/m²)"),
-              "path": _("Straight-line path"), "target": _("Target"), "reference": _("Reference year"),
-              "cabs": _("Absolute target (Cabs)"), "y": _("kWh final/m²/yr")}
-    return trajectory_svg(actual, path, targets, reference=reference, cabs=tertiaire.get("cabs_kwh_m2"),
-                          labels=labels)
-
-
 def energy_references(report: dict) -> list[str]:
     """The regulatory texts and reference rows behind an energy report, once each, as sentences."""
     seen: list[str] = []

@@ -93,6 +93,15 @@ def test_energy_report_shows_years_dpe_class_trajectory_and_sources(client_as, a
     assert "{'table'" not in text and "valid_from" not in text  # …never as raw data
 
 
+def test_energy_report_projects_the_received_retrofit_as_the_energy_tab_does(client_as, demo, db):
+    from facilities.inventory.models import Building
+
+    building = db.session.query(Building).filter_by(code="PS-CHM-B1").one()  # the demo's received retrofit
+    text = " ".join(pdf_pages(client_as("director").get(f"/buildings/{building.id}/energy.pdf").data))
+    assert french("Projected after the retrofit works") in text  # the section and the chart's legend entry
+    assert "187,4 kWh/m²" in text and "2027" in text
+
+
 def test_energy_report_of_a_building_without_consumption(client_as, demo, factory):
     building = factory.building(name="Sans compteur")
     response = client_as("director").get(f"/buildings/{building.id}/energy.pdf")
