@@ -12,11 +12,12 @@ from facilities.audit import services
 from facilities.errors import problem
 from facilities.extensions import db
 from facilities.permissions import Permission, requires
+from facilities.validation import MAX_ID
 
 bp = ApiBlueprint("audit_api", __name__, description="Audit trail: who changed what, when, from which value.")
 
 MAX_PAGE_SIZE = 500
-WHOLE = {"type": "integer", "minimum": 0}
+WHOLE = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 PARAMETERS = [
     query_parameter("entity", {"type": "string", "maxLength": 40}, "site, building, floor, space, …; with id"),
     query_parameter("id", WHOLE, "The record's id; with entity"),
@@ -36,12 +37,16 @@ ENTRIES = {"type": "object", "required": ["items", "limit", "offset"], "properti
 
 
 def _whole_number(name: str, default: int | None, minimum: int, maximum: int) -> int | None:
+    """A query parameter as a whole number within [minimum, maximum]; ValueError(name) otherwise."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     if len(raw) > 18 or not (raw.strip().isascii() and raw.strip().isdigit()):
         raise ValueError(name)
-    return min(max(int(raw), minimum), maximum)
+    number = int(raw)
+    if number > maximum:  # an id beyond what an INTEGER column holds: PostgreSQL would refuse the query
+        raise ValueError(name)
+    return max(number, minimum)
 
 
 @bp.route("/audit", methods=["GET"])
@@ -52,13 +57,13 @@ def audit_entries():
     """Changes of one record (`entity` and `id`) or of a building and its contents (`building_id`), newest first."""
     entity = (request.args.get("entity") or "").strip()
     try:
-        entity_id = _whole_number("id", None, 0, 2**62)
-        building_id = _whole_number("building_id", None, 0, 2**62)
-        limit = _whole_number("limit", 100, 1, MAX_PAGE_SIZE)
-        offset = _whole_number("offset", 0, 0, 2**62)
+        entity_id = _whole_number("id", None, 0, MAX_ID)
+        building_id = _whole_number("building_id", None, 0, MAX_ID)
+        limit = min(_whole_number("limit", 100, 1, 10**18), MAX_PAGE_SIZE)
+        offset = _whole_number("offset", 0, 0, MAX_ID)
     except ValueError as error:
-        return problem(400, _("%(name)s must be a whole number", name=error.args[0]),
-                       errors={error.args[0]: _("must be a whole number")})
+        return problem(400, _("%(name)s must be a whole number from 0 to %(max)s", name=error.args[0], max=MAX_ID),
+                       errors={error.args[0]: _("must be a whole number from 0 to %(max)s", max=MAX_ID)})
     if building_id is not None and not entity:
         query = services.building_history_query(building_id)
     else:
