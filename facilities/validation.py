@@ -217,3 +217,21 @@ def rule_names(rules: Iterable[Rule]) -> list[str]:
 
 
 __all__ = ["Rule", "ValidationError", "clean", "rule_names", "_l"]
+
+
+class JsonObject(dict):
+    """A JSON object that remembers the keys it was given more than once (json.loads keeps the last)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def json_object_hook(pairs: list[tuple[str, Any]]) -> JsonObject:
+    """`object_pairs_hook` for json.loads: keep duplicate keys visible so that the rules can refuse them."""
+    obj = JsonObject()
+    seen: list[str] = []
+    for key, value in pairs:
+        if key in obj:
+            seen.append(key)
+        obj[key] = value
+    obj.duplicates = tuple(seen)
+    return obj

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 
 from facilities.errors import problem
 from facilities.extensions import db
-from facilities.validation import MAX_ID, ValidationError
+from facilities.validation import MAX_ID, ValidationError, json_object_hook
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
@@ -45,23 +45,6 @@ def register_api_error_handlers(blueprint) -> None:
 # ---------------------------------------------------------------- request bodies
 
 
-class JsonObject(dict):
-    """A JSON object that remembers the keys it was given more than once (json.loads keeps the last)."""
-
-    duplicates: tuple[str, ...] = ()
-
-
-def _pairs_hook(pairs: list[tuple[str, Any]]) -> JsonObject:
-    obj = JsonObject()
-    seen = []
-    for key, value in pairs:
-        if key in obj:
-            seen.append(key)
-        obj[key] = value
-    obj.duplicates = tuple(seen)
-    return obj
-
-
 def _nul_paths(value: Any, path: str) -> list[str]:
     """Where NUL characters hide in a parsed JSON value (PostgreSQL cannot store them)."""
     if isinstance(value, str):
@@ -78,13 +61,13 @@ def _nul_paths(value: Any, path: str) -> list[str]:
 
 
 def json_object(allowed: Iterable[str], *, parse_float: Callable[[str], Any] = float,
-                object_pairs_hook: Callable[[list], dict] = _pairs_hook, empty_ok: bool = False) -> dict:
+                empty_ok: bool = False) -> dict:
     """The request's JSON body as a dict: 400 when it is not a JSON object, 422 naming each unknown field,
     each field given twice and each string holding a NUL character. With `empty_ok`, no body reads as {}."""
     data = request.get_data(cache=True)
     try:
         body = json.loads(data or (b"{}" if empty_ok else b"null"), parse_float=parse_float,
-                          object_pairs_hook=object_pairs_hook)
+                          object_pairs_hook=json_object_hook)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         body = None
     if not isinstance(body, dict):

@@ -47,7 +47,7 @@ register_api_error_handlers(bp)
 
 def _read_body(allowed, *, empty_ok: bool = False) -> dict:
     """The JSON object sent, numbers read exactly (Decimal) and duplicate keys kept visible for the rules."""
-    return json_object(allowed, parse_float=Decimal, object_pairs_hook=rules.json_object_hook, empty_ok=empty_ok)
+    return json_object(allowed, parse_float=Decimal, empty_ok=empty_ok)
 
 
 # ---------------------------------------------------------------- JSON shapes

@@ -57,24 +57,6 @@ assert set(STATUS_LABELS) == set(OPERATION_STATUSES) and set(NATURE_LABELS) == s
 assert set(CARRIER_LABELS) == set(ENERGY_CARRIERS)
 
 
-class JsonObject(dict):
-    """A JSON object that remembers the keys it was given more than once (json.loads keeps the last)."""
-
-    duplicates: tuple[str, ...] = ()
-
-
-def json_object_hook(pairs: list[tuple[str, Any]]) -> JsonObject:
-    """`object_pairs_hook` for json.loads: keep duplicate keys visible so that the rules can refuse them."""
-    obj = JsonObject()
-    seen: list[str] = []
-    for key, value in pairs:
-        if key in obj:
-            seen.append(key)
-        obj[key] = value
-    obj.duplicates = tuple(seen)
-    return obj
-
-
 def parse_money(value: Any, field: str, errors: dict[str, str], *, required: bool = True) -> int | None:
     """Euros → cents, or an error under `field` (negative, non-numeric, sub-cent, float, huge)."""
     if value is None or (isinstance(value, str) and not value.strip()):
