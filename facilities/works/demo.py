@@ -133,19 +133,13 @@ def load_demo() -> None:
 
     plans = []
     for code, label, nature, ap_eur, start, spec, note, source in OPERATIONS_EARLIER:
-        months = sum(m for _c, m, _s in spec)
-        phases = rules.parse_phases(_phases(start, spec), {})
-        plan = scheduling.OperationPlan(
-            label, label, int(ap_eur) * 100, start, months,
-            phases=tuple(scheduling.Phase(p["code"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]),
-                                          p["share_bp"]) for p in phases))
-        plans.append((code, label, nature, ap_eur, start, months, spec, note, source, plan))
+        plan = _operation_plan(label, ap_eur, start, spec)
+        plans.append((code, label, nature, ap_eur, start, plan.duration_months, spec, note, source, plan))
     caps: dict[int, int] = {}
     for *_rest, plan in plans:
         for year, cents in scheduling.derive_cp(plan).items():
             caps[year] = caps.get(year, 0) + cents
-    caps_text = "\n".join(f"{year} {cents // 100}.{cents % 100:02d}" for year, cents in sorted(caps.items()))
-    earlier, _created = _envelope(ENVELOPE_EARLIER, "Pôles sociaux", caps_text,
+    earlier, _created = _envelope(ENVELOPE_EARLIER, "Pôles sociaux", _caps_text(caps),
                                   "Plafonds égaux aux CP des deux opérations réceptionnées (illustratif).")
     for code, label, nature, ap_eur, start, months, spec, note, source, _plan in plans:
         site_id, building_id = _site_and_building(code)
@@ -156,11 +150,8 @@ def load_demo() -> None:
             "ap_reason": f"Initial AP (vote date illustrative; total from: {source})", "illustrative": True,
             "note": note,
         })
-        if op is None:
-            continue
-        for year, cents in sorted(op.cp_by_year.items()):
-            services.set_actual(op, {"year": year, "committed_cents": cents, "paid_cents": cents})
-        services.update_operation(op, {"status": "received"})
+        if op is not None:
+            _mark_received(op)
     _load_retrofit()
     db.session.flush()
 
@@ -171,15 +162,9 @@ def _load_retrofit() -> None:
     site_id, building_id = _site_and_building(code)
     if building_id is None:
         return
-    months = sum(m for _c, m, _s in spec)
-    phases = rules.parse_phases(_phases(start, spec), {})
-    plan = scheduling.OperationPlan(
-        label, label, int(ap_eur) * 100, start, months,
-        phases=tuple(scheduling.Phase(p["code"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]),
-                                      p["share_bp"]) for p in phases))
-    caps = "\n".join(f"{year} {cents // 100}.{cents % 100:02d}"
-                     for year, cents in sorted(scheduling.derive_cp(plan).items()))
-    envelope, _created = _envelope(ENVELOPE_RETROFIT, "Énergie", caps,
+    plan = _operation_plan(label, ap_eur, start, spec)
+    months = plan.duration_months
+    envelope, _created = _envelope(ENVELOPE_RETROFIT, "Énergie", _caps_text(scheduling.derive_cp(plan)),
                                    "Plafonds égaux aux CP de l'opération (illustratif).")
     op = _operation(envelope, {
         "label": label, "nature": "energy_retrofit", "fixed": True, "priority": 1, "ap_eur": ap_eur,
@@ -189,8 +174,27 @@ def _load_retrofit() -> None:
     })
     if op is None:
         return
+    _mark_received(op)
+    for carrier, kwh in savings.items():
+        services.set_saving(op, {"carrier": carrier, "kwh_per_year": kwh})
+
+
+def _operation_plan(label: str, ap_eur: str, start: date, spec) -> scheduling.OperationPlan:
+    """The scheduling plan of a demo operation from its phase spec (code, months, share)."""
+    phases = rules.parse_phases(_phases(start, spec), {})
+    return scheduling.OperationPlan(
+        label, label, int(ap_eur) * 100, start, sum(m for _c, m, _s in spec),
+        phases=tuple(scheduling.Phase(p["code"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]),
+                                      p["share_bp"]) for p in phases))
+
+
+def _caps_text(cents_by_year: dict[int, int]) -> str:
+    """Caps as the envelope form reads them ("2023 1234.56" a line)."""
+    return "\n".join(f"{year} {cents // 100}.{cents % 100:02d}" for year, cents in sorted(cents_by_year.items()))
+
+
+def _mark_received(op) -> None:
+    """A finished operation of an earlier programme: each year's CP committed and paid, then received."""
     for year, cents in sorted(op.cp_by_year.items()):
         services.set_actual(op, {"year": year, "committed_cents": cents, "paid_cents": cents})
     services.update_operation(op, {"status": "received"})
-    for carrier, kwh in savings.items():
-        services.set_saving(op, {"carrier": carrier, "kwh_per_year": kwh})
