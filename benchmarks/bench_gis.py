@@ -123,6 +123,11 @@ def main() -> None:
     else:
         rows.append(("Spatial join", "skipped", "", f"{france} not found"))
 
+    print_table(rows)
+
+
+def print_table(rows: list[tuple]) -> None:
+    """Rows of (benchmark, time (s), size (MB), note) as a boxed text table."""
     headers = ("benchmark", "time (s)", "size (MB)", "note")
     widths = [max(len(str(r[i])) for r in (*rows, headers)) for i in range(4)]
     line = "+-" + "-+-".join("-" * w for w in widths) + "-+"

@@ -18,7 +18,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.bench_gis import folium_marker_map, timed  # noqa: E402
+from benchmarks.bench_gis import folium_marker_map, print_table, timed  # noqa: E402
 
 
 def cpu_seconds(fn, repeat: int = 3) -> float:
@@ -114,15 +114,7 @@ def main(n_sites: int = 10_000) -> None:
         assert html.escape("FeatureCollection") in get("/map").decode()
 
     rows.append(("machine load average (1 min)", f"{os.getloadavg()[0]:.1f}", "", f"{os.cpu_count()} CPU(s)"))
-    headers = ("benchmark", "time (s)", "size (MB)", "note")
-    widths = [max(len(str(r[i])) for r in (*rows, headers)) for i in range(4)]
-    line = "+-" + "-+-".join("-" * w for w in widths) + "-+"
-    print(line)
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
-    print(line)
-    for row in rows:
-        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-    print(line)
+    print_table(rows)
 
 
 if __name__ == "__main__":
