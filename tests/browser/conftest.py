@@ -297,6 +297,13 @@ def drawn_markers(frame) -> int:
     return frame.locator(".marker-cluster").count() + singles
 
 
+def sites_on_map(frame) -> int:
+    """Sites the map represents: each cluster counts the sites it groups (its label), each single marker one."""
+    clusters = frame.evaluate("""() => [...document.querySelectorAll('.marker-cluster')]
+        .reduce((sum, el) => sum + parseInt(el.innerText.trim(), 10), 0)""")
+    return clusters + drawn_markers(frame) - frame.locator(".marker-cluster").count()
+
+
 def open_a_popup(frame):
     """Open the popup of a site through Leaflet (zooming into its cluster if needed); returns its link."""
     frame.evaluate(

@@ -33,6 +33,16 @@ def test_map_in_a_browser_without_tiles_stays_on_its_origin(journey, browser_app
     frame = harness.map_frame(page)
     assert harness.drawn_markers(frame) >= 1, (
         f"neither a cluster nor a marker is drawn: {journey.console_errors}, {journey.failed}")
+    # One marker or cluster per group of sites: together they stand for every located site, once.
+    from sqlalchemy import func, select
+
+    from facilities.extensions import db
+    from facilities.inventory.models import Site
+
+    with browser_app.app_context():
+        located = db.session.scalar(select(func.count(Site.id)).where(Site.latitude.is_not(None),
+                                                                        Site.longitude.is_not(None)))
+    assert located >= 5 and harness.sites_on_map(frame) == located
     assert frame.locator(".leaflet-tile").count() == 0, "TILE_URL=none, yet tiles are drawn"
     journey.shot("map")
     journey.check_accessibility()
