@@ -33,9 +33,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
-# Static analysis of our code (high severity fails) and known vulnerabilities of the installed dependencies.
+# No template compiled from data (the map injection of issue 12), static analysis of our code (high severity fails) and known vulnerabilities of the installed dependencies.
 # pip-audit lists the packages it could not look up (no route to the vulnerability database): read its output.
 audit: install
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_template_safety.py
 	$(BIN)/bandit -q -r facilities gis --severity-level high
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -147,6 +148,32 @@ def _js(value: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+class _DataSlots:
+    """Keeps data out of every template engine: elements carry opaque tokens, the data goes in after rendering.
+
+    branca wraps the output of each element's macros in a new ``Element``, which compiles that text
+    again as an (unsandboxed) Jinja2 template. Anything inside it that looks like ``{{ ... }}`` would
+    run on the server, so site names, addresses, commune names and labels never enter it: each blob
+    of JSON is registered here, the elements render a random token, and :meth:`fill` swaps the
+    tokens for the JSON in one pass over the final HTML (so inserted text is never scanned again).
+    """
+
+    def __init__(self) -> None:
+        self._nonce = secrets.token_hex(8)
+        self._values: dict[str, str] = {}
+        self._pattern = re.compile(rf"__gisdata_{self._nonce}_(\d+)__")
+
+    def add(self, value: Any) -> str:
+        """Register ``value`` (JSON-serialisable) and return the token to put in a template instead."""
+        key = str(len(self._values))
+        self._values[key] = _js(value)
+        return f"__gisdata_{self._nonce}_{key}__"
+
+    def fill(self, html: str) -> str:
+        """Replace every token by its script-safe JSON."""
+        return self._pattern.sub(lambda match: self._values[match.group(1)], html)
 
 
 def _check_color(color: str) -> str:
@@ -328,16 +355,17 @@ var {{ this.get_name() }} = (function () {
         services: list[str],
         labels: Mapping[str, str],
         url_prefix: str,
-        figures_url_suffix: str | None = None,
+        figures_url_suffix: str | None,
+        slots: _DataSlots,
     ) -> None:
         super().__init__()
         self._name = "SitesGeoJson"
-        self.figures_suffix_js = _js(figures_url_suffix)
-        self.data_js = _js(data)
-        self.colors_js = _js(colors)
-        self.services_js = _js(services)
-        self.labels_js = _js(dict(labels))
-        self.url_prefix_js = _js(url_prefix)
+        self.figures_suffix_js = slots.add(figures_url_suffix)
+        self.data_js = slots.add(data)
+        self.colors_js = slots.add(colors)
+        self.services_js = slots.add(services)
+        self.labels_js = slots.add(dict(labels))
+        self.url_prefix_js = slots.add(url_prefix)
         self.escape_js = _ESCAPE_JS
 
 
@@ -352,10 +380,10 @@ L.control.zoom({{ this.options_js }}).addTo({{ this._parent.get_name() }});
 """
     )
 
-    def __init__(self, zoom_in_title: str, zoom_out_title: str, position: str = "topleft"):
+    def __init__(self, zoom_in_title: str, zoom_out_title: str, slots: _DataSlots, position: str = "topleft"):
         super().__init__()
         self._name = "ZoomControl"
-        self.options_js = _js({"position": position, "zoomInTitle": zoom_in_title, "zoomOutTitle": zoom_out_title})
+        self.options_js = slots.add({"position": position, "zoomInTitle": zoom_in_title, "zoomOutTitle": zoom_out_title})
 
 
 class _Legend(MacroElement):
@@ -385,7 +413,9 @@ var {{ this.get_name() }} = L.control({position: {{ this.position_js }}});
 """
     )
 
-    def __init__(self, title: str, items: Sequence[tuple[str, str]], position: str, round_swatch: bool):
+    def __init__(
+        self, title: str, items: Sequence[tuple[str, str]], position: str, round_swatch: bool, slots: _DataSlots
+    ):
         super().__init__()
         self._name = "Legend"
         cls = "sw round" if round_swatch else "sw"
@@ -395,8 +425,8 @@ var {{ this.get_name() }} = L.control({position: {{ this.position_js }}});
             for color, label in items
         )
         html = (f"<strong>{escape(title)}</strong>" if title else "") + rows
-        self.html_js = _js(html)
-        self.position_js = _js(position)
+        self.html_js = slots.add(html)
+        self.position_js = slots.add(position)
 
 
 class _Choropleth(Layer):
@@ -432,13 +462,21 @@ var {{ this.get_name() }} = (function () {
 """
     )
 
-    def __init__(self, data: dict[str, Any], breaks: list[float], colors: list[str], texts: dict[str, Any], name: str):
+    def __init__(
+        self,
+        data: dict[str, Any],
+        breaks: list[float],
+        colors: list[str],
+        texts: dict[str, Any],
+        name: str,
+        slots: _DataSlots,
+    ):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "Choropleth"
-        self.data_js = _js(data)
-        self.breaks_js = _js(breaks)
-        self.colors_js = _js(colors)
-        self.texts_js = _js(texts)
+        self.data_js = slots.add(data)
+        self.breaks_js = slots.add(breaks)
+        self.colors_js = slots.add(colors)
+        self.texts_js = slots.add(texts)
         self.escape_js = _ESCAPE_JS
 
 
@@ -571,7 +609,8 @@ def build_site_map(
     # Even before configure_folium_assets, never load icon fonts/plugins this map does not use.
     fmap.default_js = [a for a in type(fmap).default_js if not _UNUSED_ASSET.search(a[0])]
     fmap.default_css = [a for a in type(fmap).default_css if not _UNUSED_ASSET.search(a[0])]
-    _ZoomControl(texts["zoom_in"], texts["zoom_out"]).add_to(fmap)
+    slots = _DataSlots()
+    _ZoomControl(texts["zoom_in"], texts["zoom_out"], slots).add_to(fmap)
     if tile_url is not None:
         folium.TileLayer(
             tiles=tile_url, attr=tile_attribution, name="tiles", control=False, max_zoom=max_zoom
@@ -595,13 +634,14 @@ def build_site_map(
                 "decimals": indicator_decimals,
             },
             name=texts["communes_layer"],
+            slots=slots,
         ).add_to(fmap)
         unit = f" {indicator_unit}" if indicator_unit else ""
         items = [
             (color, f"{_fmt(breaks[i], indicator_decimals)} – {_fmt(breaks[i + 1], indicator_decimals)}{unit}")
             for i, color in enumerate(used_colors)
         ] + [(NEUTRAL_COLOR, texts["no_value"])]
-        _Legend(communes_legend_title or indicator_label or indicator or "", items, "bottomleft", False).add_to(fmap)
+        _Legend(communes_legend_title or indicator_label or indicator or "", items, "bottomleft", False, slots).add_to(fmap)
         bounds = communes_bounds
 
     if sites_geojson is not None:
@@ -613,12 +653,12 @@ def build_site_map(
             options={"chunkedLoading": True, "showCoverageOnHover": False},
         ).add_to(fmap)
         names = [(service_labels or {}).get(s, s) for s in service_list]
-        _SitesLayer(compact, colors, names, texts, url_prefix, figures_url_suffix).add_to(cluster)
+        _SitesLayer(compact, colors, names, texts, url_prefix, figures_url_suffix, slots).add_to(cluster)
         used = sorted({c for f in compact["features"] for c in f["properties"]["c"]})
         items = [(colors[i], palette[categories[i]][1] if i < len(categories) else texts["other"]) for i in used]
         if not items:  # an empty map still explains its colours
             items = [(colors[i], palette[c][1]) for i, c in enumerate(categories)]
-        _Legend(legend_title, items, "bottomright", True).add_to(fmap)
+        _Legend(legend_title, items, "bottomright", True, slots).add_to(fmap)
         if sites_bounds is not None:
             bounds = sites_bounds
 
@@ -627,4 +667,4 @@ def build_site_map(
     if bounds is not None:
         minx, miny, maxx, maxy = bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=16)
-    return fmap.get_root().render()
+    return slots.fill(fmap.get_root().render())
