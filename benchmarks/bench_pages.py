@@ -110,7 +110,7 @@ def time_pages(app, repeat: int) -> list[tuple[str, float, float, int]]:
 
 def spaces_csv(spaces: int) -> bytes:
     """One site, buildings of 10 floors × 100 spaces, in the bulk importer's CSV layout."""
-    from facilities.inventory.bulk import CSV_HEADERS
+    from facilities.inventory.bulk_columns import CSV_HEADERS
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_HEADERS, extrasaction="ignore")

@@ -11,25 +11,28 @@ from flask.cli import AppGroup
 from facilities.audit.services import acting_as
 from facilities.extensions import db
 from facilities.inventory import bulk
+from facilities.inventory.bulk_columns import FileError, file_format
+from facilities.inventory.bulk_export import export_file
+from facilities.inventory.bulk_plan import OUTCOMES, UNCHANGED, UPDATE, ImportReport
 
 cli = AppGroup("inventory", help="Bulk import and export of the inventory (sites, buildings, floors, spaces).")
 
 
-def print_report(report: bulk.ImportReport, limit: int = 200) -> None:
+def print_report(report: ImportReport, limit: int = 200) -> None:
     """The report as text: counts, then the refused, created and updated lines."""
     if report.file_error:
         click.echo(f"Error: {report.file_error}", err=True)
         return
     counts = report.counts
-    click.echo(" · ".join(f"{counts[outcome]} {outcome}" for outcome in bulk.OUTCOMES))
+    click.echo(" · ".join(f"{counts[outcome]} {outcome}" for outcome in OUTCOMES))
     for line in report.notable(limit):
         detail = ""
         if line.errors:
             detail = "; ".join(f"{name}: {message}" for name, message in line.errors.items())
-        elif line.outcome == bulk.UPDATE:
+        elif line.outcome == UPDATE:
             detail = "; ".join(f"{name}: {old!s} → {new!s}" for name, (old, new) in line.changes.items())
         click.echo(f"  {line.where}: {line.outcome} {line.entity} {line.key}" + (f" — {detail}" if detail else ""))
-    hidden = len([line for line in report.lines if line.outcome != bulk.UNCHANGED]) - limit
+    hidden = len([line for line in report.lines if line.outcome != UNCHANGED]) - limit
     if hidden > 0:
         click.echo(f"  … and {hidden} more line(s)")
 
@@ -40,8 +43,8 @@ def print_report(report: bulk.ImportReport, limit: int = 200) -> None:
 def import_command(path: Path, dry_run: bool) -> None:
     """Import sites, buildings, floors and spaces from a .csv or .xlsx file (all or nothing)."""
     try:
-        fmt = bulk.file_format(path.name)
-    except bulk.FileError as error:
+        fmt = file_format(path.name)
+    except FileError as error:
         raise click.BadParameter(str(error), param_hint="FILE") from None
     with acting_as(source="import"):
         report = bulk.import_file(path.read_bytes(), fmt, apply=not dry_run)
@@ -63,9 +66,9 @@ def import_command(path: Path, dry_run: bool) -> None:
 def export_command(path: Path) -> None:
     """Export every site, building, floor and space to a .csv or .xlsx file."""
     try:
-        fmt = bulk.file_format(path.name)
-    except bulk.FileError as error:
+        fmt = file_format(path.name)
+    except FileError as error:
         raise click.BadParameter(str(error), param_hint="FILE") from None
-    data = bulk.export_file(fmt)
+    data = export_file(fmt)
     path.write_bytes(data)
     click.echo(f"Exported to {path} ({len(data):,} bytes).")

@@ -34,6 +34,9 @@ from wtforms import HiddenField, SubmitField
 from facilities.audit.services import acting_as
 from facilities.extensions import db
 from facilities.inventory import bulk
+from facilities.inventory.bulk_columns import FORMATS, FileError, file_format
+from facilities.inventory.bulk_export import export_file
+from facilities.inventory.bulk_plan import ImportReport
 from facilities.permissions import Permission, requires
 from facilities.timeutil import utcnow
 
@@ -83,7 +86,7 @@ def _upload_path(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _run(data: bytes, fmt: str, apply: bool) -> bulk.ImportReport:
+def _run(data: bytes, fmt: str, apply: bool) -> ImportReport:
     with acting_as(source="import"):
         return bulk.import_file(data, fmt, apply=apply, can_edit_sites=current_user.can(Permission.EDIT_SITES),
                                 can_edit_buildings=current_user.can(Permission.EDIT_BUILDINGS))
@@ -99,8 +102,8 @@ def import_upload():
         return render_template("inventory/bulk_import.html", form=form, report=None), status
     upload = form.file.data
     try:
-        fmt = bulk.file_format(upload.filename)
-    except bulk.FileError as error:
+        fmt = file_format(upload.filename)
+    except FileError as error:
         form.file.errors = [str(error)]
         return render_template("inventory/bulk_import.html", form=form, report=None), 422
     data = upload.read()
@@ -137,9 +140,9 @@ def import_apply():
 @requires(Permission.READ)
 def export(fmt: str):
     """Download the whole inventory as CSV or XLSX, in the layout the import reads."""
-    if fmt not in bulk.FORMATS:
+    if fmt not in FORMATS:
         abort(404)
-    data = bulk.export_file(fmt)
+    data = export_file(fmt)
     mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     import io
 

@@ -133,14 +133,14 @@ def test_cli_changes_are_recorded_as_cli(runner, db):
 
 
 def test_import_changes_are_recorded_with_source_import(factory, db, runner, tmp_path):
-    from facilities.inventory import bulk
+    from facilities.inventory import bulk_columns
 
     building = factory.building(floors=1)
-    line = dict.fromkeys(bulk.CSV_HEADERS, "")
+    line = dict.fromkeys(bulk_columns.CSV_HEADERS, "")
     line.update({"entity": "space", "building_code": building.code, "level": "0", "code": "A1", "name": "Room",
                  "space_type": "office", "area_m2": "10"})
     path = tmp_path / "spaces.csv"
-    path.write_text(",".join(bulk.CSV_HEADERS) + "\n" + ",".join(line.values()) + "\n", encoding="utf-8")
+    path.write_text(",".join(bulk_columns.CSV_HEADERS) + "\n" + ",".join(line.values()) + "\n", encoding="utf-8")
     result = runner.invoke(args=["inventory", "import", str(path)])
     assert result.exit_code == 0, result.output
     [entry] = entries(db, action="create", entity="space")

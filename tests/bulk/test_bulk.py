@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 
 
 def csv_file(*lines: dict) -> bytes:
-    from facilities.inventory import bulk
+    from facilities.inventory import bulk_columns
 
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=bulk.CSV_HEADERS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=bulk_columns.CSV_HEADERS, lineterminator="\n")
     writer.writeheader()
     for line in lines:
-        writer.writerow({name: line.get(name, "") for name in bulk.CSV_HEADERS})
+        writer.writerow({name: line.get(name, "") for name in bulk_columns.CSV_HEADERS})
     return out.getvalue().encode("utf-8")
 
 
@@ -129,10 +129,10 @@ def test_a_space_on_a_missing_floor_is_refused(factory, db):
 
 
 def test_an_architect_may_not_change_sites_but_may_reimport_them_unchanged(factory, db):
-    from facilities.inventory import bulk
+    from facilities.inventory import bulk_export
 
     factory.building(floors=1, spaces_per_floor=1)
-    export = bulk.export_file("csv")
+    export = bulk_export.export_file("csv")
     unchanged = run(export, can_edit_sites=False)
     assert unchanged.ok and unchanged.counts["unchanged"] == len(unchanged.lines)
     changed = export.replace(b",Site ", b",Renamed site ", 1)
@@ -144,11 +144,11 @@ def test_an_architect_may_not_change_sites_but_may_reimport_them_unchanged(facto
 
 
 def test_export_round_trip_csv_and_xlsx(demo, db):
-    from facilities.inventory import bulk
+    from facilities.inventory import bulk_export
 
     before = counts(db)
     for fmt in ("csv", "xlsx"):
-        data = bulk.export_file(fmt)
+        data = bulk_export.export_file(fmt)
         report = run(data, fmt=fmt, apply=True)
         assert report.ok, [(line.where, line.errors) for line in report.lines if line.errors][:5]
         assert report.counts["unchanged"] == sum(before), (fmt, report.notable(5))
@@ -160,32 +160,32 @@ def test_export_round_trip_csv_and_xlsx(demo, db):
 def test_xlsx_import_creates_and_keeps_text_as_text(db):
     from openpyxl import Workbook
 
-    from facilities.inventory import bulk
+    from facilities.inventory import bulk_columns, bulk_export
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for kind in bulk.KINDS:
-        workbook.create_sheet(kind).append(bulk.HEADERS[kind])
+    for kind in bulk_columns.KINDS:
+        workbook.create_sheet(kind).append(bulk_columns.HEADERS[kind])
     rows = {"sites": SITE, "buildings": BUILDING, "floors": FLOOR, "spaces": space("0.01", level=0)}
     for kind, values in rows.items():
-        workbook[kind].append([values.get(name) for name in bulk.HEADERS[kind]])
+        workbook[kind].append([values.get(name) for name in bulk_columns.HEADERS[kind]])
     out = io.BytesIO()
     workbook.save(out)
     report = run(out.getvalue(), fmt="xlsx", apply=True)
     assert report.applied, report.notable()
     db.session.commit()
     assert counts(db) == (1, 1, 1, 1)
-    again = run(bulk.export_file("xlsx"), fmt="xlsx")
+    again = run(bulk_export.export_file("xlsx"), fmt="xlsx")
     assert again.counts["unchanged"] == 4, again.notable()
 
 
 def test_text_that_looks_like_a_formula_stays_text_in_xlsx(db):
-    from facilities.inventory import bulk
+    from facilities.inventory import bulk_export
     from facilities.inventory.models import Space
 
     run(csv_file(SITE, BUILDING, FLOOR, space("0.01", name="=HYPERLINK(\"http://x\")")), apply=True)
     db.session.commit()
-    report = run(bulk.export_file("xlsx"), fmt="xlsx", apply=True)
+    report = run(bulk_export.export_file("xlsx"), fmt="xlsx", apply=True)
     assert report.counts["unchanged"] == 4, report.notable()
     assert db.session.execute(select(Space.name)).scalar_one() == '=HYPERLINK("http://x")'
 
@@ -207,18 +207,18 @@ def test_bad_csv_files_get_a_clear_message_and_change_nothing(db, data, message)
 def test_bad_workbooks_get_a_clear_message(db):
     from openpyxl import Workbook
 
-    from facilities.inventory import bulk
+    from facilities.inventory import bulk_columns
 
     assert "readable" in run(b"not a zip", fmt="xlsx").file_error
     workbook = Workbook()
     workbook.active.title = "sites"
-    workbook["sites"].append(bulk.HEADERS["sites"])
+    workbook["sites"].append(bulk_columns.HEADERS["sites"])
     out = io.BytesIO()
     workbook.save(out)
     missing_sheets = run(out.getvalue(), fmt="xlsx").file_error
     assert "buildings" in missing_sheets and "floors" in missing_sheets
     for kind in ("buildings", "floors", "spaces"):
-        workbook.create_sheet(kind).append(bulk.HEADERS[kind][:-1])
+        workbook.create_sheet(kind).append(bulk_columns.HEADERS[kind][:-1])
     out = io.BytesIO()
     workbook.save(out)
     missing_column = run(out.getvalue(), fmt="xlsx").file_error

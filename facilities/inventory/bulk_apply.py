@@ -1,0 +1,72 @@
+"""Applying a planned import: the slots of the plan written through the inventory services, new spaces in bulk."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from facilities.audit.services import record_inserted
+from facilities.extensions import db
+from facilities.inventory import services
+from facilities.inventory.bulk_plan import CREATE, UNCHANGED, Slot
+from facilities.inventory.models import Space
+
+
+def apply(slots: list[Slot]) -> None:
+    """Write the planned changes through the services; spaces are batched (see below)."""
+    new_spaces: list[Slot] = []
+    for slot in slots:
+        if slot.outcome == UNCHANGED:
+            continue
+        values = slot.values if slot.outcome == CREATE else dict(slot.changed)
+        if slot.entity == "site":
+            slot.obj = services.create_site(values) if slot.obj is None else services.update_site(slot.obj, values)
+        elif slot.entity == "building":
+            if "site" in values:
+                values["site"] = values["site"].obj
+            if slot.obj is None:
+                slot.obj = services.create_building(slot.parent.obj, values)
+            else:
+                services.update_building(slot.obj, values)
+        elif slot.entity == "floor":
+            if slot.obj is None:
+                slot.obj = services.create_floor(slot.parent.obj, values)
+            else:
+                services.update_floor(slot.obj, values)
+        else:
+            # The space service checks the code with one query and flushes each time; for a file of 100,000
+            # spaces that is a query and a flush per line. The planner has already checked the same rule
+            # (code unique on its floor, case-insensitive) against every space of the building, so spaces are
+            # changed here and flushed once at the end, and new ones inserted together below.
+            if slot.obj is None:
+                new_spaces.append(slot)
+            else:
+                for name, value in values.items():
+                    setattr(slot.obj, name, value)
+    db.session.flush()
+    _insert_spaces(new_spaces)
+
+
+def _insert_spaces(slots: list[Slot]) -> None:
+    """Create the new spaces with multi-row INSERT ... RETURNING statements, and their audit entries.
+
+    Through the unit of work each new Space costs ~0.3 ms of ORM bookkeeping (30 s for 100,000); the rows
+    carry the same cleaned values, with the column defaults the ORM would have applied.
+    """
+    if not slots:
+        return
+    defaults = {column.key: column.default.arg for column in Space.__table__.columns
+                if column.default is not None and column.default.is_scalar}
+    rows = [{**defaults, **slot.values, "floor_id": slot.parent.obj.id} for slot in slots]
+    # A plain executemany: with RETURNING in parameter order SQLAlchemy falls back to one statement a row on
+    # SQLite. The ids are read back by (floor, code), which the planner has checked to be unique.
+    db.session.execute(insert(Space.__table__), rows)
+    floor_ids = sorted({row["floor_id"] for row in rows})
+    ids: dict[tuple[int, str], int] = {}
+    for start in range(0, len(floor_ids), 500):
+        for space_id, floor_id, code in db.session.execute(
+            select(Space.id, Space.floor_id, Space.code).where(Space.floor_id.in_(floor_ids[start:start + 500]))
+        ):
+            ids[(floor_id, code.lower())] = space_id
+    for row in rows:
+        row["id"] = ids[(row["floor_id"], row["code"].lower())]
+    record_inserted(Space, rows, [slot.parent.obj.building_id for slot in slots])

@@ -1,0 +1,62 @@
+"""The layout of an inventory file: which columns each kind of record has, in a workbook and in a CSV file.
+
+- XLSX: one workbook with four sheets `sites`, `buildings`, `floors`, `spaces`; on each, a header row with
+  that sheet's columns (HEADERS) and one record per row. All four sheets must be present (they may be empty).
+- CSV: one file; the first column `entity` says what each line is (`site`, `building`, `floor`, `space`),
+  the other columns are the union of the four sheets' columns (CSV_HEADERS), and a line fills only the
+  columns of its entity. UTF-8 (with or without BOM); comma, semicolon or tab separated.
+
+Records are found by their codes: a site by `code`; a building by `code` (and `site_code` names its site);
+a floor by `building_code` and `level`; a space by `building_code`, `level` and `code` (codes are compared
+without regard to case, like the forms do). The exporter writes exactly what the importer reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask_babel import gettext as _
+
+from facilities.inventory import rules
+from facilities.validation import rule_names
+
+KINDS = ("sites", "buildings", "floors", "spaces")
+ENTITY = {"sites": "site", "buildings": "building", "floors": "floor", "spaces": "space"}
+KIND_OF_ENTITY = {entity: kind for kind, entity in ENTITY.items()} | {kind: kind for kind in KINDS}
+KEY_COLUMNS = {"sites": [], "buildings": ["site_code"], "floors": ["building_code"],
+               "spaces": ["building_code", "level"]}
+FIELDS = {
+    "sites": rule_names(rules.SITE_RULES),
+    "buildings": rule_names(rules.BUILDING_RULES),
+    "floors": rule_names(rules.FLOOR_RULES),
+    "spaces": rule_names(rules.SPACE_RULES),
+}
+HEADERS = {kind: KEY_COLUMNS[kind] + FIELDS[kind] for kind in KINDS}
+CSV_HEADERS = ["entity"] + list(dict.fromkeys(
+    ["site_code", "building_code", "level", "code", "name"] + [c for kind in KINDS for c in HEADERS[kind]]
+))
+FORMATS = ("csv", "xlsx")
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (encoding, format, size, missing sheet or column). Nothing is written."""
+
+
+@dataclass(slots=True)
+class Row:
+    """One record as read from the file, before any rule is applied."""
+
+    kind: str  # one of KINDS, or "" for a CSV line whose entity is unknown
+    line: int
+    where: str  # "spaces, line 12" (XLSX) or "line 12" (CSV), as the user finds it in their file
+    raw: dict[str, Any]
+
+
+def file_format(filename: str) -> str:
+    """'csv' or 'xlsx' from a file name, or FileError."""
+    suffix = Path(filename or "").suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise FileError(_("Use a .csv or .xlsx file (got '%(name)s').", name=Path(filename or "").name[:80]))
+    return suffix

@@ -1,0 +1,115 @@
+"""Exporting the inventory as CSV or XLSX, in the layout the importer reads (see bulk_columns)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from facilities.extensions import db
+from facilities.inventory.bulk_columns import CSV_HEADERS, ENTITY, FIELDS, HEADERS, KINDS
+from facilities.inventory.models import Building, Floor, Site, Space
+
+
+def _export_value(name: str, record) -> Any:
+    if name == "services":
+        return ", ".join(record.service_codes)
+    if name == "communes_served":
+        return "; ".join(f"{c.get('code', '')} {c.get('name', '')}".strip() for c in record.communes_served or [])
+    if name == "cost_eur":
+        return None if record.cost_cents is None else Decimal(record.cost_cents) / 100
+    return getattr(record, name)
+
+
+def export_tables() -> dict[str, list[list[Any]]]:
+    """Every site, building, floor and space as rows under HEADERS, ordered by codes."""
+    sites = db.session.execute(select(Site).options(selectinload(Site.service_links)).order_by(Site.code)).scalars()
+    tables: dict[str, list[list[Any]]] = {kind: [] for kind in KINDS}
+    for site in sites:
+        tables["sites"].append([_export_value(name, site) for name in FIELDS["sites"]])
+    building_rows = db.session.execute(
+        select(Building, Site.code).join(Site, Building.site_id == Site.id).order_by(Building.code)
+    ).all()
+    for building, site_code in building_rows:
+        tables["buildings"].append([site_code] + [_export_value(n, building) for n in FIELDS["buildings"]])
+    floor_rows = db.session.execute(
+        select(Floor, Building.code).join(Building, Floor.building_id == Building.id)
+        .order_by(Building.code, Floor.level)
+    ).all()
+    for floor, building_code in floor_rows:
+        tables["floors"].append([building_code] + [getattr(floor, name) for name in FIELDS["floors"]])
+    space_rows = db.session.execute(
+        select(Space, Building.code, Floor.level).join(Floor, Space.floor_id == Floor.id)
+        .join(Building, Floor.building_id == Building.id)
+        .order_by(Building.code, Floor.level, func.lower(Space.code))
+        .execution_options(yield_per=2000)
+    )
+    for space, building_code, level in space_rows:
+        tables["spaces"].append([building_code, level] + [getattr(space, name) for name in FIELDS["spaces"]])
+    return tables
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def export_csv(tables: dict[str, list[list[Any]]]) -> bytes:
+    """The inventory as one UTF-8 CSV file (with BOM, so that spreadsheet programs read the accents)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADERS)
+    position = {name: index for index, name in enumerate(CSV_HEADERS)}
+    for kind in KINDS:
+        for row in tables[kind]:
+            line = [""] * len(CSV_HEADERS)
+            line[0] = ENTITY[kind]
+            for name, value in zip(HEADERS[kind], row, strict=True):
+                line[position[name]] = _as_text(value)
+            writer.writerow(line)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_xlsx(tables: dict[str, list[list[Any]]]) -> bytes:
+    """The inventory as a workbook with the sheets sites, buildings, floors and spaces."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    for kind in KINDS:
+        sheet = workbook.create_sheet(kind)
+        sheet.append(HEADERS[kind])
+        for row in tables[kind]:
+            cells = []
+            for value in row:
+                if isinstance(value, bool):
+                    value = "yes" if value else "no"
+                if isinstance(value, str):
+                    # A text starting with '=' must stay text, never become a formula.
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def export_file(fmt: str) -> bytes:
+    """The whole inventory in the format asked ('csv' or 'xlsx')."""
+    tables = export_tables()
+    return export_csv(tables) if fmt == "csv" else export_xlsx(tables)
