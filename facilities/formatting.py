@@ -8,17 +8,27 @@ from decimal import Decimal
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
 
+from facilities.money import cents_to_euros
+
 
 def format_money(cents: int | None, locale: str = "fr") -> str:
-    """12 500 000 € in French, €12,500,000 in English; cents shown only when there are some."""
+    """The one display of money: integer cents as 12 500 000 € in French, €12,500,000 in English.
+
+    CLDR / Babel: French groups thousands with a NARROW NO-BREAK SPACE (U+202F) and puts a NO-BREAK SPACE
+    (U+00A0) before "€"; cents are shown only when there are some (12 500 000,50 €, €12,500,000.50);
+    negative amounts use a hyphen-minus (-1 200 € / -€1,200). Floats are refused (TypeError).
+    """
     if cents is None:
         return "—"
-    amount = Decimal(cents) / 100
+    amount = cents_to_euros(cents)
+    lang = locale.replace("-", "_").split("_")[0].lower()
+    if lang not in ("fr", "en"):
+        raise ValueError(f"unsupported locale {locale!r} (use 'fr' or 'en')")
     whole = cents % 100 == 0
     pattern = None
     if whole:
-        pattern = "#,##0\u00a0¤" if locale.startswith("fr") else "¤#,##0"
-    return format_currency(amount, "EUR", format=pattern, locale=locale, currency_digits=not whole)
+        pattern = "#,##0\u00a0¤" if lang == "fr" else "¤#,##0"
+    return format_currency(amount, "EUR", format=pattern, locale=lang, currency_digits=not whole)
 
 
 def format_area(area_m2: Decimal | float | int | None, locale: str = "fr") -> str:

@@ -16,6 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from facilities import money
+
 MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds on PostgreSQL: a larger one finds nothing
 
 
@@ -32,7 +34,7 @@ class Rule:
     """How one field is read and checked."""
 
     name: str
-    kind: str = "text"  # text, int, decimal, float, bool, date, choice, list
+    kind: str = "text"  # text, int, decimal, float, money, bool, date, choice, list
     label: Any = None
     required: bool = False
     minimum: Decimal | int | float | date | None = None  # dates: earliest and latest day accepted
@@ -45,8 +47,25 @@ class Rule:
     places: int | None = None  # decimal places kept for decimals
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if self.kind == "money":  # euros: never negative, never above the one maximum, cents at most
+            object.__setattr__(self, "unit", self.unit or "€")
+            object.__setattr__(self, "places", 2)
+            if self.minimum is None:
+                object.__setattr__(self, "minimum", Decimal(0))
+            if self.maximum is None:
+                object.__setattr__(self, "maximum", money.MAX_EUROS)
+
     def display_name(self) -> str:
         return str(self.label) if self.label is not None else self.name
+
+
+class JsonNumber(Decimal):
+    """A JSON number with a fraction or an exponent, read exactly (`json.loads(parse_float=JsonNumber)`).
+
+    Numbers behave as Decimals everywhere, except for money, which refuses them: a JSON number is a binary
+    float to most clients, so amounts travel as decimal strings ("1234.50").
+    """
 
 
 _TRUE = {"1", "true", "yes", "on", "oui", "y", "o", "x"}
@@ -96,6 +115,9 @@ def _coerce(rule: Rule, value: Any) -> Any:
             number = value
         elif isinstance(value, float) and value.is_integer():
             number = int(value)
+        elif (isinstance(value, Decimal) and value.is_finite() and value.adjusted() < MAX_NUMBER_LENGTH
+              and value == value.to_integral_value()):
+            number = int(value)  # a JSON 3.0
         elif isinstance(value, (str, Decimal)):
             text = str(value).strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
             if len(text) > MAX_NUMBER_LENGTH or not text.lstrip("+-").isdigit():
@@ -133,6 +155,8 @@ def _coerce(rule: Rule, value: Any) -> Any:
                 raise ValueError(_("must be a number")) from None
             _check_bounds(rule, number)  # 0.001 m² rounds to 0, which "greater than 0" must refuse
         return float(number) if kind == "float" else number
+    if kind == "money":
+        return _money_cents(rule, value)
     if kind == "date":
         if isinstance(value, str):
             try:
@@ -167,6 +191,34 @@ def _coerce(rule: Rule, value: Any) -> Any:
                 )
         return list(dict.fromkeys(items))
     raise AssertionError(f"unknown rule kind {kind}")
+
+
+def _money_cents(rule: Rule, value: Any) -> int:
+    """Euros typed or sent (decimal string, whole number, Decimal) to integer cents; floats are refused."""
+    if isinstance(value, bool):
+        raise ValueError(_("must be an amount in euros"))
+    if isinstance(value, float | JsonNumber):
+        raise ValueError(_("must be an amount in euros written as text, e.g. \"1234.50\" (a JSON number with "
+                           "decimals is not exact)"))
+    if isinstance(value, int | Decimal):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "").removesuffix("€")
+        text = text.replace(",", ".")
+        try:
+            amount = Decimal(text) if len(text) <= MAX_NUMBER_LENGTH else None
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            raise ValueError(_("must be an amount in euros"))
+    else:
+        raise ValueError(_("must be an amount in euros"))
+    if not amount.is_finite():
+        raise ValueError(_("must be an amount in euros"))
+    _check_bounds(rule, amount)  # before the cents: a huge exponent would not quantize
+    if amount != amount.quantize(money.CENT):
+        raise ValueError(_("must not have more than two decimals (whole cents)"))
+    return money.euros_to_cents(amount)
 
 
 def _check_bounds(rule: Rule, number) -> None:
@@ -216,7 +268,7 @@ def rule_names(rules: Iterable[Rule]) -> list[str]:
     return [rule.name for rule in rules]
 
 
-__all__ = ["Rule", "ValidationError", "clean", "rule_names", "_l"]
+__all__ = ["JsonNumber", "Rule", "ValidationError", "clean", "rule_names", "_l"]
 
 
 class JsonObject(dict):

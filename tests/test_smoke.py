@@ -25,5 +25,5 @@ def test_api_building_inventory(token_for, client, demo, db):
         "floors": 7, "public_floors": 2, "interview_offices": 10, "medical_cabinets": 4, "digital_spaces": 2,
         "public_pcs": 4, "mediation_spaces": 3, "workstations": 96,
     }
-    assert response.json["cost_eur"] == 11320000
+    assert response.json["cost_eur"] == "11320000.00"
     assert response.json["opened_on"] == "2023-05-16"

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 
 from facilities.errors import problem
 from facilities.extensions import db
-from facilities.validation import MAX_ID, ValidationError, json_object_hook
+from facilities.validation import MAX_ID, JsonNumber, ValidationError, json_object_hook
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
@@ -60,13 +60,15 @@ def _nul_paths(value: Any, path: str) -> list[str]:
     return []
 
 
-def json_object(allowed: Iterable[str], *, parse_float: Callable[[str], Any] = float,
-                empty_ok: bool = False) -> dict:
+def json_object(allowed: Iterable[str], *, empty_ok: bool = False) -> dict:
     """The request's JSON body as a dict: 400 when it is not a JSON object, 422 naming each unknown field,
-    each field given twice and each string holding a NUL character. With `empty_ok`, no body reads as {}."""
+    each field given twice and each string holding a NUL character. With `empty_ok`, no body reads as {}.
+
+    Numbers with decimals are read exactly (JsonNumber, a Decimal), so that the rules see what was sent and
+    the money rule can refuse them."""
     data = request.get_data(cache=True)
     try:
-        body = json.loads(data or (b"{}" if empty_ok else b"null"), parse_float=parse_float,
+        body = json.loads(data or (b"{}" if empty_ok else b"null"), parse_float=JsonNumber,
                           object_pairs_hook=json_object_hook)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         body = None

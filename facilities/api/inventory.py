@@ -41,6 +41,7 @@ from facilities.api.schemas import (
 from facilities.extensions import db
 from facilities.inventory import rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.money import money_json
 from facilities.permissions import Permission, requires
 
 bp = ApiBlueprint("api", __name__, description="Sites, buildings, floors and spaces of the portfolio.")
@@ -68,7 +69,7 @@ def _building_summary(building: Building) -> dict:
     return {"id": building.id, "code": building.code, "name": building.name, "site_id": building.site_id,
             "year_built": building.year_built,
             "gross_floor_area_m2": serializers.number(building.gross_floor_area_m2),
-            "cost_eur": None if building.cost_cents is None else building.cost_cents / 100}
+            "cost_eur": money_json(building.cost_cents)}
 
 
 # ---------------------------------------------------------------- sites

@@ -14,6 +14,7 @@ from flask import Blueprint as PageBlueprint
 from flask import abort, render_template, send_from_directory
 from flask_smorest import Blueprint
 
+from facilities import money
 from facilities.errors import PROBLEM_TYPE
 from facilities.validation import Rule
 
@@ -40,6 +41,21 @@ _KIND_TYPES = {"text": "string", "int": "integer", "decimal": "number", "float":
                "date": "string", "choice": "string", "list": "array"}
 
 
+def money_in_schema(rule: Rule) -> dict:
+    """Euros as a request sends them: a decimal string with at most two decimals, or a whole number."""
+    whole_max = int(rule.maximum)
+    digits = len(str(whole_max)) - 1
+    pattern = rf"^({whole_max}([.,]0{{1,2}})?|[0-9]{{1,{digits}}}([.,][0-9]{{1,2}})?)$"
+    return {"anyOf": [
+        {"type": "string", "pattern": pattern, "maxLength": len(str(whole_max)) + 3},
+        {"type": "integer", "minimum": int(rule.minimum), "maximum": whole_max},
+    ]}
+
+
+MONEY_OUT = {"type": "string", "pattern": money.JSON_PATTERN,
+             "description": "Euros as a decimal string with two decimals, e.g. \"12500000.50\"."}
+
+
 def _json_number(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral() else float(value)
@@ -48,7 +64,7 @@ def _json_number(value):
 
 def rule_schema(rule: Rule) -> dict:
     """The JSON Schema of one field, from the rule that validates it."""
-    schema: dict = {"type": _KIND_TYPES[rule.kind]}
+    schema: dict = money_in_schema(rule) if rule.kind == "money" else {"type": _KIND_TYPES[rule.kind]}
     if rule.label is not None:
         schema["description"] = str(rule.label)
     if rule.kind == "date":

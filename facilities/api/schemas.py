@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from facilities.api.openapi import MONEY_OUT
 from facilities.inventory.summary import KEY_FIGURES
 
 
 def nullable(kind: str, **extra) -> dict:
     return {"type": kind, "nullable": True, **extra}
+
+
+MONEY = {**MONEY_OUT, "nullable": True}  # euros as a decimal string ("1234.50"), as every API sends money
 
 
 PROVENANCE = {"type": "object", "properties": {
@@ -43,7 +47,7 @@ INVENTORY = {"type": "object", "required": list(KEY_FIGURES), "additionalPropert
 BUILDING_DETAIL = {"type": "object", "required": ["id", "code", "name", "floors", "inventory"], "properties": {
     "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "site": REF,
     "year_built": nullable("integer"), "gross_floor_area_m2": nullable("number"), "erp_type": nullable("string"),
-    "erp_category": nullable("integer"), "cost_eur": nullable("number"), "opened_on": nullable("string", format="date"),
+    "erp_category": nullable("integer"), "cost_eur": MONEY, "opened_on": nullable("string", format="date"),
     "provenance": PROVENANCE, "floors": {"type": "array", "items": FLOOR}, "inventory": INVENTORY,
     "medical_cabinets_by_specialty": {"type": "object", "additionalProperties": {"type": "integer"}},
     "net_area_by_type_m2": {"type": "object", "additionalProperties": {"type": "number"}},
@@ -51,7 +55,7 @@ BUILDING_DETAIL = {"type": "object", "required": ["id", "code", "name", "floors"
 
 BUILDING_SUMMARY = {"type": "object", "required": ["id", "code", "name", "site_id"], "properties": {
     "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "site_id": {"type": "integer"},
-    "year_built": nullable("integer"), "gross_floor_area_m2": nullable("number"), "cost_eur": nullable("number")}}
+    "year_built": nullable("integer"), "gross_floor_area_m2": nullable("number"), "cost_eur": MONEY}}
 
 SPACE = {"type": "object", "required": ["id", "code", "type", "floor_level", "area_m2"], "properties": {
     "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.inventory.summary import InventorySummary
+from facilities.money import money_json
 
 
 def number(value: Decimal | None):
@@ -74,7 +75,7 @@ def building_detail(building: Building, summary: InventorySummary) -> dict:
         "gross_floor_area_m2": number(building.gross_floor_area_m2),
         "erp_type": building.erp_type,
         "erp_category": building.erp_category,
-        "cost_eur": None if building.cost_cents is None else number(Decimal(building.cost_cents) / 100),
+        "cost_eur": money_json(building.cost_cents),
         "opened_on": iso(building.effective_opened_on),
         "provenance": provenance(building),
         "floors": [floor_record(floor) for floor in building.floors],

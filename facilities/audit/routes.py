@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from facilities.audit import services
 from facilities.extensions import db
+from facilities.formatting import format_money
 from facilities.inventory.models import Building
 from facilities.permissions import Permission, requires
 
@@ -66,10 +68,12 @@ def audit_source_label(source: str) -> str:
 
 
 @bp.app_template_global()
-def audit_value(value) -> str:
-    """A stored value as text: lists joined, booleans as yes/no, nothing as a dash."""
+def audit_value(value, name: str = "") -> str:
+    """A stored value as text: lists joined, booleans as yes/no, cents as money, nothing as a dash."""
     if value is None or value == "" or value == []:
         return "—"
+    if name.endswith("_cents") and isinstance(value, int) and not isinstance(value, bool):
+        return format_money(value, str(get_locale() or "fr"))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):

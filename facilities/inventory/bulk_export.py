@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from facilities.extensions import db
 from facilities.inventory.bulk_columns import CSV_HEADERS, ENTITY, FIELDS, HEADERS, KINDS
 from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.money import cents_to_euros
 
 
 def _export_value(name: str, record) -> Any:
@@ -22,7 +22,7 @@ def _export_value(name: str, record) -> Any:
     if name == "communes_served":
         return "; ".join(f"{c.get('code', '')} {c.get('name', '')}".strip() for c in record.communes_served or [])
     if name == "cost_eur":
-        return None if record.cost_cents is None else Decimal(record.cost_cents) / 100
+        return cents_to_euros(record.cost_cents)
     return getattr(record, name)
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -90,6 +91,8 @@ def read_csv(data: bytes) -> list[Row]:
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
+    if isinstance(value, float):  # a spreadsheet number: the figure as typed (shortest repr), read exactly
+        return int(value) if value.is_integer() else Decimal(repr(value))
     return value
 
 

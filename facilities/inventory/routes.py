@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -18,6 +16,7 @@ from facilities.inventory.catalogue import (
 )
 from facilities.inventory.forms import BuildingForm, CopyFloorForm, DeleteForm, FloorForm, SiteForm, SpaceForm
 from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.money import cents_to_euros
 from facilities.permissions import Permission, requires
 from facilities.validation import ValidationError, rule_names
 
@@ -50,7 +49,7 @@ def _form_data(entity, names) -> dict:
         elif name == "communes_served":
             data[name] = "\n".join(f"{c['code']} {c.get('name', '')}".strip() for c in entity.communes_served or [])
         elif name == "cost_eur":
-            data[name] = "" if entity.cost_cents is None else str(Decimal(entity.cost_cents) / 100)
+            data[name] = "" if entity.cost_cents is None else str(cents_to_euros(entity.cost_cents))
         else:
             value = getattr(entity, name, None)
             if isinstance(value, bool):

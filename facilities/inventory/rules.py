@@ -25,7 +25,6 @@ from facilities.validation import Rule, ValidationError, clean
 MAX_AREA_M2 = Decimal("1000000")  # larger figures are typing mistakes, not buildings
 MIN_LEVEL, MAX_LEVEL = -10, 200
 MAX_COUNT = 100_000
-MAX_COST_EUR = Decimal("100000000000")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/+]*$")
 INSEE_PATTERN = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTCODE_PATTERN = re.compile(r"^\d{5}$")
@@ -70,8 +69,7 @@ BUILDING_RULES = (
     _area("gross_floor_area_m2", _l("Gross floor area"), required=False),
     Rule("erp_type", "choice", _l("ERP type"), choices=lambda: codes(ERP_TYPE_LABELS)),
     Rule("erp_category", "int", _l("ERP category"), minimum=min(ERP_CATEGORIES), maximum=max(ERP_CATEGORIES)),
-    Rule("cost_eur", "decimal", _l("Acquisition and fit-out cost"), minimum=Decimal(0), maximum=MAX_COST_EUR,
-         unit="€", places=2),
+    Rule("cost_eur", "money", _l("Acquisition and fit-out cost")),
     Rule("opened_on", "date", _l("Opening date")),
     *PROVENANCE_RULES,
 )
@@ -165,9 +163,8 @@ def clean_building(raw: dict[str, Any], *, partial: bool = False) -> dict[str, A
     _check_code(values, errors)
     if errors:
         raise ValidationError(errors)
-    if "cost_eur" in values:
-        cost = values.pop("cost_eur")
-        values["cost_cents"] = None if cost is None else int(cost * 100)
+    if "cost_eur" in values:  # euros in, cents stored (the money rule returns cents)
+        values["cost_cents"] = values.pop("cost_eur")
     return values
 
 

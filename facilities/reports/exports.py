@@ -20,6 +20,7 @@ from facilities.inventory.catalogue import (
     label,
 )
 from facilities.inventory.models import Building
+from facilities.money import cents_to_euros
 
 # Excel forbids these characters in sheet names; 31 characters at most.
 _SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
@@ -125,7 +126,7 @@ def site_rows(filters: inventory.SiteFilters) -> list[list]:
             len(totals), sum(t.floors for t in totals), sum(t.spaces for t in totals),
             sum(t.interview_offices for t in totals), sum(t.medical_cabinets for t in totals),
             sum(t.workstations for t in totals), _number(sum((t.net_area_m2 for t in totals), Decimal(0))),
-            None if cost is None else _number(Decimal(cost) / 100),
+            _number(cents_to_euros(cost)),
         ])
     return rows
 

@@ -6,8 +6,6 @@ The same rules (facilities.works.rules) and services validate and write as the H
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -31,14 +29,14 @@ from facilities.api.common import (
     sorted_query,
     text_arg,
 )
-from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
+from facilities.api.openapi import MONEY_OUT, ApiBlueprint, json_body, money_in_schema, rules_schema
 from facilities.api.schemas import nullable, ok, page_of
 from facilities.extensions import db
+from facilities.money import money_json
 from facilities.permissions import Permission, requires
 from facilities.validation import Rule, clean
 from facilities.works import rules, services
 from facilities.works.models import OPERATION_NATURES, OPERATION_STATUSES, Envelope, Operation
-from facilities.works.money import cents_to_euros
 from facilities.works.scheduling import PhaseCode, ReasonCode
 
 bp = ApiBlueprint("works_api", __name__, description="Works programme: envelopes (AP/CP) and operations.")
@@ -46,16 +44,13 @@ register_api_error_handlers(bp)
 
 
 def _read_body(allowed, *, empty_ok: bool = False) -> dict:
-    """The JSON object sent, numbers read exactly (Decimal) and duplicate keys kept visible for the rules."""
-    return json_object(allowed, parse_float=Decimal, empty_ok=empty_ok)
+    """The JSON object sent, numbers read exactly and duplicate keys kept visible for the rules."""
+    return json_object(allowed, empty_ok=empty_ok)
 
 
 # ---------------------------------------------------------------- JSON shapes
 
-
-def _eur(cents: int) -> str:
-    """Cents as a decimal string of euros ("12500000.00"): exact, unlike a JSON float."""
-    return str(cents_to_euros(cents))
+_eur = money_json  # cents as a decimal string of euros ("12500000.00"): exact, unlike a JSON float
 
 
 def _by_year(amounts: dict[int, int]) -> dict[str, str]:
@@ -108,9 +103,9 @@ def _proposal_json(proposal) -> dict:
 
 # ---------------------------------------------------------------- documented shapes
 
-EUROS = {"type": "string", "description": "Euros as a decimal string, e.g. \"12500000.50\"."}
-EUROS_IN = {"anyOf": [{"type": "string", "maxLength": 40}, {"type": "number", "minimum": 0}],
-            "description": "Euros: a decimal string (\"12500000.50\") or a JSON number with at most two decimals."}
+EUROS = MONEY_OUT
+EUROS_IN = {**money_in_schema(rules.AMOUNT_RULES["ap_eur"]),
+            "description": "Euros: a decimal string (\"12500000.50\", at most two decimals) or a whole number."}
 BY_YEAR = {"type": "object", "additionalProperties": EUROS, "description": "Euros by year (\"2024\": \"1000.00\")."}
 BY_YEAR_IN = {"type": "object", "additionalProperties": EUROS_IN,
               "description": f"Euros by year, {rules.MIN_YEAR} to {rules.MAX_YEAR} (\"2024\": \"1000\")."}

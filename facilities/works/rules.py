@@ -20,10 +20,7 @@ from facilities.extensions import db
 from facilities.validation import MAX_ID, Rule, ValidationError, clean
 from facilities.works import scheduling
 from facilities.works.models import ENERGY_CARRIERS, OPERATION_NATURES, OPERATION_STATUSES, Envelope
-from facilities.works.money import euros_to_cents
 
-# Larger amounts are typing mistakes: the whole capital budget of a département is a few hundred M€.
-MAX_AMOUNT_CENTS = 10_000_000_000 * 100  # 10 billion €
 MAX_KWH_PER_YEAR = 10**12
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_DURATION_MONTHS = 240
@@ -57,16 +54,21 @@ assert set(STATUS_LABELS) == set(OPERATION_STATUSES) and set(NATURE_LABELS) == s
 assert set(CARRIER_LABELS) == set(ENERGY_CARRIERS)
 
 
-def parse_money(value: Any, field: str, errors: dict[str, str], *, required: bool = True) -> int | None:
-    """Euros → cents, or an error under `field` (negative, non-numeric, sub-cent, float, huge)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[field] = _("%(field)s is required", field=field)
-        return None
+AMOUNT_RULES = {rule.name: rule for rule in (
+    Rule("ap_eur", "money", _l("AP"), required=True),
+    Rule("amount_eur", "money", _l("New AP amount"), required=True),
+    Rule("committed_eur", "money", _l("Committed"), required=True),
+    Rule("paid_eur", "money", _l("Paid"), required=True),
+)}
+
+
+def parse_money(value: Any, field: str, errors: dict[str, str]) -> int | None:
+    """Euros → cents by the money rule of `field` (or one named after it), or its message under `field`."""
+    rule = AMOUNT_RULES.get(field) or Rule(field, "money", field, required=True)
     try:
-        return euros_to_cents(value, maximum_cents=MAX_AMOUNT_CENTS)
-    except ValueError as error:
-        errors[field] = f"{field} {error}"
+        return clean((rule,), {rule.name: value})[rule.name]
+    except ValidationError as error:
+        errors[field] = error.errors[rule.name]
         return None
 
 

@@ -68,7 +68,7 @@ def test_building_detail(api, demo, db):
     body = api(f"/api/v1/buildings/{building_id(db, 'PS-ASN-B1')}").json
     assert set(body["inventory"]) == INVENTORY_KEYS
     assert all(type(value) is int for value in body["inventory"].values())
-    assert body["cost_eur"] == 11_320_000
+    assert body["cost_eur"] == "11320000.00"  # money: a decimal string of euros
     assert body["opened_on"] == "2023-05-16"
     assert len(body["floors"]) == 7
     for floor in body["floors"]:

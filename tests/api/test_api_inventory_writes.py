@@ -33,7 +33,7 @@ def test_site_building_floor_space_lifecycle(manager):
     site_id = site.get_json()["id"]
     assert manager("PATCH", f"/api/v1/sites/{site_id}", {"name": "Renamed"}).get_json()["name"] == "Renamed"
     building = manager("POST", "/api/v1/buildings", {"site_id": site_id, "code": "B-API", "name": "B", "cost_eur": 1200})
-    assert building.status_code == 201 and building.get_json()["cost_eur"] == 1200
+    assert building.status_code == 201 and building.get_json()["cost_eur"] == "1200.00"
     building_id = building.get_json()["id"]
     floor = manager("POST", "/api/v1/floors", {"building_id": building_id, "level": 0, "name": "RDC"})
     assert floor.status_code == 201

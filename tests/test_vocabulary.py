@@ -1,0 +1,109 @@
+"""One vocabulary: each fact that had several sources has one, and the form, the API and the importer refuse the
+same bad value with the same message (issue 13, point 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bulk.test_bulk import csv_file
+from tests.conftest import bearer, page_text
+from tests.inventory.helpers import BUILDING_FORM, english
+
+
+def imported_errors(*lines: dict) -> dict[str, str]:
+    """The errors of the one refused line of an inventory import (dry run), in English."""
+    from flask_babel import force_locale
+
+    from facilities.inventory import bulk
+
+    with force_locale("en"):
+        report = bulk.import_file(csv_file(*lines), "csv", apply=False)
+    refused = [line for line in report.lines if line.outcome == "refused"]
+    assert len(refused) == 1, [(line.where, line.outcome, line.errors) for line in report.lines]
+    return refused[0].errors
+
+
+@pytest.fixture
+def api(client, token_for):
+    """api(method, url, body) as a facilities manager, in English."""
+    headers = bearer(token_for("facilities_manager"))
+    client.set_cookie("lang", "en")
+
+    def call(method: str, url: str, body=None):
+        return client.open(url, method=method, headers=headers, json=body)
+
+    return call
+
+
+def api_errors(response) -> dict[str, str]:
+    assert response.status_code == 422, response.get_data(as_text=True)[:500]
+    return {error["field"]: error["message"] for error in response.get_json()["errors"]}
+
+
+@pytest.fixture
+def manager_pages(client_as):
+    return english(client_as("facilities_manager"))
+
+
+def form_refuses(response, message: str) -> None:
+    assert response.status_code == 422, response.status_code
+    assert message in page_text(response), message
+
+
+# ---------------------------------------------------------------- money
+
+
+def test_a_third_decimal_is_refused_with_one_message_by_form_api_and_importer(api, manager_pages, factory):
+    site = factory.site(code="S-M")
+    message = api_errors(api("POST", "/api/v1/buildings", {"site_id": site.id, "code": "B-M", "name": "B",
+                                                           "cost_eur": "12.345"}))["cost_eur"]
+    assert message == "Acquisition and fit-out cost must not have more than two decimals (whole cents)"
+    form_refuses(manager_pages.post(f"/sites/{site.id}/buildings/new",
+                                    data={**BUILDING_FORM, "code": "B-M", "name": "B", "cost_eur": "12.345"}), message)
+    assert imported_errors({"entity": "building", "site_code": "S-M", "code": "B-M", "name": "B",
+                            "cost_eur": "12.345"})["cost_eur"] == message
+
+
+def test_works_amounts_follow_the_same_money_rule(api, manager_pages, db):
+    from facilities.works import rules, services
+
+    envelope = services.create_envelope(rules.clean_envelope({"label": "E", "caps": {"2030": "1000000"}}))
+    db.session.commit()
+    body = {"label": "Op", "envelope_id": envelope.id, "nature": "renovation", "ap_eur": "12.345",
+            "start": "2030-01-01", "duration_months": 12}
+    message = api_errors(api("POST", "/api/v1/operations", body))["ap_eur"]
+    assert message == "AP must not have more than two decimals (whole cents)"
+    form_refuses(manager_pages.post(f"/envelopes/{envelope.id}/operations/new",
+                              data={**body, "envelope_id": "", "site_id": "", "building_id": ""}), message)
+
+
+def test_json_numbers_with_decimals_are_refused_as_money_everywhere(api, factory, db):
+    from facilities.works import rules, services
+
+    site = factory.site()
+    refused = api_errors(api("POST", "/api/v1/buildings", {"site_id": site.id, "code": "B-F", "name": "B",
+                                                           "cost_eur": 1200.5}))
+    assert "written as text" in refused["cost_eur"]
+    envelope = services.create_envelope(rules.clean_envelope({"label": "E", "caps": {}}))
+    db.session.commit()
+    refused = api_errors(api("PATCH", f"/api/v1/envelopes/{envelope.id}", {"caps": {"2030": 10.5}}))
+    assert "written as text" in refused["caps.2030"]
+    # Whole numbers and decimal strings are exact: accepted.
+    assert api("PATCH", f"/api/v1/envelopes/{envelope.id}", {"caps": {"2030": 10, "2031": "10.50"}}).status_code == 200
+
+
+def test_money_leaves_every_api_as_a_decimal_string(api, factory, db):
+    from facilities.works import rules, services
+
+    site = factory.site()
+    created = api("POST", "/api/v1/buildings", {"site_id": site.id, "code": "B-J", "name": "B", "cost_eur": "1234.5"})
+    assert created.get_json()["cost_eur"] == "1234.50"
+    assert api("GET", f"/api/v1/buildings?site_id={site.id}").get_json()["items"][0]["cost_eur"] == "1234.50"
+    envelope = services.create_envelope(rules.clean_envelope({"label": "E", "caps": {"2030": "1000000"}}))
+    db.session.commit()
+    operation = api("POST", "/api/v1/operations", {
+        "label": "Op", "envelope_id": envelope.id, "nature": "renovation", "ap_eur": 120000,
+        "start": "2030-01-01", "duration_months": 12}).get_json()
+    assert operation["ap_eur"] == "120000.00" and operation["cp"] == {"2030": "120000.00"}
+    read = api("GET", f"/api/v1/envelopes/{envelope.id}").get_json()
+    assert read["caps"] == {"2030": "1000000.00"} and read["committed_eur"] == "0.00"
