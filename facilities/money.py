@@ -39,6 +39,14 @@ def money_json(cents: int | None) -> str | None:
     return None if euros is None else str(euros)
 
 
+def money_text(cents: int | None) -> str:
+    """Cents as a form shows them for editing and the importer reads them back: "12500000", "12500000.50"."""
+    euros = cents_to_euros(cents)
+    if euros is None:
+        return ""
+    return str(euros.to_integral_value()) if euros == euros.to_integral_value() else str(euros)
+
+
 def euros_to_cents(euros: Decimal) -> int:
     """A checked amount of euros (at most two decimals) to integer cents."""
     cents = euros * 100

@@ -96,3 +96,10 @@ def test_money_rule_reads_euros_into_cents():
 def test_money_rule_refusals(value, message):
     text = refusal(value)
     assert text.startswith("Amount ") and message in text, text
+
+
+def test_money_text_is_what_a_form_shows_and_reads_back():
+    assert money.money_text(1_250_000_000) == "12500000"
+    assert money.money_text(1_250_000_050) == "12500000.50"
+    assert money.money_text(None) == ""
+    assert cents(money.money_text(7)) == 7

@@ -16,7 +16,7 @@ from facilities.inventory.catalogue import (
 )
 from facilities.inventory.forms import BuildingForm, CopyFloorForm, DeleteForm, FloorForm, SiteForm, SpaceForm
 from facilities.inventory.models import Building, Floor, Site, Space
-from facilities.money import cents_to_euros
+from facilities.money import money_text
 from facilities.permissions import Permission, requires
 from facilities.validation import ValidationError, rule_names
 
@@ -49,7 +49,7 @@ def _form_data(entity, names) -> dict:
         elif name == "communes_served":
             data[name] = "\n".join(f"{c['code']} {c.get('name', '')}".strip() for c in entity.communes_served or [])
         elif name == "cost_eur":
-            data[name] = "" if entity.cost_cents is None else str(cents_to_euros(entity.cost_cents))
+            data[name] = money_text(entity.cost_cents)
         else:
             value = getattr(entity, name, None)
             if isinstance(value, bool):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from facilities.extensions import db
 from facilities.inventory.models import Building, Site
-from facilities.money import cents_to_euros
+from facilities.money import money_text
 from facilities.works import rules, scheduling, services
 from facilities.works.models import Envelope, Operation
 
@@ -191,7 +191,7 @@ def _operation_plan(label: str, ap_eur: str, start: date, spec) -> scheduling.Op
 
 def _caps_text(cents_by_year: dict[int, int]) -> str:
     """Caps as the envelope form reads them ("2023 1234.56" a line)."""
-    return "\n".join(f"{year} {cents_to_euros(cents)}" for year, cents in sorted(cents_by_year.items()))
+    return "\n".join(f"{year} {money_text(cents)}" for year, cents in sorted(cents_by_year.items()))
 
 
 def _mark_received(op) -> None:

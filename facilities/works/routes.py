@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from facilities.extensions import db
 from facilities.inventory.models import Building, Site
+from facilities.money import money_text
 from facilities.permissions import Permission, requires
 from facilities.validation import ValidationError
 from facilities.works import gantt, reasons, rules, services
@@ -55,13 +56,8 @@ def _status(form=None) -> int:
     return 422 if request.method == "POST" else 200
 
 
-def _cents_text(cents: int) -> str:
-    euros, rest = divmod(cents, 100)
-    return f"{euros}" if not rest else f"{euros}.{rest:02d}"
-
-
 def _year_lines(amounts: dict[int, int]) -> str:
-    return "\n".join(f"{year} {_cents_text(cents)}" for year, cents in sorted(amounts.items()))
+    return "\n".join(f"{year} {money_text(cents)}" for year, cents in sorted(amounts.items()))
 
 
 def _phase_lines(op: Operation) -> str:
