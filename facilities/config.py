@@ -83,6 +83,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
             "TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
         ),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Bounds of an inventory import (facilities/inventory/bulk_read.py), checked while the file is read.
+        "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", 500_000)),
+        "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024)),
+        "IMPORT_MAX_UNPACKED_BYTES": int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)),
     }
     config.update(overrides)
     return config

@@ -53,3 +53,31 @@ def format_day(day: date | None, locale: str = "fr") -> str:
     if day is None:
         return "—"
     return babel_format_date(day, format="long", locale=locale)
+
+
+# ---------------------------------------------------------------- cells of exported spreadsheets
+
+# A cell starting with one of these is a formula to spreadsheet programs (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Starts like a formula, possibly behind quotes that neutralised it already ("'=1", "''=1")."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def spreadsheet_text(value) -> str:
+    """A value for a CSV cell that no spreadsheet program runs as a formula: text that starts like a formula,
+    even behind quotes, gets one more leading `'`, which `spreadsheet_text_from_csv` removes on import."""
+    text = "" if value is None else str(value)
+    return "'" + text if text and formula_like(text) else text
+
+
+def spreadsheet_row(values) -> list:
+    """A row for csv.writer: text through `spreadsheet_text`, numbers and empty cells as they are."""
+    return [spreadsheet_text(value) if isinstance(value, str) else value for value in values]
+
+
+def spreadsheet_text_from_csv(text: str) -> str:
+    """The text that `spreadsheet_text` neutralised, as it was: `'=1` → `=1`, `''=1` → `'=1`; else unchanged."""
+    return text[1:] if text.startswith("'") and formula_like(text) else text

@@ -33,6 +33,7 @@ from facilities.energy.services import (
     reference_data,
 )
 from facilities.extensions import db
+from facilities.formatting import spreadsheet_row
 from facilities.inventory.models import Building, Site
 
 REQUIRED_COLUMNS = ("building_code", "year", "carrier", "kwh")
@@ -293,5 +294,5 @@ def operat_csv(year: int, today: date | None = None) -> tuple[str, int]:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([header for header, _fn in OPERAT_COLUMNS])
     for row in rows:
-        writer.writerow([fn(row) for _header, fn in OPERAT_COLUMNS])
+        writer.writerow(spreadsheet_row([fn(row) for _header, fn in OPERAT_COLUMNS]))
     return out.getvalue(), len(rows)

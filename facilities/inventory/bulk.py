@@ -15,7 +15,7 @@ from facilities.extensions import db
 from facilities.inventory import bulk_apply, bulk_plan
 from facilities.inventory.bulk_columns import FileError, Row
 from facilities.inventory.bulk_plan import ImportReport
-from facilities.inventory.bulk_read import read_file
+from facilities.inventory.bulk_read import Source, read_file
 from facilities.validation import ValidationError
 
 
@@ -36,11 +36,11 @@ def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True,
     return report
 
 
-def import_file(data: bytes, fmt: str, *, apply: bool, can_edit_sites: bool = True,
+def import_file(source: Source, fmt: str, *, apply: bool, can_edit_sites: bool = True,
                 can_edit_buildings: bool = True) -> ImportReport:
-    """Read a CSV or XLSX file and plan (dry run) or apply it; a file error changes nothing."""
+    """Read a CSV or XLSX file (bytes or a path) and plan (dry run) or apply it; a file error changes nothing."""
     try:
-        rows = read_file(data, fmt)
+        rows = read_file(source, fmt)
     except FileError as error:
         return ImportReport(file_error=str(error))
     return import_rows(rows, apply=apply, can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
+from facilities.formatting import formula_like, spreadsheet_text
 from facilities.inventory.bulk_columns import CSV_HEADERS, ENTITY, FIELDS, HEADERS, KINDS
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.money import cents_to_euros
@@ -63,13 +64,15 @@ def _as_text(value: Any) -> str:
         return repr(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        return spreadsheet_text(value)  # the reader takes the added quote off again
     return str(value)
 
 
 def export_csv(tables: dict[str, list[list[Any]]]) -> bytes:
     """The inventory as one UTF-8 CSV file (with BOM, so that spreadsheet programs read the accents)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a text holding \r or \n is then quoted
     writer.writerow(CSV_HEADERS)
     position = {name: index for index, name in enumerate(CSV_HEADERS)}
     for kind in KINDS:
@@ -97,9 +100,12 @@ def export_xlsx(tables: dict[str, list[list[Any]]]) -> bytes:
                 if isinstance(value, bool):
                     value = "yes" if value else "no"
                 if isinstance(value, str):
-                    # A text starting with '=' must stay text, never become a formula.
+                    # Text stays text, exactly (no added quote to take off on import): a string cell, never a
+                    # formula, and marked "quote prefix" when it starts like one, so that editing it keeps it text.
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"
+                    if formula_like(value):
+                        cell.quotePrefix = True
                     cells.append(cell)
                 else:
                     cells.append(value)

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from facilities.extensions import db
+from facilities.formatting import spreadsheet_row
 from facilities.inventory import services as inventory
 from facilities.inventory.catalogue import (
     SERVICE_LABELS,
@@ -24,16 +25,6 @@ from facilities.money import cents_to_euros
 
 # Excel forbids these characters in sheet names; 31 characters at most.
 _SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
-# A cell starting with these is a formula to spreadsheet programs: user text is prefixed to stay text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value) -> str | None:
-    """User text for a cell: never interpreted as a formula."""
-    if value is None:
-        return None
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _number(value):
@@ -57,7 +48,7 @@ def _write_rows(sheet, header: list[str], rows: list[list]) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(spreadsheet_row(row))  # text that starts like a formula stays text
     sheet.freeze_panes = "A2"
     for index, title in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(title) + 4))
@@ -82,7 +73,7 @@ def inventory_workbook(building: Building, labels: dict[str, str]) -> bytes:
     rows = []
     for floor in floors:
         s = per_floor.get(floor.id)
-        rows.append([floor.level, _text(floor.name), bool(floor.is_public), _number(floor.area_m2)]
+        rows.append([floor.level, floor.name, bool(floor.is_public), _number(floor.area_m2)]
                     + [_number(getattr(s, name)) if s else 0 for name in figures])
     rows.append([None, labels["building_total"], None, None] + [_number(getattr(total, name)) for name in figures])
     _write_rows(summary, [labels[k] for k in ("level", "floor", "public", "floor_area", *figures)], rows)
@@ -90,9 +81,9 @@ def inventory_workbook(building: Building, labels: dict[str, str]) -> bytes:
         sheet = workbook.create_sheet(_sheet_title(f"{floor.level} {floor.name}", used))
         _write_rows(sheet, [labels[k] for k in ("code", "name", "type", "area", "public", "step_free",
                                                   "workstations", "pcs", "specialty", "equipment")],
-                    [[_text(s.code), _text(s.name), label(SPACE_TYPE_LABELS, s.space_type), _number(s.area_m2),
-                      bool(s.is_public), bool(s.step_free), s.workstations, s.pcs, _text(s.specialty),
-                      _text(s.equipment)] for s in floor.spaces])
+                    [[s.code, s.name, label(SPACE_TYPE_LABELS, s.space_type), _number(s.area_m2),
+                      bool(s.is_public), bool(s.step_free), s.workstations, s.pcs, s.specialty,
+                      s.equipment] for s in floor.spaces])
     return _save(workbook)
 
 
@@ -119,8 +110,8 @@ def site_rows(filters: inventory.SiteFilters) -> list[list]:
         totals = [summaries[b][0] for b in building_ids[site.id]]
         cost = costs.get(site.id)
         rows.append([
-            _text(site.code), _text(site.name), label(SITE_KIND_LABELS, site.kind), label(SITE_STATUS_LABELS, site.status),
-            _text(site.address), _text(site.postcode), _text(site.commune_code), _text(site.commune_name),
+            site.code, site.name, label(SITE_KIND_LABELS, site.kind), label(SITE_STATUS_LABELS, site.status),
+            site.address, site.postcode, site.commune_code, site.commune_name,
             site.latitude, site.longitude, site.opened_on,
             "; ".join(label(SERVICE_LABELS, code) for code in site.service_codes),
             len(totals), sum(t.floors for t in totals), sum(t.spaces for t in totals),
@@ -151,6 +142,6 @@ def sites_csv(filters: inventory.SiteFilters, header: list[str]) -> str:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header)
     for row in site_rows(filters):
-        writer.writerow(["" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
-                         for value in row])
+        writer.writerow(spreadsheet_row(["" if value is None else (value.isoformat() if hasattr(value, "isoformat")
+                                                                   else value) for value in row]))
     return "\ufeff" + buffer.getvalue()
