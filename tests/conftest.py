@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 import pytest
 
+pytest_plugins = ["pytester"]  # tests/test_skip_policy.py runs small suites of its own
+
 ROLES = ("admin", "facilities_manager", "architect", "director")
 PASSWORD = "correct-horse-battery"
 
@@ -28,6 +30,44 @@ def page_text(response) -> str:
     import html
 
     return html.unescape(response.get_data(as_text=True))
+
+
+# ---------------------------------------------------------------- skips that cannot hide in CI
+#
+# Under CI=true a skipped test fails, unless it carries one of these markers (justified where it is used):
+#   postgres_only       PostgreSQL behaviour; skipped on SQLite, run by CI's PostgreSQL pass (.ci/run);
+#   allowed_skip(why)   a resource that CI cannot or should not have, said in `why`.
+# Everything else a test needs (geography, Chromium, axe-core, node, Redis, PostgreSQL) is installed by
+# scripts/test-deps or shipped in the repository, so a skip there means a broken setup, not a choice.
+
+
+def strict_skips() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def on_postgres() -> bool:
+    return os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres_only") and not on_postgres():
+        pytest.skip("PostgreSQL only (TEST_DATABASE_URL)")
+
+
+def skip_is_allowed(item) -> bool:
+    return bool(item.get_closest_marker("allowed_skip")
+                or (item.get_closest_marker("postgres_only") and not on_postgres()))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail") and strict_skips() and not skip_is_allowed(item):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (f"{reason}\nCI=true: a test may not skip for a missing resource; install it "
+                           "(scripts/test-deps) or mark the test postgres_only / allowed_skip(why)")
+    return report
 
 
 def database_url(tmp_path_factory) -> str:

@@ -105,7 +105,7 @@ def test_downgrade_to_base_leaves_no_table(sqlite_run):
     assert at_base == set()
 
 
-@pytest.mark.skipif(not POSTGRES_URL.startswith("postgresql"), reason="TEST_DATABASE_URL is not PostgreSQL")
+@pytest.mark.postgres_only
 def test_migrations_on_postgresql():
     from sqlalchemy import text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,23 +15,33 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-SHARED_GIS = Path(__file__).resolve().parents[2].parent / "shared" / "gis"
+# Benchmark-sized geography that stays outside the repository (12 MB): only the France-wide join test reads it.
+SHARED_GIS = Path(os.environ.get("FACILITIES_SHARED_GIS", PROJECT_ROOT.parent / "shared" / "gis"))
 
 
 @pytest.fixture(scope="session")
-def shared_gis() -> Path:
-    """Directory of the reference boundary files; skip when absent."""
-    if not (SHARED_GIS / "communes-92.geojson").is_file():
-        pytest.skip(f"reference data not found in {SHARED_GIS}")
-    return SHARED_GIS
+def communes92_path() -> Path:
+    """The 36 communes of Hauts-de-Seine shipped with the package (facilities/data, Licence Ouverte)."""
+    from facilities.data import COMMUNES_92
+
+    return COMMUNES_92
 
 
 @pytest.fixture(scope="session")
-def communes92(shared_gis: Path) -> gpd.GeoDataFrame:
+def communes92(communes92_path: Path) -> gpd.GeoDataFrame:
     """The 36 communes of Hauts-de-Seine as a BoundarySet gdf (code, name, geometry)."""
     from gis.boundaries import read_boundaries
 
-    return read_boundaries(shared_gis / "communes-92.geojson", "code", "nom").gdf
+    return read_boundaries(communes92_path, "code", "nom").gdf
+
+
+@pytest.fixture(scope="session")
+def france_communes_path() -> Path:
+    """Every commune of France (12 MB, not shipped): ../shared/gis or FACILITIES_SHARED_GIS."""
+    path = SHARED_GIS / "communes-france.geojson.gz"
+    if not path.is_file():
+        pytest.skip(f"France-wide communes not found at {path} (benchmark data, not shipped)")
+    return path
 
 
 @pytest.fixture()

@@ -41,8 +41,8 @@ def lambert_communes() -> gpd.GeoDataFrame:
     )
 
 
-def test_reads_shared_communes_92(shared_gis):
-    result = read_boundaries(shared_gis / "communes-92.geojson", "code", "nom")
+def test_reads_shipped_communes_92(communes92_path):
+    result = read_boundaries(communes92_path, "code", "nom")
     assert (result.read, result.repaired, result.skipped) == (36, 0, 0)
     assert list(result.gdf.columns) == ["code", "name", "geometry"]
     assert result.gdf.crs.to_epsg() == 4326
@@ -69,9 +69,9 @@ def test_geopackage_with_layer(tmp_path, lambert_communes):
         read_boundaries(path, "INSEE_COM", "NOM", layer="nope")
 
 
-def test_gzipped_geojson(tmp_path, shared_gis):
+def test_gzipped_geojson(tmp_path, communes92_path):
     gz = tmp_path / "communes.geojson.gz"
-    with open(shared_gis / "communes-92.geojson", "rb") as src, gzip.open(gz, "wb") as dst:
+    with open(communes92_path, "rb") as src, gzip.open(gz, "wb") as dst:
         shutil.copyfileobj(src, dst)
     assert read_boundaries(gz, "code", "nom").read == 36
 

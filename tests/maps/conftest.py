@@ -1,4 +1,4 @@
-"""Fixtures of the maps tests: the shared reference geography (skipped when absent) and imported communes."""
+"""Fixtures of the maps tests: the Hauts-de-Seine communes shipped with the package, imported."""
 
 from __future__ import annotations
 
@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pytest
 
-SHARED_GIS = Path(__file__).resolve().parents[2].parent / "shared" / "gis"
-COMMUNES_92 = SHARED_GIS / "communes-92.geojson"
-
 
 @pytest.fixture
 def communes_file() -> Path:
-    if not COMMUNES_92.is_file():
-        pytest.skip(f"reference geography not found: {COMMUNES_92}")
+    from facilities.data import COMMUNES_92
+
     return COMMUNES_92
 
 

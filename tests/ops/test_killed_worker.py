@@ -92,7 +92,7 @@ def test_sigkill_mid_import_on_sqlite_leaves_nothing(sqlite_app, tmp_path):
         assert db.session.execute(select(func.count()).select_from(db.text("pragma_integrity_check"))).scalar_one() == 1
 
 
-@pytest.mark.skipif(postgres_url() is None, reason="PostgreSQL only (TEST_DATABASE_URL)")
+@pytest.mark.postgres_only
 def test_sigkill_mid_import_on_postgres_leaves_nothing():
     from facilities.extensions import db
 
