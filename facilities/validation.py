@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from facilities import money
+from facilities.years import Years
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds on PostgreSQL: a larger one finds nothing
 
@@ -37,8 +38,9 @@ class Rule:
     kind: str = "text"  # text, int, decimal, float, money, bool, date, choice, list
     label: Any = None
     required: bool = False
-    minimum: Decimal | int | float | date | None = None  # dates: earliest and latest day accepted
-    maximum: Decimal | int | float | date | None = None
+    # dates: earliest and latest day accepted; a callable bound is read when a value is checked (next year)
+    minimum: Decimal | int | float | date | Callable[[], Any] | None = None
+    maximum: Decimal | int | float | date | Callable[[], Any] | None = None
     exclusive_minimum: bool = False
     max_length: int | None = None
     choices: Callable[[], Iterable[str]] | None = None
@@ -58,6 +60,16 @@ class Rule:
 
     def display_name(self) -> str:
         return str(self.label) if self.label is not None else self.name
+
+    def bounds(self) -> tuple[Any, Any]:
+        """The minimum and maximum in force now."""
+        return tuple(bound() if callable(bound) else bound for bound in (self.minimum, self.maximum))
+
+
+def year_rule(name: str, label: Any, years: Years, **options: Any) -> Rule:
+    """A year within one of the ranges of facilities.years (the one place each range is defined)."""
+    return Rule(name, "int", label, minimum=years.first,
+                maximum=years.last if years.last is not None else years.last_year, extra={"year": True}, **options)
 
 
 class JsonNumber(Decimal):
@@ -223,13 +235,15 @@ def _money_cents(rule: Rule, value: Any) -> int:
 
 def _check_bounds(rule: Rule, number) -> None:
     unit = f" {rule.unit}" if rule.unit else ""
-    if rule.minimum is not None:
-        if rule.exclusive_minimum and number <= rule.minimum:
-            raise ValueError(_("must be greater than %(n)s%(unit)s", n=_fmt_number(rule.minimum), unit=unit))
-        if not rule.exclusive_minimum and number < rule.minimum:
-            raise ValueError(_("must be at least %(n)s%(unit)s", n=_fmt_number(rule.minimum), unit=unit))
-    if rule.maximum is not None and number > rule.maximum:
-        raise ValueError(_("must be at most %(n)s%(unit)s", n=_fmt_number(rule.maximum), unit=unit))
+    minimum, maximum = rule.bounds()
+    show = str if rule.extra.get("year") else _fmt_number  # 1500, not 1 500
+    if minimum is not None:
+        if rule.exclusive_minimum and number <= minimum:
+            raise ValueError(_("must be greater than %(n)s%(unit)s", n=show(minimum), unit=unit))
+        if not rule.exclusive_minimum and number < minimum:
+            raise ValueError(_("must be at least %(n)s%(unit)s", n=show(minimum), unit=unit))
+    if maximum is not None and number > maximum:
+        raise ValueError(_("must be at most %(n)s%(unit)s", n=show(maximum), unit=unit))
 
 
 def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -268,7 +282,7 @@ def rule_names(rules: Iterable[Rule]) -> list[str]:
     return [rule.name for rule in rules]
 
 
-__all__ = ["JsonNumber", "Rule", "ValidationError", "clean", "rule_names", "_l"]
+__all__ = ["JsonNumber", "Rule", "ValidationError", "clean", "rule_names", "year_rule", "_l"]
 
 
 class JsonObject(dict):

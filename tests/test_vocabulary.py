@@ -3,6 +3,8 @@ same bad value with the same message (issue 13, point 4)."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from tests.bulk.test_bulk import csv_file
@@ -64,17 +66,23 @@ def test_a_third_decimal_is_refused_with_one_message_by_form_api_and_importer(ap
                             "cost_eur": "12.345"})["cost_eur"] == message
 
 
-def test_works_amounts_follow_the_same_money_rule(api, manager_pages, db):
+def operation_refused(api, manager_pages, db, field: str, **values) -> str:
+    """The message of the API for a bad operation field, checked to be the operation form's too."""
     from facilities.works import rules, services
 
     envelope = services.create_envelope(rules.clean_envelope({"label": "E", "caps": {"2030": "1000000"}}))
     db.session.commit()
-    body = {"label": "Op", "envelope_id": envelope.id, "nature": "renovation", "ap_eur": "12.345",
-            "start": "2030-01-01", "duration_months": 12}
-    message = api_errors(api("POST", "/api/v1/operations", body))["ap_eur"]
-    assert message == "AP must not have more than two decimals (whole cents)"
+    body = {"label": "Op", "envelope_id": envelope.id, "nature": "renovation", "ap_eur": "10",
+            "start": "2030-01-01", "duration_months": 12, **values}
+    message = api_errors(api("POST", "/api/v1/operations", body))[field]
     form_refuses(manager_pages.post(f"/envelopes/{envelope.id}/operations/new",
-                              data={**body, "envelope_id": "", "site_id": "", "building_id": ""}), message)
+                                    data={**body, "envelope_id": "", "site_id": "", "building_id": ""}), message)
+    return message
+
+
+def test_works_amounts_follow_the_same_money_rule(api, manager_pages, db):
+    assert operation_refused(api, manager_pages, db, "ap_eur", ap_eur="12.345") == (
+        "AP must not have more than two decimals (whole cents)")
 
 
 def test_json_numbers_with_decimals_are_refused_as_money_everywhere(api, factory, db):
@@ -107,3 +115,57 @@ def test_money_leaves_every_api_as_a_decimal_string(api, factory, db):
     assert operation["ap_eur"] == "120000.00" and operation["cp"] == {"2030": "120000.00"}
     read = api("GET", f"/api/v1/envelopes/{envelope.id}").get_json()
     assert read["caps"] == {"2030": "1000000.00"} and read["committed_eur"] == "0.00"
+
+
+# ---------------------------------------------------------------- years
+
+
+def test_each_year_range_is_defined_once_in_core():
+    from facilities import years
+    from facilities.energy import api as energy_api
+    from facilities.energy import services as energy_services
+    from facilities.inventory import rules as inventory_rules
+    from facilities.works import rules as works_rules
+
+    def bounds(rules, name):
+        return next(rule for rule in rules if rule.name == name).bounds()
+
+    assert bounds(inventory_rules.BUILDING_RULES, "year_built") == (years.BUILDING.first, years.BUILDING.last)
+    assert bounds(works_rules.ACTUAL_RULES, "year") == (years.PROGRAMME.first, years.PROGRAMME.last)
+    assert works_rules.YEARS is years.PROGRAMME
+    consumption = (years.CONSUMPTION.first, years.CONSUMPTION.last_year())
+    assert bounds(energy_api.RECORD_RULES, "year") == consumption
+    assert bounds(energy_services.SETTINGS_RULES, "reference_year") == consumption
+
+
+def test_a_building_year_out_of_range_is_refused_with_one_message(api, manager_pages, factory):
+    site = factory.site(code="S-Y")
+    message = api_errors(api("POST", "/api/v1/buildings", {"site_id": site.id, "code": "B-Y", "name": "B",
+                                                           "year_built": 1499}))["year_built"]
+    assert message == "Year built or acquired must be at least 1500"
+    form_refuses(manager_pages.post(f"/sites/{site.id}/buildings/new",
+                                    data={**BUILDING_FORM, "code": "B-Y", "name": "B", "year_built": "1499"}), message)
+    assert imported_errors({"entity": "building", "site_code": "S-Y", "code": "B-Y", "name": "B",
+                            "year_built": "1499"})["year_built"] == message
+
+
+def test_a_consumption_year_out_of_range_is_refused_with_one_message(api, manager_pages, factory, db):
+    from datetime import date
+
+    from facilities.energy.services import ensure_reference_seeded
+
+    ensure_reference_seeded()
+    building = factory.building(code="B-E", gross_floor_area_m2="1000")
+    api_message = api_errors(api("POST", "/api/v1/energy-records", {
+        "building_id": building.id, "year": 1999, "carrier": "electricity", "kwh": "10"}))["year"]
+    assert api_message == f"year must be between 2000 and {date.today().year + 1} (got 1999)"
+    form_refuses(manager_pages.post(f"/buildings/{building.id}/energy/consumption",
+                                    data={"year": "1999", "carrier": "electricity", "kwh": "10"}), api_message)
+    csv = b"building_code,year,carrier,kwh\nB-E,1999,electricity,10\n"
+    form_refuses(manager_pages.post("/energy/import", data={"file": (io.BytesIO(csv), "c.csv")},
+                                    content_type="multipart/form-data"), api_message)
+
+
+def test_a_programme_date_out_of_range_is_refused_with_one_message(api, manager_pages, db):
+    assert operation_refused(api, manager_pages, db, "start", start="1989-12-01") == (
+        "Start must be at least 1990-01-01")

@@ -67,10 +67,11 @@ def rule_schema(rule: Rule) -> dict:
     schema: dict = money_in_schema(rule) if rule.kind == "money" else {"type": _KIND_TYPES[rule.kind]}
     if rule.label is not None:
         schema["description"] = str(rule.label)
+    minimum, maximum = rule.bounds()
     if rule.kind == "date":
         schema["format"] = "date"
-        if rule.minimum is not None or rule.maximum is not None:  # JSON Schema has no bounds for dates
-            bounds = f"From {rule.minimum or '…'} to {rule.maximum or '…'}."
+        if minimum is not None or maximum is not None:  # JSON Schema has no bounds for dates
+            bounds = f"From {minimum or '…'} to {maximum or '…'}."
             schema["description"] = f"{schema.get('description', '')}. {bounds}".lstrip(". ")
     if rule.kind == "text" and rule.max_length:
         schema["maxLength"] = rule.max_length
@@ -79,12 +80,12 @@ def rule_schema(rule: Rule) -> dict:
     if rule.kind == "list":
         schema["items"] = {"type": "string", **({"enum": list(rule.choices())} if rule.choices else {})}
     if rule.kind in ("int", "decimal", "float"):
-        if rule.minimum is not None:
-            schema["minimum"] = _json_number(rule.minimum)
+        if minimum is not None:
+            schema["minimum"] = _json_number(minimum)
             if rule.exclusive_minimum:
                 schema["exclusiveMinimum"] = True
-        if rule.maximum is not None:
-            schema["maximum"] = _json_number(rule.maximum)
+        if maximum is not None:
+            schema["maximum"] = _json_number(maximum)
     if not rule.required:
         schema["nullable"] = True
     return schema

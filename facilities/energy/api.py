@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from facilities import years
 from facilities.api.common import (
     ID_SCHEMA,
     MAX_ID,
@@ -31,19 +32,19 @@ from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
 from facilities.api.schemas import nullable, ok, page_of
 from facilities.api.serializers import number
 from facilities.energy import services
-from facilities.energy.indicators import FIRST_YEAR, NUMBER_LIMITS
+from facilities.energy.indicators import NUMBER_LIMITS
 from facilities.energy.models import EnergyConsumption
 from facilities.energy.reference import Carrier, ConsumptionSource, MissingReferenceError
 from facilities.errors import problem
 from facilities.extensions import db
 from facilities.inventory.models import Building
 from facilities.permissions import Permission, requires
-from facilities.validation import Rule
+from facilities.validation import Rule, year_rule
 
 bp = ApiBlueprint("energy_api", __name__, description="Energy: consumption records and the energy report.")
 register_api_error_handlers(bp)
 
-LAST_YEAR = 2100
+YEARS = years.CONSUMPTION
 
 
 def _limited(name: str, label, **options) -> Rule:
@@ -55,7 +56,7 @@ def _limited(name: str, label, **options) -> Rule:
 # own validation (services.clean_entry: year window, known carrier, area needed, NUMBER_LIMITS), whose bounds
 # these rules repeat for clients.
 RECORD_RULES = (
-    Rule("year", "int", _l("Year"), required=True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
+    year_rule("year", _l("Year"), YEARS, required=True),
     Rule("carrier", "choice", _l("Energy"), required=True, choices=lambda: [str(c) for c in Carrier]),
     _limited("kwh", _l("Consumption (kWh final)"), required=True, minimum=Decimal(0)),
     Rule("source", "choice", _l("Source"), choices=lambda: [str(c) for c in ConsumptionSource]),
@@ -131,7 +132,7 @@ RECORD_SORT = {"year": EnergyConsumption.year, "carrier": EnergyConsumption.carr
 @bp.route("/energy-records", methods=["GET"])
 @bp.doc(summary="List consumption records", parameters=[
     id_parameter("building_id"),
-    query_parameter("year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}),
+    query_parameter("year", {"type": "integer", "minimum": YEARS.first, "maximum": YEARS.last_year()}),
     query_parameter("carrier", {"type": "string", "enum": [str(c) for c in Carrier]}),
     query_parameter("source", {"type": "string", "enum": [str(c) for c in ConsumptionSource]}),
     *PAGE_PARAMETERS, sort_parameter(RECORD_SORT)], responses={"200": ok(page_of(RECORD))})
@@ -142,7 +143,7 @@ def records():
     building_id = id_arg("building_id")
     if building_id is not None:
         query = query.where(EnergyConsumption.building_id == building_id)
-    year = whole_number_arg("year", FIRST_YEAR, LAST_YEAR)
+    year = whole_number_arg("year", YEARS.first, YEARS.last_year())
     if year is not None:
         query = query.where(EnergyConsumption.year == year)
     for name, enum in (("carrier", Carrier), ("source", ConsumptionSource)):

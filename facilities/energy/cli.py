@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from facilities import years
 from facilities.energy import services, transfer
-from facilities.energy.indicators import FIRST_YEAR
 from facilities.extensions import db
 
 cli = AppGroup("energy", help="Commands of the energy area.")
@@ -43,8 +43,9 @@ def import_command(path: Path, dry_run: bool) -> None:
 def operat_export_command(year: int, path: Path) -> None:
     """Write the OPERAT declaration of YEAR: one CSV row per building subject to the Décret tertiaire."""
     last = date.today().year
-    if not FIRST_YEAR <= year <= last:
-        raise click.BadParameter(f"year must be between {FIRST_YEAR} and {last} (got {year})", param_hint="YEAR")
+    if not years.CONSUMPTION.first <= year <= last:  # a consumption year, and over: it can be declared
+        raise click.BadParameter(f"year must be between {years.CONSUMPTION.first} and {last} (got {year})",
+                                 param_hint="YEAR")
     text, count = transfer.operat_csv(year)
     try:
         path.write_text(text, encoding="utf-8")

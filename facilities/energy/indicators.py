@@ -34,13 +34,13 @@ from facilities.energy.reference import (
     TertiaireTarget,
     reference_date,
 )
+from facilities.years import CONSUMPTION as CONSUMPTION_YEARS
 
 # Share of the Décret tertiaire consumption that goes to heating, the only part the in-app climate
 # estimate adjusts (cooling is not adjusted: no cooling degree-days are recorded). A modelling
 # assumption, not a regulatory value: pass the building's own share when known.
 DEFAULT_HEATING_SHARE = Decimal("0.5")
 
-FIRST_YEAR = 2000  # earliest consumption year accepted
 
 ON_TRACK = "on_track"
 OFF_TRACK = "off_track"
@@ -556,7 +556,7 @@ def _number_field(raw: Mapping[str, Any], name: str, errors: Errors, *, positive
 
 def _year_field(raw: Mapping[str, Any], errors: Errors, today: date) -> int | None:
     value = raw.get("year")
-    last = today.year + 1
+    first, last = CONSUMPTION_YEARS.first, CONSUMPTION_YEARS.last_year(today)
     if _blank(value):
         errors["year"] = message(Code.REQUIRED, field="year")
         return None
@@ -568,8 +568,8 @@ def _year_field(raw: Mapping[str, Any], errors: Errors, today: date) -> int | No
     except (ValueError, TypeError):
         errors["year"] = message(Code.NOT_WHOLE, field="year", value=repr(value))
         return None
-    if not FIRST_YEAR <= year <= last:
-        errors["year"] = message(Code.OUT_OF_RANGE, field="year", first=FIRST_YEAR, last=last, value=str(year))
+    if not first <= year <= last:
+        errors["year"] = message(Code.OUT_OF_RANGE, field="year", first=first, last=last, value=str(year))
         return None
     return year
 

@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from facilities import years
 from facilities.energy import reference as ref
 from facilities.energy.models import REFERENCE_MODELS, DatedRowMixin, DpeScaleRecord
 from facilities.energy.services import forget_reference_data, record_values
 from facilities.extensions import db
-from facilities.validation import Rule, ValidationError, clean
+from facilities.validation import Rule, ValidationError, clean, year_rule
 
 
 def _codes(enum) -> Callable[[], list[str]]:
@@ -102,7 +103,7 @@ TABLES: dict[str, ReferenceTable] = {
         ReferenceTable(
             "tertiaire_targets", _l("Décret tertiaire targets"),
             (
-                Rule("year", "int", _l("Target year"), required=True, minimum=2000, maximum=2100),
+                year_rule("year", _l("Target year"), years.REGULATION, required=True),
                 Rule("reduction", "decimal", _l("Reduction (fraction, 0.40 for −40 %)"), required=True,
                      minimum=Decimal(0), exclusive_minimum=True, maximum=Decimal("0.99")),
             ),
@@ -113,10 +114,10 @@ TABLES: dict[str, ReferenceTable] = {
             (
                 Rule("min_area_m2", "decimal", _l("Subject from (m²)"), required=True, minimum=Decimal(0),
                      exclusive_minimum=True),
-                Rule("reference_first_year", "int", _l("Reference window: first year"), required=True,
-                     minimum=2000, maximum=2100),
-                Rule("reference_last_year", "int", _l("Reference window: last year"), required=True,
-                     minimum=2000, maximum=2100),
+                year_rule("reference_first_year", _l("Reference window: first year"), years.REGULATION,
+                          required=True),
+                year_rule("reference_last_year", _l("Reference window: last year"), years.REGULATION,
+                          required=True),
             ),
             lambda r: "decret_tertiaire",
             lambda r: f"≥ {_plain(r.min_area_m2)} m², {r.reference_first_year}–{r.reference_last_year}",

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
-from facilities.energy.indicators import FIRST_YEAR
 from facilities.energy.reference import (
     Carrier,
     DpeScale,
@@ -27,8 +26,9 @@ from facilities.energy.reference import (
     TertiaireTarget,
     TertiaireWeight,
 )
+from facilities.years import CONSUMPTION as CONSUMPTION_YEARS
 
-SEED_START = date(FIRST_YEAR, 1, 1)
+SEED_START = date(CONSUMPTION_YEARS.first, 1, 1)  # the rows cover every consumption year accepted
 DECRET_TERTIAIRE_START = date(2019, 10, 1)  # décret n° 2019-771 of 23 July 2019, in force 1 October 2019
 
 _NON_ELECTRIC = [c for c in Carrier if c is not Carrier.ELECTRICITY]

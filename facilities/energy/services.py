@@ -19,9 +19,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from facilities import years
 from facilities.energy import reference_seed
 from facilities.energy.indicators import (
-    FIRST_YEAR,
     OFF_TRACK,
     YearConsumption,
     building_energy_report,
@@ -49,7 +49,7 @@ from facilities.energy.reference import (
 )
 from facilities.extensions import db
 from facilities.inventory.models import Building, Site
-from facilities.validation import Rule, ValidationError, clean
+from facilities.validation import Rule, ValidationError, clean, year_rule
 
 # Sites whose buildings are occupied day and night are rated on the continuous-occupation scale.
 CONTINUOUS_OCCUPATION_KINDS = frozenset({"child_welfare_home", "ime"})
@@ -479,7 +479,7 @@ def latest_dpe_class_by_site(today: date | None = None) -> dict[int, str]:
 
 SETTINGS_RULES = (
     Rule("scale_code", "choice", _l("DPE scale"), required=True, choices=lambda: [str(c) for c in ScaleCode]),
-    Rule("reference_year", "int", _l("Reference year"), minimum=FIRST_YEAR, maximum=2100),
+    year_rule("reference_year", _l("Reference year"), years.CONSUMPTION),
     Rule("cabs_kwh_m2", "decimal", _l("Absolute target Cabs"), minimum=Decimal(0), exclusive_minimum=True,
          maximum=Decimal(100000), places=2, unit="kWh/m²"),
 )

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from facilities import years
 from facilities.inventory.catalogue import (
     ERP_CATEGORIES,
     ERP_TYPE_LABELS,
@@ -20,7 +21,7 @@ from facilities.inventory.catalogue import (
     SpaceType,
     codes,
 )
-from facilities.validation import Rule, ValidationError, clean
+from facilities.validation import Rule, ValidationError, clean, year_rule
 
 MAX_AREA_M2 = Decimal("1000000")  # larger figures are typing mistakes, not buildings
 MIN_LEVEL, MAX_LEVEL = -10, 200
@@ -65,7 +66,7 @@ SITE_RULES = (
 BUILDING_RULES = (
     Rule("code", "text", _l("Code"), required=True, max_length=32),
     Rule("name", "text", _l("Name"), required=True, max_length=200),
-    Rule("year_built", "int", _l("Year built or acquired"), minimum=1500, maximum=2100),
+    year_rule("year_built", _l("Year built or acquired"), years.BUILDING),
     _area("gross_floor_area_m2", _l("Gross floor area"), required=False),
     Rule("erp_type", "choice", _l("ERP type"), choices=lambda: codes(ERP_TYPE_LABELS)),
     Rule("erp_category", "int", _l("ERP category"), minimum=min(ERP_CATEGORIES), maximum=max(ERP_CATEGORIES)),

@@ -108,7 +108,7 @@ EUROS_IN = {**money_in_schema(rules.AMOUNT_RULES["ap_eur"]),
             "description": "Euros: a decimal string (\"12500000.50\", at most two decimals) or a whole number."}
 BY_YEAR = {"type": "object", "additionalProperties": EUROS, "description": "Euros by year (\"2024\": \"1000.00\")."}
 BY_YEAR_IN = {"type": "object", "additionalProperties": EUROS_IN,
-              "description": f"Euros by year, {rules.MIN_YEAR} to {rules.MAX_YEAR} (\"2024\": \"1000\")."}
+              "description": f"Euros by year, {rules.YEARS.first} to {rules.YEARS.last} (\"2024\": \"1000\")."}
 DATE = {"type": "string", "format": "date"}
 PHASE = {"type": "object", "required": ["code", "start", "end", "share_bp"], "properties": {
     "code": {"type": "string"}, "start": DATE, "end": DATE, "share_bp": {"type": "integer"}}}

@@ -36,7 +36,7 @@ bp = Blueprint("works", __name__)
 @bp.app_context_processor
 def works_labels():
     return {"OPERATION_STATUS_LABELS": rules.STATUS_LABELS, "OPERATION_NATURE_LABELS": rules.NATURE_LABELS,
-            "ENERGY_CARRIER_LABELS": rules.CARRIER_LABELS}
+            "ENERGY_CARRIER_LABELS": rules.CARRIER_LABELS, "PROGRAMME_YEARS": rules.YEARS}
 
 
 @bp.app_template_global()

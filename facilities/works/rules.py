@@ -16,13 +16,14 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from facilities import years
 from facilities.extensions import db
-from facilities.validation import MAX_ID, Rule, ValidationError, clean
+from facilities.validation import MAX_ID, Rule, ValidationError, clean, year_rule
 from facilities.works import scheduling
 from facilities.works.models import ENERGY_CARRIERS, OPERATION_NATURES, OPERATION_STATUSES, Envelope
 
 MAX_KWH_PER_YEAR = 10**12
-MIN_YEAR, MAX_YEAR = 1990, 2100
+YEARS = years.PROGRAMME
 MAX_DURATION_MONTHS = 240
 
 STATUS_LABELS = {
@@ -81,7 +82,7 @@ def _parse_year(value: Any) -> int | None:
         year = int(value)
     else:
         return None
-    return year if MIN_YEAR <= year <= MAX_YEAR else None
+    return year if YEARS.contains(year) else None
 
 
 _LINE = re.compile(r"^\s*(\S+)\s*[:=;]?\s*(.*?)\s*$")
@@ -122,7 +123,7 @@ def parse_year_amounts(raw: Any, name: str, errors: dict[str, str]) -> dict[int,
         year = _parse_year(year_raw)
         if year is None:
             errors[field] = _("%(field)s: %(value)s is not a year between %(lo)s and %(hi)s",
-                              field=field, value=year_raw, lo=MIN_YEAR, hi=MAX_YEAR)
+                              field=field, value=year_raw, lo=YEARS.first, hi=YEARS.last)
             continue
         if year in out:
             errors[field] = _("%(field)s: year %(year)s is given twice", field=field, year=year)
@@ -165,7 +166,8 @@ OPERATION_RULES = (
     Rule("status", "choice", _l("Status"), choices=lambda: OPERATION_STATUSES, default="proposed"),
     Rule("fixed", "bool", _l("Fixed dates"), default=False),
     # Bounded by the programme's years: a start in 9999 would overflow the scheduler's month arithmetic.
-    Rule("start", "date", _l("Start"), required=True, minimum=date(MIN_YEAR, 1, 1), maximum=date(MAX_YEAR, 12, 1)),
+    Rule("start", "date", _l("Start"), required=True, minimum=date(YEARS.first, 1, 1),
+         maximum=date(YEARS.last, 12, 1)),
     Rule("duration_months", "int", _l("Duration (months)"), required=True, minimum=1, maximum=MAX_DURATION_MONTHS),
     Rule("site_id", "int", _l("Site"), minimum=1, maximum=MAX_ID),
     Rule("building_id", "int", _l("Building"), minimum=1, maximum=MAX_ID),
@@ -315,7 +317,7 @@ def clean_cp(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"cp": cp, "draft": bool(raw.get("draft"))}
 
 
-ACTUAL_RULES = (Rule("year", "int", _l("Year"), required=True, minimum=MIN_YEAR, maximum=MAX_YEAR),)
+ACTUAL_RULES = (year_rule("year", _l("Year"), YEARS, required=True),)
 
 
 def clean_actual(raw: Mapping[str, Any]) -> dict[str, Any]:
