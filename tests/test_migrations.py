@@ -130,3 +130,32 @@ def test_migrations_on_postgresql():
     assert FOUNDATION_TABLES <= at_head
     assert drift == [], drift
     assert at_base == set()
+
+
+def test_district_heating_of_the_works_savings_is_migrated_to_the_one_carrier_list(tmp_path):
+    """c41e7a2d9b10: 'heating_network' (works) becomes 'district_heating' (the shared list), and back."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    from facilities import create_app
+    from facilities.extensions import db
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'carriers.sqlite3'}", "TESTING": True,
+                      "SECRET_KEY": "x"})
+
+    def carriers() -> list[str]:
+        with db.engine.connect() as connection:
+            return list(connection.execute(text("SELECT carrier FROM operation_savings ORDER BY id")).scalars())
+
+    with app.app_context():
+        flask_migrate.upgrade(revision="a2ef6d848476")
+        with db.engine.begin() as connection:
+            connection.execute(text("PRAGMA foreign_keys=OFF"))  # savings alone: no operation needed here
+            connection.execute(text("INSERT INTO operation_savings (operation_id, carrier, kwh_per_year) VALUES "
+                                    "(1, 'heating_network', 10), (1, 'wood', 5), (2, 'other', 1)"))
+        flask_migrate.upgrade(revision="c41e7a2d9b10")
+        assert carriers() == ["district_heating", "wood", "other"]
+        flask_migrate.downgrade(revision="a2ef6d848476")
+        assert carriers() == ["heating_network", "wood", "other"]
+        db.session.remove()
+        db.engine.dispose()

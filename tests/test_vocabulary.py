@@ -169,3 +169,44 @@ def test_a_consumption_year_out_of_range_is_refused_with_one_message(api, manage
 def test_a_programme_date_out_of_range_is_refused_with_one_message(api, manager_pages, db):
     assert operation_refused(api, manager_pages, db, "start", start="1989-12-01") == (
         "Start must be at least 1990-01-01")
+
+
+# ---------------------------------------------------------------- energy carriers
+
+
+def test_one_carrier_list_for_energy_and_works():
+    from facilities import carriers
+    from facilities.energy import api as energy_api
+    from facilities.energy.reference import Carrier
+    from facilities.works import rules as works_rules
+
+    assert Carrier is carriers.Carrier and "district_heating" in carriers.CODES
+    assert "heating_network" not in carriers.CODES
+    works_carrier = next(rule for rule in works_rules.SAVING_RULES if rule.name == "carrier")
+    energy_carrier = next(rule for rule in energy_api.RECORD_RULES if rule.name == "carrier")
+    assert list(works_carrier.choices()) == list(energy_carrier.choices()) == list(carriers.CODES)
+
+
+def test_heating_network_is_refused_by_every_entry_path(api, manager_pages, factory, db):
+    from facilities.energy.services import ensure_reference_seeded
+    from facilities.works import rules, services
+
+    ensure_reference_seeded()
+    building = factory.building(code="B-C", gross_floor_area_m2="1000")
+    message = api_errors(api("POST", "/api/v1/energy-records", {
+        "building_id": building.id, "year": 2024, "carrier": "heating_network", "kwh": "10"}))["carrier"]
+    assert "heating_network" in message and "district_heating" in message
+    form_refuses(manager_pages.post(f"/buildings/{building.id}/energy/consumption",
+                                    data={"year": "2024", "carrier": "heating_network", "kwh": "10"}), message)
+    csv = b"building_code,year,carrier,kwh\nB-C,2024,heating_network,10\n"
+    form_refuses(manager_pages.post("/energy/import", data={"file": (io.BytesIO(csv), "c.csv")},
+                                    content_type="multipart/form-data"), message)
+    envelope = services.create_envelope(rules.clean_envelope({"label": "E", "caps": {}}))
+    operation = services.create_operation(rules.clean_operation({
+        "label": "Op", "envelope_id": envelope.id, "nature": "energy_retrofit", "ap_eur": "10",
+        "start": "2030-01-01", "duration_months": 12, "draft": True}))
+    db.session.commit()
+    refused = manager_pages.post(f"/operations/{operation.id}/savings",
+                                 data={"carrier": "heating_network", "kwh_per_year": "10"})
+    form_refuses(refused, "must be one of: electricity, natural_gas, fuel_oil, lpg, district_heating, "
+                          "district_cooling, wood")

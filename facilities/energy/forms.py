@@ -6,18 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
 
-from facilities.energy.reference import Carrier, ConsumptionSource, ScaleCode
+from facilities import carriers
+from facilities.energy.reference import ConsumptionSource, ScaleCode
 from facilities.forms import RuleForm
 
-CARRIER_LABELS = {
-    Carrier.ELECTRICITY: _l("Electricity"),
-    Carrier.NATURAL_GAS: _l("Natural gas"),
-    Carrier.FUEL_OIL: _l("Fuel oil"),
-    Carrier.LPG: _l("LPG"),
-    Carrier.DISTRICT_HEATING: _l("District heating"),
-    Carrier.DISTRICT_COOLING: _l("District cooling"),
-    Carrier.WOOD: _l("Wood"),
-}
+CARRIER_LABELS = carriers.labels()
 SOURCE_LABELS = {
     ConsumptionSource.INVOICE: _l("Invoice"),
     ConsumptionSource.METER: _l("Meter reading"),

@@ -28,6 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from facilities.carriers import CODES as CARRIER_CODES
 from facilities.energy.indicators import (
     DEFAULT_HEATING_SHARE,
     DISPLAY_PLACES,
@@ -48,16 +49,6 @@ RETROFIT_NATURE = "energy_retrofit"
 COUNTED = "counted"
 ALREADY_REFLECTED = "already_reflected"
 PLANNED = "planned"
-
-# The works area's carrier codes (facilities.works.models.ENERGY_CARRIERS) as energy carriers. "other" has no
-# energy carrier: its savings are shown, never taken off any consumption.
-WORKS_CARRIERS: dict[str, Carrier] = {
-    "electricity": Carrier.ELECTRICITY,
-    "natural_gas": Carrier.NATURAL_GAS,
-    "heating_network": Carrier.DISTRICT_HEATING,
-    "fuel_oil": Carrier.FUEL_OIL,
-    "wood": Carrier.WOOD,
-}
 
 RECEPTION_PHASE = "AOR"  # assistance aux opérations de réception: opens with the réception
 WORKS_PHASE = "DET"  # the works: the réception closes them
@@ -80,7 +71,8 @@ def reception_year(phases: Iterable[tuple[str, date, date]], end: date) -> int:
 class RetrofitOperation:
     """A works operation about the building with expected savings (or of nature energy_retrofit).
 
-    `savings`: kWh of final energy per year, keyed by the works area's carrier code (heating_network, other…).
+    `savings`: kWh of final energy per year, keyed by carrier code (the one list, facilities.carriers); a code
+    outside it (a row kept from before the list was shared, such as "other") is shown, never counted.
     """
 
     id: int
@@ -105,13 +97,11 @@ class RetrofitOperation:
         return self.status in RECEIVED_STATUSES
 
     def energy_savings(self) -> tuple[dict[Carrier, Decimal], dict[str, Decimal]]:
-        """(savings per energy carrier, savings of carriers the energy records do not know)."""
+        """(savings per energy carrier, savings of codes outside the carrier list)."""
         known: dict[Carrier, Decimal] = {}
         unknown: dict[str, Decimal] = {}
         for code, kwh in self.savings.items():
-            carrier = WORKS_CARRIERS.get(code)
-            if carrier is None and code in {str(c) for c in Carrier}:
-                carrier = Carrier(code)
+            carrier = Carrier(code) if code in CARRIER_CODES else None
             if carrier is None:
                 unknown[code] = unknown.get(code, Decimal(0)) + kwh
             else:

@@ -24,17 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
-
-class Carrier(StrEnum):
-    """Energy carriers, consumption always in kWh of final energy."""
-
-    ELECTRICITY = "electricity"
-    NATURAL_GAS = "natural_gas"
-    FUEL_OIL = "fuel_oil"
-    LPG = "lpg"
-    DISTRICT_HEATING = "district_heating"
-    DISTRICT_COOLING = "district_cooling"
-    WOOD = "wood"
+from facilities.carriers import Carrier  # the one carrier list, shared with the works area
 
 
 class ScaleCode(StrEnum):

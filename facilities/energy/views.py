@@ -12,7 +12,6 @@ from facilities.energy import charts, services
 from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, SettingsForm
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
 from facilities.inventory.models import Building
-from facilities.works.rules import CARRIER_LABELS as WORKS_CARRIER_LABELS
 from facilities.works.rules import STATUS_LABELS as WORKS_STATUS_LABELS
 
 
@@ -124,7 +123,7 @@ def projection_context(projection: dict[str, Any] | None) -> dict[str, Any]:
         "projection_text": projection_sentence(projection) if projected else None,
         "projection_floored": ", ".join(str(CARRIER_LABELS.get(c, c)) for c in (projection or {}).get(
             "floored_carriers", [])),
-        "WORKS_STATUS_LABELS": WORKS_STATUS_LABELS, "WORKS_CARRIER_LABELS": WORKS_CARRIER_LABELS,
+        "WORKS_STATUS_LABELS": WORKS_STATUS_LABELS,
         "ROLE_LABELS": {"counted": _("counted"), "already_reflected": _("already in the recorded consumption"),
                         "planned": _("planned savings (not yet received)")},
     }

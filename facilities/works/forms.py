@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
+from facilities import carriers
 from facilities.forms import RuleForm
-from facilities.works.rules import CARRIER_LABELS, NATURE_LABELS, STATUS_LABELS
+from facilities.works.rules import NATURE_LABELS, STATUS_LABELS
 
 
 def _choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:
@@ -90,7 +91,8 @@ class ActualForm(RuleForm):
 
 
 class SavingForm(RuleForm):
-    carrier = SelectField(_l("Energy carrier"), choices=_choices(CARRIER_LABELS))
+    carrier = SelectField(_l("Energy carrier"), choices=_choices(carriers.labels()),
+                          validate_choice=False)  # the rules judge the value
     kwh_per_year = _integer(_l("Expected savings (kWh/year)"), description=_l("0 removes the carrier"))
 
 

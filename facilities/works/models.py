@@ -15,7 +15,6 @@ OPERATION_STATUSES = ("proposed", "voted", "studies", "works", "received", "clos
 OPERATION_NATURES = (
     "acquisition", "construction", "renovation", "fit_out", "studies", "energy_retrofit", "accessibility",
 )
-ENERGY_CARRIERS = ("electricity", "natural_gas", "heating_network", "fuel_oil", "wood", "other")
 
 
 class Envelope(db.Model):
@@ -211,7 +210,7 @@ class OperationSaving(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
-    carrier: Mapped[str] = mapped_column(String(32))
+    carrier: Mapped[str] = mapped_column(String(32))  # a code of facilities.carriers
     kwh_per_year: Mapped[int] = mapped_column(BigInteger)
 
     operation: Mapped[Operation] = relationship(back_populates="savings")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
+from facilities import carriers
 from facilities.extensions import db
 from facilities.inventory.models import Building, Site
 from facilities.money import money_text
@@ -36,7 +37,7 @@ bp = Blueprint("works", __name__)
 @bp.app_context_processor
 def works_labels():
     return {"OPERATION_STATUS_LABELS": rules.STATUS_LABELS, "OPERATION_NATURE_LABELS": rules.NATURE_LABELS,
-            "ENERGY_CARRIER_LABELS": rules.CARRIER_LABELS, "PROGRAMME_YEARS": rules.YEARS}
+            "ENERGY_CARRIER_LABELS": carriers.labels(), "PROGRAMME_YEARS": rules.YEARS}
 
 
 @bp.app_template_global()

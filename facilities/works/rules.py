@@ -16,11 +16,11 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from facilities import years
+from facilities import carriers, years
 from facilities.extensions import db
 from facilities.validation import MAX_ID, Rule, ValidationError, clean, year_rule
 from facilities.works import scheduling
-from facilities.works.models import ENERGY_CARRIERS, OPERATION_NATURES, OPERATION_STATUSES, Envelope
+from facilities.works.models import OPERATION_NATURES, OPERATION_STATUSES, Envelope
 
 MAX_KWH_PER_YEAR = 10**12
 YEARS = years.PROGRAMME
@@ -43,16 +43,7 @@ NATURE_LABELS = {
     "energy_retrofit": _l("Energy retrofit"),
     "accessibility": _l("Accessibility"),
 }
-CARRIER_LABELS = {
-    "electricity": _l("Electricity"),
-    "natural_gas": _l("Natural gas"),
-    "heating_network": _l("District heating"),
-    "fuel_oil": _l("Fuel oil"),
-    "wood": _l("Wood"),
-    "other": _l("Other"),
-}
 assert set(STATUS_LABELS) == set(OPERATION_STATUSES) and set(NATURE_LABELS) == set(OPERATION_NATURES)
-assert set(CARRIER_LABELS) == set(ENERGY_CARRIERS)
 
 
 AMOUNT_RULES = {rule.name: rule for rule in (
@@ -337,7 +328,7 @@ def clean_actual(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 SAVING_RULES = (
-    Rule("carrier", "choice", _l("Energy carrier"), required=True, choices=lambda: ENERGY_CARRIERS),
+    Rule("carrier", "choice", _l("Energy carrier"), required=True, choices=lambda: carriers.CODES),
     Rule("kwh_per_year", "int", _l("Expected savings (kWh/year)"), required=True, minimum=0, maximum=MAX_KWH_PER_YEAR),
 )
 

@@ -39,9 +39,9 @@ YEARS = [
     YearConsumption(2024, {"district_heating": D(300_000), "electricity": D(100_000)}, AREA),
 ]
 RETROFIT = RetrofitOperation(1, "Raccordement et isolation", "received", "energy_retrofit", 2025,
-                             {"heating_network": D(100_000)})
+                             {"district_heating": D(100_000)})
 PLANNED_OP = RetrofitOperation(2, "Remplacement des menuiseries", "works", "energy_retrofit", 2027,
-                               {"heating_network": D(50_000), "electricity": D(10_000)})
+                               {"district_heating": D(50_000), "electricity": D(10_000)})
 
 
 def report(operations):
@@ -104,7 +104,7 @@ def test_no_relevant_operation_no_projection():
 
 
 def test_received_before_the_latest_year_is_already_in_the_consumption():
-    old = RetrofitOperation(4, "Isolation 2022", "closed", "energy_retrofit", 2022, {"heating_network": D(80_000)})
+    old = RetrofitOperation(4, "Isolation 2022", "closed", "energy_retrofit", 2022, {"district_heating": D(80_000)})
     projection = report([old])["projection"]
     assert projection["operations"][0]["role"] == ALREADY_REFLECTED
     assert projection["tertiaire_kwh_m2"] is None  # not taken off 2024 a second time
@@ -112,7 +112,7 @@ def test_received_before_the_latest_year_is_already_in_the_consumption():
 
 def test_received_the_latest_year_counts_and_savings_are_floored_at_zero():
     big = RetrofitOperation(5, "Pompe à chaleur", "received", "energy_retrofit", 2024,
-                            {"heating_network": D(400_000), "other": D(5_000)})
+                            {"district_heating": D(400_000), "other": D(5_000)})
     projection = report([big])["projection"]
     assert projection["year"] == 2025
     assert projection["by_carrier"] == {"district_heating": 0.0, "electricity": 100_000.0}

@@ -34,7 +34,7 @@ def retrofit_building(db, seeded, factory):
         "building_id": building.id, "phases": "DET 2024-01-01 2025-10-31 95\nAOR 2025-11-01 2025-12-31 5",
         "ap_voted_on": "2023-12-01", "ap_reason": "Initial"}))
     works.update_operation(received, {"status": "received"})
-    works.set_saving(received, {"carrier": "heating_network", "kwh_per_year": 100_000})
+    works.set_saving(received, {"carrier": "district_heating", "kwh_per_year": 100_000})
     planned = works.create_operation(rules.clean_operation({
         "label": "Remplacement des menuiseries", "envelope_id": envelope.id, "nature": "energy_retrofit",
         "ap_eur": "300000", "start": "2026-01-01", "duration_months": 18, "building_id": building.id,
