@@ -14,7 +14,10 @@ from facilities.security import init_security
 
 def register_areas(app: Flask, api: Api) -> None:
     """Register every area's pages under /, its API under /api/v1 and its command group."""
-    from facilities import models  # noqa: F401  (every table known before the first query)
+    from facilities import (
+        jobs,
+        models,  # noqa: F401  (every table known before the first query)
+    )
     from facilities.api.inventory import bp as inventory_api
     from facilities.audit import api as audit_api
     from facilities.auth.cli import users_cli
@@ -49,8 +52,9 @@ def register_areas(app: Flask, api: Api) -> None:
     demo_cli.add_command(synth_command)  # `flask demo synth`: synthetic sites for scale tests
     demo_cli.add_command(remove_synth_command)
     for group in (users_cli, demo_cli, maps_cli.cli, energy_cli.cli, works_cli.cli, reports_cli.cli,
-                  reports_cli.worker_command, backup_command, restore_command):
+                  backup_command, restore_command):
         app.cli.add_command(group)
+    jobs.init_app(app)  # core: the job pages, `flask worker`, `flask jobs`
     # Cross-cutting pieces that hook into every request or every flush rather than owning a blueprint only.
     init_audit(app)
     init_bulk(app)

@@ -18,6 +18,20 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+JOB_SETTINGS = ("JOB_HEARTBEAT_SECONDS", "JOB_STALE_SECONDS", "JOB_MAX_ATTEMPTS", "JOB_TIMEOUT_SECONDS",
+                "JOB_MAX_ACTIVE_PER_USER", "JOB_RESULT_RETENTION_HOURS", "JOB_POLL_SECONDS",
+                "JOB_MAINTENANCE_SECONDS")
+
+
+def _number(name: str) -> float:
+    value = os.environ[name]
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {value!r}.") from None
+    return int(number) if number.is_integer() else number
+
+
 def _instance_secret_key(instance_path: Path) -> str:
     """Keep one random key per instance folder so sessions survive restarts in the embedded setup."""
     key_file = instance_path / "secret_key"
@@ -87,6 +101,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", 500_000)),
         "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024)),
         "IMPORT_MAX_UNPACKED_BYTES": int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)),
+        # Background jobs (facilities/jobs): unset values take the defaults of facilities/jobs/queue.py.
+        **{name: _number(name) for name in JOB_SETTINGS if os.environ.get(name)},
+        "JOB_LOCAL_WORKER": _bool("JOB_LOCAL_WORKER", True),
+        "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or os.environ.get("REPORTS_FOLDER") or None,
     }
     config.update(overrides)
     return config

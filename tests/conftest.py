@@ -238,6 +238,33 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+@pytest.fixture
+def redis_queue(app):
+    """The app's jobs go through RQ on a Redis database of the tests (emptied before and after).
+
+    Without Redis the test is skipped locally, but fails under CI (CI=true): the RQ path must be tested there.
+    """
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    connection = Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except RedisError as error:
+        message = f"Redis is unreachable at {REDIS_TEST_URL} ({error}): the RQ path cannot be tested"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    connection.flushdb()
+    app.config["REDIS_URL"] = REDIS_TEST_URL
+    yield connection
+    app.config["REDIS_URL"] = None
+    connection.flushdb()
+
+
 @pytest.fixture
 def demo(db):
     from facilities.demo.loader import load_demo

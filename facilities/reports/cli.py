@@ -1,16 +1,11 @@
-"""Command-line group of the reports area, and the RQ worker command.
-
-`worker_command` is a top-level command (`flask --app wsgi worker`), registered in facilities/areas.py.
-"""
+"""Command-line group of the reports area (the job worker is core: facilities/jobs/cli.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 from flask_babel import force_locale
 
 cli = AppGroup("reports", help="Commands of the reports area.")
@@ -34,21 +29,3 @@ def portfolio_command(path: Path, locale: str) -> None:
         pages = render_portfolio(path, progress)
     click.echo(f"{path}: {pages} pages.")
 
-
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-@with_appcontext
-def worker_command(burst: bool) -> None:
-    """Run background jobs from the RQ queue (needs REDIS_URL); each job runs in this app's configuration."""
-    from redis import Redis
-    from rq import Worker
-
-    from facilities.reports import jobs
-
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        raise click.UsageError("REDIS_URL is not set: jobs run in the application's local worker, "
-                               "no separate worker is needed.")
-    jobs.set_worker_parent_pid(os.getpid())
-    worker = Worker([jobs.QUEUE_NAME], connection=Redis.from_url(url))
-    worker.work(burst=burst)

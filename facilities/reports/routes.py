@@ -6,27 +6,17 @@ import base64
 import importlib
 from datetime import date
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from facilities import jobs as job_queue
 from facilities.extensions import db
 from facilities.inventory import services as inventory
 from facilities.permissions import Permission, requires
 from facilities.reports import exports, jobs, services
 from facilities.reports.forms import StartJobForm
-from facilities.reports.models import JobStatus
 from facilities.reports.pdf import render_pdf
 
 bp = Blueprint("reports", __name__)
@@ -191,9 +181,9 @@ def programme_pdf(envelope_id: int):
 @bp.route("/reports")
 @requires(Permission.READ)
 def index():
-    """The reports: what each one contains, where to find it, and the portfolio jobs."""
-    return render_template("reports/index.html", form=StartJobForm(), jobs=jobs.recent_jobs(),
-                           totals=services.portfolio_totals(), JobStatus=JobStatus)
+    """The reports: what each one contains, where to find it, and the report jobs."""
+    return render_template("reports/index.html", form=StartJobForm(),
+                           jobs=job_queue.recent_jobs(kinds=jobs.REPORT_KINDS), totals=services.portfolio_totals())
 
 
 @bp.route("/reports/portfolio", methods=["POST"])
@@ -202,28 +192,10 @@ def start_portfolio():
     """Start the portfolio report as a background job and show its progress."""
     if not StartJobForm().validate_on_submit():
         abort(400)
-    job = jobs.create_job("portfolio", user=current_user, locale=str(get_locale() or "fr"))
+    try:
+        job = job_queue.create_job("portfolio", user=current_user, locale=str(get_locale() or "fr"))
+    except job_queue.JobLimitReached as limit:
+        flash(limit.message, "warning")
+        return redirect(url_for(".index"))
     db.session.commit()
-    jobs.submit(job.id)
-    return redirect(url_for(".job_detail", job_id=job.id))
-
-
-@bp.route("/reports/jobs/<job_id>")
-@requires(Permission.READ)
-def job_detail(job_id: str):
-    """A job's status and progress (the page refreshes itself until the job ends), then its file or error."""
-    job = _or_404(jobs.get_job(job_id))
-    db.session.commit()  # a stale job was just marked failed
-    refresh = current_app.config.get("JOB_PAGE_REFRESH_SECONDS", 2)
-    return render_template("reports/job.html", job=job, JobStatus=JobStatus, refresh=refresh,
-                           has_file=jobs.result_file(job) is not None)
-
-
-@bp.route("/reports/jobs/<job_id>/file")
-@requires(Permission.READ)
-def job_file(job_id: str):
-    """The file a finished job produced."""
-    job = _or_404(jobs.get_job(job_id))
-    path = _or_404(jobs.result_file(job), _("This job has no file (yet)."))
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=job.result_name or path.name, max_age=0)
+    return redirect(url_for("jobs.detail", job_id=job.id))

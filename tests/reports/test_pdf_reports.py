@@ -50,7 +50,7 @@ def test_reports_of_a_missing_building_are_404(client_as):
 
 
 @pytest.mark.parametrize("url", ["/reports", "/buildings/1/fact-sheet.pdf", "/buildings/1/inventory.pdf",
-                                 "/buildings/1/inventory.xlsx", "/sites.xlsx", "/sites.csv", "/reports/jobs/x"])
+                                 "/buildings/1/inventory.xlsx", "/sites.xlsx", "/sites.csv", "/jobs/x"])
 def test_reports_need_a_sign_in(client, url):
     response = client.get(url)
     assert response.status_code in (302, 401)

@@ -1,4 +1,4 @@
-"""Models of the reports area: background jobs and their progress."""
+"""The `jobs` table: the one source of truth for the state of every background job, whatever runs it."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class JobStatus:
     DONE = "done"
     FAILED = "failed"
     ACTIVE = (QUEUED, RUNNING)
+    FINISHED = (DONE, FAILED)
 
 
 def _new_job_id() -> str:
@@ -25,7 +26,7 @@ def _new_job_id() -> str:
 
 
 class Job(db.Model):
-    """A long piece of work (a portfolio report, later large imports) run outside the request."""
+    """A long piece of work (a report, a large import) run outside the request, by a worker."""
 
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_status_created_at", "status", "created_at"),)
@@ -39,9 +40,17 @@ class Job(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     locale: Mapped[str] = mapped_column(String(8), default="fr")
-    # Relative to the instance folder's reports directory.
+    # How many times a worker took the job; a job whose worker died is queued again until JOB_MAX_ATTEMPTS.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Random per claim: a worker that was given up for dead can no longer write over its successor.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    worker: Mapped[str | None] = mapped_column(String(120))
+    # Relative to the results folder (JOBS_FOLDER).
     result_path: Mapped[str | None] = mapped_column(String(300))
     result_name: Mapped[str | None] = mapped_column(String(200))
+    result_mimetype: Mapped[str | None] = mapped_column(String(100))
+    # When the retention purge deleted the result file (the row stays, saying so).
+    result_expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -53,4 +62,4 @@ class Job(db.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status in JobStatus.FINISHED
