@@ -1,7 +1,7 @@
 """Durable jobs: attempts and claim token (a dead worker's job is queued again), result mimetype and expiry
 
 Revision ID: b7d41c2e9a10
-Revises: a2ef6d848476
+Revises: c41e7a2d9b10
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b7d41c2e9a10'
-down_revision = 'a2ef6d848476'
+down_revision = 'c41e7a2d9b10'
 branch_labels = None
 depends_on = None
 
