@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField
 
 from facilities.extensions import db
 from facilities.validation import ValidationError
 
 NON_DATA_FIELDS = {"csrf_token", "submit"}
+
+
+def choices(labels: Mapping[Any, Any], blank: bool = False) -> list[tuple[str, Any]]:
+    """(code, label) pairs of a code list for a select, with an empty first choice when `blank`."""
+    items = [(str(code), text) for code, text in labels.items()]
+    return [("", "—"), *items] if blank else items
+
+
+def choice_field(label: Any, labels: Mapping[Any, Any], blank: bool = False, *, multiple: bool = False,
+                 **options: Any) -> SelectField:
+    """A select of a code list. WTForms does not judge the value: the rules do, with the message the API and
+    the importers give for the same value."""
+    field = SelectMultipleField if multiple else SelectField
+    return field(label, choices=choices(labels, blank), validate_choice=False, **options)
 
 
 class RuleForm(FlaskForm):

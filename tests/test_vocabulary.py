@@ -9,7 +9,7 @@ import pytest
 
 from tests.bulk.test_bulk import csv_file
 from tests.conftest import bearer, page_text
-from tests.inventory.helpers import BUILDING_FORM, english
+from tests.inventory.helpers import BUILDING_FORM, SPACE_FORM, english
 
 
 def imported_errors(*lines: dict) -> dict[str, str]:
@@ -210,3 +210,42 @@ def test_heating_network_is_refused_by_every_entry_path(api, manager_pages, fact
                                  data={"carrier": "heating_network", "kwh_per_year": "10"})
     form_refuses(refused, "must be one of: electricity, natural_gas, fuel_oil, lpg, district_heating, "
                           "district_cooling, wood")
+
+
+# ---------------------------------------------------------------- closed lists
+
+
+def test_an_unknown_specialty_is_refused_with_one_message_by_form_api_and_importer(api, manager_pages, factory, db):
+    from facilities.inventory import services
+
+    building = factory.building(code="B-S")
+    floor = services.create_floor(building, {"level": 0, "name": "RDC", "area_m2": None, "is_public": True})
+    db.session.commit()
+    space = {"code": "0.01", "name": "Cabinet", "space_type": "medical_cabinet", "area_m2": "14",
+             "specialty": "cardiology"}
+    message = api_errors(api("POST", "/api/v1/spaces", {"floor_id": floor.id, **space}))["specialty"]
+    assert message == "Specialty must be one of: sexual_health, pmi, general"
+    form_refuses(manager_pages.post(f"/floors/{floor.id}/spaces/new", data={**SPACE_FORM, **space}), message)
+    assert imported_errors({"entity": "space", "building_code": "B-S", "level": "0", **space})["specialty"] == message
+
+
+@pytest.mark.parametrize(("field", "value"), [("kind", "castle"), ("status", "sold"), ("services", ["spa"])])
+def test_site_lists_are_choices_in_the_form_the_api_and_the_importer(api, manager_pages, field, value):
+    site = {"code": "S-L", "name": "S", "kind": "social_hub", "status": "open", field: value}
+    message = api_errors(api("POST", "/api/v1/sites", site))[field]
+    form_refuses(manager_pages.post("/sites/new", data={"location_precision": "", **site}), message)
+    as_text = ", ".join(value) if isinstance(value, list) else value
+    assert imported_errors({"entity": "site", **site, field: as_text})[field] == message
+
+
+def test_list_filters_of_the_api_are_closed_lists(api):
+    refused = api("GET", "/api/v1/sites?status=sold")
+    assert refused.status_code == 400 and refused.get_json()["errors"][0]["field"] == "status"
+    assert api("GET", "/api/v1/sites?status=open&kind=social_hub&service=pmi").status_code == 200
+    assert api("GET", "/api/v1/spaces?type=ballroom").status_code == 400
+    spec = api("GET", "/api/v1/openapi.json").get_json()
+    parameters = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/sites"]["get"]["parameters"]}
+    assert "open" in parameters["status"]["enum"] and "pmi" in parameters["service"]["enum"]
+    assert parameters["q"]["maxLength"] == 100
+    spaces = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/spaces"]["get"]["parameters"]}
+    assert "medical_cabinet" in spaces["type"]["enum"]

@@ -10,9 +10,10 @@ from flask import abort, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
+from facilities.api.openapi import rule_schema
 from facilities.errors import problem
 from facilities.extensions import db
-from facilities.validation import MAX_ID, JsonNumber, ValidationError, json_object_hook
+from facilities.validation import MAX_ID, JsonNumber, Rule, ValidationError, clean, json_object_hook
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
@@ -136,6 +137,21 @@ def choice_arg(name: str, choices: Iterable[str]) -> str | None:
         raise BadRequest(_("'%(name)s' is not a known value.", name=name),
                          {name: _("must be one of: %(choices)s", choices=", ".join(allowed))})
     return raw
+
+
+def rule_args(rules: Iterable[Rule]) -> dict[str, Any]:
+    """Query parameters read by their rules (a closed list, a bounded text…), or a 400 naming each one at fault."""
+    try:
+        return clean(rules, {rule.name: request.args.get(rule.name) for rule in rules})
+    except ValidationError as error:
+        raise BadRequest(_("Some query parameters are not valid."), error.errors) from None
+
+
+def rule_parameters(rules: Iterable[Rule]) -> list[dict]:
+    """The OpenAPI query parameters read by `rule_args`, with the rules' enums and bounds."""
+    return [query_parameter(rule.name, {key: value for key, value in rule_schema(rule).items()
+                                        if key not in ("nullable", "description")}, str(rule.label or ""))
+            for rule in rules]
 
 
 def text_arg(name: str, max_length: int = 100) -> str:

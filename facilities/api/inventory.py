@@ -6,7 +6,6 @@ description of each request body is generated from those rules.
 
 from __future__ import annotations
 
-from flask import request
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
@@ -16,6 +15,7 @@ from facilities.api.common import (
     ID_SCHEMA,
     PAGE_PARAMETERS,
     child_conflict,
+    choice_arg,
     confirmed,
     get_or_404,
     id_arg,
@@ -23,6 +23,8 @@ from facilities.api.common import (
     paginated,
     referenced,
     register_api_error_handlers,
+    rule_args,
+    rule_parameters,
     sort_parameter,
     sorted_query,
     text_arg,
@@ -40,6 +42,7 @@ from facilities.api.schemas import (
 )
 from facilities.extensions import db
 from facilities.inventory import rules, services
+from facilities.inventory.catalogue import SPACE_TYPE_LABELS, codes
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.money import money_json
 from facilities.permissions import Permission, requires
@@ -76,8 +79,7 @@ def _building_summary(building: Building) -> dict:
 
 SITE_SORT = {"name": Site.name, "code": Site.code, "status": Site.status, "commune_name": Site.commune_name,
              "id": Site.id}
-SITE_FILTERS = [{"in": "query", "name": name, "schema": {"type": "string", "maxLength": 100}}
-                for name in ("q", "commune", "service", "status", "kind")]
+SITE_FILTERS = rule_parameters(rules.SITE_FILTER_RULES)
 SITE_INPUT = rules_schema(rules.SITE_RULES)
 SITE_PATCH = rules_schema(rules.SITE_RULES, partial=True)
 
@@ -88,7 +90,8 @@ SITE_PATCH = rules_schema(rules.SITE_RULES, partial=True)
 @requires(Permission.READ)
 def sites():
     """Sites matching the filters (q, commune, service, status, kind), sorted and paginated."""
-    query = services.site_query(services.SiteFilters.from_args(request.args))
+    filters = rule_args(rules.SITE_FILTER_RULES)
+    query = services.site_query(services.SiteFilters(**{name: value or "" for name, value in filters.items()}))
     return paginated(sorted_query(query, SITE_SORT, "name", Site.id), serializers.site_summary)
 
 
@@ -304,7 +307,7 @@ SPACE_PATCH = rules_schema(rules.SPACE_RULES, partial=True)
 @bp.doc(summary="List spaces", parameters=[
     {"in": "query", "name": "floor_id", "schema": ID_SCHEMA},
     {"in": "query", "name": "building_id", "schema": ID_SCHEMA},
-    {"in": "query", "name": "type", "schema": {"type": "string", "maxLength": 40}},
+    {"in": "query", "name": "type", "schema": {"type": "string", "enum": codes(SPACE_TYPE_LABELS)}},
     *PAGE_PARAMETERS, sort_parameter(SPACE_SORT)], responses={"200": ok(page_of(SPACE))})
 @requires(Permission.READ)
 def spaces():
@@ -315,7 +318,7 @@ def spaces():
         query = query.where(Space.floor_id == floor_id)
     if building_id is not None:
         query = query.where(Floor.building_id == building_id)
-    space_type = text_arg("type", 40)
+    space_type = choice_arg("type", codes(SPACE_TYPE_LABELS))
     if space_type:
         query = query.where(Space.space_type == space_type)
     query = query.options(contains_eager(Space.floor))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, StringField
 
 from facilities import carriers
 from facilities.energy.reference import ConsumptionSource, ScaleCode
-from facilities.forms import RuleForm
+from facilities.forms import RuleForm, choice_field
 
 CARRIER_LABELS = carriers.labels()
 SOURCE_LABELS = {
@@ -30,19 +30,16 @@ def _number(label, description=None):
 
 class ConsumptionForm(RuleForm):
     year = StringField(_l("Year"), render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    carrier = SelectField(_l("Energy"), choices=[(str(c), label) for c, label in CARRIER_LABELS.items()],
-                          validate_choice=False)  # the rules judge the value
+    carrier = choice_field(_l("Energy"), CARRIER_LABELS)
     kwh = _number(_l("Consumption (kWh final)"), _l("Replaces the figure already entered for this year and energy."))
-    source = SelectField(_l("Source"), choices=[("", "—"), *((str(c), label) for c, label in SOURCE_LABELS.items())],
-                         validate_choice=False)
+    source = choice_field(_l("Source"), SOURCE_LABELS, blank=True)
     area_m2 = _number(_l("Energy reference area that year (m²)"), _l("Empty: the building's gross floor area."))
     dju = _number(_l("Heating degree-days (DJU) of the year"))
     dju_mean = _number(_l("Long-term mean DJU"))
 
 
 class SettingsForm(RuleForm):
-    scale_code = SelectField(_l("DPE scale"), choices=[(str(c), label) for c, label in SCALE_LABELS.items()],
-                             validate_choice=False)
+    scale_code = choice_field(_l("DPE scale"), SCALE_LABELS)
     reference_year = StringField(_l("Décret tertiaire reference year"),
                                  description=_l("Empty: the year of highest consumption per m² in the window."),
                                  render_kw={"inputmode": "numeric", "autocomplete": "off"})
@@ -63,8 +60,7 @@ def reference_row_form(table):
     fields = {}
     for rule in table.all_rules:
         if rule.kind == "choice":
-            fields[rule.name] = SelectField(rule.label, choices=[(c, c) for c in rule.choices()],
-                                           validate_choice=False)
+            fields[rule.name] = choice_field(rule.label, {c: c for c in rule.choices()})
         elif rule.kind == "bool":
             fields[rule.name] = BooleanField(rule.label)
         elif rule.kind == "date":

@@ -12,7 +12,7 @@ from facilities.energy import charts, services
 from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, SettingsForm
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
 from facilities.inventory.models import Building
-from facilities.works.rules import STATUS_LABELS as WORKS_STATUS_LABELS
+from facilities.works.catalogue import STATUS_LABELS as WORKS_STATUS_LABELS
 
 
 def settings_form(building: Building) -> SettingsForm:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from facilities.forms import RuleForm
+from facilities.forms import RuleForm, choice_field
 from facilities.inventory.catalogue import (
     ERP_CATEGORIES,
     ERP_TYPE_LABELS,
@@ -18,11 +18,6 @@ from facilities.inventory.catalogue import (
     SITE_STATUS_LABELS,
     SPACE_TYPE_LABELS,
 )
-
-
-def _choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:
-    items = [(str(code), text) for code, text in labels.items()]
-    return [("", "—"), *items] if blank else items
 
 
 def _decimal(label):
@@ -43,8 +38,8 @@ class ProvenanceFields:
 class SiteForm(ProvenanceFields, RuleForm):
     code = StringField(_l("Code"), description=_l("Unique, e.g. PS-ASN"))
     name = StringField(_l("Name"))
-    kind = SelectField(_l("Kind"), choices=_choices(SITE_KIND_LABELS))
-    status = SelectField(_l("Status"), choices=_choices(SITE_STATUS_LABELS))
+    kind = choice_field(_l("Kind"), SITE_KIND_LABELS)
+    status = choice_field(_l("Status"), SITE_STATUS_LABELS)
     address = StringField(_l("Address"))
     postcode = StringField(_l("Postcode"))
     commune_code = StringField(_l("Commune INSEE code"))
@@ -53,12 +48,12 @@ class SiteForm(ProvenanceFields, RuleForm):
                                     render_kw={"rows": 3})
     latitude = _decimal(_l("Latitude"))
     longitude = _decimal(_l("Longitude"))
-    location_precision = SelectField(_l("Location precision"), choices=_choices(LOCATION_PRECISION_LABELS, True))
+    location_precision = choice_field(_l("Location precision"), LOCATION_PRECISION_LABELS, blank=True)
     opened_on = StringField(_l("Opening date"), render_kw={"type": "date"})
     opening_hours = StringField(_l("Opening hours"))
     transport_access = StringField(_l("Public-transport access"))
-    services = SelectMultipleField(_l("Services"), choices=_choices(SERVICE_LABELS), widget=ListWidget(prefix_label=False),
-                                   option_widget=CheckboxInput())
+    services = choice_field(_l("Services"), SERVICE_LABELS, multiple=True, widget=ListWidget(prefix_label=False),
+                            option_widget=CheckboxInput())
 
 
 class BuildingForm(ProvenanceFields, RuleForm):
@@ -66,8 +61,8 @@ class BuildingForm(ProvenanceFields, RuleForm):
     name = StringField(_l("Name"))
     year_built = _integer(_l("Year built or acquired"))
     gross_floor_area_m2 = _decimal(_l("Gross floor area (m²)"))
-    erp_type = SelectField(_l("ERP type"), choices=_choices(ERP_TYPE_LABELS, True))
-    erp_category = SelectField(_l("ERP category"), choices=[("", "—")] + [(str(c), str(c)) for c in ERP_CATEGORIES])
+    erp_type = choice_field(_l("ERP type"), ERP_TYPE_LABELS, blank=True)
+    erp_category = choice_field(_l("ERP category"), {category: str(category) for category in ERP_CATEGORIES}, blank=True)
     cost_eur = _decimal(_l("Acquisition and fit-out cost (€)"))
     opened_on = StringField(_l("Opening date (if different from the site's)"), render_kw={"type": "date"})
 
@@ -82,13 +77,13 @@ class FloorForm(RuleForm):
 class SpaceForm(RuleForm):
     code = StringField(_l("Code"))
     name = StringField(_l("Name"))
-    space_type = SelectField(_l("Type"), choices=_choices(SPACE_TYPE_LABELS))
+    space_type = choice_field(_l("Type"), SPACE_TYPE_LABELS)
     area_m2 = _decimal(_l("Area (m²)"))
     is_public = BooleanField(_l("Open to the public"))
     step_free = BooleanField(_l("Step-free access"), default=True)
     workstations = _integer(_l("Workstations"))
     pcs = _integer(_l("PCs"))
-    specialty = SelectField(_l("Specialty (medical cabinets)"), choices=_choices(MEDICAL_SPECIALTY_LABELS, True))
+    specialty = choice_field(_l("Specialty (medical cabinets)"), MEDICAL_SPECIALTY_LABELS, blank=True)
     equipment = TextAreaField(_l("Equipment"), render_kw={"rows": 2})
 
 

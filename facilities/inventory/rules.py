@@ -14,6 +14,7 @@ from facilities.inventory.catalogue import (
     ERP_CATEGORIES,
     ERP_TYPE_LABELS,
     LOCATION_PRECISION_LABELS,
+    MEDICAL_SPECIALTY_LABELS,
     SERVICE_LABELS,
     SITE_KIND_LABELS,
     SITE_STATUS_LABELS,
@@ -63,6 +64,15 @@ SITE_RULES = (
     *PROVENANCE_RULES,
 )
 
+# The filters of a site list (pages, API, map): a code of each list, or a commune, or a text.
+SITE_FILTER_RULES = (
+    Rule("q", "text", _l("Search"), max_length=100),
+    Rule("service", "choice", _l("Service"), choices=lambda: codes(SERVICE_LABELS)),
+    Rule("status", "choice", _l("Status"), choices=lambda: codes(SITE_STATUS_LABELS)),
+    Rule("kind", "choice", _l("Kind"), choices=lambda: codes(SITE_KIND_LABELS)),
+    Rule("commune", "text", _l("Commune"), max_length=120),
+)
+
 BUILDING_RULES = (
     Rule("code", "text", _l("Code"), required=True, max_length=32),
     Rule("name", "text", _l("Name"), required=True, max_length=200),
@@ -91,7 +101,7 @@ SPACE_RULES = (
     Rule("step_free", "bool", _l("Step-free access"), default=True),
     Rule("workstations", "int", _l("Workstations"), minimum=0, maximum=MAX_COUNT, default=0),
     Rule("pcs", "int", _l("PCs"), minimum=0, maximum=MAX_COUNT, default=0),
-    Rule("specialty", "text", _l("Specialty"), max_length=40),
+    Rule("specialty", "choice", _l("Specialty"), choices=lambda: codes(MEDICAL_SPECIALTY_LABELS)),
     Rule("equipment", "text", _l("Equipment"), max_length=2000),
 )
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 
 from facilities.inventory.catalogue import SERVICE_LABELS, SITE_KIND_LABELS, SITE_STATUS_LABELS
+from facilities.inventory.rules import SITE_FILTER_RULES
 from facilities.validation import Rule, ValidationError, clean
 
 COLOR_BY_LABELS = {"kind": _l("Kind"), "status": _l("Status")}
@@ -31,10 +32,7 @@ def color_by_choices() -> list[str]:
 
 
 MAP_RULES = (
-    Rule("service", "choice", _l("Service"), choices=lambda: list(SERVICE_LABELS)),
-    Rule("status", "choice", _l("Status"), choices=lambda: [str(c) for c in SITE_STATUS_LABELS]),
-    Rule("kind", "choice", _l("Kind"), choices=lambda: [str(c) for c in SITE_KIND_LABELS]),
-    Rule("commune", "text", _l("Commune"), max_length=120),
+    *(rule for rule in SITE_FILTER_RULES if rule.name != "q"),
     Rule("color_by", "choice", _l("Colour by"), choices=color_by_choices, default="kind"),
     Rule("indicator", "choice", _l("Communes coloured by"), choices=lambda: [c for c in INDICATOR_LABELS if c],
          default=""),

@@ -36,7 +36,8 @@ from facilities.money import money_json
 from facilities.permissions import Permission, requires
 from facilities.validation import Rule, clean
 from facilities.works import rules, services
-from facilities.works.models import OPERATION_NATURES, OPERATION_STATUSES, Envelope, Operation
+from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
+from facilities.works.models import Envelope, Operation
 from facilities.works.scheduling import PhaseCode, ReasonCode
 
 bp = ApiBlueprint("works_api", __name__, description="Works programme: envelopes (AP/CP) and operations.")

@@ -7,13 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from facilities import carriers
-from facilities.forms import RuleForm
-from facilities.works.rules import NATURE_LABELS, STATUS_LABELS
-
-
-def _choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:
-    items = [(str(code), text) for code, text in labels.items()]
-    return [("", "—"), *items] if blank else items
+from facilities.forms import RuleForm, choice_field
+from facilities.works.catalogue import NATURE_LABELS, STATUS_LABELS
 
 
 def _amount(label, description=None):
@@ -40,14 +35,14 @@ class EnvelopeForm(RuleForm):
 
 class OperationForm(RuleForm):
     label = StringField(_l("Label"))
-    nature = SelectField(_l("Nature"), choices=_choices(NATURE_LABELS))
+    nature = choice_field(_l("Nature"), NATURE_LABELS)
     ap_eur = _amount(_l("AP (total voted amount, €)"))
     start = StringField(_l("Start (first day of a month)"), render_kw={"type": "date"})
     duration_months = _integer(_l("Duration (months)"))
     priority = _integer(_l("Priority"), description=_l("1 = highest: keeps the earliest start when caps are short"))
     fixed = BooleanField(_l("Fixed dates (committed: the scheduler never moves it)"))
-    site_id = SelectField(_l("Site (a planned site is a site with status planned)"), choices=[])
-    building_id = SelectField(_l("Building"), choices=[])
+    site_id = SelectField(_l("Site (a planned site is a site with status planned)"), choices=[], validate_choice=False)
+    building_id = SelectField(_l("Building"), choices=[], validate_choice=False)  # the rules check both ids
     phases = TextAreaField(_l("Phases"), description=PHASES_HELP, render_kw={"rows": 5})
     note = TextAreaField(_l("Note"), render_kw={"rows": 2})
     draft = BooleanField(DRAFT_LABEL)
@@ -55,15 +50,15 @@ class OperationForm(RuleForm):
 
 class OperationEditForm(RuleForm):
     label = StringField(_l("Label"))
-    nature = SelectField(_l("Nature"), choices=_choices(NATURE_LABELS))
-    status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS))
+    nature = choice_field(_l("Nature"), NATURE_LABELS)
+    status = choice_field(_l("Status"), STATUS_LABELS)
     start = StringField(_l("Start (first day of a month)"), render_kw={"type": "date"},
                         description=_l("Moving the start moves the phases and the échéancier with it"))
     duration_months = _integer(_l("Duration (months)"))
     priority = _integer(_l("Priority"), description=_l("1 = highest"))
     fixed = BooleanField(_l("Fixed dates (committed: the scheduler never moves it)"))
-    site_id = SelectField(_l("Site"), choices=[])
-    building_id = SelectField(_l("Building"), choices=[])
+    site_id = SelectField(_l("Site"), choices=[], validate_choice=False)
+    building_id = SelectField(_l("Building"), choices=[], validate_choice=False)  # the rules check both ids
     note = TextAreaField(_l("Note"), render_kw={"rows": 2})
     draft = BooleanField(DRAFT_LABEL)
 
@@ -91,8 +86,7 @@ class ActualForm(RuleForm):
 
 
 class SavingForm(RuleForm):
-    carrier = SelectField(_l("Energy carrier"), choices=_choices(carriers.labels()),
-                          validate_choice=False)  # the rules judge the value
+    carrier = choice_field(_l("Energy carrier"), carriers.labels())
     kwh_per_year = _integer(_l("Expected savings (kWh/year)"), description=_l("0 removes the carrier"))
 
 

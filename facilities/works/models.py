@@ -11,11 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from facilities.extensions import db
 from facilities.timeutil import utcnow
 
-OPERATION_STATUSES = ("proposed", "voted", "studies", "works", "received", "closed")
-OPERATION_NATURES = (
-    "acquisition", "construction", "renovation", "fit_out", "studies", "energy_retrofit", "accessibility",
-)
-
 
 class Envelope(db.Model):
     """A programme line (e.g. medico-social buildings 2023) with a CP cap per year; or a scenario copy of one."""

@@ -15,7 +15,7 @@ from facilities.inventory.models import Building, Site
 from facilities.money import money_text
 from facilities.permissions import Permission, requires
 from facilities.validation import ValidationError
-from facilities.works import gantt, reasons, rules, services
+from facilities.works import catalogue, gantt, reasons, rules, services
 from facilities.works.forms import (
     ActualForm,
     ApRevisionForm,
@@ -36,7 +36,7 @@ bp = Blueprint("works", __name__)
 
 @bp.app_context_processor
 def works_labels():
-    return {"OPERATION_STATUS_LABELS": rules.STATUS_LABELS, "OPERATION_NATURE_LABELS": rules.NATURE_LABELS,
+    return {"OPERATION_STATUS_LABELS": catalogue.STATUS_LABELS, "OPERATION_NATURE_LABELS": catalogue.NATURE_LABELS,
             "ENERGY_CARRIER_LABELS": carriers.labels(), "PROGRAMME_YEARS": rules.YEARS}
 
 

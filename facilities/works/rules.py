@@ -20,30 +20,13 @@ from facilities import carriers, years
 from facilities.extensions import db
 from facilities.validation import MAX_ID, Rule, ValidationError, clean, year_rule
 from facilities.works import scheduling
-from facilities.works.models import OPERATION_NATURES, OPERATION_STATUSES, Envelope
+from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
+from facilities.works.models import Envelope
 
 MAX_KWH_PER_YEAR = 10**12
 YEARS = years.PROGRAMME
 MAX_DURATION_MONTHS = 240
 
-STATUS_LABELS = {
-    "proposed": _l("Proposed"),
-    "voted": _l("Voted"),
-    "studies": _l("Studies"),
-    "works": _l("Works"),
-    "received": _l("Received (réception)"),
-    "closed": _l("Closed"),
-}
-NATURE_LABELS = {
-    "acquisition": _l("Acquisition"),
-    "construction": _l("Construction"),
-    "renovation": _l("Renovation"),
-    "fit_out": _l("Fit-out"),
-    "studies": _l("Studies"),
-    "energy_retrofit": _l("Energy retrofit"),
-    "accessibility": _l("Accessibility"),
-}
-assert set(STATUS_LABELS) == set(OPERATION_STATUSES) and set(NATURE_LABELS) == set(OPERATION_NATURES)
 
 
 AMOUNT_RULES = {rule.name: rule for rule in (

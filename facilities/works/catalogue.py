@@ -1,0 +1,25 @@
+"""Code lists of the works area: operation statuses and natures. Codes are stored; labels are translated."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "proposed": _l("Proposed"),
+    "voted": _l("Voted"),
+    "studies": _l("Studies"),
+    "works": _l("Works"),
+    "received": _l("Received (réception)"),
+    "closed": _l("Closed"),
+}
+NATURE_LABELS = {
+    "acquisition": _l("Acquisition"),
+    "construction": _l("Construction"),
+    "renovation": _l("Renovation"),
+    "fit_out": _l("Fit-out"),
+    "studies": _l("Studies"),
+    "energy_retrofit": _l("Energy retrofit"),
+    "accessibility": _l("Accessibility"),
+}
+OPERATION_STATUSES = tuple(STATUS_LABELS)
+OPERATION_NATURES = tuple(NATURE_LABELS)
