@@ -76,6 +76,32 @@ def _memoized(render: Callable[..., str]) -> Callable[..., str]:
     return cached
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>")
+
+
+def _declarations_as_attributes(declarations: str) -> str:
+    """'fill: #fff; stroke-width: 0.8' -> ' fill="#fff" stroke-width="0.8"' (SVG presentation attributes)."""
+    attributes = []
+    for declaration in declarations.split(";"):
+        name, _colon, value = declaration.partition(":")
+        if name.strip() and value.strip():
+            attributes.append(f' {name.strip()}="{value.strip().replace(chr(34), "&quot;")}"')
+    return "".join(attributes)
+
+
+def _without_css(svg: str) -> str:
+    """matplotlib writes its styling as CSS (style attributes and a <style> element), which the pages'
+    Content-Security-Policy (style-src 'self') refuses: the browser then paints every shape black. The same
+    properties as SVG presentation attributes are not CSS, so they draw under the policy, and in the PDFs too."""
+    defaults = _STYLE_ELEMENT.search(svg)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(lambda m: _declarations_as_attributes(m.group(1)), svg)
+    if defaults:  # the '*' rule of the <style> element: inherited properties, set once on the root
+        svg = svg.replace("<svg", "<svg" + _declarations_as_attributes(defaults.group(1)), 1)
+    return svg
+
+
 def _svg(figure: Figure, title: str, description: str) -> str:
     """The figure as an inline-ready <svg> element (no XML prolog, no DOCTYPE, unique ids, title and desc)."""
     out = io.StringIO()
@@ -83,7 +109,7 @@ def _svg(figure: Figure, title: str, description: str) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif"}):
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     text = out.getvalue()
-    text = text[text.index("<svg"):]
+    text = _without_css(text[text.index("<svg"):])
     # Scale to the container's width; the viewBox keeps the proportions.
     text = re.sub(r'^<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 width="100%"', text, count=1)
     prefix = f"ec{next(_ids)}-"  # ids of two inline charts on one page must not collide
