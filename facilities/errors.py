@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, has_request_context, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, PendingRollbackError
+from sqlalchemy import event
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    PendingRollbackError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from facilities.extensions import db
@@ -29,9 +38,11 @@ def _messages() -> dict[int, str]:
     }
 
 
-def problem(status: int, detail: str | None = None, errors: dict[str, str] | None = None, title: str | None = None):
-    """A problem+json response; `errors` names each field at fault."""
-    body = {"type": "about:blank", "title": title or _messages().get(status, "Error"), "status": status}
+def problem(status: int, detail: str | None = None, errors: dict[str, str] | None = None, title: str | None = None,
+            extensions: dict | None = None):
+    """A problem+json response; `errors` names each field at fault; `extensions` adds members (RFC 9457 §3.2)."""
+    body = {"type": "about:blank", "title": title or _messages().get(status, "Error"), "status": status,
+            **(extensions or {})}
     if detail:
         body["detail"] = detail
     if errors:
@@ -88,7 +99,7 @@ def is_database_unavailable(error: BaseException) -> bool:
     seen = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
-        if isinstance(error, OperationalError | PoolTimeoutError):
+        if isinstance(error, OperationalError | InterfaceError | PoolTimeoutError | DisconnectionError):
             return True
         if isinstance(error, DBAPIError) and error.connection_invalidated:
             return True
@@ -98,19 +109,52 @@ def is_database_unavailable(error: BaseException) -> bool:
     return False
 
 
+def _remember_commit(session) -> None:
+    """after_commit: this request's writes are in the database, whatever fails after (see database_unavailable)."""
+    if has_request_context():
+        g.database_committed = True
+
+
 def database_unavailable(error: BaseException):
-    """503 with Retry-After; the page never touches the database, and the request's writes are rolled back."""
+    """503 with Retry-After; the page never touches the database, and the request's writes are rolled back (or,
+    when the connection died after the request committed, the page says the change was saved)."""
     _rollback_quietly()
     _forget_user()
     current_app.logger.warning("database unavailable: %s", getattr(error, "orig", None) or error)
-    message = _messages()[503]
+    committed = g.get("database_committed", False)
+    message = _("Your change was saved, but the connection to the database was lost before the next page could be "
+                "shown. Reload the page in a few seconds.") if committed else _messages()[503]
     if request.path.startswith("/api/"):
-        response = problem(503, str(_("The database did not answer; retry in a few seconds.")))
+        detail = message if committed else _("The database did not answer; retry in a few seconds.")
+        response = problem(503, str(detail))
     else:
         response = current_app.response_class(_standalone_page(503, message), status=503, mimetype="text/html")
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def size_text(size: int) -> str:
+    """A byte count as people read it: '20 Mo', '1,5 Mo', '512 ko' (in the interface language)."""
+    from flask_babel import get_locale
+
+    from facilities.formatting import format_number
+
+    locale = str(get_locale() or "fr")
+    if size >= 1024 * 1024:
+        return _("%(number)s MB", number=format_number(round(size / (1024 * 1024), 1), locale))
+    if size >= 1024:
+        return _("%(number)s kB", number=format_number(round(size / 1024, 1), locale))
+    return _("%(number)s bytes", number=format_number(size, locale))
+
+
+def too_large(error: HTTPException):
+    """413 saying the largest request accepted; the page never reads the oversized body."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    message = _("The file or request is too large: at most %(size)s.", size=size_text(limit)) if limit else None
+    if request.path.startswith("/api/"):
+        return problem(413, message, extensions={"max_bytes": limit} if limit else None)
+    return error_response(413, message=message)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -119,6 +163,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         _rollback_quietly()
+        if error.code == 413:
+            return too_large(error)
         detail = error.description if error.code in (400, 422) else None
         return error_response(error.code or 500, detail)
 
@@ -128,8 +174,10 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(409)
 
     # Lost connections, refused connections, "database is locked" after the busy timeout, an exhausted pool.
-    app.register_error_handler(OperationalError, database_unavailable)
-    app.register_error_handler(PoolTimeoutError, database_unavailable)
+    for lost in (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError):
+        app.register_error_handler(lost, database_unavailable)
+    if not event.contains(Session, "after_commit", _remember_commit):
+        event.listen(Session, "after_commit", _remember_commit)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -62,8 +62,10 @@ def register_views(app: Flask) -> None:
         return {
             "nav_items": items,
             "languages": LANGUAGE_NAMES,
-            "language_form": LanguageForm(),
-            "logout_form": ConfirmForm(),
+            # formdata=None: these forms are only drawn, never fed this request's body (an oversized upload
+            # must still get its 413 page, not fail again here reading the body).
+            "language_form": LanguageForm(formdata=None),
+            "logout_form": ConfirmForm(formdata=None),
             "role_labels": ROLE_LABELS,
             "Permission": Permission,
             "current_path": request.full_path.rstrip("?") if request else "/",

@@ -81,7 +81,12 @@ def read_boundaries(
         # One read of everything, then checks on the result: GDAL's GeoJSON driver parses the
         # whole file when opening it, so a separate read_info() call would double the cost.
         raw = pyogrio.read_dataframe(source, layer=layer)
-    except (DataSourceError, DataLayerError, ValueError) as exc:
+    except IndexError as exc:  # pyogrio looks for a default layer in a source that has none
+        raise BoundaryError(
+            f"Cannot read '{path.name}': it holds no layer GDAL can read (for a zipped Shapefile, the "
+            ".shp, .shx and .dbf files must all be in the archive)."
+        ) from exc
+    except (DataSourceError, DataLayerError, ValueError, RuntimeError, OSError) as exc:
         raise BoundaryError(
             f"Cannot read '{path.name}' as a vector file (GeoJSON, GeoPackage, zipped "
             f"Shapefile): {exc}"

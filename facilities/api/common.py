@@ -46,19 +46,37 @@ def register_api_error_handlers(blueprint) -> None:
 # ---------------------------------------------------------------- request bodies
 
 
-def _nul_paths(value: Any, path: str) -> list[str]:
-    """Where NUL characters hide in a parsed JSON value (PostgreSQL cannot store them)."""
+def _text_paths(value: Any, path: str, bad: Callable[[str], bool]) -> list[str]:
+    """Where strings (values or keys) for which `bad` is true hide in a parsed JSON value."""
     if isinstance(value, str):
-        return [path] if "\x00" in value else []
+        return [path] if bad(value) else []
     if isinstance(value, Mapping):
         found = []
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
-            found += [name.replace("\x00", "\\0")] if "\x00" in key else _nul_paths(item, name)
+            found += [_printable(name)] if bad(key) else _text_paths(item, name, bad)
         return found
     if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}[{i}]")]
+        return [p for i, item in enumerate(value) for p in _text_paths(item, f"{path}[{i}]", bad)]
     return []
+
+
+def _printable(name: str) -> str:
+    """A field name safe to put in a JSON answer: NUL and lone surrogates written as escapes."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\0")
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    """JSON may escape half of a UTF-16 pair (\\ud800) alone; no database or page can store or show it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def json_object(allowed: Iterable[str], *, empty_ok: bool = False) -> dict:
@@ -75,10 +93,14 @@ def json_object(allowed: Iterable[str], *, empty_ok: bool = False) -> dict:
         body = None
     if not isinstance(body, dict):
         raise BadRequest(_("The body must be a JSON object (Content-Type: application/json)."))
+    broken = _text_paths(body, "", _has_lone_surrogate)
+    if broken:
+        raise BadRequest(_("The body holds text that is not valid Unicode (a lone UTF-16 surrogate such as "
+                           "\\ud800)."), {path: _("not valid Unicode text") for path in broken[:20]})
     allowed = set(allowed)
     errors = {key: _("Unknown field '%(name)s'.", name=key[:100]) for key in list(body)[:1000] if key not in allowed}
     errors.update({key: _("given twice") for key in getattr(body, "duplicates", ())})
-    errors.update({path: _("must not contain NUL characters") for path in _nul_paths(body, "")})
+    errors.update({path: _("must not contain NUL characters") for path in _text_paths(body, "", _has_nul)})
     if errors:
         raise ValidationError(dict(list(errors.items())[:20]))
     return body

@@ -119,6 +119,7 @@ PROBLEM_SCHEMA = {
         "detail": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
             "field": {"type": "string"}, "message": {"type": "string"}}}},
+        "max_bytes": {"type": "integer", "description": "On 413: the largest request body accepted, in bytes."},
     },
     "required": ["type", "title", "status"],
 }

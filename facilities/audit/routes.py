@@ -10,6 +10,7 @@ from facilities.audit import services
 from facilities.extensions import db
 from facilities.formatting import format_money
 from facilities.inventory.models import Building
+from facilities.pagination import paginate
 from facilities.permissions import Permission, requires
 
 bp = Blueprint("audit", __name__)
@@ -24,8 +25,8 @@ def building_history(building_id: int):
     building = db.session.get(Building, building_id)
     if building is None:
         abort(404)
-    page = db.paginate(services.building_history_query(building_id), error_out=False, max_per_page=200,
-                       per_page=current_app.config.get("AUDIT_PER_PAGE", HISTORY_PER_PAGE))
+    page = paginate(services.building_history_query(building_id),
+                    per_page=current_app.config.get("AUDIT_PER_PAGE", HISTORY_PER_PAGE))
     return render_template("audit/building_history.html", building=building, site=building.site, page=page)
 
 

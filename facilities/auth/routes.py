@@ -23,8 +23,11 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site may be a redirect target: no scheme, no host, no '//' or backslash trick."""
+    """Only a path on this site may be a redirect target: no scheme, no host, no '//' or backslash trick, no
+    control character (CR/LF would split the Location header)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in target) or len(target) > 2000:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

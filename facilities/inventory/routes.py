@@ -17,6 +17,7 @@ from facilities.inventory.catalogue import (
 from facilities.inventory.forms import BuildingForm, CopyFloorForm, DeleteForm, FloorForm, SiteForm, SpaceForm
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.money import money_text
+from facilities.pagination import paginate
 from facilities.permissions import Permission, requires
 from facilities.validation import ValidationError, rule_names
 
@@ -74,8 +75,7 @@ def _status(form) -> int:
 def site_list():
     """The portfolio: sites with search, filters and pagination."""
     filters = services.SiteFilters.from_args(request.args)
-    page = db.paginate(services.site_query(filters), per_page=current_app.config["SITES_PER_PAGE"], error_out=False,
-                       max_per_page=100)
+    page = paginate(services.site_query(filters), per_page=current_app.config["SITES_PER_PAGE"])
     return render_template("inventory/site_list.html", page=page, filters=filters,
                            communes=services.commune_choices())
 
