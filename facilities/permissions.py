@@ -59,7 +59,7 @@ def role_has(role: str | None, permission: Permission) -> bool:
 
 # Endpoints reachable without logging in. Everything else needs a declared permission.
 PUBLIC_ENDPOINTS = frozenset(
-    {"static", "bootstrap.static", "auth.login", "auth.set_language", "assets.vendor", "health",
+    {"static", "bootstrap.static", "auth.login", "auth.set_language", "assets.vendor", "health", "palette_css",
      "api-docs.openapi_json", "apidocs.page", "apidocs.asset"}
 )
 

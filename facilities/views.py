@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from facilities import palette
 from facilities.auth.forms import ConfirmForm, LanguageForm
 from facilities.i18n import LANGUAGE_NAMES
 from facilities.permissions import ROLE_LABELS, Permission, requires
@@ -48,6 +49,14 @@ def register_views(app: Flask) -> None:
     def home():
         """Home: the site list."""
         return redirect(url_for("inventory.site_list"))
+
+    @app.route("/css/palette.css")
+    def palette_css():
+        """The colours that carry meaning (DPE classes) as a stylesheet, generated from facilities/palette.py."""
+        response = app.response_class(palette.dpe_css(), mimetype="text/css")
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+        return response
 
     @app.route("/health")
     def health():

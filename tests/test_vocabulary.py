@@ -4,6 +4,7 @@ same bad value with the same message (issue 13, point 4)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -249,3 +250,50 @@ def test_list_filters_of_the_api_are_closed_lists(api):
     assert parameters["q"]["maxLength"] == 100
     spaces = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/spaces"]["get"]["parameters"]}
     assert "medical_cabinet" in spaces["type"]["enum"]
+
+
+# ---------------------------------------------------------------- DPE palette
+
+
+def test_one_dpe_palette_for_map_charts_css_and_pdf(client, client_as, demo, db, monkeypatch):
+    """The official colours, from facilities/palette.py, in the map's legend, the chart's bars, the pages' CSS and
+    the energy PDF."""
+    import re
+
+    from facilities import palette
+    from facilities.energy import charts
+    from facilities.maps import mapview
+    from facilities.reports import routes as report_routes
+
+    assert palette.DPE_COLORS["C"] == "#78bd76" and list(palette.DPE_COLORS) == list("ABCDEFG")
+    # Map: the legend of "colour by DPE" is drawn from the palette.
+    legend, _title = mapview._palette("dpe", [])
+    assert {code: color for code, (color, _label) in legend.items()} == palette.DPE_COLORS
+    # Chart: the bars of the distribution, in the palette's colours (matplotlib writes them as fill colours).
+    svg = charts.dpe_distribution_svg({letter: 1 for letter in palette.DPE_COLORS})
+    for color in palette.DPE_COLORS.values():
+        assert f"fill: {color}" in svg or f"fill:{color}" in svg or color in svg.lower()
+    # CSS: served from the palette, linked from every page, and no colour of a DPE class left in app.css.
+    css = client.get("/css/palette.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    for letter, color in palette.DPE_COLORS.items():
+        assert f'.dpe-letter[data-dpe="{letter}"] {{ background-color: {color};' in css.get_data(as_text=True)
+    app_css = (Path(report_routes.__file__).parents[1] / "static" / "css" / "app.css").read_text()
+    assert not re.search(r"dpe-letter\[data-dpe", app_css)
+    assert 'href="/css/palette.css"' in client_as("director").get("/sites").get_data(as_text=True)
+    # PDF: every report template sees the palette; the energy report colours its class badge with it.
+    from facilities.reports.pdf import _report_context, render_html
+
+    assert _report_context()["DPE_COLORS"] is palette.DPE_COLORS
+    seen = {}
+    monkeypatch.setattr(report_routes, "render_pdf",
+                        lambda template, **context: seen.update(html=render_html(template, **context)) or b"%PDF")
+    from sqlalchemy import select
+
+    from facilities.inventory.models import Building
+
+    building = db.session.execute(select(Building).where(Building.code == "PS-CLI-B1")).scalar_one()
+    assert client_as("director").get(f"/buildings/{building.id}/energy.pdf").status_code == 200
+    assert re.search(r'class="value dpe" style="background: #[0-9a-f]{6}; color: #[0-9a-f]{3}"', seen["html"])
+    letter = re.search(r'class="value dpe" style="background: (#[0-9a-f]{6})[^>]*>([A-G])<', seen["html"])
+    assert palette.DPE_COLORS[letter.group(2)] == letter.group(1)

@@ -22,9 +22,8 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
 
-# Colours of the DPE letters (the letter is always written too: colour never carries meaning alone).
-DPE_COLOURS = {"A": "#009c6d", "B": "#52b153", "C": "#a5cc74", "D": "#f4e70f", "E": "#f0b40f", "F": "#eb8235",
-               "G": "#d7221f"}
+from facilities.palette import DPE_COLORS  # noqa: E402
+
 ACTUAL_COLOUR = "#0b5394"
 PATH_COLOUR = "#6c757d"
 TARGET_COLOUR = "#d7221f"
@@ -189,11 +188,11 @@ def trajectory_svg(
 def dpe_distribution_svg(counts: Mapping[str, int], *, labels: Mapping[str, str] | None = None) -> str:
     """Number of buildings per DPE class A..G (the letter under each bar, the count above it)."""
     text = {"title": "Buildings per DPE class", "y": "Buildings", "description": "", **(labels or {})}
-    letters = list(DPE_COLOURS)
+    letters = list(DPE_COLORS)
     values = [counts.get(letter, 0) for letter in letters]
     figure = _figure(6.0, 3.0)
     axes = figure.add_subplot()
-    bars = axes.bar(letters, values, color=[DPE_COLOURS[letter] for letter in letters], edgecolor="#333333")
+    bars = axes.bar(letters, values, color=[DPE_COLORS[letter] for letter in letters], edgecolor="#333333")
     axes.bar_label(bars, fontsize=9)
     axes.set_ylabel(text["y"])
     axes.yaxis.get_major_locator().set_params(integer=True)

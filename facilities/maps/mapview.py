@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from facilities.inventory.catalogue import SERVICE_LABELS, SITE_KIND_LABELS, SITE_STATUS_LABELS
 from facilities.inventory.services import SiteFilters
 from facilities.maps import services
+from facilities.palette import DPE_COLORS
 from gis.webmap import build_site_map, configure_folium_assets
 
 KIND_COLORS = {
@@ -25,9 +26,6 @@ KIND_COLORS = {
     "other": "#9467bd",
 }
 STATUS_COLORS = {"planned": "#17a2b8", "in_works": "#fd7e14", "open": "#198754", "closed": "#dc3545"}
-# The colours of the official DPE label (arrêté du 31 mars 2021), A to G.
-DPE_COLORS = {"A": "#009c6d", "B": "#52b153", "C": "#78bd76", "D": "#f4e70f", "E": "#f0b50f", "F": "#eb8235",
-              "G": "#d7221f"}
 NO_DPE = "none"
 
 # ---------------------------------------------------------------- offline assets, set once per process

@@ -130,11 +130,12 @@ def _report_context() -> dict:
         SITE_STATUS_LABELS,
         SPACE_TYPE_LABELS,
     )
+    from facilities.palette import DPE_COLORS, DPE_TEXT_COLORS
 
     return {"SERVICE_LABELS": SERVICE_LABELS, "SITE_KIND_LABELS": SITE_KIND_LABELS,
             "SITE_STATUS_LABELS": SITE_STATUS_LABELS, "SPACE_TYPE_LABELS": SPACE_TYPE_LABELS,
             "MEDICAL_SPECIALTY_LABELS": MEDICAL_SPECIALTY_LABELS, "get_locale": get_locale,
-            "unnumbered": False, "today": None}
+            "DPE_COLORS": DPE_COLORS, "DPE_TEXT_COLORS": DPE_TEXT_COLORS, "unnumbered": False, "today": None}
 
 
 def render_html(template: str, **context) -> str:

@@ -137,7 +137,6 @@ def energy_pdf(building_id: int):
     """The energy report of a building: yearly indicators, DPE class and the Décret tertiaire trajectory."""
     building = _or_404(inventory.load_building(building_id))
     (building_report,) = _needed("facilities.energy.services", "building_report")
-    (dpe_colours,) = _needed("facilities.energy.charts", "DPE_COLOURS")
     # The same chart and projection sentence as the building's energy tab: one drawing of the trajectory.
     trajectory_chart, projection_context = _needed("facilities.energy.views", "trajectory_chart",
                                                    "projection_context")
@@ -147,7 +146,7 @@ def energy_pdf(building_id: int):
     body = render_pdf("energy.html", title=_("Energy report · %(name)s", name=building.name), building=building,
                       site=building.site, report=report, chart_uri=_svg_data_uri(chart) if chart else None,
                       projection_text=projection_text, references=services.energy_references(report),
-                      dpe_colours=dpe_colours, today=date.today())
+                      today=date.today())
     return _pdf(body, services.safe_filename("energie", building.code, extension="pdf"))
 
 

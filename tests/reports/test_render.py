@@ -59,7 +59,7 @@ def test_every_report_renders_outside_a_request_without_a_forced_locale(app, dem
     report = building_report(building_id)
     assert render_pdf("energy.html", title="Énergie", building=building, site=building.site, report=report,
                       chart_uri=None, projection_text=None, references=services.energy_references(report),
-                      dpe_colours={}, today=None)
+                      today=None)
     target = tmp_path / "portfolio.pdf"
     pages = render_portfolio(target)
     assert pages >= 2 and "PS-ASN-B1" in " ".join(pdf_pages(target.read_bytes()))
