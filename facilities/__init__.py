@@ -14,8 +14,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, commands. No I/O beyond reading config."""
     # Imported here so that the pure computation modules of the package load without Flask.
-    from flask import Flask
-
     from facilities import database, errors, i18n
     from facilities.areas import register_areas
     from facilities.auth.guard import init_auth
@@ -23,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     from facilities.extensions import babel, bootstrap, csrf, db, migrate
     from facilities.views import register_views
 
-    app = Flask(
+    app = database.Application(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_path=str(PROJECT_ROOT / "instance"),
@@ -52,4 +50,5 @@ def create_app(config: dict | None = None) -> Flask:
     register_views(app)
     errors.register_error_handlers(app)
     i18n.register_filters(app)
+    database.init_unit_of_work(app)  # last: every area's commands are registered by now
     return app

@@ -1,4 +1,6 @@
-"""Database engine settings: SQLite gets WAL, foreign keys and a busy timeout on every connection.
+"""The database: engine settings, and the one commit of each request and each command (the unit of work).
+
+SQLite gets WAL, foreign keys and a busy timeout on every connection.
 
 Concurrent writers on SQLite queue on the write lock instead of failing: the driver's `timeout` connect
 argument (15 s, facilities/config.py) is SQLite's busy timeout, and pysqlite opens the transaction at the
@@ -9,11 +11,17 @@ fix). A wait longer than the timeout surfaces as OperationalError, which facilit
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+from collections.abc import Callable
 
-from flask import Flask
+import click
+from flask import Flask, g, has_app_context, message_flashed, request, request_started, session
+from flask.cli import with_appcontext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from facilities.extensions import db
 
 _listening = False
 DEFAULT_BUSY_TIMEOUT_MS = 15_000
@@ -46,3 +54,166 @@ def init_database(app: Flask) -> None:
             from pathlib import Path
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+# ---------------------------------------------------------------- the unit of work
+#
+# One commit per request and per command, here and nowhere else: views, API views, command bodies and services
+# write through the session (services `flush()` when they need an id) and never commit.
+#
+# - A request commits when its method writes (not GET, HEAD or OPTIONS) and its response is not an error
+#   (status < 400); any other outcome rolls back, and so does any exception. The commit runs at the end of the
+#   view's dispatch, before the after_request hooks, so that a failed commit reaches the app's error handlers
+#   (409 page, 503 page or problem+json) instead of a success page, and the messages the view flashed ("saved")
+#   are taken back. A refused form therefore answers 422, never 200. A view that must keep what it wrote
+#   although it answers an error (a failed sign-in is counted) calls `keep_on_refusal()`; one that answers
+#   < 400 but must change nothing calls `discard_changes()`.
+# - A command of `flask …` commits when it returns (or exits with status 0) and rolls back when it raises or
+#   exits with another status; a failed commit is a clean error message and exit status 1.
+# - Work that must wait for the commit (handing a job to a worker) registers with `after_commit()`.
+# - Background jobs are their own unit of work: facilities/reports/jobs.py writes their rows.
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_STATE_KEY = "_unit_of_work"
+
+
+class _UnitOfWork:
+    """What the current request or command asked of its commit."""
+
+    def __init__(self) -> None:
+        self.keep_on_refusal = False
+        self.discard = False
+        self.callbacks: list[Callable[[], object]] = []
+        self.flashes: list[tuple[str, str]] = []
+
+
+def _state() -> _UnitOfWork:
+    if not has_app_context():
+        raise RuntimeError("the unit of work needs a request or a command of the application")
+    state = g.get(_STATE_KEY)
+    if state is None:
+        state = _UnitOfWork()
+        setattr(g, _STATE_KEY, state)
+    return state
+
+
+def _fresh_state(*_args, **_extra) -> None:
+    g.pop(_STATE_KEY, None)
+
+
+def keep_on_refusal() -> None:
+    """Commit what this request wrote even though it answers an error (e.g. a failed sign-in is counted)."""
+    _state().keep_on_refusal = True
+
+
+def discard_changes() -> None:
+    """This request changes nothing, whatever it answers."""
+    _state().discard = True
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Call `callback()` once the current request or command has committed (never if it rolls back)."""
+    _state().callbacks.append(callback)
+
+
+def _remember_flash(_app, message, category, **_extra) -> None:
+    _state().flashes.append((category, message))
+
+
+def _take_back_flashes(state: _UnitOfWork) -> None:
+    """Remove the messages this request flashed: after a failed commit, "saved" would be a lie."""
+    if not state.flashes:
+        return
+    remaining = list(session.get("_flashes", []))
+    for flashed in state.flashes:
+        if flashed in remaining:
+            remaining.remove(flashed)
+    session["_flashes"] = remaining
+
+
+def _run_callbacks(state: _UnitOfWork) -> None:
+    callbacks, state.callbacks = state.callbacks, []
+    for callback in callbacks:
+        callback()
+
+
+def finish_request(app: Flask, rv):
+    """End the request's unit of work once its view has answered: commit or roll back, as described above."""
+    response = app.make_response(rv)
+    state = g.pop(_STATE_KEY, None) or _UnitOfWork()
+    writes = request.method not in SAFE_METHODS
+    succeeded = response.status_code < 400 or state.keep_on_refusal
+    if writes and succeeded and not state.discard:
+        try:
+            db.session.commit()
+        except Exception:
+            _take_back_flashes(state)
+            db.session.rollback()
+            raise  # to the error handlers: 409 for a conflict, 503 when the database is unavailable
+        _run_callbacks(state)
+    elif writes:
+        db.session.rollback()
+    return response
+
+
+class Application(Flask):
+    """The Flask application: each view's dispatch ends with its request's one commit (or rollback)."""
+
+    def dispatch_request(self):
+        return finish_request(self, super().dispatch_request())
+
+
+def transactional(callback: Callable) -> Callable:
+    """Wrap a command's callback: commit when it returns or exits with status 0, roll back otherwise."""
+    if getattr(callback, "__unit_of_work__", False):
+        return callback
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        _fresh_state()
+        try:
+            result = callback(*args, **kwargs)
+        except (SystemExit, click.exceptions.Exit) as exit_:
+            code = exit_.code if isinstance(exit_, SystemExit) else exit_.exit_code
+            if code not in (None, 0):
+                db.session.rollback()
+                raise
+            _commit_command()
+            raise
+        except BaseException:
+            db.session.rollback()
+            raise
+        _commit_command()
+        return result
+
+    wrapped = with_appcontext(run)
+    wrapped.__unit_of_work__ = True
+    return wrapped
+
+
+def _commit_command() -> None:
+    state = g.pop(_STATE_KEY, None) or _UnitOfWork()
+    try:
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        raise click.ClickException(
+            f"The database refused the changes; nothing was saved ({getattr(error, 'orig', None) or error})."
+        ) from error
+    _run_callbacks(state)
+
+
+def _wrap_commands(group: click.Group) -> None:
+    for command in list(group.commands.values()):
+        if command.callback is not None:
+            command.callback = transactional(command.callback)
+        if isinstance(command, click.Group):
+            _wrap_commands(command)
+
+
+def init_unit_of_work(app: Flask) -> None:
+    """Give every command of `flask …` its one commit, and start each request with a fresh unit of work whose
+    flashed messages are tracked. Called once every area has registered its commands."""
+    _wrap_commands(app.cli)
+    request_started.connect(_fresh_state, app)
+    message_flashed.connect(_remember_flash, app)

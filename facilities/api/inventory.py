@@ -102,7 +102,6 @@ def sites():
 def create_site():
     """Create a site."""
     site = services.create_site(rules.clean_site(json_object(SITE_INPUT["properties"])))
-    db.session.commit()
     return _created(serializers.site_detail(services.load_site(site.id)))
 
 
@@ -122,7 +121,6 @@ def update_site(site_id: int):
     """Change some fields of a site."""
     found = services.load_site(get_or_404(Site, site_id).id)
     services.update_site(found, rules.clean_site(json_object(SITE_PATCH["properties"]), partial=True))
-    db.session.commit()
     return serializers.site_detail(services.load_site(site_id))
 
 
@@ -136,7 +134,6 @@ def delete_site(site_id: int):
     if found.buildings and not confirmed():
         return child_conflict({"buildings": len(found.buildings)})
     services.delete_site(found)
-    db.session.commit()
     return "", 204
 
 
@@ -176,7 +173,6 @@ def create_building():
     body = json_object(BUILDING_INPUT["properties"])
     parent = referenced(Site, body.pop("site_id", None), "site_id")
     building = services.create_building(parent, rules.clean_building(body))
-    db.session.commit()
     return _created(_building_detail(building.id))
 
 
@@ -196,7 +192,6 @@ def update_building(building_id: int):
     """Change some fields of a building."""
     found = get_or_404(Building, building_id)
     services.update_building(found, rules.clean_building(json_object(BUILDING_PATCH["properties"]), partial=True))
-    db.session.commit()
     return _building_detail(building_id)
 
 
@@ -211,7 +206,6 @@ def delete_building(building_id: int):
     if any(counts.values()) and not confirmed():
         return child_conflict(counts)
     services.delete_building(found)
-    db.session.commit()
     return "", 204
 
 
@@ -258,7 +252,6 @@ def create_floor():
     body = json_object(FLOOR_INPUT["properties"])
     parent = referenced(Building, body.pop("building_id", None), "building_id")
     floor = services.create_floor(parent, rules.clean_floor(body))
-    db.session.commit()
     return _created(_floor_detail(floor))
 
 
@@ -277,7 +270,6 @@ def update_floor(floor_id: int):
     """Change some fields of a floor."""
     found = get_or_404(Floor, floor_id)
     services.update_floor(found, rules.clean_floor(json_object(FLOOR_PATCH["properties"]), partial=True))
-    db.session.commit()
     return _floor_detail(found)
 
 
@@ -292,7 +284,6 @@ def delete_floor(floor_id: int):
     if counts["spaces"] and not confirmed():
         return child_conflict(counts)
     services.delete_floor(found)
-    db.session.commit()
     return "", 204
 
 
@@ -333,7 +324,6 @@ def create_space():
     body = json_object(SPACE_INPUT["properties"])
     parent = referenced(Floor, body.pop("floor_id", None), "floor_id")
     space = services.create_space(parent, rules.clean_space(body))
-    db.session.commit()
     return _created(_space_detail(space))
 
 
@@ -353,7 +343,6 @@ def update_space(space_id: int):
     found = get_or_404(Space, space_id)
     values = rules.clean_space(json_object(SPACE_PATCH["properties"]), partial=True, current_type=found.space_type)
     services.update_space(found, values)
-    db.session.commit()
     return _space_detail(found)
 
 
@@ -363,6 +352,5 @@ def update_space(space_id: int):
 def delete_space(space_id: int):
     """Delete a space."""
     services.delete_space(get_or_404(Space, space_id))
-    db.session.commit()
     return "", 204
 

@@ -38,7 +38,6 @@ def create_user_command(email: str, role: str, password_stdin: bool) -> None:
         user = services.create_user(email, role, password)
     except ValidationError as error:
         _fail("; ".join(error.errors.values()))
-    db.session.commit()
     click.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -55,7 +54,6 @@ def token_command(email: str, name: str, expires_in_days: int | None) -> None:
         _fail(f"The account {email} is deactivated.")
     expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     token, raw = services.create_token(user, name, expires_at)
-    db.session.commit()
     click.echo(f"Token '{token.name}' for {user.email} ({user.role})"
                + (f", expires {expires_at:%Y-%m-%d}" if expires_at else "") + ":")
     click.echo(raw)

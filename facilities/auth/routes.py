@@ -13,6 +13,7 @@ from sqlalchemy import select
 from facilities.auth import services
 from facilities.auth.forms import ConfirmForm, LanguageForm, LoginForm, TokenForm, UserForm
 from facilities.auth.models import ApiToken, User
+from facilities.database import keep_on_refusal
 from facilities.extensions import db
 from facilities.i18n import LANGUAGE_COOKIE
 from facilities.permissions import ROLE_LABELS, Permission, requires
@@ -50,6 +51,7 @@ def login():
     status = 200
     if form.validate_on_submit():
         config = current_app.config
+        keep_on_refusal()  # a failed attempt is counted even though the answer is 401 or 429
         try:
             user = services.authenticate(
                 form.email.data, form.password.data, client_address(),
@@ -58,11 +60,9 @@ def login():
                 window_seconds=config["LOGIN_FAILURE_WINDOW_SECONDS"],
             )
         except services.TooManyAttempts:
-            db.session.commit()
             minutes = config["LOGIN_FAILURE_WINDOW_SECONDS"] // 60
             flash(_("Too many failed attempts. Try again in %(n)s minutes.", n=minutes), "danger")
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or url_for("inventory.site_list"))
@@ -98,7 +98,6 @@ def set_language():
         abort(400)
     if current_user.is_authenticated:
         current_user.locale = form.lang.data
-        db.session.commit()
     response = redirect(safe_next(form.next.data) or url_for("inventory.site_list"))
     response.set_cookie(LANGUAGE_COOKIE, form.lang.data, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
@@ -111,16 +110,17 @@ def account():
     """The user's account: language, personal API tokens, signing out everywhere."""
     form = TokenForm()
     new_token = None
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
+        status = 200
         expires_at = utcnow() + timedelta(days=form.expires_in_days.data) if form.expires_in_days.data else None
         _token, new_token = services.create_token(current_user, form.name.data, expires_at)
-        db.session.commit()
         flash(_("Token created. Copy it now: it will not be shown again."), "success")
     tokens = db.session.execute(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id)
     ).scalars().all()
     return render_template("auth/account.html", form=form, tokens=tokens, new_token=new_token,
-                           confirm=ConfirmForm(), now=utcnow())
+                           confirm=ConfirmForm(), now=utcnow()), status
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -133,7 +133,6 @@ def revoke_token(token_id: int):
     if token is None or token.user_id != current_user.id:
         abort(404)
     services.revoke_token(token)
-    db.session.commit()
     flash(_("Token revoked."), "info")
     return redirect(url_for("auth.account"))
 
@@ -145,7 +144,6 @@ def sign_out_everywhere():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     current_user.revoke_sessions()
-    db.session.commit()
     logout_user()
     flash(_("You are signed out on every device."), "info")
     return redirect(url_for("auth.login"))
@@ -156,6 +154,7 @@ def sign_out_everywhere():
 def users():
     """List accounts and create one."""
     form = UserForm()
+    status = 422 if request.method == "POST" else 200  # refused unless it redirects below
     if form.validate_on_submit():
         try:
             services.create_user(form.email.data, form.role.data, form.password.data)
@@ -163,12 +162,11 @@ def users():
             for name, message in error.errors.items():
                 getattr(form, name, form.email).errors.append(message)
         else:
-            db.session.commit()
             flash(_("Account created."), "success")
             return redirect(url_for("auth.users"))
     accounts = db.session.execute(select(User).order_by(User.email)).scalars().all()
     return render_template("auth/users.html", form=form, accounts=accounts, role_labels=ROLE_LABELS,
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm()), status
 
 
 @bp.route("/admin/users/<int:user_id>/toggle", methods=["POST"])
@@ -183,7 +181,6 @@ def toggle_user(user_id: int):
         return redirect(url_for("auth.users"))
     user.active = not user.active
     user.revoke_sessions()
-    db.session.commit()
     return redirect(url_for("auth.users"))
 
 

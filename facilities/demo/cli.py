@@ -8,7 +8,6 @@ from flask.cli import AppGroup, with_appcontext
 
 from facilities.demo.data import DEMO_USERS
 from facilities.demo.loader import load_demo
-from facilities.extensions import db
 
 
 @click.group("demo", cls=AppGroup, invoke_without_command=True)
@@ -20,7 +19,6 @@ def demo_cli(ctx: click.Context) -> None:
         return
     demo_mode = bool(current_app.config.get("DEMO_MODE"))
     report = load_demo(with_users=demo_mode)
-    db.session.commit()
     created = ", ".join(f"{count} {kind}" for kind, count in report.created.items())
     click.echo(f"Demo data loaded (created: {created}).")
     if demo_mode:

@@ -163,7 +163,6 @@ def record_create():
     body = json_object(RECORD_INPUT["properties"])
     building = referenced(Building, body.pop("building_id", None), "building_id")
     record, created = _save(building, body)
-    db.session.commit()
     return _record_json(record), 201 if created else 200
 
 
@@ -184,7 +183,6 @@ def record_update(record_id: int):
     current = {"year": found.year, "carrier": found.carrier, "kwh": found.kwh, "source": found.source}
     record, _created = _save(db.session.get(Building, found.building_id),
                              {**current, **json_object(RECORD_PATCH["properties"])})
-    db.session.commit()
     return _record_json(record)
 
 
@@ -195,5 +193,4 @@ def record_delete(record_id: int):
     """Delete one consumption record."""
     found = get_or_404(EnergyConsumption, record_id)
     services.delete_consumption(db.session.get(Building, found.building_id), found.id)
-    db.session.commit()
     return "", 204

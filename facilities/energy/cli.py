@@ -28,9 +28,7 @@ def import_command(path: Path, dry_run: bool) -> None:
     report = transfer.import_consumption_csv(data, write=not dry_run)
     for line in report.lines:
         click.echo(line.describe())
-    if report.written:
-        db.session.commit()
-    else:
+    if not report.written:
         db.session.rollback()
     click.echo(report.summary(), err=not report.ok)
     if not report.ok:
@@ -58,6 +56,5 @@ def operat_export_command(year: int, path: Path) -> None:
 def seed_reference_command() -> None:
     """Fill the empty energy reference tables with the seed rows (tables with rows are left alone)."""
     inserted = services.ensure_reference_seeded()
-    db.session.commit()
     for table, count in inserted.items():
         click.echo(f"{table}: {count} row(s) inserted")

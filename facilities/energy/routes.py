@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from facilities.database import discard_changes
 from facilities.energy import messages, reference_admin, services, transfer, views
 from facilities.energy.forms import (
     CloseRowForm,
@@ -77,7 +78,6 @@ def consumption_save(building_id: int):
                              lambda values: services.record_consumption(building, values))
     if saved is None:
         return _building_page(building, consumption_form=form, status=422)
-    db.session.commit()
     record, created = saved
     flash(_("%(year)s %(carrier)s: %(kwh)s kWh %(what)s.", year=record.year, carrier=record.carrier,
             kwh=record.kwh, what=_("recorded") if created else _("replaced")), "success")
@@ -91,7 +91,6 @@ def consumption_delete(building_id: int, consumption_id: int):
     building = _building_or_404(building_id)
     if not services.delete_consumption(building, consumption_id):
         abort(404)
-    db.session.commit()
     flash(_("Consumption record deleted."), "success")
     return redirect(url_for(".building", building_id=building.id) + "#consumption")
 
@@ -105,7 +104,6 @@ def settings_save(building_id: int):
     if form.submit_with(lambda raw: services.clean_settings(raw, building.id),
                         lambda values: services.save_settings(building, values)) is None:
         return _building_page(building, settings_form=form, status=422)
-    db.session.commit()
     flash(_("Energy settings saved."), "success")
     return redirect(url_for(".building", building_id=building.id) + "#settings")
 
@@ -124,10 +122,8 @@ def import_page():
             form.file.errors = [_("The file is larger than 5 MB; split it.")]
         else:
             report = transfer.import_consumption_csv(data)
-            if report.written:
-                db.session.commit()
-            else:
-                db.session.rollback()
+            if not report.written:
+                discard_changes()
     status = 422 if request.method == "POST" and (report is None or not report.ok) else 200
     return render_template("energy/import.html", form=form, report=report, message=messages.translate), status
 
@@ -156,7 +152,6 @@ def reference_new(name: str):
     record = form.submit_with(lambda raw: reference_admin.clean_row(table, raw),
                               lambda values: reference_admin.add_row(table, values))
     if record is not None:
-        db.session.commit()
         flash(_("Row added to %(table)s.", table=table.title), "success")
         return redirect(url_for(".reference_index") + f"#{table.name}")
     return render_template("energy/reference_form.html", form=form, table=table,
@@ -173,7 +168,6 @@ def reference_close(name: str, row_id: int):
     done = form.submit_with(reference_admin.clean_close,
                             lambda values: reference_admin.close_row(table, record, values["valid_to"]))
     if done is not None:
-        db.session.commit()
         flash(_("Row closed."), "success")
         return redirect(url_for(".reference_index") + f"#{table.name}")
     return render_template("energy/reference_close.html", form=form, table=table, record=record), (

@@ -1,7 +1,7 @@
 """Services of the energy area: reference tables, consumption records, building and portfolio indicators.
 
 Data is loaded in bulk (a fixed number of queries whatever the number of buildings or years) and handed
-to the pure functions of `indicators.py`. Services flush, never commit: the route or command commits.
+to the pure functions of `indicators.py`. Services flush, never commit: the request or command wrapper (facilities/database.py) commits once.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ from facilities.validation import ValidationError
 
 def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True,
                 can_edit_buildings: bool = True) -> ImportReport:
-    """Plan the rows (a dry run); with `apply`, write them all when none is refused. The caller commits."""
+    """Plan the rows (a dry run); with `apply`, write them all when none is refused (flushed; the request or
+    command commits)."""
     report, slots = bulk_plan.plan(rows, can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings)
     if apply and report.ok:
         try:

@@ -57,7 +57,6 @@ def import_command(path: Path, dry_run: bool) -> None:
             db.session.rollback()
             click.echo("Dry run: nothing was written.")
             return
-        db.session.commit()
     click.echo("Import applied." if report.changes_anything else "Nothing to change.")
 
 

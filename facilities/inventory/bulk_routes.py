@@ -32,7 +32,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
 from facilities.audit.services import acting_as
-from facilities.extensions import db
+from facilities.database import after_commit, discard_changes
 from facilities.inventory import bulk
 from facilities.inventory.bulk_columns import FORMATS, FileError, file_format
 from facilities.inventory.bulk_export import export_file
@@ -108,7 +108,7 @@ def import_upload():
         return render_template("inventory/bulk_import.html", form=form, report=None), 422
     data = upload.read()
     report = _run(data, fmt, apply=False)
-    db.session.rollback()
+    discard_changes()  # a preview: nothing is written
     apply_form = ApplyForm(upload=_keep_upload(data, fmt)) if report.ok and report.changes_anything else None
     return render_template("inventory/bulk_import.html", form=UploadForm(formdata=None), report=report,
                            apply_form=apply_form, filename=upload.filename), 200 if report.ok else 422
@@ -125,11 +125,9 @@ def import_apply():
         return redirect(url_for(".import_upload"))
     report = _run(path.read_bytes(), path.suffix.lstrip("."), apply=True)
     if not report.ok:
-        db.session.rollback()
         return render_template("inventory/bulk_import.html", form=UploadForm(formdata=None), report=report,
                                apply_form=None, filename=None), 422
-    db.session.commit()
-    path.unlink(missing_ok=True)
+    after_commit(lambda: path.unlink(missing_ok=True))
     counts = report.counts
     flash(_("Import applied: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
             created=counts["create"], updated=counts["update"], unchanged=counts["unchanged"]), "success")

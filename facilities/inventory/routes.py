@@ -87,7 +87,6 @@ def site_create():
     form = SiteForm()
     site = form.submit_with(rules.clean_site, services.create_site)
     if site is not None:
-        db.session.commit()
         flash(_("Site %(code)s created.", code=site.code), "success")
         return redirect(url_for(".site_detail", site_id=site.id))
     return render_template("inventory/form.html", form=form, title=_("New site")), _status(form)
@@ -109,7 +108,6 @@ def site_edit(site_id: int):
     site = _or_404(services.load_site(site_id))
     form = SiteForm(data=_form_data(site, rule_names(rules.SITE_RULES)) if request.method == "GET" else None)
     if form.submit_with(rules.clean_site, lambda values: services.update_site(site, values)) is not None:
-        db.session.commit()
         flash(_("Site %(code)s saved.", code=site.code), "success")
         return redirect(url_for(".site_detail", site_id=site.id))
     return render_template("inventory/form.html", form=form, title=_("Edit site %(code)s", code=site.code),
@@ -137,7 +135,6 @@ def _confirm_delete(entity, counts, action, done_url, title, **context):
             form.confirm.errors = [_("Tick the box to confirm that everything listed will be deleted.")]
         else:
             action()
-            db.session.commit()
             flash(_("%(what)s deleted.", what=getattr(entity, "code", None) or getattr(entity, "name", "")), "success")
             return redirect(done_url)
     return render_template("inventory/confirm_delete.html", form=form, counts=counts, has_children=has_children,
@@ -155,7 +152,6 @@ def building_create(site_id: int):
     form = BuildingForm()
     building = form.submit_with(rules.clean_building, lambda values: services.create_building(site, values))
     if building is not None:
-        db.session.commit()
         flash(_("Building %(code)s created.", code=building.code), "success")
         return redirect(url_for(".building_detail", building_id=building.id))
     return render_template("inventory/form.html", form=form, title=_("New building"), site=site), _status(form)
@@ -179,7 +175,6 @@ def building_edit(building_id: int):
     data = _form_data(building, rule_names(rules.BUILDING_RULES)) if request.method == "GET" else None
     form = BuildingForm(data=data)
     if form.submit_with(rules.clean_building, lambda values: services.update_building(building, values)) is not None:
-        db.session.commit()
         flash(_("Building %(code)s saved.", code=building.code), "success")
         return redirect(url_for(".building_detail", building_id=building.id))
     return render_template("inventory/form.html", form=form, title=_("Edit building %(code)s", code=building.code),
@@ -208,7 +203,6 @@ def floor_create(building_id: int):
     form = FloorForm()
     floor = form.submit_with(rules.clean_floor, lambda values: services.create_floor(building, values))
     if floor is not None:
-        db.session.commit()
         flash(_("Floor %(name)s created.", name=floor.name), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
     return render_template("inventory/form.html", form=form, title=_("New floor"), site=building.site,
@@ -232,7 +226,6 @@ def floor_edit(floor_id: int):
     floor = _or_404(services.load_floor(floor_id))
     form = FloorForm(data=_form_data(floor, rule_names(rules.FLOOR_RULES)) if request.method == "GET" else None)
     if form.submit_with(rules.clean_floor, lambda values: services.update_floor(floor, values)) is not None:
-        db.session.commit()
         flash(_("Floor %(name)s saved.", name=floor.name), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
     return render_template("inventory/form.html", form=form, title=_("Edit floor %(name)s", name=floor.name),
@@ -258,7 +251,6 @@ def floor_copy(floor_id: int):
     form = CopyFloorForm()
     copies = form.submit_with(parse_levels, lambda values: services.copy_floor(floor, values["levels"]))
     if copies is not None:
-        db.session.commit()
         flash(_("Floor copied to %(n)s level(s).", n=len(copies)), "success")
         return redirect(url_for(".building_detail", building_id=floor.building_id))
     return render_template("inventory/form.html", form=form, title=_("Copy floor %(name)s", name=floor.name),
@@ -298,7 +290,6 @@ def space_create(floor_id: int):
     form = SpaceForm()
     space = form.submit_with(rules.clean_space, lambda values: services.create_space(floor, values))
     if space is not None:
-        db.session.commit()
         flash(_("Space %(code)s created.", code=space.code), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
     return render_template("inventory/form.html", form=form, title=_("New space"), site=floor.building.site,
@@ -313,7 +304,6 @@ def space_edit(space_id: int):
     floor = space.floor
     form = SpaceForm(data=_form_data(space, rule_names(rules.SPACE_RULES)) if request.method == "GET" else None)
     if form.submit_with(rules.clean_space, lambda values: services.update_space(space, values)) is not None:
-        db.session.commit()
         flash(_("Space %(code)s saved.", code=space.code), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
     return render_template("inventory/form.html", form=form, title=_("Edit space %(code)s", code=space.code),

@@ -24,7 +24,6 @@ def import_boundaries_command(path: str, code_field: str, name_field: str, layer
     except GisError as error:
         db.session.rollback()
         raise click.ClickException(f"{error} The previous boundaries are kept.") from error
-    db.session.commit()
     click.echo(
         f"Imported {len(boundary_set.gdf)} area(s) from {record.source_name}: {boundary_set.read} feature(s) read, "
         f"{boundary_set.repaired} repaired, {boundary_set.skipped} skipped (source CRS {record.source_crs})."

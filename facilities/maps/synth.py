@@ -137,7 +137,6 @@ def synth_command(count: int, seed: int) -> None:
     """Add N reproducible synthetic sites, spread over the loaded communes (or a bounding box when none)."""
     started = time.perf_counter()
     created = add_synthetic_sites(count, seed)
-    db.session.commit()
     summary = ", ".join(f"{n} {kind}" for kind, n in created.items())
     click.echo(f"Added synthetic data ({summary}) in {time.perf_counter() - started:.1f} s.")
 
@@ -147,5 +146,4 @@ def synth_command(count: int, seed: int) -> None:
 def remove_synth_command() -> None:
     """Delete every synthetic site with its buildings, floors and spaces."""
     removed = remove_synthetic_sites()
-    db.session.commit()
     click.echo("Removed synthetic data (" + ", ".join(f"{n} {kind}" for kind, n in removed.items()) + ").")

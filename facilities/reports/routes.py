@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from facilities import jobs as job_queue
+from facilities.database import discard_changes
 from facilities.extensions import db
 from facilities.inventory import services as inventory
 from facilities.permissions import Permission, requires
@@ -194,7 +195,7 @@ def start_portfolio():
     try:
         job = job_queue.create_job("portfolio", user=current_user, locale=str(get_locale() or "fr"))
     except job_queue.JobLimitReached as limit:
+        discard_changes()
         flash(limit.message, "warning")
         return redirect(url_for(".index"))
-    db.session.commit()
     return redirect(url_for("jobs.detail", job_id=job.id))

@@ -31,7 +31,7 @@ from facilities.api.common import (
 )
 from facilities.api.openapi import MONEY_OUT, ApiBlueprint, json_body, money_in_schema, rules_schema
 from facilities.api.schemas import nullable, ok, page_of
-from facilities.extensions import db
+from facilities.database import discard_changes
 from facilities.money import money_json
 from facilities.permissions import Permission, requires
 from facilities.validation import Rule, clean
@@ -206,7 +206,6 @@ def envelopes():
 def envelope_create():
     """Create an envelope: label, category, caps ({"2023": "12500000"})."""
     envelope = services.create_envelope(rules.clean_envelope(_read_body(ENVELOPE_INPUT["properties"])))
-    db.session.commit()
     return _envelope_json(services.envelope_figures([envelope])[0]), 201
 
 
@@ -228,7 +227,6 @@ def envelope_update(envelope_id: int):
     body = _read_body(ENVELOPE_PATCH["properties"])
     draft = clean([DRAFT_RULE], body, partial=True).get("draft", False)
     services.update_envelope(found, rules.clean_envelope(body, partial=True), draft)
-    db.session.commit()
     return _envelope_detail(found)
 
 
@@ -242,7 +240,6 @@ def envelope_delete(envelope_id: int):
     if any(counts.values()) and not confirmed():
         return child_conflict(counts)
     services.delete_envelope(found)
-    db.session.commit()
     return "", 204
 
 
@@ -258,8 +255,8 @@ def schedule(envelope_id: int):
         abort(403)
     proposal = services.propose(found)
     moved = services.apply_proposal(found, proposal) if apply else 0
-    if apply:
-        db.session.commit()
+    if not apply:
+        discard_changes()  # a proposal only: nothing is saved
     return {**_proposal_json(proposal), "applied": apply, "moved": moved}
 
 
@@ -303,7 +300,6 @@ def operation_create():
     body = _read_body(OPERATION_INPUT["properties"])
     _check_bounds(body)
     op = services.create_operation(rules.clean_operation(body))
-    db.session.commit()
     return _operation_json(op), 201
 
 
@@ -325,7 +321,6 @@ def operation_update(operation_id: int):
     body = _read_body(OPERATION_PATCH["properties"])
     _check_bounds(body)
     services.update_operation(op, rules.clean_operation(body, partial=True, current=services.current_values(op)))
-    db.session.commit()
     return _operation_json(op)
 
 
@@ -335,6 +330,5 @@ def operation_update(operation_id: int):
 def operation_delete(operation_id: int):
     """Delete an operation with its phases, AP votes, échéancier, actuals and savings."""
     services.delete_operation(get_or_404(Operation, operation_id))
-    db.session.commit()
     return "", 204
 

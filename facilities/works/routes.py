@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from facilities import carriers
+from facilities.database import discard_changes
 from facilities.extensions import db
 from facilities.inventory.models import Building, Site
 from facilities.money import money_text
@@ -100,7 +101,6 @@ def envelope_create():
     form = EnvelopeForm()
     envelope = form.submit_with(rules.clean_envelope, services.create_envelope)
     if envelope is not None:
-        db.session.commit()
         flash(_("Envelope %(label)s created.", label=envelope.label), "success")
         return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
     return render_template("works/form.html", form=form, title=_("New envelope")), _status(form)
@@ -148,7 +148,6 @@ def envelope_edit(envelope_id: int):
     saved = form.submit_with(rules.clean_envelope,
                              lambda values: services.update_envelope(envelope, values, bool(form.draft.data)))
     if saved is not None:
-        db.session.commit()
         flash(_("Envelope %(label)s saved.", label=envelope.label), "success")
         return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
     return render_template("works/form.html", form=form, envelope=envelope,
@@ -180,10 +179,9 @@ def schedule_apply(envelope_id: int):
     try:
         proposal, moved = services.propose_and_apply(envelope)
     except ValidationError as error:
-        db.session.rollback()
+        discard_changes()
         flash(" ".join(error.errors.values()), "danger")
         return redirect(url_for(".schedule", envelope_id=envelope.id))
-    db.session.commit()
     message = _("Schedule applied: %(n)s operation(s) moved.", n=moved)
     if not proposal.feasible:
         message += " " + _("The programme still exceeds its caps: %(years)s.",
@@ -201,9 +199,9 @@ def scenario_create(envelope_id: int):
     scenario = form.submit_with(rules.clean_scenario,
                                 lambda values: services.create_scenario(envelope, values["scenario_label"]))
     if scenario is None:
+        discard_changes()
         flash(" ".join(form.scenario_label.errors) or _("Give the scenario a name."), "danger")
         return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
-    db.session.commit()
     flash(_("Scenario %(label)s created: change its dates, priorities or caps, then compare.",
             label=scenario.scenario_label), "success")
     return redirect(url_for(".envelope_detail", envelope_id=scenario.id))
@@ -238,7 +236,6 @@ def operation_create(envelope_id: int):
     op = form.submit_with(lambda raw: rules.clean_operation({**raw, "envelope_id": envelope.id}),
                           services.create_operation)
     if op is not None:
-        db.session.commit()
         flash(_("Operation %(label)s saved as a draft: the programme exceeds its caps.", label=op.label) if op.draft
               else _("Operation %(label)s created.", label=op.label), "warning" if op.draft else "success")
         return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
@@ -283,7 +280,6 @@ def operation_edit(operation_id: int):
     _place_choices(form)
     clean = lambda raw: rules.clean_operation(raw, partial=True, current=services.current_values(op))  # noqa: E731
     if form.submit_with(clean, lambda values: services.update_operation(op, values)) is not None:
-        db.session.commit()
         flash(_("Operation %(label)s saved.", label=op.label), "success")
         return redirect(url_for(".operation_detail", operation_id=op.id))
     return render_template("works/form.html", form=form, envelope=op.envelope, operation=op,
@@ -298,7 +294,6 @@ def operation_phases(operation_id: int):
     form = PhasesForm(data={"phases": _phase_lines(op)} if request.method == "GET" else None)
     clean = lambda raw: rules.clean_operation(raw, partial=True, current=services.current_values(op))  # noqa: E731
     if form.submit_with(clean, lambda values: services.update_operation(op, values)) is not None:
-        db.session.commit()
         flash(_("Phases saved; the échéancier was derived from them."), "success")
         return redirect(url_for(".operation_detail", operation_id=op.id))
     return render_template("works/form.html", form=form, envelope=op.envelope, operation=op,
@@ -312,7 +307,6 @@ def operation_cp(operation_id: int):
     op = _load_operation(operation_id)
     form = CpForm(data={"cp": _year_lines(op.cp_by_year)} if request.method == "GET" else None)
     if form.submit_with(rules.clean_cp, lambda values: services.set_cp(op, values)) is not None:
-        db.session.commit()
         flash(_("Échéancier saved."), "success")
         return redirect(url_for(".operation_detail", operation_id=op.id))
     return render_template("works/form.html", form=form, envelope=op.envelope, operation=op,
@@ -327,10 +321,9 @@ def operation_cp_derive(operation_id: int):
     try:
         services.derive_cp_from_phases(op, draft=request.form.get("draft") == "1")
     except ValidationError as error:
-        db.session.rollback()
+        discard_changes()
         flash(" ".join(error.errors.values()), "danger")
         return redirect(url_for(".operation_detail", operation_id=op.id))
-    db.session.commit()
     flash(_("Échéancier derived from the phases."), "success")
     return redirect(url_for(".operation_detail", operation_id=op.id))
 
@@ -343,7 +336,6 @@ def ap_revision(operation_id: int):
     form = ApRevisionForm()
     if form.submit_with(rules.clean_ap_revision, lambda values: services.add_ap_revision(op, values)) is None:
         return _render_operation(_load_operation(operation_id), 422, ap_form=form)
-    db.session.commit()
     flash(_("AP revision recorded."), "success")
     return redirect(url_for(".operation_detail", operation_id=op.id))
 
@@ -356,7 +348,6 @@ def operation_actual(operation_id: int):
     form = ActualForm()
     if form.submit_with(rules.clean_actual, lambda values: services.set_actual(op, values)) is None:
         return _render_operation(_load_operation(operation_id), 422, actual_form=form)
-    db.session.commit()
     flash(_("Actuals saved."), "success")
     return redirect(url_for(".operation_detail", operation_id=op.id))
 
@@ -369,6 +360,5 @@ def operation_saving(operation_id: int):
     form = SavingForm()
     if form.submit_with(rules.clean_saving, lambda values: services.set_saving(op, values)) is None:
         return _render_operation(_load_operation(operation_id), 422, saving_form=form)
-    db.session.commit()
     flash(_("Expected savings saved."), "success")
     return redirect(url_for(".operation_detail", operation_id=op.id))

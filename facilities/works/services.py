@@ -1,7 +1,7 @@
 """Services of the works area: the pure programme built from the database in bulk, checks, proposals,
 their application, AP revisions, échéanciers, actuals, scenarios and the figures the pages show.
 
-Services flush, never commit: the route or command commits once.
+Services flush, never commit: the request or command wrapper (facilities/database.py) commits once.
 """
 
 from __future__ import annotations
