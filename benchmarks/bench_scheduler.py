@@ -1,4 +1,4 @@
-"""Benchmark of facilities.works.scheduling on a seeded random programme.
+"""Benchmark of the works scheduler (facilities.works.scheduling) on a seeded random programme.
 
 30 envelopes, 2,000 operations in all, over 10 years (2025–2034); ~20 % fixed, half phase-based;
 caps set below the demand of the early years so that shifts are needed. Target: propose_schedule for
@@ -20,14 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from facilities.works.money import format_eur  # noqa: E402
-from facilities.works.scheduling import (  # noqa: E402
-    OperationPlan,
-    Phase,
-    ProgrammePlan,
-    add_months,
-    check_programme,
-    propose_schedule,
-)
+from facilities.works.scheduling.checks import check_programme  # noqa: E402
+from facilities.works.scheduling.months import add_months  # noqa: E402
+from facilities.works.scheduling.plans import OperationPlan, Phase, ProgrammePlan  # noqa: E402
+from facilities.works.scheduling.proposal import propose_schedule  # noqa: E402
 
 FIRST_YEAR, YEARS = 2025, 10
 N_ENVELOPES, N_OPERATIONS = 30, 2_000

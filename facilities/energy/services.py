@@ -334,7 +334,7 @@ def retrofit_operations(building_id: int) -> list[RetrofitOperation]:
     """The works operations of the building that are energy retrofits or expect savings, as the pure
     projection sees them (three queries; operations of a scenario or only of the site are left out)."""
     from facilities.works import services as works
-    from facilities.works.scheduling import add_months
+    from facilities.works.scheduling.months import add_months
 
     result = []
     for op in works.savings_operations_for_building(building_id):

@@ -38,7 +38,8 @@ from facilities.validation import Rule, clean
 from facilities.works import rules, services
 from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
 from facilities.works.models import Envelope, Operation
-from facilities.works.scheduling import PhaseCode, ReasonCode
+from facilities.works.scheduling.explanations import ReasonCode
+from facilities.works.scheduling.plans import PhaseCode
 
 bp = ApiBlueprint("works_api", __name__, description="Works programme: envelopes (AP/CP) and operations.")
 register_api_error_handlers(bp)

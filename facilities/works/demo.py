@@ -18,8 +18,11 @@ from sqlalchemy import select
 from facilities.extensions import db
 from facilities.inventory.models import Building, Site
 from facilities.money import money_text
-from facilities.works import rules, scheduling, services
+from facilities.works import rules, services
 from facilities.works.models import Envelope, Operation
+from facilities.works.scheduling.months import month_date, month_index
+from facilities.works.scheduling.plans import OperationPlan, Phase
+from facilities.works.scheduling.spreading import derive_cp
 
 SOURCE_2023 = "Communiqué de presse du Département des Hauts-de-Seine, 6 juin 2023"
 SOURCE_CLICHY = "Communiqué de presse du Département des Hauts-de-Seine, 23 avril 2024"
@@ -34,7 +37,7 @@ def _phases(start: date, spec: list[tuple[str, int, str]]) -> str:
     """Consecutive phases from (code, months, share %) as the form's text lines."""
     lines, cursor = [], start
     for code, months, share in spec:
-        following = scheduling.month_date(scheduling.month_index(cursor) + months)
+        following = month_date(month_index(cursor) + months)
         end = date.fromordinal(following.toordinal() - 1)  # last day of the phase's last month
         lines.append(f"{code} {cursor.isoformat()} {end.isoformat()} {share}")
         cursor = following
@@ -138,7 +141,7 @@ def load_demo() -> None:
         plans.append((code, label, nature, ap_eur, start, plan.duration_months, spec, note, source, plan))
     caps: dict[int, int] = {}
     for *_rest, plan in plans:
-        for year, cents in scheduling.derive_cp(plan).items():
+        for year, cents in derive_cp(plan).items():
             caps[year] = caps.get(year, 0) + cents
     earlier, _created = _envelope(ENVELOPE_EARLIER, "Pôles sociaux", _caps_text(caps),
                                   "Plafonds égaux aux CP des deux opérations réceptionnées (illustratif).")
@@ -165,7 +168,7 @@ def _load_retrofit() -> None:
         return
     plan = _operation_plan(label, ap_eur, start, spec)
     months = plan.duration_months
-    envelope, _created = _envelope(ENVELOPE_RETROFIT, "Énergie", _caps_text(scheduling.derive_cp(plan)),
+    envelope, _created = _envelope(ENVELOPE_RETROFIT, "Énergie", _caps_text(derive_cp(plan)),
                                    "Plafonds égaux aux CP de l'opération (illustratif).")
     op = _operation(envelope, {
         "label": label, "nature": "energy_retrofit", "fixed": True, "priority": 1, "ap_eur": ap_eur,
@@ -180,12 +183,12 @@ def _load_retrofit() -> None:
         services.set_saving(op, {"carrier": carrier, "kwh_per_year": kwh})
 
 
-def _operation_plan(label: str, ap_eur: str, start: date, spec) -> scheduling.OperationPlan:
+def _operation_plan(label: str, ap_eur: str, start: date, spec) -> OperationPlan:
     """The scheduling plan of a demo operation from its phase spec (code, months, share)."""
     phases = rules.parse_phases(_phases(start, spec), {})
-    return scheduling.OperationPlan(
+    return OperationPlan(
         label, label, int(ap_eur) * 100, start, sum(m for _c, m, _s in spec),
-        phases=tuple(scheduling.Phase(p["code"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]),
+        phases=tuple(Phase(p["code"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]),
                                       p["share_bp"]) for p in phases))
 
 

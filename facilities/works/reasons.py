@@ -1,6 +1,6 @@
 """Why the scheduler put an operation where it did, in the user's language.
 
-The pure scheduler (:mod:`facilities.works.scheduling`) gives a :class:`ReasonCode` and its parameters; this is
+The pure scheduler (:mod:`facilities.works.scheduling.proposal`) gives a :class:`ReasonCode` and its parameters; this is
 the one place that turns them into text: the proposal page and anything else the user reads use
 :func:`reason_text`. The API keeps the code and the scheduler's English ``reason``.
 """
@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from facilities.formatting import format_money
-from facilities.works.scheduling import ReasonCode, ScheduledOperation
+from facilities.works.scheduling.explanations import ReasonCode
+from facilities.works.scheduling.proposal import ScheduledOperation
 
 REASON_MESSAGES = {
     ReasonCode.FIXED: _l("fixed: not moved"),

@@ -30,7 +30,7 @@ from facilities.works.forms import (
     ScenarioForm,
 )
 from facilities.works.models import Envelope, Operation
-from facilities.works.scheduling import PHASE_LABELS, PhaseCode
+from facilities.works.scheduling.plans import PHASE_LABELS, PhaseCode
 
 bp = Blueprint("works", __name__)
 
@@ -259,7 +259,7 @@ def _render_operation(op: Operation, status: int = 200, **forms):
     forms.setdefault("ap_form", ApRevisionForm(formdata=None, data={"voted_on": date.today().isoformat()}))
     forms.setdefault("actual_form", ActualForm(formdata=None))
     forms.setdefault("saving_form", SavingForm(formdata=None))
-    plan_check = services.build_plan(op.envelope, [op]).check().operations[0]
+    plan_check = services.operation_check(op)
     return render_template("works/operation_detail.html", op=op, check=plan_check,
                            cp=services.cp_by_year_of(op), chart=chart([op], op.label),
                            phase_labels={c.value: PHASE_LABELS[c] for c in PhaseCode}, derive_form=ConfirmForm(),

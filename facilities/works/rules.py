@@ -2,7 +2,7 @@
 
 Amounts are typed in euros (decimal strings or JSON numbers read as Decimal) and stored in integer cents;
 the structural checks of an operation (phases inside the operation, shares summing to 100 %, CP years
-inside its span) are those of the pure core, :func:`facilities.works.scheduling.validate_operation_input`.
+inside its span) are those of the pure core, :func:`facilities.works.scheduling.parsing.validate_operation_input`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from flask_babel import lazy_gettext as _l
 from facilities import carriers, years
 from facilities.extensions import db
 from facilities.validation import MAX_ID, Rule, ValidationError, clean, year_rule
-from facilities.works import scheduling
 from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
 from facilities.works.models import Envelope
+from facilities.works.scheduling.parsing import validate_operation_input
 
 MAX_KWH_PER_YEAR = 10**12
 YEARS = years.PROGRAMME
@@ -200,7 +200,7 @@ def _core_errors(values: dict, ap_cents: int, phases: list | None, cp: dict | No
         "cp_by_year": None if cp is None else [(year, amount) for year, amount in cp.items()],
     }
     errors = {}
-    for key, message in scheduling.validate_operation_input(raw).items():
+    for key, message in validate_operation_input(raw).items():
         if key == "ap_cents":
             key = "ap_eur"
         elif key.startswith("cp_by_year["):

@@ -18,7 +18,6 @@ from sqlalchemy.orm import selectinload
 from facilities.extensions import db
 from facilities.formatting import format_money
 from facilities.validation import ValidationError
-from facilities.works import scheduling
 from facilities.works.models import (
     ApRevision,
     Envelope,
@@ -29,7 +28,13 @@ from facilities.works.models import (
     OperationPhase,
     OperationSaving,
 )
-from facilities.works.scheduling import OperationPlan, Phase, ProgrammePlan, ScheduleProposal
+from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck, check_programme
+from facilities.works.scheduling.errors import SchedulingError
+from facilities.works.scheduling.months import add_months, month_index, months_by_year
+from facilities.works.scheduling.plans import OperationPlan, Phase, ProgrammePlan
+from facilities.works.scheduling.proposal import ScheduleProposal, propose_schedule
+from facilities.works.scheduling.scenarios import ScenarioComparison, compare_scenarios
+from facilities.works.scheduling.spreading import derive_cp, operation_cp, shift
 
 # Statuses that mean the AP has been voted: the échéancier must balance (sum of CP == AP) to enter them.
 VOTED_STATUSES = ("voted", "studies", "works")
@@ -103,16 +108,27 @@ def build_plan(envelope: Envelope, operations: Sequence[Operation] | None = None
     )
 
 
-def check(envelope: Envelope) -> scheduling.ProgrammeCheck:
+def check_plan(plan: ProgrammePlan) -> ProgrammeCheck:
     """Per year CP asked against the cap; per operation AP against the sum of its CP."""
-    return build_plan(envelope).check()
+    return check_programme(plan.caps_by_year, plan.operations)
+
+
+def check(envelope: Envelope) -> ProgrammeCheck:
+    """The check of an envelope's programme as stored."""
+    return check_plan(build_plan(envelope))
+
+
+def operation_check(op: Operation) -> OperationCheck:
+    """One operation's AP against the sum of its CP, and its structural issues."""
+    return check_plan(build_plan(op.envelope, [op])).operations[0]
 
 
 def propose(envelope: Envelope) -> ScheduleProposal:
     """A schedule that fits the caps (pure, nothing saved); raises ValidationError on unusable data."""
     try:
-        return build_plan(envelope).propose()
-    except scheduling.SchedulingError as error:
+        plan = build_plan(envelope)
+        return propose_schedule(plan.caps_by_year, plan.operations)
+    except SchedulingError as error:
         raise ValidationError({"schedule": str(error)}) from None
 
 
@@ -289,7 +305,7 @@ def create_operation(values: dict) -> Operation:
                                       voted_on=values.get("ap_voted_on") or date.today(),
                                       reason=values.get("ap_reason") or _("Initial AP")))
     cp = values.get("cp")
-    _replace_cp(op, cp if cp is not None else scheduling.derive_cp(plan_of(op)))
+    _replace_cp(op, cp if cp is not None else derive_cp(plan_of(op)))
     db.session.add(op)
     _set_status(op, values.get("status") or "proposed")
     _guard_overflow(envelope, before, bool(values.get("draft")), [op])
@@ -309,9 +325,9 @@ def update_operation(op: Operation, values: dict) -> Operation:
         _replace_phases(op, values["phases"])
     if new_duration != op.duration_months or "phases" in values:
         op.start, op.duration_months = new_start, new_duration
-        _replace_cp(op, scheduling.derive_cp(plan_of(op)) if "cp" not in values else values["cp"])
+        _replace_cp(op, derive_cp(plan_of(op)) if "cp" not in values else values["cp"])
     elif new_start != op.start:
-        moved = scheduling.shift(plan_of(op), scheduling.month_index(new_start) - scheduling.month_index(op.start))
+        moved = shift(plan_of(op), month_index(new_start) - month_index(op.start))
         _apply_plan(op, moved)
     if values.get("ap_cents") is not None and values["ap_cents"] != op.current_ap_cents:
         add_ap_revision(op, {"amount_cents": values["ap_cents"], "voted_on": values.get("ap_voted_on") or date.today(),
@@ -330,7 +346,7 @@ def _apply_plan(op: Operation, plan: OperationPlan, cp: dict[int, int] | None = 
     if plan.phases:
         for row, phase in zip(op.phases, plan.phases, strict=True):
             row.start, row.end = phase.start, phase.end
-    _replace_cp(op, cp if cp is not None else scheduling.operation_cp(plan))
+    _replace_cp(op, cp if cp is not None else operation_cp(plan))
 
 
 def add_ap_revision(op: Operation, values: dict) -> ApRevision:
@@ -348,7 +364,7 @@ def add_ap_revision(op: Operation, values: dict) -> ApRevision:
 def set_cp(op: Operation, values: dict) -> Operation:
     """Replace the échéancier (years inside the operation's span); overflow needs the draft confirmation."""
     errors = {}
-    years = scheduling.months_by_year(op.start, scheduling.add_months(op.start, op.duration_months - 1))
+    years = months_by_year(op.start, add_months(op.start, op.duration_months - 1))
     for year in values["cp"]:
         if year not in years:
             errors[f"cp.{year}"] = _("CP year %(year)s is outside the operation's span (%(first)s to %(last)s)",
@@ -364,7 +380,7 @@ def set_cp(op: Operation, values: dict) -> Operation:
 def derive_cp_from_phases(op: Operation, draft: bool = False) -> Operation:
     """Re-spread the current AP over the phases (or evenly over the duration): the échéancier balances."""
     before = check(op.envelope).overflow_by_year
-    _replace_cp(op, scheduling.derive_cp(plan_of(op)))
+    _replace_cp(op, derive_cp(plan_of(op)))
     _guard_overflow(op.envelope, before, draft, [op])
     return op
 
@@ -451,7 +467,7 @@ class EnvelopeFigures:
     envelope: Envelope
     operations: list[Operation]
     years: list[YearFigures]
-    programme_check: scheduling.ProgrammeCheck
+    programme_check: ProgrammeCheck
     totals: YearFigures = field(default_factory=lambda: YearFigures(0))
 
     @property
@@ -459,7 +475,7 @@ class EnvelopeFigures:
         return self.programme_check.overflow_by_year
 
     @property
-    def unbalanced(self) -> list[scheduling.OperationCheck]:
+    def unbalanced(self) -> list[OperationCheck]:
         return [o for o in self.programme_check.operations if not o.balanced]
 
     @property
@@ -473,7 +489,7 @@ def envelope_figures(envelopes: Sequence[Envelope]) -> list[EnvelopeFigures]:
     out = []
     for envelope in envelopes:
         ops = by_envelope[envelope.id]
-        programme_check = build_plan(envelope, ops).check()
+        programme_check = check_plan(build_plan(envelope, ops))
         years: dict[int, YearFigures] = {}
         for y in programme_check.years:
             years[y.year] = YearFigures(y.year, y.cap_cents, y.asked_cents)
@@ -580,10 +596,10 @@ def comparable(envelope: Envelope) -> list[Envelope]:
     return [e for e in family if e.id != envelope.id]
 
 
-def compare(a: Envelope, b: Envelope) -> scheduling.ScenarioComparison:
+def compare(a: Envelope, b: Envelope) -> ScenarioComparison:
     """Two programmes side by side (operations matched through the operation a scenario copies)."""
     ops = load_operations([a.id, b.id])
-    return scheduling.compare_scenarios(build_plan(a, ops[a.id], origin_ids=True),
+    return compare_scenarios(build_plan(a, ops[a.id], origin_ids=True),
                                         build_plan(b, ops[b.id], origin_ids=True))
 
 
@@ -636,7 +652,7 @@ def operations_for_building(building_id: int | None, site_id: int | None) -> lis
 
 def cp_by_year_of(op: Operation) -> dict[int, int]:
     """The operation's échéancier (stored, or derived when none is stored)."""
-    return scheduling.operation_cp(plan_of(op))
+    return operation_cp(plan_of(op))
 
 
 def savings_operations_for_building(building_id: int) -> list[Operation]:

@@ -109,7 +109,7 @@ def test_schedule_reasons_in_both_languages(app, db):
     from flask_babel import force_locale
 
     from facilities.works.reasons import REASON_MESSAGES, reason_text
-    from facilities.works.scheduling import ReasonCode, reason_english
+    from facilities.works.scheduling.explanations import ReasonCode, reason_english
 
     cases = [(ReasonCode.FIXED, {}), (ReasonCode.FIXED_OVER, {"overflow": {2023: 50_000_000}}),
              (ReasonCode.NOT_MOVED, {}), (ReasonCode.MOVED, {"months": 3, "overflow": {2023: 1, 2024: 100}}),

@@ -32,7 +32,7 @@ def test_build_plan_from_db_in_bulk(db, envelope):
     assert len(statements) <= 7
     assert len(plan.operations) == 21
     assert plan.caps_by_year == {2030: 1_000 * K, 2031: 1_000 * K}
-    first = plan.operation(plan.operations[0].id)
+    first = plan.operations[0]
     assert first.ap_cents == 600 * K and first.cp_by_year == {2030: 600 * K}
     assert plan.operations[1].phases[1].share_bp == 8000
 
@@ -48,7 +48,7 @@ def test_overflow_needs_draft_confirmation_then_proposal_applied(db, envelope):
     assert second.draft
     assert services.check(envelope).overflow_by_year == {2030: 200 * K}
     proposal = services.propose(envelope)
-    moved = proposal.operation(second.id)
+    moved = {o.id: o for o in proposal.operations}[second.id]
     assert proposal.feasible and moved.shifted_months == 4  # 8 months in 2030 = 400 000 €: fits
     assert services.apply_proposal(envelope, proposal) == 1
     db.session.commit()
