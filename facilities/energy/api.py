@@ -32,7 +32,7 @@ from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
 from facilities.api.schemas import nullable, ok, page_of
 from facilities.api.serializers import number
 from facilities.energy import services
-from facilities.energy.indicators import NUMBER_LIMITS
+from facilities.energy.input_validation import NUMBER_LIMITS
 from facilities.energy.models import EnergyConsumption
 from facilities.energy.reference import Carrier, ConsumptionSource, MissingReferenceError
 from facilities.errors import problem

@@ -1,4 +1,4 @@
-"""Forms of the energy area: text inputs, judged by the energy rules (facilities.energy.indicators / services)."""
+"""Forms of the energy area: text inputs, judged by the energy rules (facilities.energy.input_validation / services)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What is wrong with an energy input (form, API body, CSV line or file): a code and its parameters.
 
-Pure Python, like the validators that produce them (:mod:`facilities.energy.indicators`): an
+Pure Python, like the validators that produce them (:mod:`facilities.energy.input_validation`): an
 :class:`InputMessage` says what is wrong without choosing a language. ``str(message)`` is the English text
 (the command line, logs); the app shows it in the user's language through the one mapping of codes to
 catalogue messages, :data:`facilities.energy.messages.MESSAGES`, whose English wording is the same.

@@ -29,19 +29,15 @@ from decimal import Decimal
 from typing import Any
 
 from facilities.carriers import CODES as CARRIER_CODES
-from facilities.energy.indicators import (
+from facilities.energy.decimals import DISPLAY_PLACES, round_for_display, to_decimal
+from facilities.energy.reference import Carrier, ReferenceData, ScaleCode
+from facilities.energy.tertiaire import Trajectory, TrajectoryPoint, trajectory
+from facilities.energy.year_indicators import (
     DEFAULT_HEATING_SHARE,
-    DISPLAY_PLACES,
-    Trajectory,
-    TrajectoryPoint,
     YearConsumption,
     YearIndicators,
     compute_year,
-    round_for_display,
-    to_decimal,
-    trajectory,
 )
-from facilities.energy.reference import Carrier, ReferenceData, ScaleCode
 
 RECEIVED_STATUSES = frozenset({"received", "closed"})
 RETROFIT_NATURE = "energy_retrofit"

@@ -1,7 +1,8 @@
 """Services of the energy area: reference tables, consumption records, building and portfolio indicators.
 
 Data is loaded in bulk (a fixed number of queries whatever the number of buildings or years) and handed
-to the pure functions of `indicators.py`. Services flush, never commit: the request or command wrapper (facilities/database.py) commits once.
+to the pure functions (`year_indicators`, `tertiaire`, `building_report`, `projection`). Services flush, never
+commit: the request or command wrapper (facilities/database.py) commits once.
 """
 
 from __future__ import annotations
@@ -21,16 +22,10 @@ from sqlalchemy import func, select
 
 from facilities import years
 from facilities.energy import reference_seed
-from facilities.energy.indicators import (
-    OFF_TRACK,
-    YearConsumption,
-    building_energy_report,
-    is_subject,
-    validate_consumption_row,
-    validate_year_row,
-    worst_class,
-)
+from facilities.energy.building_report import building_energy_report
+from facilities.energy.dpe_classes import worst_class
 from facilities.energy.input_messages import Code, message
+from facilities.energy.input_validation import validate_consumption_row, validate_year_row
 from facilities.energy.messages import translate_errors
 from facilities.energy.models import (
     REFERENCE_MODELS,
@@ -47,6 +42,8 @@ from facilities.energy.reference import (
     ScaleCode,
     reference_date,
 )
+from facilities.energy.tertiaire import OFF_TRACK, is_subject
+from facilities.energy.year_indicators import YearConsumption
 from facilities.extensions import db
 from facilities.inventory.models import Building, Site
 from facilities.validation import Rule, ValidationError, clean, year_rule

@@ -22,8 +22,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from facilities.energy.indicators import validate_consumption_row
 from facilities.energy.input_messages import Code, InputMessage, message
+from facilities.energy.input_validation import validate_consumption_row
 from facilities.energy.models import BuildingEnergyYear, EnergyConsumption
 from facilities.energy.reference import Carrier
 from facilities.energy.services import (

@@ -5,7 +5,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from facilities.energy.indicators import YearConsumption, compute_year
 from facilities.energy.reference import Carrier, ReferenceData, ScaleCode, ScaleMetric
 from facilities.energy.reference_seed import (
     DPE_SCALES,
@@ -13,6 +12,7 @@ from facilities.energy.reference_seed import (
     TERTIAIRE_WEIGHTS,
     seed_reference_data,
 )
+from facilities.energy.year_indicators import YearConsumption, compute_year
 
 REF = seed_reference_data()
 OFFICE = ScaleCode.TERTIARY_OFFICE

@@ -4,8 +4,8 @@ from datetime import date
 
 from flask_babel import force_locale
 
-from facilities.energy.indicators import validate_consumption_row
 from facilities.energy.input_messages import ENGLISH, Code, message
+from facilities.energy.input_validation import validate_consumption_row
 from facilities.energy.messages import MESSAGES, translate
 from tests.conftest import french
 

@@ -20,7 +20,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from facilities.energy.indicators import YearConsumption, building_energy_report
+from facilities.energy.building_report import building_energy_report
 from facilities.energy.projection import (
     ALREADY_REFLECTED,
     COUNTED,
@@ -30,6 +30,7 @@ from facilities.energy.projection import (
     reception_year,
 )
 from facilities.energy.reference_seed import seed_reference_data
+from facilities.energy.year_indicators import YearConsumption
 
 REF = seed_reference_data()
 TODAY = date(2026, 6, 1)

@@ -4,8 +4,9 @@ import json
 from datetime import date
 from decimal import Decimal as D
 
-from facilities.energy.indicators import YearConsumption, building_energy_report
+from facilities.energy.building_report import building_energy_report
 from facilities.energy.reference_seed import seed_reference_data
+from facilities.energy.year_indicators import YearConsumption
 
 REF = seed_reference_data()
 TODAY = date(2026, 6, 1)

@@ -5,19 +5,17 @@ from decimal import Decimal as D
 
 import pytest
 
-from facilities.energy.indicators import (
+from facilities.energy.reference import ScaleCode
+from facilities.energy.reference_seed import seed_reference_data
+from facilities.energy.tertiaire import (
     OFF_TRACK,
     ON_TRACK,
     ReferenceYearError,
-    YearConsumption,
     choose_reference_year,
-    compute_year,
     is_subject,
-    targets,
     trajectory,
 )
-from facilities.energy.reference import ScaleCode
-from facilities.energy.reference_seed import seed_reference_data
+from facilities.energy.year_indicators import YearConsumption, compute_year
 
 REF = seed_reference_data()
 TODAY = date(2025, 6, 1)
@@ -81,9 +79,11 @@ class TestReferenceYear:
 
 def test_targets_minus_40_50_60_percent():
     # Créf 200 kWh/m²: 2030 = 200 × 0.60 = 120; 2040 = 200 × 0.50 = 100; 2050 = 200 × 0.40 = 80.
-    assert targets(D(200), REF, today=TODAY) == {2030: D(120), 2040: D(100), 2050: D(80)}
+    assert trajectory({}, 2022, D(200), REF, today=TODAY).targets == {2030: D(120), 2040: D(100), 2050: D(80)}
     # Créf 137.5: 82.5, 68.75, 55.
-    assert targets(D("137.5"), REF, today=TODAY) == {2030: D("82.5"), 2040: D("68.75"), 2050: D(55)}
+    assert trajectory({}, 2022, D("137.5"), REF, today=TODAY).targets == {
+        2030: D("82.5"), 2040: D("68.75"), 2050: D(55)
+    }
 
 
 class TestTrajectory:

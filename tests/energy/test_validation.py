@@ -5,8 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from facilities.energy.indicators import group_by_year, validate_consumption_row, validate_year_row
 from facilities.energy.input_messages import Code, InputMessage
+from facilities.energy.input_validation import validate_consumption_row, validate_year_row
 from facilities.energy.reference import Carrier, ConsumptionSource
 
 TODAY = date(2025, 6, 1)
@@ -103,22 +103,6 @@ def test_year_row():
     }
 
 
-def test_group_by_year_sums_rows_and_takes_each_years_area():
-    rows = [
-        {"year": 2024, "carrier": "natural_gas", "kwh": D(1000)},
-        {"year": 2024, "carrier": "natural_gas", "kwh": D(500)},  # a second meter
-        {"year": 2024, "carrier": "electricity", "kwh": D(200)},
-        {"year": 2023, "carrier": "electricity", "kwh": D(300)},
-    ]
-    years = group_by_year(
-        rows, default_area_m2=D(1200), year_data={2024: {"area_m2": D(1000), "dju": D(2000)}}
-    )
-    assert [(y.year, y.area_m2, y.dju) for y in years] == [(2023, D(1200), None), (2024, D(1000), D(2000))]
-    assert years[1].by_carrier == {Carrier.NATURAL_GAS: D(1500), Carrier.ELECTRICITY: D(200)}
-    with pytest.raises(ValueError, match="2023: no area_m2"):
-        group_by_year(rows, default_area_m2=None, year_data={2024: {"area_m2": D(1000)}})
-
-
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("kwh", "1000000000001", "at most"),
     ("kwh", "1e999999", "at most"),
@@ -128,8 +112,6 @@ def test_group_by_year_sums_rows_and_takes_each_years_area():
     ("dju", "10001", "at most"),
 ])
 def test_values_the_columns_cannot_keep_are_refused_for_forms_imports_and_api(field, value, message):
-    from facilities.energy.indicators import validate_consumption_row, validate_year_row
-
     raw = {"building_code": "B1", "year": "2024", "carrier": "electricity", "kwh": "1000", field: value}
     _values, errors = (validate_year_row if field == "dju" else validate_consumption_row)(raw, today=date(2025, 1, 1))
     assert message in str(errors[field])

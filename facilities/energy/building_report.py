@@ -1,0 +1,141 @@
+"""The energy API payload of one building: yearly indicators, the Décret tertiaire position and, when the
+works about the building are given, the position after the received energy-retrofit works.
+
+The JSON edge: figures become floats rounded for display here (`DISPLAY_PLACES`), nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from facilities.energy.decimals import DISPLAY_PLACES, round_for_display, to_decimal
+from facilities.energy.projection import latest_consumption, project_after_works, projection_json
+from facilities.energy.reference import ReferenceData, ScaleCode
+from facilities.energy.tertiaire import (
+    ReferenceYearError,
+    TrajectoryPoint,
+    choose_reference_year,
+    is_subject,
+    trajectory,
+)
+from facilities.energy.year_indicators import (
+    DEFAULT_HEATING_SHARE,
+    YearConsumption,
+    YearIndicators,
+    compute_year,
+)
+
+
+def _year_json(ind: YearIndicators, point: TrajectoryPoint | None) -> dict[str, Any]:
+    kwh_m2 = DISPLAY_PLACES["kwh_m2"]
+    return {
+        "year": ind.year,
+        "area_m2": round_for_display(ind.area_m2, DISPLAY_PLACES["area"]),
+        "final_kwh_m2": round_for_display(ind.final_kwh_m2, kwh_m2),
+        "primary_kwh_m2": round_for_display(ind.primary_kwh_m2, kwh_m2),
+        "ghg_kg_m2": round_for_display(ind.ghg_kg_m2, DISPLAY_PLACES["kg_m2"]),
+        "dpe_class": ind.dpe_class,
+        "dpe_classes": {str(metric): letter for metric, letter in ind.dpe_classes.items()},
+        "tertiaire_kwh_m2": round_for_display(ind.tertiaire_kwh_m2, kwh_m2),
+        "climate_adjusted_tertiaire_kwh_m2": round_for_display(ind.climate_adjusted_tertiaire_kwh_m2, kwh_m2),
+        "is_estimate": ind.is_estimate,
+        "by_carrier": {
+            str(c): round_for_display(v, DISPLAY_PLACES["kwh"]) for c, v in sorted(ind.by_carrier.items())
+        },
+        "final_kwh": round_for_display(ind.final_kwh, DISPLAY_PLACES["kwh"]),
+        "primary_kwh": round_for_display(ind.primary_kwh, DISPLAY_PLACES["kwh"]),
+        "tertiaire_kwh": round_for_display(ind.tertiaire_kwh, DISPLAY_PLACES["kwh"]),
+        "path_kwh_m2": round_for_display(point.path_kwh_m2, kwh_m2) if point else None,
+        "gap_kwh_m2": round_for_display(point.gap_kwh_m2, kwh_m2) if point else None,
+        "status": point.status if point else None,
+        "references": [row.describe() for row in ind.references],
+        "missing": list(ind.missing),
+    }
+
+
+def building_energy_report(
+    consumptions: Iterable[YearConsumption],
+    scale_code: ScaleCode | str,
+    ref: ReferenceData,
+    *,
+    building_area_m2: Decimal | None = None,
+    reference_year: int | None = None,
+    cabs_kwh_m2: Decimal | None = None,
+    heating_share: Decimal = DEFAULT_HEATING_SHARE,
+    today: date | None = None,
+    operations: Iterable[Any] | None = None,
+) -> dict[str, Any]:
+    """The energy API payload of one building: {"scale", "years", "tertiaire"}, and "projection" when
+    `operations` (facilities.energy.projection.RetrofitOperation, the works about the building) are given:
+    the position after the received energy-retrofit works (None when no operation is relevant).
+
+    Numbers are floats rounded for display (`DISPLAY_PLACES`: kWh to the unit, per-m² figures to
+    0.01), the only place where rounding happens; None where an indicator cannot be computed.
+    `subject`: the building area or any year's area reached the threshold (a building stays subject
+    if its area later drops). `reference_year`: the user's stored choice; if it became invalid, the
+    report says why in `tertiaire.error` and shows no trajectory.
+    """
+    today = today or date.today()
+    scale_code = ScaleCode(scale_code)
+    consumptions = list(consumptions)
+    indicators = sorted(
+        (compute_year(c, scale_code, ref, heating_share=heating_share) for c in consumptions),
+        key=lambda i: i.year,
+    )
+    years_seen = [i.year for i in indicators]
+    if len(set(years_seen)) != len(years_seen):
+        raise ValueError("each year must appear once")
+
+    rule = ref.tertiaire_rule(today)
+    areas = [i.area_m2 for i in indicators] + (
+        [to_decimal(building_area_m2)] if building_area_m2 is not None else []
+    )
+    subject = any(is_subject(a, ref, today=today) for a in areas)
+
+    tertiaire: dict[str, Any] = {
+        "subject": subject,
+        "min_area_m2": round_for_display(rule.min_area_m2, DISPLAY_PLACES["area"]),
+        "reference_window": [rule.reference_first_year, rule.reference_last_year],
+        "reference_year": None,
+        "reference_kwh_m2": None,
+        "reference_chosen_by": None,
+        "targets": {},
+        "cabs_kwh_m2": round_for_display(
+            None if cabs_kwh_m2 is None else to_decimal(cabs_kwh_m2), DISPLAY_PLACES["kwh_m2"]
+        ),
+        "status": None,
+        "latest_year": None,
+        "error": None,
+        "references": [rule.describe()],
+    }
+    points: dict[int, TrajectoryPoint] = {}
+    try:
+        chosen = choose_reference_year(indicators, ref, reference_year, today=today)
+    except ReferenceYearError as exc:
+        chosen, tertiaire["error"] = None, str(exc)
+    if chosen is not None:
+        path = trajectory(indicators, chosen.year, chosen.kwh_m2, ref, cabs_kwh_m2, today=today)
+        points = {p.year: p for p in path.points}
+        tertiaire.update(
+            reference_year=chosen.year,
+            reference_kwh_m2=round_for_display(chosen.kwh_m2, DISPLAY_PLACES["kwh_m2"]),
+            reference_chosen_by=chosen.chosen_by,
+            targets={str(y): round_for_display(v, DISPLAY_PLACES["kwh_m2"]) for y, v in path.targets.items()},
+            status=path.status,
+            latest_year=path.latest.year if path.latest else None,
+            references=[rule.describe(), *(row.describe() for row in path.target_rows)],
+        )
+    report = {
+        "scale": str(scale_code),
+        "years": [_year_json(i, points.get(i.year)) for i in indicators],
+        "tertiaire": tertiaire,
+    }
+    if operations is not None:
+        report["projection"] = projection_json(project_after_works(
+            latest_consumption(consumptions), operations, scale_code, ref,
+            reference=(chosen.year, chosen.kwh_m2) if chosen is not None else None, cabs_kwh_m2=cabs_kwh_m2,
+            heating_share=heating_share, today=today))
+    return report
