@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from facilities.works.money import format_eur  # noqa: E402
+from facilities.formatting import format_money  # noqa: E402
 from facilities.works.scheduling.checks import check_programme  # noqa: E402
 from facilities.works.scheduling.months import add_months  # noqa: E402
 from facilities.works.scheduling.plans import OperationPlan, Phase, ProgrammePlan  # noqa: E402
@@ -149,7 +149,7 @@ def main() -> int:
         ("operations shifted", f"{shifted} (max shift {max_shift} months)"),
         ("envelopes feasible", f"{feasible} / {len(programmes)}"),
         ("operations unplaced", str(unplaced)),
-        ("total shortfall", format_eur(shortfall, "en")),
+        ("total shortfall", format_money(shortfall, "en")),
         ("target (≤ 2 s)", "met" if med <= TARGET_S else "MISSED"),
     ]
     width = max(len(k) for k, _ in rows)

@@ -181,9 +181,12 @@ def _coerce(rule: Rule, value: Any) -> Any:
         return value
     if kind == "choice":
         allowed = list(rule.choices()) if rule.choices else []
-        if not isinstance(value, str) or value.strip() not in allowed:
+        text = value.strip() if isinstance(value, str) else None
+        if text not in allowed:  # "Electricity" or "aps" are the codes electricity and APS
+            text = {code.casefold(): code for code in allowed}.get(text.casefold()) if text is not None else None
+        if text is None:
             raise ValueError(_("must be one of: %(choices)s", choices=", ".join(allowed)))
-        return value.strip()
+        return text
     if kind == "list":
         allowed = set(rule.choices()) if rule.choices else None
         if isinstance(value, str):

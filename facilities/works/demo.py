@@ -185,11 +185,12 @@ def _load_retrofit() -> None:
 
 def _operation_plan(label: str, ap_eur: str, start: date, spec) -> OperationPlan:
     """The scheduling plan of a demo operation from its phase spec (code, months, share)."""
-    phases = rules.parse_phases(_phases(start, spec), {})
-    return OperationPlan(
-        label, label, int(ap_eur) * 100, start, sum(m for _c, m, _s in spec),
-        phases=tuple(Phase(p["code"], date.fromisoformat(p["start"]), date.fromisoformat(p["end"]),
-                                      p["share_bp"]) for p in phases))
+    errors: dict[str, str] = {}
+    phases = rules.parse_phases(_phases(start, spec), errors)
+    ap_cents = rules.parse_money(ap_eur, "ap_eur", errors)
+    assert not errors, errors  # the demo's own data
+    return OperationPlan(label, label, ap_cents, start, sum(m for _c, m, _s in spec),
+                         phases=tuple(Phase(p["code"], p["start"], p["end"], p["share_bp"]) for p in phases))
 
 
 def _caps_text(cents_by_year: dict[int, int]) -> str:

@@ -1,14 +1,16 @@
 """Input rules of the works area, declared once for forms, the API, the command line and the demo.
 
-Amounts are typed in euros (decimal strings or JSON numbers read as Decimal) and stored in integer cents;
+Amounts are typed in euros (the money rule: decimal strings or whole numbers) and stored in integer cents;
 the structural checks of an operation (phases inside the operation, shares summing to 100 %, CP years
-inside its span) are those of the pure core, :func:`facilities.works.scheduling.parsing.validate_operation_input`.
+inside its span) are those of the pure core, :func:`facilities.works.scheduling.checks.validate_plan`, run on the
+values the rules have read.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,7 +23,8 @@ from facilities.extensions import db
 from facilities.validation import MAX_ID, Rule, ValidationError, clean, year_rule
 from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
 from facilities.works.models import Envelope
-from facilities.works.scheduling.parsing import validate_operation_input
+from facilities.works.scheduling.checks import validate_plan
+from facilities.works.scheduling.plans import BP_TOTAL, OperationPlan, Phase, PhaseCode
 
 MAX_KWH_PER_YEAR = 10**12
 YEARS = years.PROGRAMME
@@ -39,7 +42,9 @@ AMOUNT_RULES = {rule.name: rule for rule in (
 
 def parse_money(value: Any, field: str, errors: dict[str, str]) -> int | None:
     """Euros → cents by the money rule of `field` (or one named after it), or its message under `field`."""
-    rule = AMOUNT_RULES.get(field) or Rule(field, "money", field, required=True)
+    rule = AMOUNT_RULES.get(field)
+    if rule is None:
+        return _clean_one(AMOUNT_RULES["ap_eur"], value, field, errors)
     try:
         return clean((rule,), {rule.name: value})[rule.name]
     except ValidationError as error:
@@ -47,16 +52,17 @@ def parse_money(value: Any, field: str, errors: dict[str, str]) -> int | None:
         return None
 
 
-def _parse_year(value: Any) -> int | None:
-    if isinstance(value, bool):
+YEAR_RULE = year_rule("year", _l("Year"), YEARS, required=True)
+
+
+def _clean_one(rule: Rule, value: Any, field: str, errors: dict[str, str]) -> Any:
+    """One value read by `rule` under the name `field` (its message names the field), or None and its error."""
+    named = replace(rule, name=field, label=field)
+    try:
+        return clean((named,), {field: value})[field]
+    except ValidationError as error:
+        errors[field] = error.errors[field]
         return None
-    if isinstance(value, int):
-        year = value
-    elif isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
-        year = int(value)
-    else:
-        return None
-    return year if YEARS.contains(year) else None
 
 
 _LINE = re.compile(r"^\s*(\S+)\s*[:=;]?\s*(.*?)\s*$")
@@ -94,10 +100,9 @@ def parse_year_amounts(raw: Any, name: str, errors: dict[str, str]) -> dict[int,
     if raw is None:
         return out
     for year_raw, amount_raw, field in _year_amount_pairs(raw, name, errors):
-        year = _parse_year(year_raw)
+        year = _clean_one(YEAR_RULE, year_raw, field, errors)
         if year is None:
-            errors[field] = _("%(field)s: %(value)s is not a year between %(lo)s and %(hi)s",
-                              field=field, value=year_raw, lo=YEARS.first, hi=YEARS.last)
+            errors.setdefault(field, _("%(field)s is required", field=field))
             continue
         if year in out:
             errors[field] = _("%(field)s: year %(year)s is given twice", field=field, year=year)
@@ -152,9 +157,20 @@ OPERATION_RULES = (
 OPERATION_FIELDS = {rule.name for rule in OPERATION_RULES} | {"ap_eur", "phases", "cp", "ap_voted_on", "ap_reason"}
 
 
+PHASE_RULES = (
+    Rule("code", "choice", _l("Phase"), required=True, choices=lambda: [str(code) for code in PhaseCode]),
+    Rule("start", "date", _l("Phase start"), required=True, minimum=date(YEARS.first, 1, 1),
+         maximum=date(YEARS.last, 12, 31)),
+    Rule("end", "date", _l("Phase end"), required=True, minimum=date(YEARS.first, 1, 1),
+         maximum=date(YEARS.last, 12, 31)),
+    Rule("share_bp", "int", _l("Share (basis points)"), minimum=0, maximum=BP_TOTAL),
+    Rule("share_percent", "decimal", _l("Share (%)"), minimum=Decimal(0), maximum=Decimal(100)),
+)
+
+
 def parse_phases(raw: Any, errors: dict[str, str]) -> list[dict] | None:
     """Phases from a list of {code, start, end, share_bp | share_percent} or text lines
-    'CODE START END SHARE%' → dicts for the core (share in basis points)."""
+    'CODE START END SHARE%', read by PHASE_RULES → dicts for the core (dates, share in basis points)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, str):
@@ -177,30 +193,36 @@ def parse_phases(raw: Any, errors: dict[str, str]) -> list[dict] | None:
         if not isinstance(item, Mapping):
             errors[f"phases[{i}]"] = _("must be an object with code, start, end and share_bp")
             continue
-        phase = {key: item.get(key) for key in ("code", "start", "end", "share_bp")}
-        if item.get("share_bp") is None and item.get("share_percent") is not None:
-            try:
-                bp = Decimal(str(item["share_percent"]).replace(",", ".")) * 100
-            except ArithmeticError:
-                bp = None
-            if bp is None or bp != bp.to_integral_value():
+        try:
+            phase = clean(PHASE_RULES, item)
+        except ValidationError as error:
+            errors.update({f"phases[{i}].{key}": message for key, message in error.errors.items()})
+            continue
+        percent = phase.pop("share_percent")
+        if phase["share_bp"] is None and percent is not None:
+            bp = percent * 100
+            if bp != bp.to_integral_value():
                 errors[f"phases[{i}].share_bp"] = _("the share must be a percentage with at most two decimals")
                 continue
             phase["share_bp"] = int(bp)
+        if phase["share_bp"] is None:
+            errors[f"phases[{i}].share_bp"] = _("%(field)s is required", field=_("Share (basis points)"))
+            continue
         phases.append(phase)
     return phases
 
 
 def _core_errors(values: dict, ap_cents: int, phases: list | None, cp: dict | None) -> dict[str, str]:
-    """The pure core's structural checks, with its field names mapped to the API's."""
-    raw = {
-        "id": None, "label": values.get("label") or "-", "ap_cents": ap_cents, "start": values["start"],
-        "duration_months": values["duration_months"], "priority": values.get("priority") or 1,
-        "fixed": bool(values.get("fixed")), "phases": phases,
-        "cp_by_year": None if cp is None else [(year, amount) for year, amount in cp.items()],
-    }
+    """The pure core's structural checks (phases inside the operation, shares summing to 100 %, CP years inside
+    its span) on the typed values, with its field names mapped to the API's."""
+    plan = OperationPlan(
+        None, values.get("label") or "-", ap_cents, values["start"], values["duration_months"],
+        values.get("priority") or 1, bool(values.get("fixed")),
+        None if phases is None else tuple(Phase(p["code"], p["start"], p["end"], p["share_bp"]) for p in phases),
+        None if cp is None else dict(cp),
+    )
     errors = {}
-    for key, message in validate_operation_input(raw).items():
+    for key, message in validate_plan(plan).items():
         if key == "ap_cents":
             key = "ap_eur"
         elif key.startswith("cp_by_year["):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from facilities.works.money import format_eur
+from facilities.formatting import format_money
 from facilities.works.scheduling.checks import check_programme
 from facilities.works.scheduling.errors import SchedulingError
 from facilities.works.scheduling.explanations import ReasonCode
@@ -553,8 +553,8 @@ def test_2023_programme_envelope_of_12_5_million():
     # Source: press release of 6 June 2023: 12.5 M€ voted for works in medico-social buildings in 2023.
     # The split between operations is NOT in the source: amounts below are illustrative test data.
     cap_2023 = 12_500_000 * E
-    assert format_eur(cap_2023) == "12\u202f500\u202f000\u00a0€"
-    assert format_eur(cap_2023, "en") == "€12,500,000"
+    assert format_money(cap_2023) == "12\u202f500\u202f000\u00a0€"
+    assert format_money(cap_2023, "en") == "€12,500,000"
     ops = [
         op(
             "ime-villeneuve",
@@ -595,7 +595,7 @@ def test_2023_programme_envelope_of_12_5_million():
 
 def test_works_modules_do_not_import_flask_or_sqlalchemy():
     pkg = Path(__file__).resolve().parents[2] / "facilities" / "works"
-    paths = [pkg / "money.py", pkg / "__init__.py", *sorted((pkg / "scheduling").glob("*.py"))]
+    paths = [pkg / "__init__.py", *sorted((pkg / "scheduling").glob("*.py"))]
     assert len(paths) > 4
     for path in paths:
         name = path.name
@@ -614,7 +614,7 @@ def test_works_modules_do_not_import_flask_or_sqlalchemy():
 
 def test_scheduling_core_loads_without_flask_or_sqlalchemy():
     code = (
-        "import sys, pkgutil, importlib, facilities.works.scheduling as s, facilities.works.money; "
+        "import sys, pkgutil, importlib, facilities.works.scheduling as s; "
         "[importlib.import_module(m.name) for m in pkgutil.iter_modules(s.__path__, s.__name__ + '.')]; "
         "bad = {'flask', 'sqlalchemy', 'flask_sqlalchemy', 'flask_babel'} & set(sys.modules); "
         "print(sorted(bad)); sys.exit(1 if bad else 0)"

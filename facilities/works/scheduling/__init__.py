@@ -11,6 +11,5 @@ shares integer basis points, months calendar months. See ``/work/shared/referenc
 * :mod:`.proposal` — the schedule that fits the caps (greedy, deterministic);
 * :mod:`.explanations` — why an operation is where the proposal puts it (codes, English text);
 * :mod:`.scenarios` — two programmes side by side;
-* :mod:`.parsing` — raw user input → field → English message;
 * :mod:`.errors` — :class:`SchedulingError`.
 """

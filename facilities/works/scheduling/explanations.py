@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from ..money import format_eur
+from facilities.formatting import format_money
 
 
 class ReasonCode(StrEnum):
@@ -40,7 +40,7 @@ def reason_english(code: ReasonCode | str, params: Mapping[str, Any], locale: st
 
 
 def overflow_text(overflow: Mapping[int, int], locale: str = "fr") -> str:
-    return ", ".join(f"{y} cap exceeded by {format_eur(c, locale)}" for y, c in sorted(overflow.items()))
+    return ", ".join(f"{y} cap exceeded by {format_money(c, locale)}" for y, c in sorted(overflow.items()))
 
 
 def months_text(n: int) -> str:
