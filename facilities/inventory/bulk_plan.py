@@ -27,7 +27,7 @@ OUTCOMES = (CREATE, UPDATE, UNCHANGED, REFUSED)
 
 
 
-@dataclass
+@dataclass(slots=True)
 class LineResult:
     where: str
     entity: str
@@ -67,7 +67,7 @@ class ImportReport:
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     """One record of the import: an existing row (obj) or one to create, with the cleaned values."""
 
@@ -130,8 +130,10 @@ def _current(obj, name: str) -> Any:
 
 
 def _same(old: Any, new: Any) -> bool:
-    if isinstance(new, list) and isinstance(old, list) and all(isinstance(x, str) for x in new):
-        return sorted(old) == sorted(new)
+    if isinstance(new, list) and isinstance(old, list):
+        # Service codes compare as sets; communes served (dicts) in their order. An empty list is either.
+        strings = all(isinstance(x, str) for x in old) and all(isinstance(x, str) for x in new)
+        return sorted(old) == sorted(new) if strings else old == new
     if isinstance(old, float) or isinstance(new, float):
         return old is not None and new is not None and abs(float(old) - float(new)) < 1e-9
     return old == new
@@ -186,6 +188,7 @@ class _Planner:
                                                       "empty", entity=entity) for name in stray})
                 continue
             getattr(self, f"_plan_{entity}")(row)
+            row.raw = {}  # read, cleaned and compared: memory goes to the next rows
         return self.report
 
     def _finish(self, slot: Slot, key: str, unique_key: tuple) -> None:
@@ -198,10 +201,9 @@ class _Planner:
             slot.outcome = REFUSED
             return
         self.seen[unique_key] = slot
+        changes: dict[str, tuple[Any, Any]] = {}  # shown for updates only: a created record is its line
         if slot.obj is None:
             slot.outcome = CREATE
-            changes = {name: (None, _show(value)) for name, value in slot.values.items()
-                       if value not in (None, "", [], False)}
         else:
             slot.changed = _diff(slot.obj, slot.values)
             if slot.entity == "building" and slot.parent is not None and slot.parent.obj is not slot.obj.site:
@@ -218,9 +220,7 @@ class _Planner:
                 entity=slot.entity, needed=needed)})
             slot.outcome = REFUSED
             return
-        self.report.lines.append(LineResult(row.where, slot.entity, key, slot.outcome,
-                                            changes=changes if slot.outcome == UPDATE else
-                                            (changes if slot.outcome == CREATE else {})))
+        self.report.lines.append(LineResult(row.where, slot.entity, key, slot.outcome, changes=changes))
         self.slots.append(slot)
 
     def _clean(self, row: Row, entity: str, key: str, clean, raw: dict) -> dict | None:

@@ -329,3 +329,29 @@ def test_oversized_upload_gets_413(client_as, app, monkeypatch):
     response = client.post("/inventory/import", data={"file": (io.BytesIO(b"x" * 5000), "big.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 413
+
+
+def test_an_import_may_clear_communes_served(client_as, factory, db):
+    """Issue 12, "Why" 9: a file emptying a site's communes served answered 500 (sorting dicts)."""
+    from facilities.inventory import bulk_export
+    from facilities.inventory.models import Site
+
+    factory.site(code="S-COM", communes_served="92004 Asnières-sur-Seine\n92036 Gennevilliers")
+    db.session.commit()
+    rows = list(csv.DictReader(io.StringIO(bulk_export.export_file("csv").decode("utf-8-sig"))))
+    assert rows[0]["communes_served"] == "92004 Asnières-sur-Seine; 92036 Gennevilliers"
+    rows[0]["communes_served"] = ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    client = client_as("facilities_manager")
+    response = client.post("/inventory/import", data={"file": (io.BytesIO(out.getvalue().encode()), "sites.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    report = run(out.getvalue().encode(), apply=True)
+    [line] = report.lines
+    assert line.outcome == "update" and line.changes == {
+        "communes_served": ("92004 Asnières-sur-Seine, 92036 Gennevilliers", "")}
+    db.session.commit()
+    assert db.session.execute(select(Site.communes_served)).scalar_one() == []
