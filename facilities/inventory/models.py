@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -166,3 +167,10 @@ class Space(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Space {self.code}>"
+
+
+# Codes are compared without regard to case (forms, API, imports). The services check first; these indexes make
+# the database refuse the second of two codes differing only by case that concurrent requests both checked.
+Index("ux_sites_code_lower", func.lower(Site.code), unique=True)
+Index("ux_buildings_code_lower", func.lower(Building.code), unique=True)
+Index("ux_spaces_floor_id_code_lower", Space.floor_id, func.lower(Space.code), unique=True)

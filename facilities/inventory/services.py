@@ -6,11 +6,13 @@ Services flush but never commit: the request or the command that calls them comm
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from facilities.extensions import db
@@ -154,6 +156,18 @@ def _exists(query) -> bool:
     return db.session.execute(query.limit(1)).first() is not None
 
 
+def _flush_unique(check: Callable[[], None]) -> None:
+    """Flush; when the database refuses a code that differs only by case from one a concurrent request saved after
+    `check` passed (the unique indexes on lower(code)), roll back and answer as `check` does now that it sees that
+    code: the same ValidationError as a plain duplicate, instead of an error page."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        check()
+        raise
+
+
 def _check_site_code(code: str | None, site_id: int | None) -> None:
     if code is None:
         return
@@ -180,18 +194,19 @@ def create_site(values: dict[str, Any]) -> Site:
     _assign(site, values)
     _set_services(site, services)
     db.session.add(site)
-    db.session.flush()
+    _flush_unique(lambda: _check_site_code(values.get("code"), None))
     return site
 
 
 def update_site(site: Site, values: dict[str, Any]) -> Site:
     """Change a site with cleaned (possibly partial) values."""
-    _check_site_code(values.get("code"), site.id)
+    site_id = site.id
+    _check_site_code(values.get("code"), site_id)
     values = dict(values)
     if "services" in values:
         _set_services(site, values.pop("services") or [])
     _assign(site, values)
-    db.session.flush()
+    _flush_unique(lambda: _check_site_code(values.get("code"), site_id))
     return site
 
 
@@ -226,15 +241,16 @@ def create_building(site: Site, values: dict[str, Any]) -> Building:
     building = Building(site=site)
     _assign(building, values)
     db.session.add(building)
-    db.session.flush()
+    _flush_unique(lambda: _check_building_code(values.get("code"), None))
     return building
 
 
 def update_building(building: Building, values: dict[str, Any]) -> Building:
     """Change a building with cleaned (possibly partial) values."""
-    _check_building_code(values.get("code"), building.id)
+    building_id = building.id
+    _check_building_code(values.get("code"), building_id)
     _assign(building, values)
-    db.session.flush()
+    _flush_unique(lambda: _check_building_code(values.get("code"), building_id))
     return building
 
 
@@ -304,10 +320,10 @@ def delete_floor(floor: Floor) -> dict[str, int]:
     return {"floors": 1, "spaces": len(spaces)}
 
 
-def _check_space_code(floor: Floor, code: str | None, space_id: int | None) -> None:
+def _check_space_code(floor_id: int, code: str | None, space_id: int | None) -> None:
     if code is None:
         return
-    query = select(Space.id).where(Space.floor_id == floor.id, func.lower(Space.code) == code.lower())
+    query = select(Space.id).where(Space.floor_id == floor_id, func.lower(Space.code) == code.lower())
     if space_id is not None:
         query = query.where(Space.id != space_id)
     if _exists(query):
@@ -316,19 +332,21 @@ def _check_space_code(floor: Floor, code: str | None, space_id: int | None) -> N
 
 def create_space(floor: Floor, values: dict[str, Any]) -> Space:
     """Create a space on a floor from cleaned values."""
-    _check_space_code(floor, values.get("code"), None)
+    floor_id = floor.id
+    _check_space_code(floor_id, values.get("code"), None)
     space = Space(floor=floor)
     _assign(space, values)
     db.session.add(space)
-    db.session.flush()
+    _flush_unique(lambda: _check_space_code(floor_id, values.get("code"), None))
     return space
 
 
 def update_space(space: Space, values: dict[str, Any]) -> Space:
     """Change a space with cleaned (possibly partial) values."""
-    _check_space_code(space.floor, values.get("code"), space.id)
+    floor_id, space_id = space.floor_id, space.id
+    _check_space_code(floor_id, values.get("code"), space_id)
     _assign(space, values)
-    db.session.flush()
+    _flush_unique(lambda: _check_space_code(floor_id, values.get("code"), space_id))
     return space
 
 
