@@ -103,7 +103,7 @@ def test_restore_refuses_a_corrupt_file(sqlite_app, tmp_path):
     good = tmp_path / "good.sqlite3"
     assert sqlite_app.test_cli_runner().invoke(args=["backup", str(good)]).exit_code == 0
     data = bytearray(good.read_bytes())
-    for offset in range(4096 + 100, len(data), 4096):  # scribble over the b-tree pages, keep the header
+    for offset in range(4096, len(data), 4096):  # scribble over every b-tree page's own header, keep the file's
         data[offset:offset + 64] = b"\xff" * 64
     good.write_bytes(bytes(data))
     result = sqlite_app.test_cli_runner().invoke(args=["restore", "--yes", str(good)])
