@@ -2,8 +2,8 @@
 
 Builds a throw-away SQLite database, imports the communes of Hauts-de-Seine when ../shared/gis is present,
 loads N (default 10,000) synthetic sites with `demo synth` (bulk inserts; ~50 spaces per site), then times
-through the test client, signed in as a director: GET /map (HTML size and time, vs. folium's
-one-Marker-per-site approach on the same records) and GET /api/v1/sites.geojson. Prints one table.
+through the test client, signed in as a director: GET /map (HTML size and time) and
+GET /api/v1/sites.geojson. Prints one table.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.bench_gis import folium_marker_map, print_table, timed  # noqa: E402
+from benchmarks.bench_gis import print_table, timed  # noqa: E402
 
 
 def cpu_seconds(fn, repeat: int = 3) -> float:
@@ -63,8 +63,6 @@ def load_data(app, n_sites: int) -> tuple[str, str, str, str]:
 
 def main(n_sites: int = 10_000) -> None:
     from facilities import create_app
-    from facilities.inventory.services import SiteFilters
-    from facilities.maps import services
 
     rows: list[tuple[str, str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,7 +83,7 @@ def main(n_sites: int = 10_000) -> None:
             assert response.status_code == 200, (url, response.status_code)
             return response.get_data()
 
-        get("/map")  # warm-up: folium assets configured once, boundaries cached
+        get("/map")  # warm-up: asset hashes computed once, boundaries cached
         for label, url in (("GET /map", "/map"), ("GET /map?color_by=status&indicator=sites_count",
                                                   "/map?color_by=status&indicator=sites_count")):
             t_map, body = timed(lambda url=url: get(url), repeat=3)
@@ -94,23 +92,11 @@ def main(n_sites: int = 10_000) -> None:
             rows.append((f"{label}, {n_sites:,} sites", f"{t_map:.3f}", f"{size:.2f}",
                          f"CPU {cpu:.3f} s; limits 0.5 s / 1.5 MB: "
                          + ("OK" if min(t_map, cpu) <= 0.5 and size <= 1.5 else "EXCEEDED")))
-            if label == "GET /map":
-                t_ours, size_ours = t_map, size
         t_geojson, body = timed(lambda: get("/api/v1/sites.geojson"), repeat=3)
         cpu = cpu_seconds(lambda: get("/api/v1/sites.geojson"))
         rows.append((f"GET /api/v1/sites.geojson, {n_sites:,} sites", f"{t_geojson:.3f}", f"{len(body) / 1e6:.2f}",
                      f"CPU {cpu:.3f} s; limit 0.5 s: " + ("OK" if min(t_geojson, cpu) <= 0.5 else "EXCEEDED")))
 
-        with app.test_request_context():
-            records = [r for r in services.site_records(SiteFilters()) if r["latitude"] is not None]
-            for record in records:
-                record["address"] = record["address"] or ""
-        t_naive, naive = timed(lambda: folium_marker_map(records))
-        size_naive = len(naive.encode()) / 1e6
-        rows.append((f"folium.Marker per site, {len(records):,} sites", f"{t_naive:.3f}", f"{size_naive:.2f}",
-                     "MarkerCluster + Popup per site, HTML only (no page, no query)"))
-        rows.append(("  ratio folium.Marker / GET /map", f"{t_naive / t_ours:.1f}x", f"{size_naive / size_ours:.1f}x",
-                     ""))
         assert html.escape("FeatureCollection") in get("/map").decode()
 
     rows.append(("machine load average (1 min)", f"{os.getloadavg()[0]:.1f}", "", f"{os.cpu_count()} CPU(s)"))

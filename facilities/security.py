@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 
-# Pages whose generated HTML needs inline scripts and styles (folium writes its map setup inline) and
-# images from the tile server. Endpoint-name prefixes; an app may add its own (e.g. the API docs page).
-DEFAULT_INLINE_ENDPOINT_PREFIXES = ("maps.",)
+# Pages whose HTML needs inline scripts and styles: none here (the map loads its script and data as files and a
+# JSON element); an app may add its own. Pages that show images from the tile server: the maps.
+# Endpoint-name prefixes.
+DEFAULT_INLINE_ENDPOINT_PREFIXES: tuple[str, ...] = ()
 DEFAULT_TILE_ENDPOINT_PREFIXES = ("maps.",)
 
 DEFAULTS = {

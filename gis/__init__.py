@@ -6,7 +6,8 @@ Modules:
 * :mod:`gis.io` - read/write GeoJSON, GeoPackage, zipped Shapefile, CSV; reprojection;
 * :mod:`gis.boundaries` - import and validate user-supplied commune boundary files;
 * :mod:`gis.analysis` - spatial join, nearest site per commune, sites serving each commune;
-* :mod:`gis.webmap` - folium/Leaflet web map builder and offline asset configuration;
+* :mod:`gis.map_layers` - the data the web map draws, packed small (sites, communes, class breaks);
+* :mod:`gis.webmap` - the Leaflet web map as one HTML document: JSON data, static script (``gis/static``);
 * :mod:`gis.synth` - reproducible synthetic sites for demos, tests and benchmarks.
 """
 

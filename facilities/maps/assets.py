@@ -1,43 +1,42 @@
-"""Offline front-end assets: Leaflet, leaflet.markercluster and jQuery served from their XStatic packages.
+"""Offline front-end assets of the map: Leaflet and leaflet.markercluster from their XStatic packages, and the
+map's own script and stylesheet (gis/static), all from the folders gis.webmap names.
 
 The blueprint is named "assets" so that its endpoint is "assets.vendor", which facilities/permissions.py
-lists as public (the files are published open-source libraries, needed before and after signing in).
+lists as public (published open-source libraries and the map script, needed before and after signing in).
 """
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
-from pathlib import Path
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, abort, send_from_directory, url_for
 
 from facilities.permissions import Permission, requires
+from gis.webmap import asset_folders
 
 bp = Blueprint("assets", __name__)
 
-#: One year: the URLs change with nothing but a package upgrade, and then the process restarts.
+#: One year: every URL carries a hash of the file's content (asset_url), which changes with the file.
 VENDOR_MAX_AGE = 365 * 24 * 3600
 
 
 @cache
-def vendor_folders() -> dict[str, Path]:
-    """Package name in the URL → folder of the XStatic package that ships it."""
-    import xstatic.pkg.jquery as xjquery
-    import xstatic.pkg.leaflet as xleaflet
-    import xstatic.pkg.leaflet_markercluster as xcluster
+def _version(package: str, filename: str) -> str:
+    """A short hash of a file's content, so that a changed file gets a new URL (and the cache a miss)."""
+    return hashlib.sha256((asset_folders()[package] / filename).read_bytes()).hexdigest()[:12]
 
-    return {
-        "leaflet": Path(xleaflet.BASE_DIR),
-        "markercluster": Path(xcluster.BASE_DIR),
-        "jquery": Path(xjquery.BASE_DIR),
-    }
+
+def asset_url(package: str, filename: str) -> str:
+    """The URL of a map asset, with its content hash."""
+    return url_for("assets.vendor", package=package, filename=filename, v=_version(package, filename))
 
 
 @bp.route("/vendor/<package>/<path:filename>")
 @requires(Permission.READ)
 def vendor(package: str, filename: str):
-    """A file of a vendored front-end library (the whole Leaflet folder: its CSS loads images/ relatively)."""
-    folder = vendor_folders().get(package)
+    """A file of a map asset folder (the whole Leaflet folder: its CSS loads images/ relatively)."""
+    folder = asset_folders().get(package)
     if folder is None:
         abort(404)
     # send_from_directory refuses paths that leave the folder ("../").

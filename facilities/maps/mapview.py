@@ -1,22 +1,22 @@
-"""The map page: site records + options → folium HTML (gis.webmap), legends in text, the not-located list."""
+"""The map page: site records + options → the map document (gis.webmap), legends in text, the not-located list."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import folium
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from facilities.inventory.catalogue import SERVICE_LABELS, SITE_KIND_LABELS, SITE_STATUS_LABELS
 from facilities.inventory.services import SiteFilters
 from facilities.maps import services
+from facilities.maps.assets import asset_url
 from facilities.palette import DPE_COLORS
-from gis.webmap import build_site_map, configure_folium_assets
+from gis.webmap import build_site_map
 
 KIND_COLORS = {
     "social_hub": "#1f77b4",
@@ -27,44 +27,6 @@ KIND_COLORS = {
 }
 STATUS_COLORS = {"planned": "#17a2b8", "in_works": "#fd7e14", "open": "#198754", "closed": "#dc3545"}
 NO_DPE = "none"
-
-# ---------------------------------------------------------------- offline assets, set once per process
-
-_assets_lock = threading.Lock()
-_configured_js: list | None = None
-
-
-def vendor_url(package: str, filename: str) -> str:
-    return url_for("assets.vendor", package=package, filename=filename)
-
-
-def ensure_folium_assets() -> None:
-    """Point folium at the app's own copies of Leaflet, markercluster, jQuery and Bootstrap, once per process.
-
-    folium keeps its asset lists on classes, so this is global; it is redone only if something (a test)
-    restored folium's CDN defaults since, never per request.
-    """
-    global _configured_js
-    if _configured_js is not None and folium.Map.default_js is _configured_js:
-        return
-    with _assets_lock:
-        if _configured_js is not None and folium.Map.default_js is _configured_js:
-            return
-        configure_folium_assets(
-            js={
-                "leaflet": vendor_url("leaflet", "leaflet.js"),
-                "markercluster": vendor_url("markercluster", "leaflet.markercluster.js"),
-                "jquery": vendor_url("jquery", "jquery.min.js"),
-                "bootstrap": url_for("bootstrap.static", filename="js/bootstrap.min.js"),
-            },
-            css={
-                "leaflet": vendor_url("leaflet", "leaflet.css"),
-                "markercluster": vendor_url("markercluster", "MarkerCluster.css"),
-                "markercluster_default": vendor_url("markercluster", "MarkerCluster.Default.css"),
-                "bootstrap": url_for("bootstrap.static", filename="css/bootstrap.min.css"),
-            },
-        )
-        _configured_js = folium.Map.default_js
 
 
 def tile_settings() -> tuple[str | None, str]:
@@ -127,7 +89,6 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
 
 def _build_map_page(options: dict[str, Any]) -> MapPage:
     started = time.perf_counter()
-    ensure_folium_assets()
     filters = SiteFilters(**{name: options.get(name) or "" for name in ("service", "status", "kind", "commune")})
     url_template = url_for("inventory.site_detail", site_id=services._URL_PLACEHOLDER)
     indicator = options.get("indicator") or ""
@@ -183,6 +144,9 @@ def _build_map_page(options: dict[str, Any]) -> MapPage:
             "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"),
         },
         service_labels={code: str(label) for code, label in SERVICE_LABELS.items()},
+        asset_url=asset_url,
+        lang=str(get_locale() or "en"),
+        title=_("Map of the sites"),
         **map_args,
     )
     return MapPage(html=html, located=len(located), not_located=not_located, legend=legend,

@@ -273,7 +273,7 @@ def journey(chromium, live_server, fresh_demo, request):
 
 # ---------------------------------------------------------------- the site map (a Leaflet map in an iframe)
 
-LEAFLET_MAP = "Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0]"
+LEAFLET_MAP = "window.gisMap"  # set by gis/static/sitemap.js once the map is drawn
 
 
 def map_frame(page):

@@ -1,4 +1,5 @@
-"""The folium web map: one embedded FeatureCollection, escaping, offline assets, size."""
+"""The web map: one HTML document with the data as JSON, the drawing in gis/static/sitemap.js; escaping,
+offline assets, size."""
 
 from __future__ import annotations
 
@@ -7,16 +8,15 @@ import re
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
-import folium
 import pytest
-from folium.plugins import MarkerCluster
 
 from gis.analysis import sites_serving_counts
 from gis.errors import MapBuildError
 from gis.sites import sites_to_gdf, sites_to_geojson
 from gis.synth import synthetic_sites
-from gis.webmap import build_site_map, configure_folium_assets, xstatic_asset_files
+from gis.webmap import MAP_ASSETS, STATIC_FOLDER, asset_folders, build_site_map
 
 PALETTE = {
     "social_hub": ("#1f77b4", "Social hub"),
@@ -27,24 +27,6 @@ PALETTE = {
 }
 TILE = "https://tiles.example.org/{z}/{x}/{y}.png"
 EVIL = '</script><script>alert("x")</script> & <b>'
-
-
-@pytest.fixture()
-def local_assets():
-    """Configure local asset URLs for one test, then restore folium's class defaults."""
-    saved = {
-        (cls, attr): getattr(cls, attr)
-        for cls in (folium.Map, MarkerCluster)
-        for attr in ("default_js", "default_css")
-    }
-    files = xstatic_asset_files()
-    configure_folium_assets(
-        {**{k: f"/static/gis/{k}.js" for k in files["js"]}, "bootstrap": "/static/bootstrap.js"},
-        {**{k: f"/static/gis/{k}.css" for k in files["css"]}, "bootstrap": "/static/bootstrap.css"},
-    )
-    yield files
-    for (cls, attr), value in saved.items():
-        setattr(cls, attr, value)
 
 
 @pytest.fixture()
@@ -63,65 +45,89 @@ def _urls(html: str) -> set[str]:
     return set(re.findall(r"(?:https?:)?//[^\s\"'<>)]+", html))
 
 
-def test_single_feature_collection_and_no_awesome_markers(small_fc):
-    html = build_site_map(small_fc, palette=PALETTE, tile_url=TILE, tile_attribution="© test")
-    assert html.count('"FeatureCollection"') == 1
-    assert "awesome" not in html.lower()
-    assert "L.markerClusterGroup" in html and "pointToLayer" in html and "L.circleMarker" in html
-    assert "new L.Marker" not in html and "L.marker(" not in html
-    assert TILE in html and "L.tileLayer" in html
-    assert "fitBounds" in html
+def app_urls(package: str, filename: str) -> str:
+    return f"/vendor/{package}/{filename}"
+
+
+def spec_of(html: str) -> dict:
+    """The JSON the document hands to the map script."""
+    match = re.search(r'<script type="application/json" id="gis-map-data">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_one_document_with_data_and_no_inline_code(small_fc):
+    html = build_site_map(small_fc, palette=PALETTE, tile_url=TILE, tile_attribution="© test", asset_url=app_urls)
+    assert html.count('"FeatureCollection"') == 1 and '"MultiPoint"' in html
+    # Every script is a file, or data: nothing for a Content-Security-Policy to refuse.
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert [attrs for attrs, _ in scripts] == [
+        ' type="application/json" id="gis-map-data"', ' src="/vendor/leaflet/leaflet.js"',
+        ' src="/vendor/markercluster/leaflet.markercluster.js"', ' src="/vendor/gis/sitemap.js"']
+    assert all(not code for attrs, code in scripts if "src=" in attrs)
+    assert "<style" not in html and "style=" not in html and " on" not in html.lower().replace(" one", "")
+    spec = spec_of(html)
+    assert spec["tiles"] == {"url": TILE, "attribution": "© test"}
+    assert spec["bounds"] and spec["maxZoom"] == 19 and spec["communes"] is None
+
+
+def test_the_script_draws_clusters_circle_markers_and_the_layers():
+    script = (STATIC_FOLDER / "sitemap.js").read_text(encoding="utf-8")
+    for call in ("L.markerClusterGroup", "pointToLayer", "L.circleMarker", "L.control.layers", "L.tileLayer",
+                 "fitBounds", "L.control.zoom", "bindPopup", "fetch("):
+        assert call in script, call
+    assert "innerHTML" not in script  # legends are text nodes; popups and tooltips are escaped strings
 
 
 def test_names_are_escaped_in_the_page(small_fc):
     html = build_site_map(small_fc, palette=PALETTE, tile_url=None)
     assert EVIL not in html
     assert '<script>alert("x")' not in html
-    # Only folium's own script elements: the data cannot close or open one.
-    assert html.count("<script>") + html.count("<script ") == html.count("</script>")
+    # Only the document's own script elements: the data cannot close or open one.
+    assert html.count("<script") == html.count("</script>") == 4
+    assert spec_of(html)["sites"]["data"]["features"][0]["properties"]["n"][0] == EVIL
 
 
 def test_no_tiles_when_tile_url_is_none(small_fc):
     html = build_site_map(small_fc, palette=PALETTE, tile_url=None)
-    assert "tileLayer" not in html and "openstreetmap" not in html.lower()
-    assert "L.map(" in html and "fitBounds" in html
+    spec = spec_of(html)
+    assert spec["tiles"] is None and "openstreetmap" not in html.lower()
+    assert spec["maxZoom"] == 19  # markercluster needs it when there are no tiles
+    assert spec["bounds"] is not None
 
 
-def test_local_assets_leave_only_the_tile_origin(local_assets, small_fc, communes92):
+def test_assets_are_files_of_this_package_or_its_dependencies(small_fc, communes92):
     html = build_site_map(small_fc, palette=PALETTE, tile_url=TILE, tile_attribution="© test",
-                          communes=communes92.assign(v=1.0), indicator="v")
+                          communes=communes92.assign(v=1.0), indicator="v", asset_url=app_urls)
     assert _urls(html) == {TILE}
-    for name in ("leaflet.js", "markercluster.js", "markercluster_default.css", "bootstrap.css"):
-        assert name in html
-    for key, path in [*local_assets["js"].items(), *local_assets["css"].items()]:
-        assert path.is_file(), key
+    folders = asset_folders()
+    for package, filename in (*MAP_ASSETS["css"], *MAP_ASSETS["js"]):
+        assert (folders[package] / filename).is_file(), (package, filename)
+        assert f'"/vendor/{package}/{filename}"' in html
+    assert folders["gis"] == STATIC_FOLDER
+    # By default the document points at the files on disk: it works offline, opened from the disk.
     offline = build_site_map(small_fc, palette=PALETTE, tile_url=None)
-    assert _urls(offline) == set()
-
-
-def test_configure_assets_reports_missing_keys():
-    with pytest.raises(MapBuildError, match="markercluster"):
-        configure_folium_assets({"leaflet": "/l.js"}, {"leaflet": "/l.css"})
+    links = re.findall(r'(?:href|src)="([^"]+)"', offline)
+    assert len(links) == 7 and all(link.startswith("file:///") for link in links)
+    assert all(Path(link[len("file://"):]).is_file() for link in links)
 
 
 def test_legend_has_text_labels_and_translations(small_fc):
     html = build_site_map(small_fc, palette=PALETTE, tile_url=None, legend_title="Types de sites",
                           labels={"floors": "Étages", "other": "Autre"})
-    assert "Types de sites" in html and "Social hub" in html and "Child welfare home" in html
-    assert "Autre" in html  # the unknown kind is drawn grey and named
-    assert "Étages" in html
-    # Only categories present on the map are listed (no IME among these sites).
-    assert "IME" not in html
+    sites = spec_of(html)["sites"]
+    assert sites["legend"]["title"] == "Types de sites"
+    # Only categories present on the map are listed (no IME among these sites); the unknown kind is "Autre".
+    assert [label for _color, label in sites["legend"]["items"]] == ["Social hub", "Child welfare home", "Autre"]
+    assert sites["labels"]["floors"] == "Étages"
 
 
 def test_zoom_buttons_take_the_given_titles(small_fc):
     html = build_site_map(small_fc, palette=PALETTE, tile_url=None)
-    assert '"zoomControl": false' in html  # Leaflet's own control (English titles) is replaced by ours
     assert '"zoomInTitle":"Zoom in","zoomOutTitle":"Zoom out"' in html
     html = build_site_map(small_fc, palette=PALETTE, tile_url=None,
                           labels={"zoom_in": "Zoom avant", "zoom_out": EVIL})
-    assert html.count("L.control.zoom(") == 1
     assert '"zoomInTitle":"Zoom avant"' in html and EVIL not in html
+    assert spec_of(html)["zoomControl"]["zoomOutTitle"] == EVIL
 
 
 def test_choropleth_with_missing_values_and_layer_control(communes92, small_fc):
@@ -132,13 +138,13 @@ def test_choropleth_with_missing_values_and_layer_control(communes92, small_fc):
                           indicator="sites_count", indicator_label="Sites par commune",
                           labels={"no_value": "Sans valeur"})
     assert html.count('"FeatureCollection"') == 2
-    assert "L.control.layers" in html
-    assert "Sites par commune" in html and "Sans valeur" in html
+    communes = spec_of(html)["communes"]  # a communes layer: the script adds the layer control
+    assert communes["texts"]["label"] == "Sites par commune" and communes["legend"]["items"][-1][1] == "Sans valeur"
     assert '"v":null' in html
     # Communes only (no sites): the view fits the communes.
-    only = build_site_map(None, palette=PALETTE, tile_url=None, communes=counts, indicator="sites_count")
+    only = spec_of(build_site_map(None, palette=PALETTE, tile_url=None, communes=counts, indicator="sites_count"))
     minx, miny, maxx, maxy = communes92.total_bounds
-    assert f"[[{miny}, {minx}], [{maxy}, {maxx}]]" in only
+    assert only["sites"] is None and only["bounds"] == [[miny, minx], [maxy, maxx]]
 
 
 def test_tile_url_without_attribution_is_refused(small_fc):
@@ -165,8 +171,10 @@ def test_10000_sites_size_and_time():
 NODE_HARNESS = r"""
 const fs = require("fs");
 const html = fs.readFileSync(process.argv[2], "utf8");
-const m = html.match(/var (sites_geo_json_[0-9a-f]+) = \(function[\s\S]*?\}\)\(\);/);
+const spec = JSON.parse(html.match(/<script type="application\/json" id="gis-map-data">([\s\S]*?)<\/script>/)[1]);
 const popups = [];
+global.window = global;
+global.document = {getElementById: () => null};  // the harness draws the sites layer itself
 global.L = {
   geoJSON(data, opts) {
     for (const f of data.features) {
@@ -187,7 +195,8 @@ global.fetch = (url) => {
   fetched.push(url);
   return Promise.resolve({ok: true, json: () => ({floors: 7, workstations: 96, medical_cabinets: 4})});
 };
-eval(m[0]);
+eval(fs.readFileSync(process.argv[3], "utf8"));
+window.gisSiteMap.sitesLayer(spec.sites);
 const opened = {setContent(html) { this.html = html; }};
 if (popups[0].handlers.popupopen) { popups[0].handlers.popupopen({popup: opened}); }
 setTimeout(() => {
@@ -198,12 +207,13 @@ setTimeout(() => {
 
 
 def run_popups(tmp_path, html: str) -> dict:
-    """Run the map's popup script in node with stand-ins for Leaflet and fetch; open the first popup."""
+    """Run the map script's sites layer in node with stand-ins for Leaflet and fetch; open the first popup."""
     page = tmp_path / "map.html"
     page.write_text(html, encoding="utf-8")
     script = tmp_path / "harness.js"
     script.write_text(NODE_HARNESS, encoding="utf-8")
-    out = subprocess.run(["node", str(script), str(page)], capture_output=True, text=True, check=True)
+    out = subprocess.run(["node", str(script), str(page), str(STATIC_FOLDER / "sitemap.js")],
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 

@@ -78,13 +78,16 @@ def test_query_count_does_not_grow_with_sites(client, factory, token_for, db):
 
 def test_vendor_assets_are_served_offline(client):
     for path in ("/vendor/leaflet/leaflet.js", "/vendor/markercluster/leaflet.markercluster.js",
-                 "/vendor/jquery/jquery.min.js"):
+                 "/vendor/gis/sitemap.js"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "javascript" in response.mimetype
     css = client.get("/vendor/leaflet/leaflet.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
     assert client.get("/vendor/leaflet/images/layers.png").status_code == 200  # loaded by leaflet.css
+    assert client.get("/vendor/gis/sitemap.css").mimetype == "text/css"
+    assert client.get("/vendor/gis/webmap.py").status_code == 404  # the map's static folder only
+    assert client.get("/vendor/jquery/jquery.min.js").status_code == 404  # folium's jQuery is gone
     assert client.get("/vendor/nothing/x.js").status_code == 404
     assert client.get("/vendor/leaflet/../../../etc/passwd").status_code == 404
 

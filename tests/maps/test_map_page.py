@@ -23,7 +23,7 @@ def test_director_sees_the_map_with_every_located_site(client_as, demo):
     page = response.get_data(as_text=True)
     assert "FeatureCollection" in page
     assert "MultiPoint" in html.unescape(page)
-    assert "L.markerClusterGroup" in html.unescape(page)
+    assert '<script src="/vendor/gis/sitemap.js?v=' in html.unescape(page)  # the script that draws the clusters
     assert 'aria-label="Main navigation"' in page or "navbar" in page  # the header navigation is kept
     for name in ("Pôle social", "Asnières"):
         assert name in html.unescape(page)
@@ -41,8 +41,8 @@ def test_map_loads_nothing_from_another_origin_except_the_tiles(app, client_as, 
 def test_no_tile_layer_when_tile_url_is_none(app, client_as, demo, monkeypatch):
     monkeypatch.setitem(app.config, "TILE_URL", "None")
     page = html.unescape(client_as("director").get("/map").get_data(as_text=True))
-    assert "L.tileLayer" not in page
-    assert '"maxZoom": 19' in page or '"maxZoom":19' in page  # markercluster needs it when there are no tiles
+    assert '"tiles":null' in page
+    assert '"maxZoom":19' in page  # markercluster needs it when there are no tiles
     assert origins(page) == set()
 
 
@@ -50,7 +50,7 @@ def test_custom_tile_server_is_used(app, client_as, demo, monkeypatch):
     monkeypatch.setitem(app.config, "TILE_URL", "https://tiles.intranet.example/{z}/{x}/{y}.png")
     monkeypatch.setitem(app.config, "TILE_ATTRIBUTION", "Intranet tiles")
     page = html.unescape(client_as("director").get("/map").get_data(as_text=True))
-    assert "L.tileLayer" in page and "Intranet tiles" in page
+    assert '"tiles":{"url":"https://tiles.intranet.example/{z}/{x}/{y}.png","attribution":"Intranet tiles"}' in page
     assert origins(page) == {"tiles.intranet.example"}
 
 
@@ -136,7 +136,7 @@ def test_anonymous_is_sent_to_login(client):
 
 def test_choropleth_of_sites_count_with_layer_control(client_as, demo, communes):
     page = html.unescape(client_as("director").get("/map?indicator=sites_count").get_data(as_text=True))
-    assert "L.control.layers" in page
+    assert '"communes":{"name":"Communes"' in page  # a communes layer: the map script adds the layer control
     assert 'id="indicator-title"' in page
     assert page.count('"n":"') >= 36  # one feature per commune, named
 
@@ -144,9 +144,9 @@ def test_choropleth_of_sites_count_with_layer_control(client_as, demo, communes)
 def test_choropleth_of_distance_needs_a_service(client_as, demo, communes):
     client = client_as("director")
     page = html.unescape(client.get("/map?indicator=distance").get_data(as_text=True))
-    assert 'id="service-error"' in page and "L.control.layers" not in page
+    assert 'id="service-error"' in page and '"communes":null' in page
     page = html.unescape(client.get("/map?indicator=distance&service=pmi").get_data(as_text=True))
-    assert "L.control.layers" in page and " km" in page
+    assert '"communes":{"name":"Communes"' in page and " km" in page
 
 
 def test_indicator_is_offered_only_with_boundaries(client_as, demo):

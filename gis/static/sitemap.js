@@ -1,0 +1,179 @@
+/* The sites web map, drawn by Leaflet and leaflet.markercluster from the JSON that gis.webmap writes.
+ *
+ * The page holds the data in <script type="application/json" id="gis-map-data"> and a <div id="gis-map">;
+ * nothing here is generated per request, so the page needs no inline script (a strict CSP can refuse them).
+ * Every text that comes from the data reaches the DOM escaped (popups, tooltips) or as a text node (legends).
+ * The map object is window.gisMap once drawn.
+ */
+(function () {
+  "use strict";
+
+  function esc(v) {
+    return String(v).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  // ------------------------------------------------------------------ sites: circle markers and popups
+
+  // spec: {data (one MultiPoint feature, per-site columns), colors, services, labels, urlPrefix, figuresSuffix}
+  function sitesLayer(spec) {
+    var colors = spec.colors, services = spec.services, t = spec.labels;
+    var urlPrefix = spec.urlPrefix, figuresSuffix = spec.figuresSuffix;
+    var loaded = {};  // figures fetched when a popup opened, by point index
+    function col(p, key, k) {
+      var v = p[key] ? p[key][k] : null;
+      if ((v === undefined || v === null) && loaded[k]) { v = loaded[k][key]; }
+      return v === undefined ? null : v;
+    }
+    function hasService(s, i) {
+      return Array.isArray(s) ? s.indexOf(i) >= 0 : (s & (1 << i)) !== 0;
+    }
+    function row(label, value) {
+      return value == null || value === "" ? "" : "<br><b>" + esc(label) + "</b> " + esc(value);
+    }
+    function render(p, k) {
+      var h = '<div class="gis-popup"><strong>' + esc(p.n[k]) + "</strong>";
+      var a = col(p, "a", k), s = col(p, "s", k), u = col(p, "u", k);
+      if (a != null) { h += "<br>" + esc(a); }
+      if (s != null) {
+        var names = [];
+        for (var i = 0; i < services.length; i++) { if (hasService(s, i)) { names.push(services[i]); } }
+        h += row(t.services, names.join(", "));
+      }
+      h += row(t.floors, col(p, "f", k)) + row(t.workstations, col(p, "w", k)) +
+        row(t.medical_cabinets, col(p, "m", k));
+      if (u != null) {
+        var url = urlPrefix + u;
+        // Only same-site paths or http(s) links: a "javascript:" URL must never become a link.
+        if (/^(https?:\/\/|\/(?!\/))/i.test(url)) {
+          h += '<br><a href="' + esc(url) + '" target="_top">' + esc(t.open_site) + "</a>";
+        }
+      }
+      return h + "</div>";
+    }
+    function loadFigures(p, k, popup) {
+      var u = col(p, "u", k);
+      if (!figuresSuffix || u == null || loaded[k]) { return; }
+      fetch(urlPrefix + u + figuresSuffix, {credentials: "same-origin", headers: {Accept: "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (!d) { return; }
+          loaded[k] = {f: d.floors, w: d.workstations, m: d.medical_cabinets};
+          popup.setContent(render(p, k));
+        })
+        .catch(function () { /* the popup keeps what it has: name, address, services, link */ });
+    }
+    // Leaflet calls pointToLayer once per point of a MultiPoint, in order: count to index the columns.
+    var current = null, k = -1;
+    return L.geoJSON(spec.data, {
+      pointToLayer: function (feature, latlng) {
+        if (feature !== current) { current = feature; k = -1; }
+        k += 1;
+        var p = feature.properties, i = k;
+        var marker = L.circleMarker(latlng, {
+          radius: 7, weight: 1.5, color: "#333333", fillOpacity: 0.9,
+          fillColor: colors[p.c[i]] || colors[colors.length - 1]
+        });
+        marker.bindPopup(function () { return render(p, i); }, {maxWidth: 320});
+        marker.on("popupopen", function (e) { loadFigures(p, i, e.popup); });
+        marker.bindTooltip(function () { return esc(p.n[i]); });
+        return marker;
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ communes: the choropleth
+
+  // spec: {data (features with properties n = name, v = value or null), breaks, colors, texts}
+  function choroplethLayer(spec) {
+    var breaks = spec.breaks, colors = spec.colors, t = spec.texts;
+    function colorFor(v) {
+      if (v == null) { return t.neutral; }
+      for (var i = 0; i < colors.length; i++) { if (v <= breaks[i + 1]) { return colors[i]; } }
+      return colors[colors.length - 1];
+    }
+    return L.geoJSON(spec.data, {
+      style: function (f) {
+        return {fillColor: colorFor(f.properties.v), color: "#555555", weight: 1, fillOpacity: 0.55};
+      },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(function () {
+          var v = f.properties.v;
+          return "<strong>" + esc(f.properties.n) + "</strong><br>" + esc(t.label) + ": " +
+            esc(v == null ? t.no_value : v.toFixed(t.decimals) + t.unit);
+        });
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ legends: swatch AND text
+
+  // spec: {title, items: [[colour, label], ...], position, round}
+  function legendControl(spec) {
+    var control = L.control({position: spec.position});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "gis-legend");
+      if (spec.title) { L.DomUtil.create("strong", "", div).textContent = spec.title; }
+      spec.items.forEach(function (item) {
+        var line = L.DomUtil.create("div", "", div);
+        var swatch = L.DomUtil.create("span", spec.round ? "sw round" : "sw", line);
+        swatch.style.background = item[0];  // a style property, not a style attribute: allowed by the CSP
+        line.appendChild(document.createTextNode(item[1]));
+      });
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    return control;
+  }
+
+  // ------------------------------------------------------------------ the map
+
+  function draw(element, spec) {
+    var map = L.map(element, {
+      center: spec.center, zoom: spec.zoom, maxZoom: spec.maxZoom,
+      preferCanvas: true,  // one canvas for thousands of circle markers instead of SVG nodes
+      zoomControl: false  // added below with translated button titles
+    });
+    L.control.zoom(spec.zoomControl).addTo(map);
+    L.control.scale().addTo(map);
+    if (spec.tiles) {
+      L.tileLayer(spec.tiles.url, {attribution: spec.tiles.attribution, maxZoom: spec.maxZoom}).addTo(map);
+    }
+    var overlays = {};
+    if (spec.communes) {
+      overlays[spec.communes.name] = choroplethLayer(spec.communes).addTo(map);
+      legendControl(spec.communes.legend).addTo(map);
+    }
+    if (spec.sites) {
+      var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
+      cluster.addLayer(sitesLayer(spec.sites));
+      overlays[spec.sites.name] = cluster.addTo(map);
+      legendControl(spec.sites.legend).addTo(map);
+    }
+    if (spec.communes) {
+      L.control.layers(null, overlays, {collapsed: false}).addTo(map);
+    }
+    if (spec.bounds) {
+      var fit = function () { map.fitBounds(spec.bounds, {maxZoom: 16, animate: false}); };
+      fit();
+      // The frame may get its final size after this ran (the page's stylesheet sizes it): fit again when it
+      // is resized, until the user moves the map.
+      var refit = true;
+      L.DomEvent.on(element, "mousedown wheel touchstart keydown", function () { refit = false; });
+      new ResizeObserver(function () {
+        map.invalidateSize();
+        if (refit) { fit(); }
+      }).observe(element);
+    }
+    return map;
+  }
+
+  window.gisSiteMap = {draw: draw, sitesLayer: sitesLayer, choroplethLayer: choroplethLayer, esc: esc};
+
+  var element = document.getElementById("gis-map");
+  var data = document.getElementById("gis-map-data");
+  if (element && data) {
+    window.gisMap = draw(element, JSON.parse(data.textContent));
+  }
+})();
