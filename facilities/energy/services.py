@@ -330,7 +330,7 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
 def retrofit_operations(building_id: int) -> list[RetrofitOperation]:
     """The works operations of the building that are energy retrofits or expect savings, as the pure
     projection sees them (three queries; operations of a scenario or only of the site are left out)."""
-    from facilities.works import services as works
+    from facilities.works import views as works
     from facilities.works.scheduling.months import add_months
 
     result = []

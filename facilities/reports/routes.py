@@ -155,7 +155,7 @@ def energy_pdf(building_id: int):
 @requires(Permission.READ)
 def programme_pdf(envelope_id: int):
     """The multi-year works programme of an envelope: PPI table, consumption of each year's cap, Gantt chart."""
-    envelope_figures, ppi_rows, gantt_rows = _needed("facilities.works.services", "envelope_figures", "ppi_rows",
+    envelope_figures, ppi_rows, gantt_rows = _needed("facilities.works.views", "envelope_figures", "ppi_rows",
                                                      "gantt_rows")
     (gantt_svg,) = _needed("facilities.works.gantt", "gantt_svg")
     from facilities.works.models import Envelope

@@ -35,7 +35,7 @@ from facilities.database import discard_changes
 from facilities.money import money_json
 from facilities.permissions import Permission, requires
 from facilities.validation import Rule, clean
-from facilities.works import rules, services
+from facilities.works import rules, services, views
 from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
 from facilities.works.models import Envelope, Operation
 from facilities.works.scheduling.explanations import ReasonCode
@@ -66,14 +66,14 @@ def _operation_json(op: Operation) -> dict:
         "fixed": op.fixed, "draft": op.draft, "envelope_id": op.envelope_id, "site_id": op.site_id,
         "building_id": op.building_id, "start": op.start.isoformat(), "end": plan.end.isoformat(),
         "duration_months": op.duration_months, "ap_eur": _eur(op.current_ap_cents),
-        "cp": _by_year(services.cp_by_year_of(op)),
+        "cp": _by_year(views.cp_by_year_of(op)),
         "phases": [{"code": p.code, "start": p.start.isoformat(), "end": p.end.isoformat(), "share_bp": p.share_bp}
                    for p in op.phases],
         "illustrative": op.illustrative, "note": op.note,
     }
 
 
-def _envelope_json(figures: services.EnvelopeFigures, with_operations: bool = False) -> dict:
+def _envelope_json(figures: views.EnvelopeFigures, with_operations: bool = False) -> dict:
     envelope = figures.envelope
     out = {
         "id": envelope.id, "label": envelope.label, "category": envelope.category,
@@ -89,7 +89,7 @@ def _envelope_json(figures: services.EnvelopeFigures, with_operations: bool = Fa
 
 
 def _envelope_detail(envelope: Envelope) -> dict:
-    return _envelope_json(services.envelope_figures([envelope])[0], with_operations=True)
+    return _envelope_json(views.envelope_figures([envelope])[0], with_operations=True)
 
 
 def _proposal_json(proposal) -> dict:
@@ -197,7 +197,7 @@ def envelopes():
     if scenario_of is not None:
         query = query.where(Envelope.scenario_of_id == scenario_of)
     return paginated(sorted_query(query, ENVELOPE_SORT, "label", Envelope.id),
-                     serialize_page=lambda page: [_envelope_json(f) for f in services.envelope_figures(page)])
+                     serialize_page=lambda page: [_envelope_json(f) for f in views.envelope_figures(page)])
 
 
 @bp.route("/envelopes", methods=["POST"])
@@ -207,7 +207,7 @@ def envelopes():
 def envelope_create():
     """Create an envelope: label, category, caps ({"2023": "12500000"})."""
     envelope = services.create_envelope(rules.clean_envelope(_read_body(ENVELOPE_INPUT["properties"])))
-    return _envelope_json(services.envelope_figures([envelope])[0]), 201
+    return _envelope_json(views.envelope_figures([envelope])[0]), 201
 
 
 @bp.route("/envelopes/<int:envelope_id>", methods=["GET"])
@@ -277,7 +277,7 @@ OPERATION_SORT = {"label": Operation.label, "start": Operation.start, "priority"
 @requires(Permission.READ)
 def operations():
     """Operations, optionally of one envelope, site or building, status or nature; sorted and paginated."""
-    query = services._operation_query()
+    query = services.operation_query()
     for name in ("envelope_id", "site_id", "building_id"):
         wanted = id_arg(name)
         if wanted is not None:

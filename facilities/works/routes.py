@@ -16,7 +16,7 @@ from facilities.inventory.models import Building, Site
 from facilities.money import money_text
 from facilities.permissions import Permission, requires
 from facilities.validation import ValidationError
-from facilities.works import catalogue, gantt, reasons, rules, services
+from facilities.works import catalogue, gantt, reasons, rules, services, views
 from facilities.works.forms import (
     ActualForm,
     ApRevisionForm,
@@ -44,7 +44,7 @@ def works_labels():
 @bp.app_template_global()
 def works_operations_for(building=None, site=None) -> list[Operation]:
     """Operations about a building or its site (for the building page's works panel)."""
-    return services.operations_for_building(building.id if building else None,
+    return views.operations_for_building(building.id if building else None,
                                             site.id if site else (building.site_id if building else None))
 
 
@@ -77,7 +77,7 @@ def _place_choices(form) -> None:
 def chart(operations, title: str) -> Markup:
     """The Gantt SVG of these operations (server-rendered, inline)."""
     labels = {"fixed": _("fixed"), "draft": _("draft"), "empty": _("No operation")}
-    svg = gantt.gantt_svg(services.gantt_rows(operations), title=title, today=date.today(),
+    svg = gantt.gantt_svg(views.gantt_rows(operations), title=title, today=date.today(),
                           description=_("Operations by phase on a time axis; the table below gives the same dates."),
                           labels=labels)
     return Markup(svg)  # noqa: S704 — built by gantt_svg, which escapes every text it writes
@@ -90,7 +90,7 @@ def chart(operations, title: str) -> Markup:
 @requires(Permission.READ)
 def envelope_list():
     """The works programmes (envelopes) with their totals; scenarios under their original."""
-    figures = services.envelope_figures(services.load_envelopes())
+    figures = views.envelope_figures(services.load_envelopes())
     return render_template("works/envelope_list.html", figures=figures)
 
 
@@ -111,12 +111,12 @@ def envelope_create():
 def envelope_detail(envelope_id: int):
     """An envelope: caps, allocated, committed, paid and remaining per year; the PPI table; the Gantt chart."""
     envelope = _or_404(db.session.get(Envelope, envelope_id))
-    figures = services.envelope_figures([envelope])[0]
+    figures = views.envelope_figures([envelope])[0]
     year = request.args.get("year", type=int) or _default_year(figures)
-    ppi, ppi_total = services.ppi_rows(figures.operations, year)
+    ppi, ppi_total = views.ppi_rows(figures.operations, year)
     return render_template("works/envelope_detail.html", envelope=envelope, figures=figures, year=year, ppi=ppi,
                            ppi_total=ppi_total, chart=chart(figures.operations, envelope.label),
-                           gantt_rows=gantt.gantt_table(services.gantt_rows(figures.operations)),
+                           gantt_rows=gantt.gantt_table(views.gantt_rows(figures.operations)),
                            scenario_form=ScenarioForm(), comparable=services.comparable(envelope))
 
 
@@ -220,7 +220,7 @@ def compare(envelope_id: int):
 @requires(Permission.READ)
 def dashboard():
     """The director's view of the programme: totals per year against caps, statuses, biggest operations."""
-    return render_template("works/dashboard.html", board=services.dashboard())
+    return render_template("works/dashboard.html", board=views.dashboard())
 
 
 # ---------------------------------------------------------------- operations
@@ -251,7 +251,7 @@ def operation_detail(operation_id: int):
 
 
 def _load_operation(operation_id: int) -> Operation:
-    ops = db.session.execute(services._operation_query().where(Operation.id == operation_id)).scalars().all()
+    ops = db.session.execute(services.operation_query().where(Operation.id == operation_id)).scalars().all()
     return _or_404(ops[0] if ops else None)
 
 
@@ -261,7 +261,7 @@ def _render_operation(op: Operation, status: int = 200, **forms):
     forms.setdefault("saving_form", SavingForm(formdata=None))
     plan_check = services.operation_check(op)
     return render_template("works/operation_detail.html", op=op, check=plan_check,
-                           cp=services.cp_by_year_of(op), chart=chart([op], op.label),
+                           cp=views.cp_by_year_of(op), chart=chart([op], op.label),
                            phase_labels={c.value: PHASE_LABELS[c] for c in PhaseCode}, derive_form=ConfirmForm(),
                            **forms), status
 

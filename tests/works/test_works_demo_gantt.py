@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from facilities.works import services
+from facilities.works import views
 from facilities.works.gantt import gantt_svg, gantt_table
 from facilities.works.models import Envelope, Operation
 
@@ -10,7 +10,7 @@ from facilities.works.models import Envelope, Operation
 def test_demo_programme_fits_the_2023_cap(db, demo):
     env = db.session.query(Envelope).filter_by(label="Bâtiments médico-sociaux 2023").one()
     assert env.caps_by_year[2023] == 1_250_000_000
-    figures = services.envelope_figures([env])[0]
+    figures = views.envelope_figures([env])[0]
     cp_2023 = next(y.allocated_cents for y in figures.years if y.year == 2023)
     assert 0 < cp_2023 <= 1_250_000_000 and not figures.overflow_by_year and not figures.unbalanced
     sites = {op.site.code for op in figures.operations}

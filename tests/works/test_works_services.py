@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from facilities.validation import ValidationError
-from facilities.works import rules, services
+from facilities.works import rules, services, views
 from facilities.works.models import ApRevision, Operation
 from tests.conftest import count_queries, french
 
@@ -98,9 +98,9 @@ def test_ppi_rows_for_a_year(db, envelope):
     services.add_ap_revision(op, {"amount_cents": 700 * K, "voted_on": date(2030, 6, 1), "reason": "DM1"})
     services.derive_cp_from_phases(op)
     services.set_actual(op, {"year": 2030, "committed_cents": 700 * K, "paid_cents": 500 * K})
-    rows, total = services.ppi_rows([op], 2031)
+    rows, total = views.ppi_rows([op], 2031)
     assert (rows[0].voted_cents, rows[0].revision_cents, rows[0].paid_before_cents) == (700 * K, 0, 500 * K)
-    rows, total = services.ppi_rows([op], 2030)
+    rows, total = views.ppi_rows([op], 2030)
     assert (rows[0].voted_cents, rows[0].revision_cents) == (600 * K, 100 * K)
     assert rows[0].cp_years == [700 * K, 0, 0, 0] and total.ap_cents == 700 * K
 

@@ -1,0 +1,200 @@
+"""What the works pages show, read from the stored programmes: figures per envelope and year, the multi-year
+programme table (PPI), Gantt rows, the director's dashboard and the operations about a building.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from facilities.extensions import db
+from facilities.works.models import Envelope, Operation
+from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck
+from facilities.works.scheduling.spreading import operation_cp
+from facilities.works.services import (
+    build_plan,
+    check_plan,
+    load_envelopes,
+    load_operations,
+    operation_query,
+    plan_of,
+)
+
+PPI_YEARS_AHEAD = 3  # the multi-year table shows N, N+1, N+2, N+3, then "later"
+
+
+@dataclass
+class YearFigures:
+    year: int
+    cap_cents: int = 0
+    allocated_cents: int = 0
+    committed_cents: int = 0
+    paid_cents: int = 0
+
+    @property
+    def remaining_cents(self) -> int:
+        return self.cap_cents - self.allocated_cents
+
+    @property
+    def overflow_cents(self) -> int:
+        return max(0, -self.remaining_cents)
+
+
+@dataclass
+class EnvelopeFigures:
+    envelope: Envelope
+    operations: list[Operation]
+    years: list[YearFigures]
+    programme_check: ProgrammeCheck
+    totals: YearFigures = field(default_factory=lambda: YearFigures(0))
+
+    @property
+    def overflow_by_year(self) -> dict[int, int]:
+        return self.programme_check.overflow_by_year
+
+    @property
+    def unbalanced(self) -> list[OperationCheck]:
+        return [o for o in self.programme_check.operations if not o.balanced]
+
+    @property
+    def ap_total_cents(self) -> int:
+        return sum(op.current_ap_cents for op in self.operations)
+
+
+def envelope_figures(envelopes: Sequence[Envelope]) -> list[EnvelopeFigures]:
+    """Per envelope and year: cap, CP allocated, committed, paid and remaining (cap − allocated)."""
+    by_envelope = load_operations([e.id for e in envelopes])
+    out = []
+    for envelope in envelopes:
+        ops = by_envelope[envelope.id]
+        programme_check = check_plan(build_plan(envelope, ops))
+        years: dict[int, YearFigures] = {}
+        for y in programme_check.years:
+            years[y.year] = YearFigures(y.year, y.cap_cents, y.asked_cents)
+        for op in ops:
+            for actual in op.actuals:
+                row = years.setdefault(actual.year, YearFigures(actual.year, envelope.caps_by_year.get(actual.year, 0)))
+                row.committed_cents += actual.committed_cents
+                row.paid_cents += actual.paid_cents
+        rows = [years[y] for y in sorted(years)]
+        totals = YearFigures(0, sum(r.cap_cents for r in rows), sum(r.allocated_cents for r in rows),
+                             sum(r.committed_cents for r in rows), sum(r.paid_cents for r in rows))
+        out.append(EnvelopeFigures(envelope, ops, rows, programme_check, totals))
+    return out
+
+
+@dataclass
+class PpiRow:
+    operation: Operation
+    ap_cents: int
+    voted_cents: int  # the AP in force on 31 December of N−1
+    revision_cents: int  # votes of year N (a new AP counts whole)
+    paid_before_cents: int
+    cp_years: list[int]  # N … N+3
+    cp_later_cents: int
+    balanced: bool
+
+
+def ppi_rows(operations: Sequence[Operation], year: int) -> tuple[list[PpiRow], PpiRow | None]:
+    """The multi-year programme table (PPI) for year N, as départements present it, with its totals."""
+    rows = []
+    for op in operations:
+        voted = next((r.amount_cents for r in reversed(op.ap_revisions) if r.voted_on.year < year), 0)
+        in_force = next((r.amount_cents for r in reversed(op.ap_revisions) if r.voted_on.year <= year), voted)
+        cp = op.cp_by_year
+        rows.append(PpiRow(
+            op, op.current_ap_cents, voted, in_force - voted,
+            sum(a.paid_cents for a in op.actuals if a.year < year),
+            [cp.get(year + k, 0) for k in range(PPI_YEARS_AHEAD + 1)],
+            sum(c for y, c in cp.items() if y > year + PPI_YEARS_AHEAD),
+            sum(cp.values()) == op.current_ap_cents,
+        ))
+    if not rows:
+        return rows, None
+    total = PpiRow(None, sum(r.ap_cents for r in rows), sum(r.voted_cents for r in rows),
+                   sum(r.revision_cents for r in rows), sum(r.paid_before_cents for r in rows),
+                   [sum(r.cp_years[k] for r in rows) for k in range(PPI_YEARS_AHEAD + 1)],
+                   sum(r.cp_later_cents for r in rows), all(r.balanced for r in rows))
+    return rows, total
+
+
+def gantt_rows(operations: Sequence[Operation]) -> list[dict]:
+    """Plain data for facilities.works.gantt: one row per operation, its phases on the time axis."""
+    rows = []
+    for op in operations:
+        plan = plan_of(op)
+        rows.append({
+            "label": op.label, "start": op.start, "end": plan.end, "fixed": op.fixed, "status": op.status,
+            "draft": op.draft,
+            "phases": [{"code": p.code, "start": p.start, "end": p.end} for p in op.phases],
+        })
+    return rows
+
+
+# ---------------------------------------------------------------- dashboard and building panel
+
+
+@dataclass
+class Dashboard:
+    years: list[YearFigures]
+    status_counts: dict[str, int]
+    biggest: list[Operation]
+    envelopes: list[EnvelopeFigures]
+    ap_total_cents: int
+
+
+def dashboard(limit: int = 10) -> Dashboard:
+    """The director's view: totals per year against caps, operations per status, the biggest operations."""
+    figures = envelope_figures(load_envelopes(include_scenarios=False))
+    years: dict[int, YearFigures] = {}
+    status_counts: Counter = Counter()
+    ops: list[Operation] = []
+    for fig in figures:
+        for row in fig.years:
+            total = years.setdefault(row.year, YearFigures(row.year))
+            total.cap_cents += row.cap_cents
+            total.allocated_cents += row.allocated_cents
+            total.committed_cents += row.committed_cents
+            total.paid_cents += row.paid_cents
+        for op in fig.operations:
+            status_counts[op.status] += 1
+            ops.append(op)
+    biggest = sorted(ops, key=lambda op: (-op.current_ap_cents, op.id))[:limit]
+    return Dashboard([years[y] for y in sorted(years)], dict(status_counts), biggest, figures,
+                     sum(op.current_ap_cents for op in ops))
+
+
+def operations_for_building(building_id: int | None, site_id: int | None) -> list[Operation]:
+    """Operations (outside scenarios) about this building or its site."""
+    conditions = []
+    if building_id:
+        conditions.append(Operation.building_id == building_id)
+    if site_id:
+        conditions.append(Operation.site_id == site_id)
+    if not conditions:
+        return []
+    query = (operation_query().join(Envelope, Operation.envelope_id == Envelope.id)
+             .where(Envelope.scenario_of_id.is_(None), or_(*conditions)))
+    return list(db.session.execute(query.order_by(None).order_by(Operation.start, Operation.id)).scalars())
+
+
+def cp_by_year_of(op: Operation) -> dict[int, int]:
+    """The operation's échéancier (stored, or derived when none is stored)."""
+    return operation_cp(plan_of(op))
+
+
+def savings_operations_for_building(building_id: int) -> list[Operation]:
+    """Operations (outside scenarios) of this building that are energy retrofits or expect energy savings,
+    with their phases and savings (three queries); for the energy area's projection."""
+    query = (
+        select(Operation).options(selectinload(Operation.phases), selectinload(Operation.savings))
+        .join(Envelope, Operation.envelope_id == Envelope.id)
+        .where(Envelope.scenario_of_id.is_(None), Operation.building_id == building_id,
+               or_(Operation.nature == "energy_retrofit", Operation.savings.any()))
+        .order_by(Operation.start, Operation.id)
+    )
+    return list(db.session.execute(query).scalars())
