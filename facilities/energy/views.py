@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from facilities import formatting
-from facilities.energy import charts, services
+from facilities.energy import charts, portfolio, services
 from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, SettingsForm
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
 from facilities.inventory.models import Building
@@ -146,7 +146,7 @@ def panel(building: Building) -> dict[str, Any]:
 
 def dashboard_page() -> dict[str, Any]:
     """Context of the portfolio dashboard."""
-    data = services.dashboard()
+    data = portfolio.dashboard()
     counts = {letter: data.class_counts[letter] for letter in DPE_LETTERS}
     class_text = ", ".join(f"{letter}: {n}" for letter, n in counts.items())
     class_chart = charts.dpe_distribution_svg(counts, labels={

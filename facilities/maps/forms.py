@@ -22,9 +22,9 @@ INDICATOR_LABELS = {
 
 def dpe_available() -> bool:
     """True when the energy area exposes the latest DPE class of each site."""
-    from facilities.energy import services as energy_services
+    from facilities.energy import portfolio
 
-    return callable(getattr(energy_services, "latest_dpe_class_by_site", None))
+    return callable(getattr(portfolio, "latest_dpe_class_by_site", None))
 
 
 def color_by_choices() -> list[str]:

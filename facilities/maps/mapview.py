@@ -72,9 +72,9 @@ def _palette(color_by: str, records: list[dict[str, Any]]) -> tuple[dict[str, tu
 
 def _with_dpe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Records whose 'kind' key carries the latest DPE class: the map colours by that key (kind or status only)."""
-    from facilities.energy import services as energy_services
+    from facilities.energy import portfolio
 
-    classes = energy_services.latest_dpe_class_by_site()
+    classes = portfolio.latest_dpe_class_by_site()
     return [{**record, "kind": classes.get(record["id"]) or NO_DPE} for record in records]
 
 

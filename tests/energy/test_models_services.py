@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from facilities.energy import services
+from facilities.energy import portfolio, services
 from facilities.energy.models import REFERENCE_MODELS, BuildingEnergySettings, EnergyConsumption
 from facilities.energy.reference import ScaleCode
 from facilities.energy.reference_seed import seed_reference_data
@@ -146,7 +146,7 @@ def test_latest_dpe_class_by_site_is_the_worst_building(db, seeded, factory):
     other = factory.building(gross_floor_area_m2="500")  # another site, no data
     db.session.commit()
     with count_queries(db) as queries:
-        classes = services.latest_dpe_class_by_site()
+        classes = portfolio.latest_dpe_class_by_site()
     assert classes == {site.id: "E"}
     assert other.site_id not in classes
     assert len(queries) <= 10

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from facilities.energy import services
+from facilities.energy import portfolio, services
 from facilities.energy.models import PrimaryEnergyFactorRecord
 from tests.conftest import page_text
 
@@ -88,7 +88,7 @@ def _portfolio(factory, db):
 
 def test_dashboard_figures(factory, seeded, db):
     _portfolio(factory, db)
-    board = services.dashboard()
+    board = portfolio.dashboard()
     assert {k: v for k, v in board.class_counts.items() if v} == {"B": 1, "C": 2}
     assert [(s.code, s.gap_kwh_m2) for s in board.furthest_off_track] == [("A", 38.0), ("B", 4.0)]
     assert [(t.year, t.kwh, t.kg_co2e) for t in board.totals] == [
@@ -169,7 +169,7 @@ def test_standing_without_consumption_matches_the_full_report(seeded, area):
     settings = services.EnergySettings(list(ScaleCode)[0], None, None, False)
     item = services.BuildingEnergy(1, 1, "B-1", "Empty", area, settings)
     ref = services.reference_data()
-    quick = services.standing(item, ref)
+    quick = portfolio.standing(item, ref)
     report = item.report(ref)
     assert report["years"] == []
     assert quick.subject is report["tertiaire"]["subject"]
