@@ -151,15 +151,13 @@ def test_a_building_year_out_of_range_is_refused_with_one_message(api, manager_p
 
 
 def test_a_consumption_year_out_of_range_is_refused_with_one_message(api, manager_pages, factory, db):
-    from datetime import date
-
     from facilities.energy.services import ensure_reference_seeded
 
     ensure_reference_seeded()
     building = factory.building(code="B-E", gross_floor_area_m2="1000")
     api_message = api_errors(api("POST", "/api/v1/energy-records", {
         "building_id": building.id, "year": 1999, "carrier": "electricity", "kwh": "10"}))["year"]
-    assert api_message == f"year must be between 2000 and {date.today().year + 1} (got 1999)"
+    assert api_message == "Year must be at least 2000"
     form_refuses(manager_pages.post(f"/buildings/{building.id}/energy/consumption",
                                     data={"year": "1999", "carrier": "electricity", "kwh": "10"}), api_message)
     csv = b"building_code,year,carrier,kwh\nB-E,1999,electricity,10\n"
@@ -196,7 +194,8 @@ def test_heating_network_is_refused_by_every_entry_path(api, manager_pages, fact
     building = factory.building(code="B-C", gross_floor_area_m2="1000")
     message = api_errors(api("POST", "/api/v1/energy-records", {
         "building_id": building.id, "year": 2024, "carrier": "heating_network", "kwh": "10"}))["carrier"]
-    assert "heating_network" in message and "district_heating" in message
+    assert message == ("Energy must be one of: electricity, natural_gas, fuel_oil, lpg, district_heating, "
+                       "district_cooling, wood")
     form_refuses(manager_pages.post(f"/buildings/{building.id}/energy/consumption",
                                     data={"year": "2024", "carrier": "heating_network", "kwh": "10"}), message)
     csv = b"building_code,year,carrier,kwh\nB-C,2024,heating_network,10\n"

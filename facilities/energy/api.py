@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from facilities import years
@@ -32,14 +29,13 @@ from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
 from facilities.api.schemas import nullable, ok, page_of
 from facilities.api.serializers import number
 from facilities.energy import services
-from facilities.energy.input_validation import NUMBER_LIMITS
+from facilities.energy.input_validation import ENTRY_RULES
 from facilities.energy.models import EnergyConsumption
 from facilities.energy.reference import Carrier, ConsumptionSource, MissingReferenceError
 from facilities.errors import problem
 from facilities.extensions import db
 from facilities.inventory.models import Building
 from facilities.permissions import Permission, requires
-from facilities.validation import Rule, year_rule
 
 bp = ApiBlueprint("energy_api", __name__, description="Energy: consumption records and the energy report.")
 register_api_error_handlers(bp)
@@ -47,23 +43,9 @@ register_api_error_handlers(bp)
 YEARS = years.CONSUMPTION
 
 
-def _limited(name: str, label, **options) -> Rule:
-    places, maximum = NUMBER_LIMITS[name]
-    return Rule(name, "decimal", label, maximum=maximum, places=places, **options)
-
-
-# The body of a consumption entry, for the OpenAPI description. Entries are checked by the consumption form's
-# own validation (services.clean_entry: year window, known carrier, area needed, NUMBER_LIMITS), whose bounds
-# these rules repeat for clients.
-RECORD_RULES = (
-    year_rule("year", _l("Year"), YEARS, required=True),
-    Rule("carrier", "choice", _l("Energy"), required=True, choices=lambda: [str(c) for c in Carrier]),
-    _limited("kwh", _l("Consumption (kWh final)"), required=True, minimum=Decimal(0)),
-    Rule("source", "choice", _l("Source"), choices=lambda: [str(c) for c in ConsumptionSource]),
-    _limited("area_m2", _l("Energy reference area that year (m²)"), minimum=Decimal(0), exclusive_minimum=True),
-    _limited("dju", _l("Heating degree-days (DJU) of the year"), minimum=Decimal("0.1")),
-    _limited("dju_mean", _l("Long-term mean DJU"), minimum=Decimal("0.1")),
-)
+# The body of a consumption entry: the rules of the consumption form and the importer (the building is named
+# by its id instead of its code), which read it and which the OpenAPI description states.
+RECORD_RULES = tuple(rule for rule in ENTRY_RULES if rule.name != "building_code")
 IDENTITY = ("year", "carrier")  # with the building, what a record is; change them by deleting and creating
 RECORD_INPUT = rules_schema(RECORD_RULES, extra={"building_id": ID_SCHEMA},
                             required_extra=["building_id"])

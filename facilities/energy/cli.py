@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from facilities import years
 from facilities.energy import services, transfer
@@ -25,7 +26,8 @@ def import_command(path: Path, dry_run: bool) -> None:
         data = path.read_bytes()
     except OSError as error:
         raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
-    report = transfer.import_consumption_csv(data, write=not dry_run)
+    with force_locale("en"):  # the command line speaks English, the rules' messages too
+        report = transfer.import_consumption_csv(data, write=not dry_run)
     for line in report.lines:
         click.echo(line.describe())
     if not report.written:

@@ -1,7 +1,8 @@
-"""What is wrong with an energy input (form, API body, CSV line or file): a code and its parameters.
+"""What is wrong with an energy import beyond one field's value (a line against the database and the other
+lines, or the whole file): a code and its parameters. A field's value is read by the shared rule engine
+(:mod:`facilities.energy.input_validation`), with its messages.
 
-Pure Python, like the validators that produce them (:mod:`facilities.energy.input_validation`): an
-:class:`InputMessage` says what is wrong without choosing a language. ``str(message)`` is the English text
+Pure Python: an :class:`InputMessage` says what is wrong without choosing a language. ``str(message)`` is the English text
 (the command line, logs); the app shows it in the user's language through the one mapping of codes to
 catalogue messages, :data:`facilities.energy.messages.MESSAGES`, whose English wording is the same.
 """
@@ -16,17 +17,7 @@ from typing import Any
 
 
 class Code(StrEnum):
-    # one field of a row (validate_consumption_row, validate_year_row, the consumption form)
-    REQUIRED = "required"
-    NOT_A_NUMBER = "not_a_number"
-    TOO_LARGE = "too_large"
-    NOT_POSITIVE = "not_positive"
-    NEGATIVE = "negative"
-    NOT_WHOLE = "not_whole"
-    OUT_OF_RANGE = "out_of_range"
-    UNKNOWN_CHOICE = "unknown_choice"
-    AREA_REQUIRED = "area_required"
-    DJU_PAIR = "dju_pair"
+    # (a field's value is read by the shared rule engine: facilities.energy.input_validation)
     # one line of an imported file, against the database and the other lines
     UNKNOWN_BUILDING = "unknown_building"
     FIELD_COUNT = "field_count"
@@ -49,16 +40,6 @@ class Code(StrEnum):
 # (years), choices and columns (lists as text), line, count, expected, earlier, byte, detail (csv's own
 # words); problems (BAD_HEADER) is a sequence of InputMessage joined by "; ".
 ENGLISH: dict[Code, str] = {
-    Code.REQUIRED: "%(field)s is required",
-    Code.NOT_A_NUMBER: "%(field)s must be a number (got %(value)s)",
-    Code.TOO_LARGE: "%(field)s must be at most %(maximum)s (got %(value)s)",
-    Code.NOT_POSITIVE: "%(field)s must be greater than 0 (got %(value)s)",
-    Code.NEGATIVE: "%(field)s must not be negative (got %(value)s)",
-    Code.NOT_WHOLE: "%(field)s must be a whole number (got %(value)s)",
-    Code.OUT_OF_RANGE: "%(field)s must be between %(first)s and %(last)s (got %(value)s)",
-    Code.UNKNOWN_CHOICE: "%(field)s %(value)s is unknown; expected one of: %(choices)s",
-    Code.AREA_REQUIRED: "%(field)s is required (the building has no floor area)",
-    Code.DJU_PAIR: "give both dju and dju_mean, or neither",
     Code.UNKNOWN_BUILDING: "unknown building code %(value)s",
     Code.FIELD_COUNT: "expected %(expected)s fields (%(columns)s), got %(count)s",
     Code.AREA_DIFFERS: "%(field)s %(value)s differs from %(earlier)s given for the same building and year on "

@@ -7,8 +7,6 @@ The pure validators and the importer say what is wrong as :class:`InputMessage` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -16,16 +14,6 @@ from facilities.energy.input_messages import Code, InputMessage
 from facilities.formatting import format_number
 
 MESSAGES = {
-    Code.REQUIRED: _l("%(field)s is required"),
-    Code.NOT_A_NUMBER: _l("%(field)s must be a number (got %(value)s)"),
-    Code.TOO_LARGE: _l("%(field)s must be at most %(maximum)s (got %(value)s)"),
-    Code.NOT_POSITIVE: _l("%(field)s must be greater than 0 (got %(value)s)"),
-    Code.NEGATIVE: _l("%(field)s must not be negative (got %(value)s)"),
-    Code.NOT_WHOLE: _l("%(field)s must be a whole number (got %(value)s)"),
-    Code.OUT_OF_RANGE: _l("%(field)s must be between %(first)s and %(last)s (got %(value)s)"),
-    Code.UNKNOWN_CHOICE: _l("%(field)s %(value)s is unknown; expected one of: %(choices)s"),
-    Code.AREA_REQUIRED: _l("%(field)s is required (the building has no floor area)"),
-    Code.DJU_PAIR: _l("give both dju and dju_mean, or neither"),
     Code.UNKNOWN_BUILDING: _l("unknown building code %(value)s"),
     Code.FIELD_COUNT: _l("expected %(expected)s fields (%(columns)s), got %(count)s"),
     Code.AREA_DIFFERS: _l("%(field)s %(value)s differs from %(earlier)s given for the same building and year on "
@@ -44,12 +32,9 @@ MESSAGES = {
 assert set(MESSAGES) == set(Code)
 
 
-def translate(message: InputMessage) -> str:
-    """The message in the request's language (numbers grouped its way)."""
+def translate(message: InputMessage | str) -> str:
+    """The message in the request's language (numbers grouped its way); a rule's message is already."""
+    if isinstance(message, str):
+        return message
     locale = str(get_locale() or "fr")
     return message.render(lambda code: str(MESSAGES[code]), lambda value: format_number(value, locale))
-
-
-def translate_errors(errors: Mapping[str, InputMessage]) -> dict[str, str]:
-    """{field: message} in the request's language, e.g. for a ValidationError."""
-    return {name: translate(message) for name, message in errors.items()}

@@ -22,9 +22,7 @@ from sqlalchemy import func, select
 from facilities import years
 from facilities.energy import reference_seed
 from facilities.energy.building_report import building_energy_report
-from facilities.energy.input_messages import Code, message
-from facilities.energy.input_validation import validate_consumption_row, validate_year_row
-from facilities.energy.messages import translate_errors
+from facilities.energy.input_validation import check_entry
 from facilities.energy.models import (
     REFERENCE_MODELS,
     BuildingEnergySettings,
@@ -157,16 +155,9 @@ def save_settings(building: Building, values: dict) -> BuildingEnergySettings:
 
 def clean_consumption(raw: dict, *, area_required: bool = False, today: date | None = None) -> dict:
     """Typed values of one consumption entry (with optional area and DJU of the year), or ValidationError."""
-    values, errors = validate_consumption_row(raw, today=today, area_required=area_required)
-    year_values, year_errors = validate_year_row(raw, today=today)
-    for name in ("dju", "dju_mean"):
-        values[name] = year_values[name]
-        if name in year_errors:
-            errors[name] = year_errors[name]
-    if (values["dju"] is None) != (values["dju_mean"] is None) and not errors.keys() & {"dju", "dju_mean"}:
-        errors["dju_mean" if values["dju_mean"] is None else "dju"] = message(Code.DJU_PAIR)
+    values, errors = check_entry(raw, today=today, area_required=area_required)
     if errors:
-        raise ValidationError(translate_errors(errors))
+        raise ValidationError(errors)
     return values
 
 

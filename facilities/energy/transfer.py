@@ -2,9 +2,10 @@
 
 Import: columns building_code, year, carrier, kwh, optional area_m2 and source; a line for an existing
 building + year + carrier replaces it. Every line is checked first; if ANY line is refused, nothing is
-written. Messages name the line (the file's line number, header = line 1) and the field; they are
-InputMessage (code and parameters): English on the command line (`describe`, `summary`), in the user's
-language on the import page (facilities.energy.messages).
+written. Messages name the line (the file's line number, header = line 1) and the field. A field's value is
+read by the rules of the consumption form and the API (facilities.energy.input_validation), with their
+messages; what concerns the file or several lines is an InputMessage (code and parameters), English on the
+command line (`describe`, `summary`) and in the user's language on the import page (facilities.energy.messages).
 
 Export: one row per building subject to the Décret tertiaire for a year; the columns are declared once in
 `OPERAT_COLUMNS` (header, function) so that a change of the platform's template is a change of that list.
@@ -23,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 
 from facilities.energy.input_messages import Code, InputMessage, message
-from facilities.energy.input_validation import validate_consumption_row
+from facilities.energy.input_validation import IMPORT_RULES, area_required_message, check_entry
 from facilities.energy.models import BuildingEnergyYear, EnergyConsumption
 from facilities.energy.reference import Carrier
 from facilities.energy.services import (
@@ -51,11 +52,12 @@ class ImportLine:
     year: int | None = None
     carrier: str | None = None
     kwh: Decimal | None = None
-    errors: dict[str, InputMessage] = field(default_factory=dict)
+    errors: dict[str, InputMessage | str] = field(default_factory=dict)  # a rule's message, or a line's code
 
     def describe(self) -> str:
         """One line of the report in English, e.g. 'line 3: refused: kwh: kwh must not be negative (got -5)'."""
-        what = " ".join(str(x) for x in (self.building_code, self.year, self.carrier, self.kwh) if x is not None)
+        kwh = None if self.kwh is None else f"{self.kwh.normalize():f}"  # as typed: 290000, not 290000.00
+        what = " ".join(str(x) for x in (self.building_code, self.year, self.carrier, kwh) if x is not None)
         if self.status == REFUSED:
             reasons = "; ".join(f"{name}: {message}" for name, message in self.errors.items())
             return f"line {self.line}: refused: {reasons}" + (f" [{what}]" if what else "")
@@ -176,7 +178,7 @@ def import_consumption_csv(data: bytes, *, write: bool = True, today: date | Non
             continue
         raw = dict(zip(header, fields, strict=True))
         building = buildings.get(raw["building_code"].strip())
-        values, errors = validate_consumption_row(raw, today=today)
+        values, errors = check_entry(raw, rules=IMPORT_RULES, today=today)
         if building is None and "building_code" not in errors:
             errors["building_code"] = message(Code.UNKNOWN_BUILDING, value=repr(raw["building_code"].strip()))
         entry = ImportLine(line, REFUSED, values["building_code"], values["year"],
@@ -202,7 +204,7 @@ def import_consumption_csv(data: bytes, *, write: bool = True, today: date | Non
             area_key = (building.id, values["year"])
             if (building.gross_floor_area_m2 is None and area_key not in stored_areas
                     and area_key not in file_areas and "area_m2" not in entry.errors):
-                entry.errors["area_m2"] = message(Code.AREA_REQUIRED, field="area_m2")
+                entry.errors["area_m2"] = area_required_message()
         if not entry.errors:
             key = (building.id, values["year"], str(values["carrier"]))
             entry.status = REPLACED if key in existing else CREATED

@@ -54,13 +54,13 @@ def test_import_reports_created_and_replaced(runner, write_csv, two_buildings, d
 
 @pytest.mark.parametrize("line, expected", [
     ("NOPE,2024,electricity,10,,", "line 3: refused: building_code: unknown building code 'NOPE'"),
-    ("BIG,2024,electricity,-10,,", "line 3: refused: kwh: kwh must not be negative (got -10)"),
-    ("BIG,2024,steam,10,,", "line 3: refused: carrier: carrier 'steam' is unknown"),
-    ("BIG,1999,electricity,10,,", "line 3: refused: year: year must be between 2000 and"),
-    (f"BIG,{date.today().year + 2},electricity,10,,", "line 3: refused: year: year must be between 2000 and"),
-    ("BARE,2024,electricity,10,,", "line 3: refused: area_m2: area_m2 is required"),
-    ("BIG,2024,electricity,ten,,", "line 3: refused: kwh: kwh must be a number"),
-    ("BIG,2024,electricity,10,,guess", "line 3: refused: source: source 'guess' is unknown"),
+    ("BIG,2024,electricity,-10,,", "line 3: refused: kwh: Consumption (kWh final) must be at least 0 kWh"),
+    ("BIG,2024,steam,10,,", "line 3: refused: carrier: Energy must be one of: electricity,"),
+    ("BIG,1999,electricity,10,,", "line 3: refused: year: Year must be at least 2000"),
+    (f"BIG,{date.today().year + 2},electricity,10,,", "line 3: refused: year: Year must be at most"),
+    ("BARE,2024,electricity,10,,", "line 3: refused: area_m2: Energy reference area that year (m²) is required"),
+    ("BIG,2024,electricity,ten,,", "line 3: refused: kwh: Consumption (kWh final) must be a number"),
+    ("BIG,2024,electricity,10,,guess", "line 3: refused: source: Source must be one of: invoice, meter, estimate"),
     ("BIG,2024,electricity,10", "line 3: refused: line: expected 6 fields"),
     ("BIG,2024,wood,5,,", "line 3: refused: carrier: same building, year and carrier as line 2"),
 ])
