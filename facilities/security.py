@@ -10,7 +10,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
 
 # Pages whose HTML needs inline scripts and styles: none here (the map loads its script and data as files and a
@@ -47,11 +47,20 @@ def _matches(endpoint: str | None, prefixes) -> bool:
     return bool(endpoint) and any(endpoint.startswith(prefix) for prefix in prefixes)
 
 
-def content_security_policy(endpoint: str | None, config) -> str:
+def allow_inline_code(hashes: dict[str, list[str]]) -> None:
+    """Let this response's page run exactly these inline elements ({"script": ["'sha256-…'"], "style": […]}),
+    e.g. the map's folium code, which carries no data; anything else inline stays refused."""
+    allowed = g.setdefault("csp_inline_hashes", {"script": [], "style": []})
+    for kind in ("script", "style"):
+        allowed[kind].extend(hashes.get(kind, ()))
+
+
+def content_security_policy(endpoint: str | None, config, inline_hashes: dict[str, list[str]] | None = None) -> str:
     """The CSP of one response: same-origin everything; inline code and tile images only where needed."""
     inline = _matches(endpoint, config.get("CSP_INLINE_ENDPOINT_PREFIXES", DEFAULT_INLINE_ENDPOINT_PREFIXES))
-    scripts = ["'self'"] + (["'unsafe-inline'"] if inline else [])
-    styles = ["'self'"] + (["'unsafe-inline'"] if inline else [])
+    hashes = inline_hashes or {}
+    scripts = ["'self'"] + (["'unsafe-inline'"] if inline else sorted(set(hashes.get("script", ()))))
+    styles = ["'self'"] + (["'unsafe-inline'"] if inline else sorted(set(hashes.get("style", ()))))
     images = ["'self'", "data:"]
     if _matches(endpoint, config.get("CSP_TILE_ENDPOINT_PREFIXES", DEFAULT_TILE_ENDPOINT_PREFIXES)):
         origin = tile_origin(config.get("TILE_URL"))
@@ -76,7 +85,8 @@ def add_security_headers(response):
     """after_request: the same headers on pages, API answers, files and errors."""
     config = current_app.config
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy(request.endpoint, config))
+    headers.setdefault("Content-Security-Policy",
+                       content_security_policy(request.endpoint, config, g.get("csp_inline_hashes")))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "SAMEORIGIN")

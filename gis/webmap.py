@@ -1,9 +1,12 @@
-"""The sites web map (Leaflet, client-side clustering, optional commune choropleth) as one HTML document.
+"""The sites web map (folium/Leaflet, client-side clustering, optional commune choropleth) as one HTML document.
 
-Python writes DATA only: one JSON object in a ``<script type="application/json">`` element, escaped for a
-script element (no ``<``, ``>``, ``&``, U+2028/9 raw). The drawing is ``gis/static/sitemap.js``, a static
-file, as are Leaflet and markercluster: the document has no inline script or style (a strict
-Content-Security-Policy can refuse them) and no template engine ever sees the data.
+folium builds the Leaflet map (its document, the map element and the ``L.map`` call) from options only: no
+data ever enters folium, whose elements compile their text again as Jinja2 templates (a site name once ran
+code on the server that way). The DATA goes in after folium rendered, as one JSON object in a
+``<script type="application/json">`` element escaped for a script element (no ``<``, ``>``, ``&``, U+2028/9
+raw), and ``gis/static/sitemap.js``, a static file like Leaflet and markercluster, draws the layers on
+folium's map. folium's few inline ``<script>``/``<style>`` elements carry no data; :func:`inline_code_hashes`
+gives their CSP hashes, so a strict Content-Security-Policy can allow exactly them.
 
 Design choices, for size and speed with 10,000 sites:
 
@@ -17,12 +20,16 @@ Design choices, for size and speed with 10,000 sites:
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import folium
 import geopandas as gpd
 import numpy as np
 from markupsafe import escape
@@ -105,18 +112,44 @@ def _script_json(value: Any) -> str:
     )
 
 
+_INLINE_CODE = re.compile(r"<(script|style)>(.*?)</\1>", re.S)
+_NO_ZOOM_LOCK = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
+
+
+def inline_code_hashes(html: str) -> dict[str, list[str]]:
+    """CSP source expressions ('sha256-…') of the inline <script> and <style> elements of a document.
+
+    Only elements without attributes count: the JSON data island is not code and needs none."""
+    hashes: dict[str, list[str]] = {"script": [], "style": []}
+    for tag, body in _INLINE_CODE.findall(html):
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+        hashes[tag].append(f"'sha256-{digest}'")
+    return hashes
+
+
 def _document(spec: dict[str, Any], asset_url: AssetUrl, lang: str, title: str) -> str:
-    """A whole HTML document: stylesheets, the map element, the data island, the scripts; nothing inline."""
-    links = "".join(f'<link rel="stylesheet" href="{escape(asset_url(*a))}">\n' for a in MAP_ASSETS["css"])
-    scripts = "".join(f'<script src="{escape(asset_url(*a))}"></script>\n' for a in MAP_ASSETS["js"])
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n{links}</head>\n<body>\n"
-        '<div id="gis-map"></div>\n'
-        f'<script type="application/json" id="gis-map-data">{_script_json(spec)}</script>\n'
-        f"{scripts}</body>\n</html>\n"
+    """folium's map document with the stylesheets, then the data island and the scripts that draw on the map."""
+    fmap = folium.Map(
+        location=spec["center"],
+        zoom_start=spec["zoom"],
+        tiles=None,  # sitemap.js adds the configured tiles, and folium never sees their URL or attribution
+        prefer_canvas=True,  # one canvas for thousands of circle markers instead of SVG nodes
+        control_scale=False,  # sitemap.js adds a metric-only scale
+        zoom_control=False,  # sitemap.js adds it with translated button titles
     )
+    # Leaflet from the given URLs; none of the CDN assets folium loads by default (Bootstrap, jQuery, icons).
+    fmap.default_js = [("leaflet", asset_url("leaflet", "leaflet.js"))]
+    fmap.default_css = [(f"{package}-{name}", asset_url(package, name)) for package, name in MAP_ASSETS["css"]]
+    html = fmap.get_root().render()
+    scripts = "".join(
+        f'<script src="{escape(asset_url(*a))}"></script>\n' for a in MAP_ASSETS["js"] if a[0] != "leaflet")
+    island = f'<script type="application/json" id="gis-map-data">{_script_json({**spec, "mapName": fmap.get_name()})}'
+    # Plain string edits of the rendered text: nothing here is compiled as a template.
+    head, _end, _rest = html.rpartition("</html>")
+    html = f"{head}{island}</script>\n{scripts}</html>\n"
+    html = html.replace("<html>", f'<html lang="{escape(lang)}">', 1)
+    html = html.replace("<head>", f"<head>\n<title>{escape(title)}</title>", 1)
+    return _NO_ZOOM_LOCK.sub("", html)  # people who need to zoom the page must be able to
 
 
 def _fmt(value: float, decimals: int) -> str:

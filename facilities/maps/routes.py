@@ -9,6 +9,8 @@ from facilities.maps import mapview, services
 from facilities.maps.assets import bp as assets_bp
 from facilities.maps.forms import MapFilterForm, clean_map_options
 from facilities.permissions import Permission, requires
+from facilities.security import allow_inline_code
+from gis.webmap import inline_code_hashes
 
 bp = Blueprint("maps", __name__)
 
@@ -26,6 +28,7 @@ def site_map():
     """The map of the sites, filtered by service, status, kind and commune, with an optional communes choropleth."""
     options, errors = clean_map_options(request.args)
     page = mapview.build_map_page(options)
+    allow_inline_code(inline_code_hashes(page.html))  # the map frame (srcdoc) runs under this page's policy
     form = MapFilterForm.build(options, commune_choices(), page.boundaries_loaded, errors)
     return render_template("maps/site_map.html", page=page, form=form, errors=errors, options=options)
 

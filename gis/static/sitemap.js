@@ -1,7 +1,8 @@
 /* The sites web map, drawn by Leaflet and leaflet.markercluster from the JSON that gis.webmap writes.
  *
- * The page holds the data in <script type="application/json" id="gis-map-data"> and a <div id="gis-map">;
- * nothing here is generated per request, so the page needs no inline script (a strict CSP can refuse them).
+ * The page holds the data in <script type="application/json" id="gis-map-data">; folium created the Leaflet
+ * map (the global variable named by spec.mapName, on the element of the same id) before this file runs.
+ * Nothing here is generated per request.
  * Every text that comes from the data reaches the DOM escaped (popups, tooltips) or as a text node (legends).
  * The map object is window.gisMap once drawn.
  */
@@ -129,14 +130,15 @@
 
   // ------------------------------------------------------------------ the map
 
+  // Draws on folium's map when the spec names it, else on a new Leaflet map in the element.
   function draw(element, spec) {
-    var map = L.map(element, {
-      center: spec.center, zoom: spec.zoom, maxZoom: spec.maxZoom,
-      preferCanvas: true,  // one canvas for thousands of circle markers instead of SVG nodes
-      zoomControl: false  // added below with translated button titles
+    var map = spec.mapName && window[spec.mapName] ? window[spec.mapName] : L.map(element, {
+      center: spec.center, zoom: spec.zoom, preferCanvas: true, zoomControl: false
     });
+    // Also without tiles: markercluster refuses to start on a map without maxZoom.
+    map.setMaxZoom(spec.maxZoom);
     L.control.zoom(spec.zoomControl).addTo(map);
-    L.control.scale().addTo(map);
+    L.control.scale({imperial: false}).addTo(map);
     if (spec.tiles) {
       L.tileLayer(spec.tiles.url, {attribution: spec.tiles.attribution, maxZoom: spec.maxZoom}).addTo(map);
     }
@@ -171,9 +173,10 @@
 
   window.gisSiteMap = {draw: draw, sitesLayer: sitesLayer, choroplethLayer: choroplethLayer, esc: esc};
 
-  var element = document.getElementById("gis-map");
   var data = document.getElementById("gis-map-data");
-  if (element && data) {
-    window.gisMap = draw(element, JSON.parse(data.textContent));
+  if (data) {
+    var spec = JSON.parse(data.textContent);
+    var element = document.getElementById(spec.mapName || "gis-map");
+    if (element) { window.gisMap = draw(element, spec); }
   }
 })();

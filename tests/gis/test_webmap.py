@@ -3,6 +3,8 @@ offline assets, size."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import shutil
@@ -16,7 +18,7 @@ from gis.analysis import sites_serving_counts
 from gis.errors import MapBuildError
 from gis.sites import sites_to_gdf, sites_to_geojson
 from gis.synth import synthetic_sites
-from gis.webmap import MAP_ASSETS, STATIC_FOLDER, asset_folders, build_site_map
+from gis.webmap import MAP_ASSETS, STATIC_FOLDER, asset_folders, build_site_map, inline_code_hashes
 
 PALETTE = {
     "social_hub": ("#1f77b4", "Social hub"),
@@ -55,19 +57,35 @@ def spec_of(html: str) -> dict:
     return json.loads(match.group(1))
 
 
-def test_one_document_with_data_and_no_inline_code(small_fc):
+def test_folium_builds_the_map_and_the_data_comes_after_it(small_fc):
     html = build_site_map(small_fc, palette=PALETTE, tile_url=TILE, tile_attribution="© test", asset_url=app_urls)
     assert html.count('"FeatureCollection"') == 1 and '"MultiPoint"' in html
-    # Every script is a file, or data: nothing for a Content-Security-Policy to refuse.
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
     assert [attrs for attrs, _ in scripts] == [
-        ' type="application/json" id="gis-map-data"', ' src="/vendor/leaflet/leaflet.js"',
+        ' src="/vendor/leaflet/leaflet.js"', "", "", ' type="application/json" id="gis-map-data"',
         ' src="/vendor/markercluster/leaflet.markercluster.js"', ' src="/vendor/gis/sitemap.js"']
     assert all(not code for attrs, code in scripts if "src=" in attrs)
-    assert "<style" not in html and "style=" not in html and " on" not in html.lower().replace(" one", "")
+    # folium's own inline code (the L.map call) carries options only: no data, no tile server, no label.
+    inline = [code for attrs, code in scripts if not attrs]
+    assert "L.map(" in inline[1]
+    for code in inline:
+        assert "Site" not in code and TILE not in code and "test" not in code
+    assert "style=" not in html and " on" not in html.lower().replace(" one", "")
     spec = spec_of(html)
     assert spec["tiles"] == {"url": TILE, "attribution": "© test"}
     assert spec["bounds"] and spec["maxZoom"] == 19 and spec["communes"] is None
+    assert f'id="{spec["mapName"]}"' in html and f"var {spec['mapName']} = L.map(" in html
+
+
+def test_inline_code_hashes_allow_exactly_folium_code(small_fc):
+    html = build_site_map(small_fc, palette=PALETTE, tile_url=None)
+    hashes = inline_code_hashes(html)
+    inline_scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+    inline_styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(hashes["script"]) == len(inline_scripts) == 2
+    assert len(hashes["style"]) == len(inline_styles) >= 1
+    expected = base64.b64encode(hashlib.sha256(inline_scripts[1].encode()).digest()).decode()
+    assert f"'sha256-{expected}'" in hashes["script"]
 
 
 def test_the_script_draws_clusters_circle_markers_and_the_layers():
@@ -83,7 +101,7 @@ def test_names_are_escaped_in_the_page(small_fc):
     assert EVIL not in html
     assert '<script>alert("x")' not in html
     # Only the document's own script elements: the data cannot close or open one.
-    assert html.count("<script") == html.count("</script>") == 4
+    assert html.count("<script") == html.count("</script>") == 6
     assert spec_of(html)["sites"]["data"]["features"][0]["properties"]["n"][0] == EVIL
 
 

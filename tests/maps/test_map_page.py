@@ -164,3 +164,21 @@ def test_zoom_buttons_speak_the_users_language(app, client_as, demo):
     client.set_cookie("lang", "en")
     page = html.unescape(client.get("/map").get_data(as_text=True))
     assert '"zoomInTitle":"Zoom in","zoomOutTitle":"Zoom out"' in page
+
+
+def test_map_policy_allows_exactly_folium_inline_code(client_as, demo):
+    """folium's inline code runs under a hash-based policy; nothing else inline is allowed (no 'unsafe-inline')."""
+    from gis.webmap import inline_code_hashes
+
+    response = client_as("director").get("/map")
+    policy = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', response.get_data(as_text=True)).group(1))
+    hashes = inline_code_hashes(srcdoc)
+    assert hashes["script"] and hashes["style"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    for digest in hashes["script"]:
+        assert digest in directives["script-src"]
+    for digest in hashes["style"]:
+        assert digest in directives["style-src"]
+    assert "sha256" not in client_as("director").get("/sites").headers["Content-Security-Policy"]
