@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
@@ -211,8 +211,16 @@ class DpeScale(DatedRow):
     def value(self) -> tuple[Decimal, ...]:
         return self.upper_bounds
 
+    @staticmethod
+    def classed_value(value: Decimal) -> Decimal:
+        """The value compared with the bounds: the scales are in whole units, so a value is rounded to
+        the unit, half up, first (domain-rules.md §2: 110.4 → 110 → B and 110.6 → 111 → C on the office
+        scale; 110.5 → 111). Only the classing rounds; the figures shown keep their decimals."""
+        return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
     def classify(self, value: Decimal) -> str:
-        """The class letter of a value (per m² per year) on this scale."""
+        """The class letter of a value (per m² per year) on this scale, after rounding it to the unit."""
+        value = self.classed_value(value)
         for letter, bound in zip(DPE_LETTERS, self.upper_bounds, strict=False):
             if value <= bound if self.upper_inclusive else value < bound:
                 return letter

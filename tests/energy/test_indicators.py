@@ -80,11 +80,15 @@ def test_ghg_with_district_heating_default_factor():
     ("kwh", "expected_kwh_m2", "expected_class"),
     [
         (50_000, D(50), "A"),  # 50,000 / 1,000 = 50 → A (<= 50)
-        (50_010, D("50.01"), "B"),  # 50.01 > 50 → B
+        (50_400, D("50.4"), "A"),  # 50.4 rounds to 50 → A (the scale is in whole units)
+        (50_600, D("50.6"), "B"),  # 50.6 rounds to 51 → B
         (110_000, D(110), "B"),  # 110 → B (<= 110)
-        (110_010, D("110.01"), "C"),  # 110.01 > 110 → C
+        (110_400, D("110.4"), "B"),  # 110.4 rounds to 110 → B
+        (110_500, D("110.5"), "C"),  # 110.5 rounds half up to 111 → C
+        (110_600, D("110.6"), "C"),  # 110.6 rounds to 111 → C
         (750_000, D(750), "F"),
-        (750_010, D("750.01"), "G"),
+        (750_400, D("750.4"), "F"),
+        (750_600, D("750.6"), "G"),
     ],
 )
 def test_office_scale_boundaries(kwh, expected_kwh_m2, expected_class):
@@ -97,27 +101,30 @@ def test_office_scale_boundaries(kwh, expected_kwh_m2, expected_class):
 def test_continuous_occupation_scale_differs_from_the_office_scale():
     # An IME with residents, 1,500 m², 150,000 kWh of gas: 100 kWh/m² primary.
     # Continuous-occupation scale: A <= 100 → A; the office scale would say B (50 < 100 <= 110).
-    # 150,015 kWh → 100.01 kWh/m² → B on the continuous scale.
+    # 150,750 kWh → 100.5 kWh/m², rounded half up to 101 → B on the continuous scale.
     assert (
         compute_year(year(2025, 1500, natural_gas=150_000), ScaleCode.TERTIARY_CONTINUOUS, REF).dpe_class
         == "A"
     )
     assert compute_year(year(2025, 1500, natural_gas=150_000), OFFICE, REF).dpe_class == "B"
     assert (
-        compute_year(year(2025, 1500, natural_gas=150_015), ScaleCode.TERTIARY_CONTINUOUS, REF).dpe_class
+        compute_year(year(2025, 1500, natural_gas=150_750), ScaleCode.TERTIARY_CONTINUOUS, REF).dpe_class
         == "B"
     )
-    # Other tertiary buildings: A <= 30. 30,000 kWh / 1,000 m² = 30 → A; 30,010 → 30.01 → B.
+    # Other tertiary buildings: A <= 30. 30,000 kWh / 1,000 m² = 30 → A; 30,400 → 30.4 → 30 → A; 30,600 → 31 → B.
     assert compute_year(year(2025, 1000, natural_gas=30_000), ScaleCode.TERTIARY_OTHER, REF).dpe_class == "A"
-    assert compute_year(year(2025, 1000, natural_gas=30_010), ScaleCode.TERTIARY_OTHER, REF).dpe_class == "B"
+    assert compute_year(year(2025, 1000, natural_gas=30_400), ScaleCode.TERTIARY_OTHER, REF).dpe_class == "A"
+    assert compute_year(year(2025, 1000, natural_gas=30_600), ScaleCode.TERTIARY_OTHER, REF).dpe_class == "B"
 
 
 def test_residential_bounds_are_exclusive():
     # 100 m² heated with wood (primary factor 1, 0.030 kg CO2e/kWh).
     # 7,000 kWh → 70 kWh/m²: A is "< 70", so 70 → B; GHG 70 × 0.030 = 2.1 kg/m² → A (< 6); label B.
-    # 6,999 kWh → 69.99 kWh/m² → A; GHG 2.0997 → A; label A.
+    # 6,940 kWh → 69.4 kWh/m² → 69 → A; GHG 2.082 → 2 → A; label A.
+    # 6,960 kWh → 69.6 kWh/m² → 70 → B (the value is rounded to the unit before classing).
     at_bound = compute_year(year(2025, 100, wood=7_000), HOUSING, REF)
-    below = compute_year(year(2025, 100, wood=6_999), HOUSING, REF)
+    below = compute_year(year(2025, 100, wood=6_940), HOUSING, REF)
+    assert compute_year(year(2025, 100, wood=6_960), HOUSING, REF).dpe_class == "B"
     assert at_bound.primary_kwh_m2 == D(70) and at_bound.ghg_kg_m2 == D("2.1")
     assert at_bound.dpe_classes == {ScaleMetric.PRIMARY_ENERGY: "B", ScaleMetric.GHG: "A"}
     assert at_bound.dpe_class == "B"

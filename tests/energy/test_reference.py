@@ -126,14 +126,15 @@ def test_rows_reject_impossible_values():
 
 def test_dpe_scale_bounds_inclusive_or_exclusive():
     office = REF.dpe_scale(ScaleCode.TERTIARY_OFFICE, ScaleMetric.PRIMARY_ENERGY, date(2025, 1, 1))
-    # Tertiary: "A <= 50, B 51–110, C 111–210": the bound belongs to the class below it.
-    assert [office.classify(D(v)) for v in ("50", "50.01", "110", "110.01", "750", "750.01")] == list(
-        "ABBCFG"
+    # Tertiary: "A <= 50, B 51–110, C 111–210": the bound belongs to the class below it (values are
+    # rounded to the unit first: 50.49 → 50 → A, 50.5 → 51 → B).
+    assert [office.classify(D(v)) for v in ("50", "50.49", "50.5", "110", "110.5", "750", "751")] == list(
+        "AABBCFG"
     )
     housing = REF.dpe_scale(ScaleCode.RESIDENTIAL, ScaleMetric.PRIMARY_ENERGY, date(2025, 1, 1))
-    # Residential 2021: "A < 70, B < 110": the bound belongs to the next class.
-    assert [housing.classify(D(v)) for v in ("69.99", "70", "109.99", "110", "419.99", "420")] == list(
-        "ABBCFG"
+    # Residential 2021: "A < 70, B < 110": the bound belongs to the next class (69.49 → 69 → A, 69.5 → 70 → B).
+    assert [housing.classify(D(v)) for v in ("69", "69.49", "69.5", "70", "109", "110", "419", "420")] == list(
+        "AABBBCFG"
     )
 
 
