@@ -42,6 +42,7 @@ class Rule:
     minimum: Decimal | int | float | date | Callable[[], Any] | None = None
     maximum: Decimal | int | float | date | Callable[[], Any] | None = None
     exclusive_minimum: bool = False
+    min_length: int | None = None
     max_length: int | None = None
     choices: Callable[[], Iterable[str]] | None = None
     default: Any = None
@@ -106,9 +107,12 @@ def _coerce(rule: Rule, value: Any) -> Any:
                 value = str(value)
             else:
                 raise ValueError(_("must be text"))
-        value = value.strip()
+        if not rule.extra.get("keep_spaces"):  # a password keeps its spaces
+            value = value.strip()
         if "\x00" in value:  # PostgreSQL cannot store it; no one types it
             raise ValueError(_("must not contain NUL characters"))
+        if rule.min_length is not None and len(value) < rule.min_length:
+            raise ValueError(_("must be at least %(n)s characters long", n=rule.min_length))
         if rule.max_length is not None and len(value) > rule.max_length:
             raise ValueError(_("must be at most %(n)s characters long", n=rule.max_length))
         return value

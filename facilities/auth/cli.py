@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from facilities.auth import services
 from facilities.extensions import db
@@ -28,14 +29,13 @@ def _fail(message: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(email: str, role: str, password_stdin: bool) -> None:
     """Create an account with a role; asks for the password unless --password-stdin."""
-    if role not in {r.value for r in Role}:
-        _fail(f"Unknown role '{role}'. Roles: {', '.join(r.value for r in Role)}.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = services.create_user(email, role, password)
+        with force_locale("en"):  # the command line speaks English, the rules' messages too
+            user = services.create_user(email, role, password)
     except ValidationError as error:
         _fail("; ".join(error.errors.values()))
     click.echo(f"Created {user.email} ({user.role}).")

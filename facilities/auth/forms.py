@@ -8,13 +8,12 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
-    SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length
 
+from facilities.forms import RuleForm, choice_field
 from facilities.permissions import ROLE_LABELS
 
 
@@ -30,17 +29,21 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
-class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
-    expires_in_days = IntegerField(_l("Expires after (days, empty for never)"),
-                                   validators=[Optional(), NumberRange(min=1, max=3650)])
+class TokenForm(RuleForm):
+    """Judged by auth.rules.TOKEN_RULES."""
+
+    name = StringField(_l("Token name"))
+    expires_in_days = StringField(_l("Expires after (days, empty for never)"),
+                                  render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
 class ConfirmForm(FlaskForm):
     """An empty form: only its CSRF token matters."""
 
 
-class UserForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=500)])
+class UserForm(RuleForm):
+    """Judged by auth.rules.USER_RULES (the command line's `users create` too)."""
+
+    email = EmailField(_l("Email"))
+    role = choice_field(_l("Role"), ROLE_LABELS)
+    password = PasswordField(_l("Initial password"))

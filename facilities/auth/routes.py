@@ -13,12 +13,13 @@ from sqlalchemy import select
 from facilities.auth import services
 from facilities.auth.forms import ConfirmForm, LanguageForm, LoginForm, TokenForm, UserForm
 from facilities.auth.models import ApiToken, User
+from facilities.auth.rules import TOKEN_RULES
 from facilities.database import keep_on_refusal
 from facilities.extensions import db
 from facilities.i18n import LANGUAGE_COOKIE
 from facilities.permissions import ROLE_LABELS, Permission, requires
 from facilities.timeutil import utcnow
-from facilities.validation import ValidationError
+from facilities.validation import clean
 
 bp = Blueprint("auth", __name__)
 
@@ -109,12 +110,16 @@ def set_language():
 def account():
     """The user's account: language, personal API tokens, signing out everywhere."""
     form = TokenForm()
-    new_token = None
     status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
+
+    def create(values: dict) -> str:
+        days = values["expires_in_days"]
+        return services.create_token(current_user, values["name"],
+                                     utcnow() + timedelta(days=days) if days else None)[1]
+
+    new_token = form.submit_with(lambda raw: clean(TOKEN_RULES, raw), create)
+    if new_token is not None:
         status = 200
-        expires_at = utcnow() + timedelta(days=form.expires_in_days.data) if form.expires_in_days.data else None
-        _token, new_token = services.create_token(current_user, form.name.data, expires_at)
         flash(_("Token created. Copy it now: it will not be shown again."), "success")
     tokens = db.session.execute(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id)
@@ -155,15 +160,10 @@ def users():
     """List accounts and create one."""
     form = UserForm()
     status = 422 if request.method == "POST" else 200  # refused unless it redirects below
-    if form.validate_on_submit():
-        try:
-            services.create_user(form.email.data, form.role.data, form.password.data)
-        except ValidationError as error:
-            for name, message in error.errors.items():
-                getattr(form, name, form.email).errors.append(message)
-        else:
-            flash(_("Account created."), "success")
-            return redirect(url_for("auth.users"))
+    if form.submit_with(lambda raw: raw, lambda values: services.create_user(values["email"], values["role"],
+                                                                              values["password"])) is not None:
+        flash(_("Account created."), "success")
+        return redirect(url_for("auth.users"))
     accounts = db.session.execute(select(User).order_by(User.email)).scalars().all()
     return render_template("auth/users.html", form=form, accounts=accounts, role_labels=ROLE_LABELS,
                            confirm=ConfirmForm()), status

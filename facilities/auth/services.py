@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from facilities.auth.models import ApiToken, LoginFailure, User, hash_token
+from facilities.auth.rules import USER_RULES
 from facilities.extensions import db
-from facilities.permissions import Role
 from facilities.timeutil import utcnow
-from facilities.validation import ValidationError
+from facilities.validation import ValidationError, clean
 
-MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "fac_"
 
 
@@ -23,22 +22,21 @@ def normalise_email(email: str) -> str:
 
 
 def create_user(email: str, role: str, password: str, locale: str | None = None) -> User:
-    """Create an account; refuses a bad email, an unknown role, a short password or a duplicate."""
-    email = normalise_email(email)
-    errors = {}
-    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+    """Create an account (rules.USER_RULES); refuses a bad email, an unknown role, a short password or a
+    duplicate."""
+    try:
+        values, errors = clean(USER_RULES, {"email": email, "role": role, "password": password}), {}
+    except ValidationError as error:
+        values, errors = {}, dict(error.errors)
+    email = normalise_email(values.get("email") or email)
+    if "email" not in errors and ("@" not in email or email.startswith("@") or email.endswith("@")):
         errors["email"] = _("Enter a valid email address")
-    if role not in {r.value for r in Role}:
-        errors["role"] = _("Unknown role %(role)s; roles are: %(roles)s", role=role,
-                           roles=", ".join(r.value for r in Role))
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = _("The password must have at least %(n)s characters", n=MIN_PASSWORD_LENGTH)
     if not errors and find_user(email) is not None:
         errors["email"] = _("An account already exists for %(email)s", email=email)
     if errors:
         raise ValidationError(errors)
-    user = User(email=email, role=role, locale=locale)
-    user.set_password(password)
+    user = User(email=email, role=values["role"], locale=locale)
+    user.set_password(values["password"])
     db.session.add(user)
     db.session.flush()
     return user
