@@ -16,9 +16,9 @@ def create_app(config: dict | None = None) -> Flask:
     # Imported here so that the pure computation modules of the package load without Flask.
     from facilities import database, errors, i18n
     from facilities.areas import register_areas
-    from facilities.auth.guard import init_auth
     from facilities.config import build_config
     from facilities.extensions import babel, bootstrap, csrf, db, migrate
+    from facilities.security import init_security
     from facilities.views import register_views
 
     app = database.Application(
@@ -35,18 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(
         Path(__file__).parent / "translations"))
     bootstrap.init_app(app)
-    init_auth(app)
-
-    from flask_smorest import Api
-
-    from facilities.api.openapi import API_SETTINGS, docs_bp
-
-    for key, value in API_SETTINGS.items():
-        app.config.setdefault(key, value)
-    api = Api(app)  # one per app: the OpenAPI description is built from the blueprints registered on it
-    app.extensions["openapi"] = api
-    app.register_blueprint(docs_bp)
-    register_areas(app, api)
+    register_areas(app)
+    init_security(app)  # after the areas: its rate limit must run first of the request hooks they added
     register_views(app)
     errors.register_error_handlers(app)
     i18n.register_filters(app)

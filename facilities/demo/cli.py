@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from facilities.demo.data import DEMO_USERS
 from facilities.demo.loader import load_demo
+from facilities.maps.synth import remove_synth_command, synth_command
 
 
 @click.group("demo", cls=AppGroup, invoke_without_command=True)
@@ -27,3 +28,8 @@ def demo_cli(ctx: click.Context) -> None:
             click.echo(f"  {user['role']:<20} {user['email']:<28} {user['password']}")
     else:
         click.echo("No demo accounts (set FACILITIES_DEMO=1 for them); create one with 'flask users create'.")
+
+
+# `flask demo synth` / `flask demo remove-synth`: synthetic portfolios for scale tests.
+demo_cli.add_command(synth_command)
+demo_cli.add_command(remove_synth_command)

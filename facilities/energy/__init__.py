@@ -1,1 +1,20 @@
 """Energy performance: consumption, DPE classes, the Décret tertiaire trajectory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The energy pages, the energy API and `flask energy`."""
+    from flask_babel import lazy_gettext as _l
+
+    from facilities.api import register_api
+    from facilities.energy import api, cli, routes
+    from facilities.navigation import add_nav_item
+    from facilities.permissions import Permission
+
+    app.register_blueprint(routes.bp)
+    register_api(app, api.bp)
+    app.cli.add_command(cli.cli)
+    add_nav_item(app, "energy.dashboard", _l("Energy"), Permission.READ, "lightning-charge", order=30)

@@ -1,0 +1,21 @@
+"""The inventory: sites, buildings, floors and spaces, their key figures, search, bulk import and export."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The inventory pages, search, import/export pages, the inventory API and `flask inventory`."""
+    from flask_babel import lazy_gettext as _l
+
+    from facilities.api import register_api
+    from facilities.inventory import api, bulk_cli, bulk_routes, routes, search
+    from facilities.navigation import add_nav_item
+    from facilities.permissions import Permission
+
+    for blueprint in (routes.bp, search.bp, bulk_routes.bp):
+        app.register_blueprint(blueprint)
+    register_api(app, api.bp)
+    app.cli.add_command(bulk_cli.cli)
+    add_nav_item(app, "inventory.site_list", _l("Sites"), Permission.READ, "buildings", order=10)

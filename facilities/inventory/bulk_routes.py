@@ -14,7 +14,6 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
-    Flask,
     abort,
     current_app,
     flash,
@@ -146,13 +145,3 @@ def export(fmt: str):
 
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=f"inventory-{utcnow():%Y-%m-%d}.{fmt}")
-
-
-def init_bulk(app: Flask) -> None:
-    """Register the import/export pages and the `flask inventory` commands (idempotent)."""
-    from facilities.inventory.bulk_cli import cli
-
-    if "bulk" not in app.blueprints:
-        app.register_blueprint(bp)
-    if "inventory" not in app.cli.commands:
-        app.cli.add_command(cli)

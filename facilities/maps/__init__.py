@@ -1,1 +1,21 @@
-"""The maps area."""
+"""The maps area: the site map, the sites as GeoJSON, commune boundaries and the location check of a site."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The map pages, the offline map assets, the maps API and `flask gis`."""
+    from flask_babel import lazy_gettext as _l
+
+    from facilities.api import register_api
+    from facilities.maps import api, assets, cli, routes
+    from facilities.navigation import add_nav_item
+    from facilities.permissions import Permission
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(assets.bp)  # endpoint "assets.vendor": public (facilities/permissions.py)
+    register_api(app, api.bp)
+    app.cli.add_command(cli.cli)
+    add_nav_item(app, "maps.site_map", _l("Map"), Permission.READ, "map", order=20)

@@ -6,20 +6,12 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from facilities.inventory.services import commune_choices
 from facilities.maps import mapview, services
-from facilities.maps.assets import bp as assets_bp
 from facilities.maps.forms import MapFilterForm, clean_map_options
 from facilities.permissions import Permission, requires
 from facilities.security import allow_inline_code
 from gis.webmap import inline_code_hashes
 
 bp = Blueprint("maps", __name__)
-
-
-@bp.record_once
-def _register_assets(state) -> None:
-    """Register the "assets" blueprint at the top level with the maps pages, so its endpoint is "assets.vendor"."""
-    if "assets" not in state.app.blueprints:
-        state.app.register_blueprint(assets_bp)
 
 
 @bp.route("/map")

@@ -1,1 +1,13 @@
 """Operations: backups and restores of the database."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """`flask backup` and `flask restore`."""
+    from facilities.ops.cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -1,1 +1,18 @@
-"""The reports area."""
+"""The reports area: PDF reports, spreadsheet exports and the background jobs that build the long ones."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The report pages and `flask reports`; the portfolio job kind registers with the job queue on import."""
+    from flask_babel import lazy_gettext as _l
+
+    from facilities.navigation import add_nav_item
+    from facilities.permissions import Permission
+    from facilities.reports import cli, routes
+
+    app.register_blueprint(routes.bp)
+    app.cli.add_command(cli.cli)
+    add_nav_item(app, "reports.index", _l("Reports"), Permission.READ, "file-earmark-pdf", order=50)

@@ -1,1 +1,20 @@
 """Multi-year works programmes: AP/CP échéanciers, capacity checks and scheduling (pure functions)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The works pages, the works API and `flask works`."""
+    from flask_babel import lazy_gettext as _l
+
+    from facilities.api import register_api
+    from facilities.navigation import add_nav_item
+    from facilities.permissions import Permission
+    from facilities.works import api, cli, routes
+
+    app.register_blueprint(routes.bp)
+    register_api(app, api.bp)
+    app.cli.add_command(cli.cli)
+    add_nav_item(app, "works.envelope_list", _l("Works programme"), Permission.READ, "cone-striped", order=40)

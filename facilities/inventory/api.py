@@ -9,7 +9,6 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from facilities.api import serializers
 from facilities.api.common import (
     CONFIRM_PARAMETER,
     ID_SCHEMA,
@@ -30,20 +29,19 @@ from facilities.api.common import (
     text_arg,
 )
 from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
-from facilities.api.schemas import (
+from facilities.api.schemas import ok, page_of
+from facilities.extensions import db
+from facilities.inventory import rules, serializers, services
+from facilities.inventory.catalogue import SPACE_TYPE_LABELS, codes
+from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.inventory.serializers import (
     BUILDING_DETAIL,
     BUILDING_SUMMARY,
     FLOOR,
     SITE_DETAIL,
     SITE_SUMMARY,
     SPACE,
-    ok,
-    page_of,
 )
-from facilities.extensions import db
-from facilities.inventory import rules, services
-from facilities.inventory.catalogue import SPACE_TYPE_LABELS, codes
-from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.money import money_json
 from facilities.permissions import Permission, requires
 
