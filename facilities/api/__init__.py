@@ -8,7 +8,10 @@ owns its endpoints (`facilities/<area>/api.py`) and joins them to the one OpenAP
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask
 
 
 def init_app(app: Flask) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
     """Record changes for this app, and serve the history page and the audit API."""
     from facilities.api import register_api
     from facilities.audit import api, routes, services
+    from facilities.panels import register_panel
 
     app.extensions["audit"] = True
     services.install_listeners()
     app.register_blueprint(routes.bp)
     register_api(app, api.bp)
+    register_panel(app, "building.actions", "audit/_building_history_link.html", order=20)

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from facilities.audit import services
 from facilities.extensions import db
 from facilities.formatting import format_money
+from facilities.inventory import rules
+from facilities.inventory.catalogue import ENTITY_LABELS
 from facilities.inventory.models import Building
 from facilities.pagination import paginate
 from facilities.permissions import Permission, requires
@@ -31,8 +33,6 @@ def building_history(building_id: int):
 
 
 def _rules_by_entity() -> dict[str, dict[str, object]]:
-    from facilities.inventory import rules
-
     labels = {}
     for entity, rule_set in (("site", rules.SITE_RULES), ("building", rules.BUILDING_RULES),
                              ("floor", rules.FLOOR_RULES), ("space", rules.SPACE_RULES)):
@@ -41,34 +41,37 @@ def _rules_by_entity() -> dict[str, dict[str, object]]:
     return labels
 
 
-@bp.app_template_global()
+@bp.context_processor
+def history_labels() -> dict:
+    """The label helpers of the history page."""
+    return {"audit_field_label": audit_field_label, "audit_action_label": audit_action_label,
+            "audit_entity_label": audit_entity_label, "audit_source_label": audit_source_label,
+            "audit_value": audit_value}
+
+
 def audit_field_label(entity: str, name: str) -> str:
     """The form label of a field, or its technical name for fields that have none."""
     label = _rules_by_entity().get(entity, {}).get(name)
     return str(label) if label is not None else name
 
 
-@bp.app_template_global()
 def audit_action_label(action: str) -> str:
     """created / changed / deleted, in the reader's language."""
     return {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}.get(action, action)
 
 
-@bp.app_template_global()
 def audit_entity_label(entity: str) -> str:
     """The kind of record, in the reader's language."""
-    return {"site": _("site"), "building": _("building"), "floor": _("floor"), "space": _("space")}.get(
-        entity, entity.replace("_", " "))
+    label = ENTITY_LABELS.get(entity)
+    return str(label) if label is not None else entity.replace("_", " ")
 
 
-@bp.app_template_global()
 def audit_source_label(source: str) -> str:
     """Where the change came from, in the reader's language."""
     return {"web": _("page"), "api": _("API"), "cli": _("command line"), "import": _("import"),
             "system": _("system")}.get(source, source)
 
 
-@bp.app_template_global()
 def audit_value(value, name: str = "") -> str:
     """A stored value as text: lists joined, booleans as yes/no, cents as money, nothing as a dash."""
     if value is None or value == "" or value == []:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
@@ -12,9 +15,11 @@ def init_app(app: Flask) -> None:
     from facilities.api import register_api
     from facilities.energy import api, cli, routes
     from facilities.navigation import add_nav_item
+    from facilities.panels import register_panel
     from facilities.permissions import Permission
 
     app.register_blueprint(routes.bp)
     register_api(app, api.bp)
     app.cli.add_command(cli.cli)
+    register_panel(app, "building.panels", "energy/_building_panel.html", routes.building_panel, order=10)
     add_nav_item(app, "energy.dashboard", _l("Energy"), Permission.READ, "lightning-charge", order=30)

@@ -35,10 +35,9 @@ def missing_reference(error: MissingReferenceError):
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-@bp.app_template_global()
-def energy_panel(building: Building) -> dict:
-    """Data of the energy panel on the building page (latest year, class, Décret tertiaire status)."""
-    return views.panel(building)
+def building_panel(building: Building, **_objects) -> dict:
+    """Data of the energy panel of the building page (latest year, class, Décret tertiaire status)."""
+    return {"energy": views.panel(building)}
 
 
 def _building_or_404(building_id: int) -> Building:

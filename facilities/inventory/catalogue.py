@@ -39,6 +39,10 @@ SITE_STATUS_LABELS = {
 }
 
 
+# The kinds of inventory record, as imports, exports and the audit trail name them.
+ENTITY_LABELS = {"site": _l("site"), "building": _l("building"), "floor": _l("floor"), "space": _l("space")}
+
+
 class LocationPrecision(StrEnum):
     ADDRESS = "address"
     COMMUNE = "commune"

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from facilities.extensions import db
 from facilities.inventory import rules, services
 from facilities.inventory.catalogue import (
+    ENTITY_LABELS,
     MEDICAL_SPECIALTY_LABELS,
     SERVICE_LABELS,
     SITE_KIND_LABELS,
@@ -18,6 +19,7 @@ from facilities.inventory.forms import BuildingForm, CopyFloorForm, DeleteForm, 
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.money import money_text
 from facilities.pagination import paginate
+from facilities.panels import collect
 from facilities.permissions import Permission, requires
 from facilities.validation import ValidationError, rule_names
 
@@ -32,6 +34,7 @@ def catalogue_labels():
         "SERVICE_LABELS": SERVICE_LABELS,
         "SPACE_TYPE_LABELS": SPACE_TYPE_LABELS,
         "MEDICAL_SPECIALTY_LABELS": MEDICAL_SPECIALTY_LABELS,
+        "ENTITY_LABELS": ENTITY_LABELS,
     }
 
 
@@ -98,7 +101,8 @@ def site_detail(site_id: int):
     """A site: its identity, services, access and its buildings' key figures."""
     site = _or_404(services.load_site(site_id))
     summaries = services.building_summaries([b.id for b in site.buildings])
-    return render_template("inventory/site_detail.html", site=site, summaries=summaries)
+    return render_template("inventory/site_detail.html", site=site, summaries=summaries,
+                           panels=collect("site.panels", site=site))
 
 
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
@@ -163,8 +167,9 @@ def building_detail(building_id: int):
     """A building: key figures, floors with their totals, provenance."""
     building = _or_404(services.load_building(building_id))
     total, per_floor = services.building_summaries([building.id])[building.id]
-    return render_template("inventory/building_detail.html", building=building, site=building.site, total=total,
-                           per_floor=per_floor)
+    objects = {"building": building, "site": building.site}
+    return render_template("inventory/building_detail.html", **objects, total=total, per_floor=per_floor,
+                           actions=collect("building.actions", **objects), panels=collect("building.panels", **objects))
 
 
 @bp.route("/buildings/<int:building_id>/edit", methods=["GET", "POST"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
@@ -12,10 +15,12 @@ def init_app(app: Flask) -> None:
     from facilities.api import register_api
     from facilities.maps import api, assets, cli, routes
     from facilities.navigation import add_nav_item
+    from facilities.panels import register_panel
     from facilities.permissions import Permission
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(assets.bp)  # endpoint "assets.vendor": public (facilities/permissions.py)
     register_api(app, api.bp)
     app.cli.add_command(cli.cli)
+    register_panel(app, "site.panels", "maps/_site_panel.html", routes.site_panel, order=10)
     add_nav_item(app, "maps.site_map", _l("Map"), Permission.READ, "map", order=20)

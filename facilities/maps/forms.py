@@ -20,20 +20,9 @@ INDICATOR_LABELS = {
 }
 
 
-def dpe_available() -> bool:
-    """True when the energy area exposes the latest DPE class of each site."""
-    from facilities.energy import portfolio
-
-    return callable(getattr(portfolio, "latest_dpe_class_by_site", None))
-
-
-def color_by_choices() -> list[str]:
-    return [*COLOR_BY_LABELS, *(["dpe"] if dpe_available() else [])]
-
-
 MAP_RULES = (
     *(rule for rule in SITE_FILTER_RULES if rule.name != "q"),
-    Rule("color_by", "choice", _l("Colour by"), choices=color_by_choices, default="kind"),
+    Rule("color_by", "choice", _l("Colour by"), choices=lambda: [*COLOR_BY_LABELS, "dpe"], default="kind"),
     Rule("indicator", "choice", _l("Communes coloured by"), choices=lambda: [c for c in INDICATOR_LABELS if c],
          default=""),
 )
@@ -80,7 +69,7 @@ class MapFilterForm(Form):
         form.status.choices = _choices(SITE_STATUS_LABELS, _l("All statuses"))
         form.kind.choices = _choices(SITE_KIND_LABELS, _l("All kinds"))
         form.commune.choices = [("", str(_l("All communes"))), *communes]
-        labels = dict(COLOR_BY_LABELS, **({"dpe": DPE_COLOR_LABEL} if dpe_available() else {}))
+        labels = dict(COLOR_BY_LABELS, dpe=DPE_COLOR_LABEL)
         form.color_by.choices = [(code, str(label)) for code, label in labels.items()]
         form.indicator.choices = [(code, str(label)) for code, label in INDICATOR_LABELS.items()]
         for name, message in (errors or {}).items():

@@ -35,7 +35,7 @@ def site_figures(site_id: int):
     return jsonify(figures)
 
 
-@bp.app_template_global()
-def site_location_check(site):
-    """For the site page: the commune the site's point falls in (when boundaries are loaded) and any mismatch."""
-    return services.check_site_location(site)
+def site_panel(site, **_objects) -> dict:
+    """Data of the location panel of the site page: the commune the site's point falls in (when boundaries are
+    loaded) and any mismatch with the recorded commune."""
+    return {"check": services.check_site_location(site)}

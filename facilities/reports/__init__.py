@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
@@ -10,9 +13,11 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from facilities.navigation import add_nav_item
+    from facilities.panels import register_panel
     from facilities.permissions import Permission
     from facilities.reports import cli, routes
 
     app.register_blueprint(routes.bp)
     app.cli.add_command(cli.cli)
+    register_panel(app, "building.actions", "reports/_building_actions.html", order=10)
     add_nav_item(app, "reports.index", _l("Reports"), Permission.READ, "file-earmark-pdf", order=50)

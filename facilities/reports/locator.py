@@ -7,6 +7,8 @@ import io
 import math
 from collections.abc import Iterable
 
+from facilities.maps import services as map_services
+
 KM_PER_DEGREE_LAT = 111.32
 DEFAULT_HALF_SPAN_KM = 2.0
 MAX_HALF_SPAN_KM = 8.0
@@ -28,18 +30,8 @@ def _lines(geometry) -> list[list[tuple[float, float]]]:
 
 
 def commune_outlines(lat: float, lon: float) -> list:
-    """Commune outlines near a point from the maps area, when it provides them (it is built separately)."""
-    try:
-        from facilities.maps import services as map_services
-    except ImportError:
-        return []
-    outlines_near = getattr(map_services, "commune_outlines_near", None)
-    if outlines_near is None:
-        return []
-    try:
-        return list(outlines_near(lat, lon) or [])
-    except Exception:  # noqa: BLE001  (the map is an illustration: a failing layer must not fail the report)
-        return []
+    """Commune outlines near a point (none when no boundaries are loaded)."""
+    return list(map_services.commune_outlines_near(lat, lon))
 
 
 def location_map_data_uri(lat: float, lon: float, outlines: Iterable = ()) -> str:

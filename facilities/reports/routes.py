@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,12 +12,17 @@ from flask_login import current_user
 
 from facilities import jobs as job_queue
 from facilities.database import discard_changes
+from facilities.energy import services as energy
+from facilities.energy import views as energy_views
 from facilities.extensions import db
 from facilities.inventory import services as inventory
 from facilities.permissions import Permission, requires
 from facilities.reports import exports, jobs, services
 from facilities.reports.forms import StartJobForm
 from facilities.reports.pdf import render_pdf
+from facilities.works import gantt
+from facilities.works import views as works
+from facilities.works.models import Envelope
 
 bp = Blueprint("reports", __name__)
 
@@ -114,20 +118,6 @@ def sites_csv():
 # ---------------------------------------------------------------- reports of the energy and works areas
 
 
-def _needed(module_name: str, *names: str):
-    """Functions another area must provide; a clear 404 while that area has not landed them."""
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        module = None
-    found = [getattr(module, name, None) for name in names]
-    missing = [name for name, function in zip(names, found, strict=True) if function is None]
-    if missing:
-        abort(404, _("This report is not available yet: %(module)s does not provide %(names)s.",
-                     module=module_name, names=", ".join(missing)))
-    return found
-
-
 def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -137,13 +127,10 @@ def _svg_data_uri(svg: str) -> str:
 def energy_pdf(building_id: int):
     """The energy report of a building: yearly indicators, DPE class and the Décret tertiaire trajectory."""
     building = _or_404(inventory.load_building(building_id))
-    (building_report,) = _needed("facilities.energy.services", "building_report")
+    report = _or_404(energy.building_report(building.id))
     # The same chart and projection sentence as the building's energy tab: one drawing of the trajectory.
-    trajectory_chart, projection_context = _needed("facilities.energy.views", "trajectory_chart",
-                                                   "projection_context")
-    report = _or_404(building_report(building.id))
-    chart, _chart_text = trajectory_chart(report, building.code)
-    projection_text = projection_context(report.get("projection"))["projection_text"]
+    chart, _chart_text = energy_views.trajectory_chart(report, building.code)
+    projection_text = energy_views.projection_context(report.get("projection"))["projection_text"]
     body = render_pdf("energy.html", title=_("Energy report · %(name)s", name=building.name), building=building,
                       site=building.site, report=report, chart_uri=_svg_data_uri(chart) if chart else None,
                       projection_text=projection_text, references=services.energy_references(report),
@@ -155,16 +142,11 @@ def energy_pdf(building_id: int):
 @requires(Permission.READ)
 def programme_pdf(envelope_id: int):
     """The multi-year works programme of an envelope: PPI table, consumption of each year's cap, Gantt chart."""
-    envelope_figures, ppi_rows, gantt_rows = _needed("facilities.works.views", "envelope_figures", "ppi_rows",
-                                                     "gantt_rows")
-    (gantt_svg,) = _needed("facilities.works.gantt", "gantt_svg")
-    from facilities.works.models import Envelope
-
     envelope = _or_404(db.session.get(Envelope, envelope_id))
-    figures = envelope_figures([envelope])[0]
+    figures = works.envelope_figures([envelope])[0]
     year = date.today().year
-    rows, total = ppi_rows(figures.operations, year)
-    chart = gantt_svg(services.numbered_gantt_rows(gantt_rows(figures.operations)),
+    rows, total = works.ppi_rows(figures.operations, year)
+    chart = gantt.gantt_svg(services.numbered_gantt_rows(works.gantt_rows(figures.operations)),
                       title=_("Gantt chart of the operations"), today=date.today(),
                       description=_("Operations by phase on a time axis; the table gives the amounts."),
                       labels={"fixed": _("fixed"), "draft": _("draft"), "empty": _("No operation")}

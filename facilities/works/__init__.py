@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
@@ -11,10 +14,12 @@ def init_app(app: Flask) -> None:
 
     from facilities.api import register_api
     from facilities.navigation import add_nav_item
+    from facilities.panels import register_panel
     from facilities.permissions import Permission
     from facilities.works import api, cli, routes
 
     app.register_blueprint(routes.bp)
     register_api(app, api.bp)
     app.cli.add_command(cli.cli)
+    register_panel(app, "building.panels", "works/_building_panel.html", routes.building_panel, order=20)
     add_nav_item(app, "works.envelope_list", _l("Works programme"), Permission.READ, "cone-striped", order=40)

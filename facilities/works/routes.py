@@ -35,17 +35,15 @@ from facilities.works.scheduling.plans import PHASE_LABELS, PhaseCode
 bp = Blueprint("works", __name__)
 
 
-@bp.app_context_processor
+@bp.context_processor
 def works_labels():
     return {"OPERATION_STATUS_LABELS": catalogue.STATUS_LABELS, "OPERATION_NATURE_LABELS": catalogue.NATURE_LABELS,
             "ENERGY_CARRIER_LABELS": carriers.labels(), "PROGRAMME_YEARS": rules.YEARS}
 
 
-@bp.app_template_global()
-def works_operations_for(building=None, site=None) -> list[Operation]:
-    """Operations about a building or its site (for the building page's works panel)."""
-    return views.operations_for_building(building.id if building else None,
-                                            site.id if site else (building.site_id if building else None))
+def building_panel(building: Building, site: Site, **_objects) -> dict:
+    """Data of the works panel of the building page: the operations about the building or its site."""
+    return {"operations": views.operations_for_building(building.id, site.id), "status_labels": catalogue.STATUS_LABELS}
 
 
 def _or_404(entity):
