@@ -25,6 +25,7 @@ web processes and workers know the same kinds), and creates jobs from its routes
 A job runs in a worker's app context, in the locale it was created in, with `context.user_id` as its author. A
 job that raises is failed with its error shown; a job whose worker dies is run again (JOB_MAX_ATTEMPTS), so a
 runner must be safe to start over. Workers: see facilities/jobs/worker.py; settings: queue.DEFAULTS.
+The worker module is loaded with the package: its after_commit listener hands committed jobs to a worker.
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ from facilities.jobs.queue import (
     JobLimitReached,
     JobResult,
     create_job,
-    get_job,
     job_kind,
     recent_jobs,
     register_kind,
     result_file,
     results_folder,
 )
+from facilities.jobs.worker import get_job
 
 __all__ = ["Job", "JobContext", "JobLimitReached", "JobResult", "JobStatus", "create_job", "get_job", "init_app",
            "job_kind", "recent_jobs", "register_kind", "result_file", "results_folder"]

@@ -23,8 +23,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from facilities.extensions import db
 from facilities.jobs.models import Job, JobStatus
@@ -141,7 +140,8 @@ class JobLimitReached(Exception):
                  "one of them to finish, then start this one again.", active=self.active, limit=self.limit)
 
 
-_PENDING = "facilities_jobs_pending"
+# Jobs created in the session's transaction, handed to a worker once it commits (facilities/jobs/worker.py).
+PENDING = "facilities_jobs_pending"
 
 
 def create_job(kind: str, params: dict | None = None, user=None, locale: str = "fr") -> Job:
@@ -162,38 +162,7 @@ def create_job(kind: str, params: dict | None = None, user=None, locale: str = "
               message=_("Waiting for a worker…"), created_by_id=user_id)
     db.session.add(job)
     db.session.flush()
-    db.session.info.setdefault(_PENDING, []).append(job.id)
-    return job
-
-
-@event.listens_for(Session, "after_commit")
-def _hand_over_after_commit(session: Session) -> None:
-    """Committed jobs exist for every worker now: wake the local worker or put them on the RQ queue."""
-    pending = session.info.pop(_PENDING, None)
-    if pending:
-        from facilities.jobs import worker
-
-        worker.dispatch(current_app._get_current_object(), pending)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-
-
-def get_job(job_id: str) -> Job | None:
-    """A job; a running one whose worker died is queued again (or failed) first; queued ones get a worker."""
-    job = db.session.get(Job, job_id)
-    if job is None:
-        return None
-    from facilities.jobs import worker
-
-    app = current_app._get_current_object()
-    if job.status == JobStatus.RUNNING and is_stale(job):
-        worker.dispatch(app, requeue_stale(only=job.id))
-        db.session.refresh(job)
-    elif job.status == JobStatus.QUEUED:
-        worker.ensure_taken(app, [job.id])
+    db.session.info.setdefault(PENDING, []).append(job.id)
     return job
 
 

@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 
 from facilities.jobs import queue
 from facilities.jobs.models import JobStatus
+from facilities.jobs.worker import get_job
 from facilities.permissions import Permission, requires
 
 bp = Blueprint("jobs", __name__)
 
 
 def _job_or_404(job_id: str):
-    job = queue.get_job(job_id) if len(job_id) <= 32 else None
+    job = get_job(job_id) if len(job_id) <= 32 else None
     if job is None:
         abort(404)
     return job

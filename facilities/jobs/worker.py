@@ -22,7 +22,8 @@ import uuid
 from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from facilities.extensions import db
 from facilities.jobs import queue
@@ -51,6 +52,36 @@ def ensure_taken(app: Flask, job_ids: list[str]) -> None:
     """Queued jobs someone is looking at: make sure a worker of this process will take them (local mode)."""
     if not app.config.get("REDIS_URL") and queue.setting("JOB_LOCAL_WORKER", app):
         local_worker(app).wake()
+
+
+# ---------------------------------------------------------------- handing jobs over
+
+
+@event.listens_for(Session, "after_commit")
+def _hand_over_after_commit(session: Session) -> None:
+    """Committed jobs exist for every worker now: wake the local worker or put them on the RQ queue."""
+    pending = session.info.pop(queue.PENDING, None)
+    if pending:
+        dispatch(current_app._get_current_object(), pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(queue.PENDING, None)
+
+
+def get_job(job_id: str) -> Job | None:
+    """A job; a running one whose worker died is queued again (or failed) first; queued ones get a worker."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return None
+    app = current_app._get_current_object()
+    if job.status == JobStatus.RUNNING and queue.is_stale(job):
+        dispatch(app, queue.requeue_stale(only=job.id))
+        db.session.refresh(job)
+    elif job.status == JobStatus.QUEUED:
+        ensure_taken(app, [job.id])
+    return job
 
 
 def _locale_of(job_id: str) -> str:
