@@ -12,7 +12,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the application: configuration, extensions, blueprints, commands. No I/O beyond reading config."""
+    """Build the application: configuration, extensions, blueprints, commands.
+
+    Pure when the configuration carries what it needs: nothing is written to disk (the one exception is the
+    embedded setup's secret key, kept in the instance folder when no SECRET_KEY is configured outside tests;
+    the SQLite database's folder is made at the first connection). INSTANCE_PATH moves the instance folder."""
     # Imported here so that the pure computation modules of the package load without Flask.
     from facilities import database, errors, i18n
     from facilities.areas import register_areas
@@ -24,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = database.Application(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance"),
     )
     app.config.update(build_config(Path(app.instance_path), config))
 

@@ -33,7 +33,8 @@ def _number(name: str) -> float:
 
 
 def _instance_secret_key(instance_path: Path) -> str:
-    """Keep one random key per instance folder so sessions survive restarts in the embedded setup."""
+    """Keep one random key per instance folder so sessions survive restarts in the embedded setup (the one
+    file create_app may write: only when no SECRET_KEY is configured, outside tests)."""
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
@@ -57,11 +58,12 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
 
-    secret_key = os.environ.get("SECRET_KEY")
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret_key:
         if production:
             raise ConfigError("SECRET_KEY must be set when FACILITIES_ENV=production.")
-        secret_key = _instance_secret_key(instance_path)
+        # Tests get a key of their own, in memory: a test run never writes into the instance folder.
+        secret_key = secrets.token_hex(32) if overrides.get("TESTING") else _instance_secret_key(instance_path)
 
     engine_options: dict = {"pool_pre_ping": True}
     if database_url.startswith("sqlite"):

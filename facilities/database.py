@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from flask import Flask, g, has_app_context, message_flashed, request, request_started, session
@@ -42,18 +43,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_folder(dialect, _connection_record, cargs, cparams) -> None:
+    """Before SQLite opens a database file, make its folder (the default one, instance/, may not exist yet)."""
+    if dialect.name != "sqlite":
+        return
+    path = cparams.get("database") or (cargs[0] if cargs else None)
+    if isinstance(path, str) and path and not path.startswith((":", "file:")):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 def init_database(app: Flask) -> None:
-    """Install the SQLite connection settings once per process."""
+    """Install the SQLite connection settings once per process (no file is touched before the first query)."""
     global _listening
     if not _listening:
+        event.listen(Engine, "do_connect", _sqlite_folder)
         event.listen(Engine, "connect", _sqlite_pragmas)
         _listening = True
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        path = app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]
-        if path and not path.startswith(":"):
-            from pathlib import Path
-
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 # ---------------------------------------------------------------- the unit of work

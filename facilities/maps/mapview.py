@@ -82,11 +82,6 @@ FIGURES_URL_SUFFIX = "/figures.json"  # after a site's URL: the maps.site_figure
 
 def build_map_page(options: dict[str, Any]) -> MapPage:
     """Everything the map page shows, for validated options (filters, color_by, indicator)."""
-    with services.paused_gc():  # thousands of records, GeoDataFrames and JSON: see paused_gc
-        return _build_map_page(options)
-
-
-def _build_map_page(options: dict[str, Any]) -> MapPage:
     started = time.perf_counter()
     filters = SiteFilters(**{name: options.get(name) or "" for name in ("service", "status", "kind", "commune")})
     url_template = url_for("inventory.site_detail", site_id=services._URL_PLACEHOLDER)

@@ -5,12 +5,12 @@ Reads select plain columns (no ORM objects) so that 10,000 sites stay fast; serv
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +51,15 @@ def _filtered(query, filters: SiteFilters):
     return query if where is None else query.where(where)
 
 
-def _services_by_site(filters: SiteFilters) -> dict[int, list[str]]:
-    """Service codes of the filtered sites, in one query."""
+def _services_by_site(filters: SiteFilters) -> dict[int, tuple[str, ...]]:
+    """Service codes of the filtered sites, in one query, as tuples of strings (see site_records)."""
     ids = _filtered(select(Site.id), filters)
     rows = _rows(
         select(SiteService.site_id, SiteService.service_code)
         .where(SiteService.site_id.in_(ids.scalar_subquery()))
         .order_by(SiteService.site_id, SiteService.service_code)
     )
-    services: dict[int, list[str]] = {}
-    for site_id, code in rows:
-        services.setdefault(site_id, []).append(code)
-    return services
+    return {site_id: tuple(code for _id, code in group) for site_id, group in groupby(rows, key=itemgetter(0))}
 
 
 def site_figures(filters: SiteFilters) -> dict[int, dict[str, int]]:
@@ -106,9 +103,9 @@ def _figures_of(ids) -> dict[int, dict[str, int]]:
     return figures
 
 
-def _rows(query) -> list[tuple]:
-    """Plain tuples through the Core connection: no ORM row processing for thousands of sites."""
-    return db.session.connection().execute(query).all()
+def _rows(query) -> Iterable[tuple]:
+    """Plain rows through the Core connection, read once as they come: no ORM processing, no list of them all."""
+    return db.session.connection().execute(query)
 
 
 def site_records(filters: SiteFilters, *, with_figures: bool = False, url_template: str = "",
@@ -117,35 +114,16 @@ def site_records(filters: SiteFilters, *, with_figures: bool = False, url_templa
 
     ``url_template`` is a site URL built once with the placeholder id ``987654321`` (building one URL per site
     with url_for would cost more than the whole query).
+
+    A record holds only strings, numbers and tuples of strings (services, communes served), made before the
+    record: the cyclic garbage collector stops following such tuples at its next young pass and never follows
+    dicts of such values, so 10,000 records do not make it walk the whole heap again and again.
     """
-    with paused_gc():
-        return _site_records(filters, with_figures, url_template, with_communes_served)
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while building thousands of small records.
-
-    Each of the thousands of tuples and dicts made for a large portfolio counts towards the collector's
-    thresholds, and the collections it triggers then walk every live object: at 10,000 sites they cost more
-    than the query. Reference counting still frees everything; cycles wait for the end of the block.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _site_records(filters: SiteFilters, with_figures: bool, url_template: str,
-                  with_communes_served: bool) -> list[dict[str, Any]]:
+    services = _services_by_site(filters)
+    figures = site_figures(filters) if with_figures else {}
     # communes_served is JSON: decoding it for 10,000 rows costs more than the query, so only when needed.
     served_column = Site.communes_served if with_communes_served else null()
     rows = _rows(_filtered(select(*_SITE_COLUMNS, served_column), filters).order_by(Site.name, Site.id))
-    services = _services_by_site(filters)
-    figures = site_figures(filters) if with_figures else {}
     prefix, _sep, suffix = url_template.partition(str(_URL_PLACEHOLDER))
     no_figures = {"floors": 0, "workstations": 0, "medical_cabinets": 0}
     records = []
@@ -156,14 +134,18 @@ def _site_records(filters: SiteFilters, with_figures: bool, url_template: str,
             "address": _full_address(address, postcode, commune_name),
             "commune_code": commune_code, "commune_name": commune_name,
             "latitude": latitude, "longitude": longitude, "location_precision": precision,
-            "services": services.get(site_id, []),
-            "communes_served": [c.get("code") for c in communes_served or [] if isinstance(c, dict)],
+            "services": services.get(site_id, ()),
+            "communes_served": _served_codes(communes_served) if communes_served else (),
             "url": f"{prefix}{site_id}{suffix}" if url_template else None,
         }
         if with_figures:
             record.update(figures.get(site_id, no_figures))
         records.append(record)
     return records
+
+
+def _served_codes(communes_served: list) -> tuple[str, ...]:
+    return tuple(c.get("code") for c in communes_served if isinstance(c, dict))
 
 
 def _full_address(address: str | None, postcode: str | None, commune: str | None) -> str | None:
@@ -180,19 +162,20 @@ def sites_feature_collection(records: Iterable[Mapping[str, Any]], *, located_on
                              extra: Iterable[str] = ()) -> dict[str, Any]:
     """GeoJSON FeatureCollection, one Feature per site; a site without coordinates gets a null geometry."""
     names = (*GEOJSON_PROPERTIES, *extra)
-    features = []
-    for record in records:
-        lat, lon = record.get("latitude"), record.get("longitude")
-        located = lat is not None and lon is not None
-        if located_only and not located:
-            continue
-        features.append({
-            "type": "Feature",
-            "id": record["id"],
-            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]} if located else None,
-            "properties": {name: record.get(name) for name in names},
-        })
-    return {"type": "FeatureCollection", "features": features}
+    # Points first, then the features: a feature of strings, numbers and finished tuples is no work for the
+    # cyclic garbage collector (see site_records), where one per site built in one go would be.
+    points = [(record, _point(record)) for record in records]
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": record["id"],
+         "geometry": {"type": "Point", "coordinates": point} if point else None,
+         "properties": {name: record.get(name) for name in names}}
+        for record, point in points if point or not located_only]}
+
+
+def _point(record: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(longitude, latitude) of a located record, to the 6 decimals GeoJSON needs (about 10 cm)."""
+    lat, lon = record.get("latitude"), record.get("longitude")
+    return None if lat is None or lon is None else (round(lon, 6), round(lat, 6))
 
 
 _GEOJSON_COLUMNS = (Site.id, Site.code, Site.name, Site.kind, Site.status, Site.commune_code, Site.commune_name,
@@ -201,30 +184,29 @@ _GEOJSON_COLUMNS = (Site.id, Site.code, Site.name, Site.kind, Site.status, Site.
 
 def sites_geojson_text(filters: SiteFilters, url_template: str) -> str:
     """The filtered sites as GeoJSON text for GIS software (QGIS): compact UTF-8, two queries, no ORM objects."""
-    with paused_gc():
-        return _sites_geojson_text(filters, url_template)
-
-
-def _sites_geojson_text(filters: SiteFilters, url_template: str) -> str:
-    rows = _rows(_filtered(select(*_GEOJSON_COLUMNS), filters).order_by(Site.name, Site.id))
     services = _services_by_site(filters)
+    rows = _rows(_filtered(select(*_GEOJSON_COLUMNS), filters).order_by(Site.name, Site.id))
     prefix, _sep, suffix = url_template.partition(str(_URL_PLACEHOLDER))
-    features = [
-        {
+    # Each feature is written as text as soon as it is made: 10,000 dicts alive at once would make the cyclic
+    # garbage collector walk the whole heap (see site_records); strings are no work for it.
+    features = ",".join(
+        _json({
             "type": "Feature",
             "id": site_id,
             "geometry": None if lat is None or lon is None else {"type": "Point",
-                                                                 "coordinates": [round(lon, 6), round(lat, 6)]},
+                                                                 "coordinates": (round(lon, 6), round(lat, 6))},
             "properties": {
                 "id": site_id, "code": code, "name": name, "kind": kind, "status": status,
-                "commune_code": commune_code, "commune_name": commune_name, "services": services.get(site_id, []),
+                "commune_code": commune_code, "commune_name": commune_name, "services": services.get(site_id, ()),
                 "address": _full_address(address, postcode, commune_name), "url": f"{prefix}{site_id}{suffix}",
             },
-        }
+        })
         for site_id, code, name, kind, status, commune_code, commune_name, address, postcode, lat, lon in rows
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      separators=(",", ":"))
+    )
+    return f'{{"type":"FeatureCollection","features":[{features}]}}'
+
+
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # compact UTF-8, one encoder
 
 
 def located_sites_gdf(records: list[Mapping[str, Any]]) -> gpd.GeoDataFrame:
