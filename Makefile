@@ -27,7 +27,9 @@ run: install
 	@echo "Serving at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	FACILITIES_DEMO=1 FACILITIES_INSECURE_COOKIES=1 $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
+# The import contracts first (pyproject.toml [tool.importlinter]: the direction between areas, no cycle), then the suite.
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install

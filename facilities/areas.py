@@ -1,22 +1,35 @@
 """The areas of the application, in the order their init_app runs. Nothing else.
 
 Each area's `init_app(app)` (in its package's __init__.py) registers its pages, its API, its commands, its
-header entries and the panels it shows on other areas' pages. The order of the list is the order of the
-dependencies (docs/architecture.md): an area only imports the areas listed before it, and the core modules.
+header entries and the panels it shows on other areas' pages. The areas depend one way, with plain imports
+(docs/architecture.md; `lint-imports` checks it, run by `make test`), from the bottom up:
+- core modules (config, extensions, database, validation, permissions, formatting, errors, i18n, money,
+  security, navigation, panels, the API helpers in api/, the job queue in jobs/ and the audit recorder in
+  trail/): they know no area;
+- auth | inventory: accounts and the access guard; sites, buildings, floors, spaces;
+- audit | ops | works: the history of inventory records, backups, works programmes on buildings;
+- energy: reads the works received (their savings project the Décret tertiaire trajectory);
+- maps: colours the sites by their energy label;
+- reports | demo: reports read every area, the demo loads every area's records;
+- this module and create_app (facilities/__init__.py), then worker.py (what RQ calls) on top.
+"a | b" means that a and b must not know each other.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from facilities import api, audit, auth, demo, energy, inventory, jobs, maps, ops, reports, works
 
-# api first: it creates the OpenAPI description that the areas' API blueprints join. jobs: the core job queue's
-# pages and commands (the areas register their kinds of job with it).
-AREAS = (api, jobs, auth, inventory, audit, works, ops, energy, maps, reports, demo)
+if TYPE_CHECKING:
+    from flask import Flask
+
+# api first: it creates the OpenAPI description that the areas' API blueprints join; jobs next: the core job
+# queue's pages and commands (the areas register their kinds of job with it when their modules load).
+AREAS = (api, jobs, auth, inventory, audit, ops, works, energy, maps, reports, demo)
 
 
 def register_areas(app: Flask) -> None:
-    """Call every area's init_app."""
+    """Call every area's init_app, in order."""
     for area in AREAS:
         area.init_app(app)

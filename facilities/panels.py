@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from facilities.permissions import Permission
 
-PLACES = ("site.panels", "building.actions", "building.panels")
+PLACES = ("login.panels", "site.panels", "building.actions", "building.panels")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Panel:
     template: str
     context: Callable[..., dict[str, Any]] | None = None  # called with the host page's objects
     order: int = 100
-    permission: Permission = Permission.READ
+    permission: Permission | None = Permission.READ  # None: shown to everyone, signed in or not
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class ShownPanel:
 
 
 def register_panel(app: Flask, place: str, template: str, context: Callable[..., dict[str, Any]] | None = None,
-                   order: int = 100, permission: Permission = Permission.READ) -> None:
+                   order: int = 100, permission: Permission | None = Permission.READ) -> None:
     """Show `template` at `place` of this app's pages, with the data `context(**objects)` returns."""
     if place not in PLACES:
         raise ValueError(f"unknown panel place {place!r}; known: {', '.join(PLACES)}")
@@ -53,7 +53,8 @@ def collect(place: str, **objects: Any) -> list[ShownPanel]:
     """The panels of `place` the current user may see, each with its data computed now (in the view)."""
     shown = []
     for panel in current_app.extensions.get("panels", {}).get(place, []):
-        if not current_user.can(panel.permission):
+        if panel.permission is not None and not (current_user.is_authenticated
+                                                 and current_user.can(panel.permission)):
             continue
         shown.append(ShownPanel(panel.template, panel.context(**objects) if panel.context else {}))
     return shown

@@ -11,11 +11,12 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Record changes for this app, and serve the history page and the audit API."""
     from facilities.api import register_api
-    from facilities.audit import api, routes, services
+    from facilities.audit import api, routes
     from facilities.panels import register_panel
+    from facilities.trail import recorder
 
     app.extensions["audit"] = True
-    services.install_listeners()
+    recorder.install_listeners()
     app.register_blueprint(routes.bp)
     register_api(app, api.bp)
     register_panel(app, "building.actions", "audit/_building_history_link.html", order=20)

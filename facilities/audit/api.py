@@ -12,6 +12,7 @@ from facilities.audit import services
 from facilities.errors import problem
 from facilities.extensions import db
 from facilities.permissions import Permission, requires
+from facilities.trail.recorder import audited_entities
 from facilities.validation import MAX_ID
 
 bp = ApiBlueprint("audit_api", __name__, description="Audit trail: who changed what, when, from which value.")
@@ -68,8 +69,8 @@ def audit_entries():
         query = services.building_history_query(building_id)
     else:
         errors = {}
-        if entity not in services.audited_entities():
-            errors["entity"] = _("must be one of: %(choices)s", choices=", ".join(services.audited_entities()))
+        if entity not in audited_entities():
+            errors["entity"] = _("must be one of: %(choices)s", choices=", ".join(audited_entities()))
         if entity_id is None:
             errors["id"] = _("is required")
         if errors:

@@ -17,6 +17,7 @@ from facilities.auth.rules import TOKEN_RULES
 from facilities.database import keep_on_refusal
 from facilities.extensions import db
 from facilities.i18n import LANGUAGE_COOKIE
+from facilities.panels import collect
 from facilities.permissions import ROLE_LABELS, Permission, requires
 from facilities.timeutil import utcnow
 from facilities.validation import clean
@@ -71,15 +72,7 @@ def login():
         status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form, demo_logins=_demo_logins()), status
-
-
-def _demo_logins():
-    if not current_app.config.get("DEMO_MODE"):
-        return []
-    from facilities.demo.data import DEMO_USERS
-
-    return DEMO_USERS
+    return render_template("auth/login.html", form=form, panels=collect("login.panels")), status
 
 
 @bp.route("/logout", methods=["POST"])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 
-from facilities.audit.services import record_inserted
 from facilities.extensions import db
 from facilities.inventory import services
 from facilities.inventory.bulk_plan import CREATE, UNCHANGED, Slot
 from facilities.inventory.models import Space
+from facilities.trail.recorder import record_inserted
 
 
 def apply(slots: list[Slot]) -> None:

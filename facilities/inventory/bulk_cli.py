@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from facilities.audit.services import acting_as
 from facilities.extensions import db
 from facilities.inventory import bulk
 from facilities.inventory.bulk_columns import FileError, file_format
 from facilities.inventory.bulk_export import export_file
 from facilities.inventory.bulk_plan import OUTCOMES, UNCHANGED, UPDATE, ImportReport
+from facilities.trail.recorder import acting_as
 
 cli = AppGroup("inventory", help="Bulk import and export of the inventory (sites, buildings, floors, spaces).")
 

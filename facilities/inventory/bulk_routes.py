@@ -30,7 +30,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
-from facilities.audit.services import acting_as
 from facilities.database import after_commit, discard_changes
 from facilities.inventory import bulk
 from facilities.inventory.bulk_columns import FORMATS, FileError, file_format
@@ -38,6 +37,7 @@ from facilities.inventory.bulk_export import export_file
 from facilities.inventory.bulk_plan import ImportReport
 from facilities.permissions import Permission, requires
 from facilities.timeutil import utcnow
+from facilities.trail.recorder import acting_as
 
 bp = Blueprint("bulk", __name__)
 

@@ -42,6 +42,9 @@ class TimestampMixin:
 
 class Site(ProvenanceMixin, TimestampMixin, db.Model):
     __tablename__ = "sites"
+    # Audit trail (facilities/trail/recorder.py): a site's services read as one list, its `services` field.
+    __audited__ = True
+    __audit_collections__ = {"services": ("service_links", "service_code")}
     __table_args__ = (
         Index("ix_sites_commune_code", "commune_code"),
         Index("ix_sites_status", "status"),
@@ -100,6 +103,8 @@ class SiteService(db.Model):
 
 class Building(ProvenanceMixin, TimestampMixin, db.Model):
     __tablename__ = "buildings"
+    __audited__ = True
+    __audit_building__ = "id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
@@ -128,6 +133,7 @@ class Building(ProvenanceMixin, TimestampMixin, db.Model):
 
 class Floor(TimestampMixin, db.Model):
     __tablename__ = "floors"
+    __audited__ = True
     __table_args__ = (UniqueConstraint("building_id", "level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,9 +151,16 @@ class Floor(TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<Floor {self.building_id} level {self.level}>"
 
+    @staticmethod
+    def __audit_label__(values) -> str:
+        """A floor in the audit trail: its level and name."""
+        return f"{values.get('level')} ({values.get('name')})"
+
 
 class Space(TimestampMixin, db.Model):
     __tablename__ = "spaces"
+    __audited__ = True
+    __audit_building__ = "floor.building_id"
     __table_args__ = (UniqueConstraint("floor_id", "code"), Index("ix_spaces_floor_id_space_type", "floor_id", "space_type"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import event, select
@@ -30,7 +30,8 @@ from facilities.jobs import queue
 from facilities.jobs.models import Job, JobStatus
 
 QUEUE_NAME = "facilities"
-RQ_FUNCTION = "facilities.jobs.worker.run_rq_job"
+# What RQ calls: facilities/worker.py builds the app for a bare `rq worker` (app wiring, above every area).
+RQ_FUNCTION = "facilities.worker.run_rq_job"
 
 
 def dispatch(app: Flask, job_ids: list[str]) -> None:
@@ -275,14 +276,11 @@ def set_worker_parent_pid(pid: int | None) -> None:
     _WORKER_PARENT_PID = pid
 
 
-def run_rq_job(job_id: str) -> None:
-    """Entry point of RQ jobs: claim the row (a job enqueued twice runs once), then run it."""
-    if has_app_context():
+def run_rq_job(job_id: str, app: Flask | None = None) -> None:
+    """An RQ job (through facilities/worker.py): claim the row (a job enqueued twice runs once), then run it, in
+    `app` or in the app of the current context (`flask worker`)."""
+    if app is None:
         app = current_app._get_current_object()
         if _WORKER_PARENT_PID is not None and os.getpid() != _WORKER_PARENT_PID:
             db.engine.dispose(close=False)  # forked work horse: new connections, leave the parent's alone
-    else:  # a bare `rq worker`: build the app from the environment
-        from facilities import create_app
-
-        app = create_app()
     queue.run_next(app, job_id)

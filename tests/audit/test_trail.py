@@ -9,7 +9,7 @@ from tests.conftest import bearer
 
 
 def entries(db, **filters):
-    from facilities.audit.models import AuditEntry
+    from facilities.trail.models import AuditEntry
 
     query = select(AuditEntry).order_by(AuditEntry.id)
     for name, value in filters.items():
@@ -79,8 +79,8 @@ def test_saving_without_a_change_records_nothing(client_as, factory, db):
 
 
 def test_site_services_are_recorded_as_one_field(factory, db):
-    from facilities.audit.services import Actor, acting_as
     from facilities.inventory import services
+    from facilities.trail.recorder import Actor, acting_as
 
     site = factory.site(services=["pmi"])
     with acting_as(Actor("someone@test.example", 42, "api")):
@@ -94,8 +94,8 @@ def test_site_services_are_recorded_as_one_field(factory, db):
 def test_service_changes_with_an_explicit_actor_as_the_api_will(factory, db):
     from decimal import Decimal
 
-    from facilities.audit.services import Actor, acting_as
     from facilities.inventory import services
+    from facilities.trail.recorder import Actor, acting_as
 
     building = factory.building(floors=1, spaces_per_floor=1)
     space = building.floors[0].spaces[0]
@@ -149,7 +149,7 @@ def test_import_changes_are_recorded_with_source_import(factory, db, runner, tmp
 
 
 def test_the_trail_refuses_updates_and_deletes(factory, db):
-    from facilities.audit.models import AuditEntry, AuditTrailReadOnly
+    from facilities.trail.models import AuditEntry, AuditTrailReadOnly
 
     factory.site()
     entry = entries(db)[0]

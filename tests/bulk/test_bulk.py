@@ -39,7 +39,7 @@ def counts(db):
 
 
 def audit_count(db):
-    from facilities.audit.models import AuditEntry
+    from facilities.trail.models import AuditEntry
 
     return db.session.scalar(select(func.count()).select_from(AuditEntry))
 
@@ -282,7 +282,7 @@ def test_upload_dry_run_then_confirm_applies(client_as, db, app):
     applied = client.post("/inventory/import/apply", data={"upload": token.group(1)})
     assert applied.status_code == 302
     assert counts(db) == (1, 1, 1, 1)
-    from facilities.audit.models import AuditEntry
+    from facilities.trail.models import AuditEntry
 
     entry = db.session.execute(select(AuditEntry).where(AuditEntry.entity == "space")).scalar_one()
     assert (entry.actor, entry.source) == ("facilities_manager@test.example", "import")
