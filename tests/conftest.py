@@ -13,6 +13,10 @@ import pytest
 
 pytest_plugins = ["pytester"]  # tests/test_skip_policy.py runs small suites of its own
 
+# A Redis database of this test process's own (xdist workers run side by side): 7, 8, ...
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{7 + int(WORKER[2:] or 0)}")
+
 ROLES = ("admin", "facilities_manager", "architect", "director")
 PASSWORD = "correct-horse-battery"
 
@@ -110,7 +114,7 @@ def drop_alembic_version(db) -> None:
 
 
 def clean_tables(db) -> None:
-    """Empty every table between tests (faster than recreating the schema)."""
+    """Empty every table: the cleanup of the tests marked real_commits (others roll back their transaction)."""
     from sqlalchemy import text
 
     db.session.remove()
@@ -123,19 +127,122 @@ def clean_tables(db) -> None:
                 connection.execute(text(f'DELETE FROM "{table}"'))
 
 
+STRAYS = pytest.StashKey[list]()  # what a rolled-back test did outside its connection (tests/test_fixtures.py)
+
+
+class OtherConnection(RuntimeError):
+    """Code under a rolled-back test used a connection or thread of its own: it would not see the test's data."""
+
+
 @pytest.fixture(autouse=True)
 def _app_context(request):
-    """Tests that use the app run inside its context and start from empty tables."""
+    """Tests that use the app run inside its context and start from empty tables.
+
+    Isolation by rollback: the test's session is bound to one connection whose outer transaction is rolled back
+    afterwards; the session's commits release savepoints inside it (SQLAlchemy's "joining a session into an
+    external transaction"). Tests whose data must really be committed, because another connection, thread or
+    process reads it, are marked `real_commits` and get the slower cleanup (every table emptied).
+    """
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
+    if "demo" in request.fixturenames:
+        request.getfixturevalue("demo_rows")  # built once, outside the test's transaction
     from facilities.extensions import db
 
     with app.app_context():
-        yield
-        db.session.rollback()
-        clean_tables(db)
+        if request.node.get_closest_marker("real_commits"):
+            try:
+                yield
+            finally:
+                db.session.rollback()
+                clean_tables(db)
+            return
+        with rolled_back(db) as strays:
+            request.node.stash[STRAYS] = strays
+            yield
+        if strays:
+            pytest.fail(f"{strays[0]}: mark the test real_commits", pytrace=False)
+
+
+@contextmanager
+def rolled_back(db):
+    """Bind `db.session` to one connection inside a transaction that is rolled back at the end."""
+    import threading
+
+    from sqlalchemy import event
+
+    owner = threading.get_ident()
+    strays: list[str] = []
+
+    def get_bind(session, mapper=None, clause=None, bind=None, **kwargs):
+        """Flask-SQLAlchemy's session picks the engine itself: use the test's connection, from the test's thread."""
+        if threading.get_ident() != owner:
+            strays.append(f"the database was used from another thread ({threading.current_thread().name})")
+            raise OtherConnection(strays[-1])
+        return bind if bind is not None else session.bind
+
+    def checkout(*_args):
+        strays.append("the code under test opened a connection of its own (db.engine)")
+        raise OtherConnection(strays[-1])
+
+    db.session.remove()
+    connection = db.engine.connect()
+    driver = connection.connection.driver_connection
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins transactions itself, late, and a SAVEPOINT outside its BEGIN would commit on RELEASE:
+        # take BEGIN over for this connection (SQLAlchemy's recipe for SAVEPOINT on pysqlite).
+        isolation_level, driver.isolation_level = driver.isolation_level, None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    else:
+        restart_sequences(connection)
+    # The app's own session factory, so that the listeners registered on it (the audit trail) still apply.
+    factory = db.session.session_factory
+    options = dict(factory.kw)
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    factory.class_.get_bind = get_bind
+    event.listen(db.engine, "checkout", checkout)
+    try:
+        yield strays
+    finally:
+        event.remove(db.engine, "checkout", checkout)
+        db.session.remove()
+        del factory.class_.get_bind
+        factory.kw.clear()
+        factory.kw.update(options)
+        transaction.rollback()
+        if sqlite:
+            driver.isolation_level = isolation_level
+        connection.close()
+
+
+def serial_sequences(connection) -> dict[str, tuple[str, str]]:
+    """PostgreSQL: table name -> (sequence, column) of each table whose key a sequence numbers."""
+    from facilities.extensions import db
+
+    sequences = connection.info.get("test_sequences")
+    if sequences is None:
+        sequences = connection.info["test_sequences"] = {}
+        for table in db.metadata.sorted_tables:
+            for column in table.primary_key.columns:
+                if column.type.python_type is int and column.autoincrement in (True, "auto"):
+                    name = connection.exec_driver_sql(
+                        f"SELECT pg_get_serial_sequence('\"{table.name}\"', '{column.name}')").scalar()
+                    if name:
+                        sequences[table.name] = (name, column.name)
+    return sequences
+
+
+def restart_sequences(connection) -> None:
+    """PostgreSQL sequences ignore rollbacks: start them again at 1, as TRUNCATE ... RESTART IDENTITY did."""
+    sequences = serial_sequences(connection)
+    if sequences:
+        connection.exec_driver_sql("SELECT " + ", ".join(f"setval('{name}', 1, false)"
+                                                         for name, _column in sequences.values()))
 
 
 @pytest.fixture(autouse=True)
@@ -238,9 +345,6 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-
-
 @pytest.fixture
 def redis_queue(app):
     """The app's jobs go through RQ on a Redis database of the tests (emptied before and after).
@@ -265,11 +369,41 @@ def redis_queue(app):
     connection.flushdb()
 
 
-@pytest.fixture
-def demo(db):
-    from facilities.demo.loader import load_demo
+@pytest.fixture(scope="session")
+def demo_rows(app) -> dict:
+    """The demo dataset, built once per session (in a transaction that is rolled back) and kept as rows."""
+    from sqlalchemy import select
 
-    load_demo(with_users=False)
+    from facilities.demo.loader import load_demo
+    from facilities.extensions import db as database
+
+    with app.app_context(), rolled_back(database):
+        load_demo(with_users=False)
+        database.session.commit()
+        rows = {table: [dict(row._mapping) for row in database.session.execute(select(table))]
+                for table in database.metadata.sorted_tables}
+    return {table: table_rows for table, table_rows in rows.items() if table_rows}
+
+
+@pytest.fixture
+def demo(db, demo_rows):
+    """The demo portfolio, without accounts: the session's snapshot copied in, or loaded when tables are not empty."""
+    from sqlalchemy import func, select
+
+    if any(db.session.scalar(select(func.count()).select_from(table)) for table in demo_rows):
+        from facilities.demo.loader import load_demo
+
+        load_demo(with_users=False)
+    else:
+        for table, rows in demo_rows.items():
+            db.session.execute(table.insert(), rows)
+        connection = db.session.connection()
+        if connection.dialect.name == "postgresql":  # explicit ids leave the sequences behind
+            sequences = serial_sequences(connection)
+            for table in demo_rows:
+                if table.name in sequences:
+                    name, column = sequences[table.name]
+                    connection.exec_driver_sql(f"SELECT setval('{name}', (SELECT max(\"{column}\") FROM \"{table.name}\"))")
     db.session.commit()
 
 
@@ -319,7 +453,7 @@ def count_queries(db):
     statements: list[str] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
-        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE)", statement, re.I):
+        if not re.match(r"\s*(PRAGMA|SAVEPOINT|RELEASE|ROLLBACK TO)", statement, re.I):
             statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", before)

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.conftest import bearer
+from tests.conftest import REDIS_TEST_URL, bearer
 
 
 def assert_hardened(response) -> str:
@@ -96,7 +96,7 @@ def test_redis_counter_counts_per_window():
     redis = pytest.importorskip("redis")
     from facilities.security import RedisCounter
 
-    counter = RedisCounter("redis://127.0.0.1:6379/15")
+    counter = RedisCounter(REDIS_TEST_URL)
     try:
         counter._redis.ping()
     except redis.exceptions.ConnectionError:

@@ -10,6 +10,9 @@ from markupsafe import escape
 
 from tests.reports.conftest import french, pdf_pages
 
+# Jobs run in threads, work horses and CLI processes with connections of their own: they read committed data.
+pytestmark = pytest.mark.real_commits
+
 
 def wait_until_finished(db, job_id: str, timeout: float = 120):
     from facilities.jobs.models import Job
