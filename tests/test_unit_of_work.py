@@ -15,6 +15,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from tests.conftest import bearer
 from tests.inventory.helpers import SITE_FORM, english
 
+# What the wrapper commits is read back through a connection of its own: the data must really be committed.
+pytestmark = pytest.mark.real_commits
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -16,6 +16,9 @@ from markupsafe import escape
 from tests.conftest import french, page_text
 from tests.jobs.conftest import wait_for
 
+# Workers are threads and processes with connections of their own: they read committed data.
+pytestmark = pytest.mark.real_commits
+
 
 def job_row(db, job_id):
     from facilities.jobs.models import Job
