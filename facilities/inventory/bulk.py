@@ -8,6 +8,8 @@ The file layout is in `bulk_columns`, reading in `bulk_read`, planning in `bulk_
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -18,13 +20,19 @@ from facilities.inventory.bulk_plan import ImportReport
 from facilities.inventory.bulk_read import Source, read_file
 from facilities.validation import ValidationError
 
+Progress = Callable[[int, str], None]  # percent done, what is being done
 
-def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True,
-                can_edit_buildings: bool = True) -> ImportReport:
-    """Plan the rows (a dry run); with `apply`, write them all when none is refused (flushed; the request or
-    command commits)."""
-    report, slots = bulk_plan.plan(rows, can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings)
+
+def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True, can_edit_buildings: bool = True,
+                progress: Progress | None = None) -> ImportReport:
+    """Plan the rows (a dry run); with `apply`, write them all when none is refused (flushed; the request, the
+    command or the job commits)."""
+    progress = progress or _quiet
+    checking = _("Checking the lines…")
+    report, slots = bulk_plan.plan(rows, can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings,
+                                   progress=lambda share: progress(50 + int(share * 40), checking))
     if apply and report.ok:
+        progress(90, _("Writing the changes…"))
         try:
             bulk_apply.apply(slots)
         except (ValidationError, IntegrityError) as error:
@@ -38,10 +46,21 @@ def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True,
 
 
 def import_file(source: Source, fmt: str, *, apply: bool, can_edit_sites: bool = True,
-                can_edit_buildings: bool = True) -> ImportReport:
-    """Read a CSV or XLSX file (bytes or a path) and plan (dry run) or apply it; a file error changes nothing."""
+                can_edit_buildings: bool = True, stop_after: int | None = None,
+                progress: Progress | None = None) -> ImportReport:
+    """Read a CSV or XLSX file (bytes or a path) and plan (dry run) or apply it; a file error changes nothing.
+
+    With `stop_after`, a file of more records raises MoreRows once that many are read, before anything else:
+    the caller hands it to a background job (bulk_jobs)."""
+    progress = progress or _quiet
+    reading = _("Reading the file…")
     try:
-        rows = read_file(source, fmt)
+        rows = read_file(source, fmt, stop_after=stop_after, progress=lambda share: progress(int(share * 50), reading))
     except FileError as error:
         return ImportReport(file_error=str(error))
-    return import_rows(rows, apply=apply, can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings)
+    return import_rows(rows, apply=apply, can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings,
+                       progress=progress)
+
+
+def _quiet(percent: int, message: str) -> None:
+    pass

@@ -47,7 +47,7 @@ def import_command(path: Path, dry_run: bool) -> None:
     except FileError as error:
         raise click.BadParameter(str(error), param_hint="FILE") from None
     with acting_as(source="import"):
-        report = bulk.import_file(path.read_bytes(), fmt, apply=not dry_run)
+        report = bulk.import_file(path, fmt, apply=not dry_run)  # read from disk as it goes
         print_report(report)
         if not report.ok:
             db.session.rollback()

@@ -7,6 +7,7 @@ unchanged or refused (and why). The plan keeps, for each record to write, a Slot
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,7 +27,6 @@ CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 OUTCOMES = (CREATE, UPDATE, UNCHANGED, REFUSED)
 
 
-
 @dataclass(slots=True)
 class LineResult:
     where: str
@@ -42,9 +42,13 @@ class ImportReport:
     lines: list[LineResult] = field(default_factory=list)
     file_error: str | None = None
     applied: bool = False
+    # The counts of a report kept by a background job, which keeps only the notable lines (see to_json).
+    kept_counts: dict[str, int] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
+        if self.kept_counts is not None:
+            return dict(self.kept_counts)
         counts = dict.fromkeys(OUTCOMES, 0)
         for line in self.lines:
             counts[line.outcome] += 1
@@ -52,11 +56,12 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return self.file_error is None and not any(line.outcome == REFUSED for line in self.lines)
+        return self.file_error is None and not self.counts[REFUSED]
 
     @property
     def changes_anything(self) -> bool:
-        return any(line.outcome in (CREATE, UPDATE) for line in self.lines)
+        counts = self.counts
+        return bool(counts[CREATE] or counts[UPDATE])
 
     def notable(self, limit: int = 1000) -> list[LineResult]:
         """Lines worth showing (all but the unchanged), refused first, at most `limit`."""
@@ -65,6 +70,18 @@ class ImportReport:
         notable.sort(key=lambda line: order[line.outcome])
         return notable[:limit]
 
+    def to_json(self, limit: int = 1000) -> dict[str, Any]:
+        """The report as a background job keeps it: the counts and the first `limit` notable lines."""
+        return {"file_error": self.file_error, "applied": self.applied, "counts": self.counts,
+                "lines": [{"where": line.where, "entity": line.entity, "key": line.key, "outcome": line.outcome,
+                           "changes": line.changes, "errors": line.errors} for line in self.notable(limit)]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        lines = [LineResult(line["where"], line["entity"], line["key"], line["outcome"],
+                            {name: tuple(change) for name, change in line["changes"].items()}, line["errors"])
+                 for line in data["lines"]]
+        return cls(lines, data["file_error"], data["applied"], kept_counts=data["counts"])
 
 
 @dataclass(slots=True)
@@ -174,9 +191,11 @@ class _Planner:
     def refuse(self, row: Row, entity: str, key: str, errors: dict[str, str]) -> None:
         self.report.lines.append(LineResult(row.where, entity, key, REFUSED, errors=errors))
 
-    def plan(self) -> ImportReport:
+    def plan(self, progress: Callable[[float], None]) -> ImportReport:
         order = {kind: index for index, kind in enumerate(KINDS)}
-        for row in sorted(self.rows, key=lambda r: (order.get(r.kind, -1), r.line)):
+        for done, row in enumerate(sorted(self.rows, key=lambda r: (order.get(r.kind, -1), r.line))):
+            if done % 5000 == 0:
+                progress(done / len(self.rows))
             if not row.kind:
                 self.refuse(row, "?", "", {"entity": _("Unknown entity '%(value)s': use site, building, floor "
                                                       "or space", value=row.raw.get("entity", "")[:40])})
@@ -335,12 +354,12 @@ class _Planner:
         self._finish(slot, key, ("space", building_code.lower(), level, code.lower()))
 
 
-def plan(rows: list[Row], *, can_edit_sites: bool = True, can_edit_buildings: bool = True
-         ) -> tuple[ImportReport, list[Slot]]:
+def plan(rows: list[Row], *, can_edit_sites: bool = True, can_edit_buildings: bool = True,
+         progress: Callable[[float], None] | None = None) -> tuple[ImportReport, list[Slot]]:
     """The report of what the rows would do (lines in file order, sheet by sheet) and the slots to write."""
     planner = _Planner(rows, can_edit_sites, can_edit_buildings)
     with db.session.no_autoflush:
-        report = planner.plan()
+        report = planner.plan(progress or (lambda share: None))
     report.lines.sort(key=lambda line: (KINDS.index(KIND_OF_ENTITY.get(line.entity, "sites")), _line_no(line)))
     return report, planner.slots
 

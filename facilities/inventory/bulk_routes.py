@@ -1,15 +1,14 @@
-"""Pages of the bulk import (upload, dry-run report, confirm) and export of the inventory.
+"""Pages of the bulk import (upload, dry-run report, confirm), its background jobs, and the export.
 
-Between the dry run and the confirmation the uploaded file is kept server-side in the instance folder under
-a random name prefixed by the uploader's id, so that only they can apply it; it is removed once applied
-and forgotten after a day.
+The upload is kept on disk (bulk_uploads) while it is checked: a file of at most IMPORT_INLINE_ROWS records is
+checked and applied within the request; a larger one, as soon as reading it passes that many, is handed to a
+background job (bulk_jobs) whose page shows its progress, then its report and the button to apply it (as another
+job). A refused file is deleted at once.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
+from io import BytesIO
 from pathlib import Path
 
 from flask import (
@@ -23,6 +22,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,19 +30,18 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
+from facilities import jobs
 from facilities.database import after_commit, discard_changes
-from facilities.inventory import bulk
+from facilities.inventory import bulk, bulk_jobs, bulk_uploads
 from facilities.inventory.bulk_columns import FORMATS, FileError, file_format
 from facilities.inventory.bulk_export import export_file
 from facilities.inventory.bulk_plan import ImportReport
+from facilities.inventory.bulk_read import MoreRows
 from facilities.permissions import Permission, requires
 from facilities.timeutil import utcnow
 from facilities.trail.recorder import acting_as
 
 bp = Blueprint("bulk", __name__)
-
-UPLOAD_LIFETIME_SECONDS = 24 * 3600
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}\.(csv|xlsx)$")
 
 
 class UploadForm(FlaskForm):
@@ -56,39 +55,33 @@ class ApplyForm(FlaskForm):
     submit = SubmitField(_l("Apply the import"))
 
 
-def _upload_dir() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_old_uploads(folder: Path) -> None:
-    limit = time.time() - UPLOAD_LIFETIME_SECONDS
-    for path in folder.glob("*"):
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-
-
-def _keep_upload(data: bytes, fmt: str) -> str:
-    """Store the uploaded bytes for the confirmation step; return the name to send back."""
-    folder = _upload_dir()
-    _forget_old_uploads(folder)
-    name = f"{secrets.token_urlsafe(24)}.{fmt}"
-    (folder / f"{current_user.id}-{name}").write_bytes(data)
-    return name
-
-
-def _upload_path(name: str) -> Path | None:
-    if not name or not TOKEN_PATTERN.match(name):
-        return None
-    path = _upload_dir() / f"{current_user.id}-{name}"
-    return path if path.is_file() else None
-
-
-def _run(data: bytes, fmt: str, apply: bool) -> ImportReport:
+def _run(path: Path, fmt: str, apply: bool) -> ImportReport:
+    """Check (or apply) a kept upload within the request; MoreRows when it is one for a background job."""
     with acting_as(source="import"):
-        return bulk.import_file(data, fmt, apply=apply, can_edit_sites=current_user.can(Permission.EDIT_SITES),
-                                can_edit_buildings=current_user.can(Permission.EDIT_BUILDINGS))
+        return bulk.import_file(path, fmt, apply=apply, can_edit_sites=current_user.can(Permission.EDIT_SITES),
+                                can_edit_buildings=current_user.can(Permission.EDIT_BUILDINGS),
+                                stop_after=bulk_jobs.inline_rows())
+
+
+def _start_job(upload: str, fmt: str, filename: str | None, apply: bool):
+    """Queue the job (handed to a worker when the request commits) and show its page, or say why not."""
+    try:
+        job = bulk_jobs.start(current_user, upload, fmt, filename, apply=apply,
+                              can_edit_sites=current_user.can(Permission.EDIT_SITES),
+                              can_edit_buildings=current_user.can(Permission.EDIT_BUILDINGS),
+                              locale=str(get_locale() or "fr"))
+    except jobs.JobLimitReached as limit:
+        flash(limit.message, "warning")
+        return redirect(url_for(".import_upload"))
+    return redirect(url_for(".import_job", job_id=job.id))
+
+
+def _page(report: ImportReport | None, *, apply_upload: str | None = None, filename: str | None = None,
+          job=None, status: int = 200):
+    apply_form = ApplyForm(upload=apply_upload) if apply_upload else None
+    return render_template("inventory/bulk_import.html", form=UploadForm(formdata=None), report=report,
+                           apply_form=apply_form, filename=filename, job=job,
+                           refresh=current_app.config.get("JOB_PAGE_REFRESH_SECONDS", 2)), status
 
 
 @bp.route("/inventory/import", methods=["GET", "POST"])
@@ -105,12 +98,16 @@ def import_upload():
     except FileError as error:
         form.file.errors = [str(error)]
         return render_template("inventory/bulk_import.html", form=form, report=None), 422
-    data = upload.read()
-    report = _run(data, fmt, apply=False)
+    name, path = bulk_uploads.keep(upload.stream, fmt, current_user.id)
+    try:
+        report = _run(path, fmt, apply=False)
+    except MoreRows:
+        return _start_job(name, fmt, upload.filename, apply=False)
     discard_changes()  # a preview: nothing is written
-    apply_form = ApplyForm(upload=_keep_upload(data, fmt)) if report.ok and report.changes_anything else None
-    return render_template("inventory/bulk_import.html", form=UploadForm(formdata=None), report=report,
-                           apply_form=apply_form, filename=upload.filename), 200 if report.ok else 422
+    if not (report.ok and report.changes_anything):
+        path.unlink(missing_ok=True)  # nothing to apply: nothing kept
+    return _page(report, apply_upload=name if report.ok and report.changes_anything else None,
+                 filename=upload.filename, status=200 if report.ok else 422)
 
 
 @bp.route("/inventory/import/apply", methods=["POST"])
@@ -118,19 +115,47 @@ def import_upload():
 def import_apply():
     """Apply a checked file: everything in one transaction, or nothing if a line is now refused."""
     form = ApplyForm()
-    path = _upload_path(form.upload.data or "") if form.validate_on_submit() else None
+    name = form.upload.data or ""
+    path = bulk_uploads.path_of(name, current_user.id) if form.validate_on_submit() else None
     if path is None:
         flash(_("This import is no longer available: upload the file again."), "warning")
         return redirect(url_for(".import_upload"))
-    report = _run(path.read_bytes(), path.suffix.lstrip("."), apply=True)
+    fmt = path.suffix.lstrip(".")
+    try:
+        report = _run(path, fmt, apply=True)
+    except MoreRows:
+        return _start_job(name, fmt, None, apply=True)
     if not report.ok:
-        return render_template("inventory/bulk_import.html", form=UploadForm(formdata=None), report=report,
-                               apply_form=None, filename=None), 422
+        return _page(report, status=422)
     after_commit(lambda: path.unlink(missing_ok=True))
     counts = report.counts
     flash(_("Import applied: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
             created=counts["create"], updated=counts["update"], unchanged=counts["unchanged"]), "success")
     return redirect(url_for(".import_upload"))
+
+
+@bp.route("/inventory/import/jobs/<job_id>")
+@requires(Permission.EDIT_BUILDINGS)
+def import_job(job_id: str):
+    """A large import checked or applied in the background: its progress, then its report (and the button to
+    apply a checked file). Only its author sees it: the page can apply their upload."""
+    job = jobs.get_job(job_id) if len(job_id) <= 32 else None
+    if job is None or job.kind != bulk_jobs.KIND or job.created_by_id != current_user.id:
+        abort(404)
+    params = job.params or {}
+    if not job.finished or job.status == jobs.JobStatus.FAILED:
+        return _page(None, job=job, filename=params.get("filename"))
+    report = bulk_jobs.report_of(job)
+    if report is None:
+        flash(_("The report of this import is no longer available: upload the file again."), "warning")
+        return redirect(url_for(".import_upload"))
+    upload = params.get("upload", "")
+    kept = bulk_uploads.path_of(upload, current_user.id)
+    if kept is not None and (report.applied or not (report.ok and report.changes_anything)):
+        kept.unlink(missing_ok=True)  # applied, or nothing to apply: the upload has served
+        kept = None
+    return _page(report, job=job, filename=params.get("filename"),
+                 apply_upload=upload if kept is not None and not report.applied else None)
 
 
 @bp.route("/inventory/export.<fmt>")
@@ -141,7 +166,5 @@ def export(fmt: str):
         abort(404)
     data = export_file(fmt)
     mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    import io
-
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=f"inventory-{utcnow():%Y-%m-%d}.{fmt}")
