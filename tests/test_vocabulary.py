@@ -313,3 +313,55 @@ def test_an_account_is_read_by_the_same_rules_in_the_form_and_the_command_line(c
                                                       "password": "short"}), message)
     refused = english(client_as("director")).post("/account", data={"name": "t", "expires_in_days": "0"})
     form_refuses(refused, "Expires after (days, empty for never) must be at least 1")
+
+
+# ---------------------------------------------------------------- the API's description
+
+
+def _rule_sets():
+    from facilities.energy import api as energy_api
+    from facilities.inventory import rules as inventory_rules
+    from facilities.works import rules as works_rules
+
+    return {"SiteInput": inventory_rules.SITE_RULES, "BuildingInput": inventory_rules.BUILDING_RULES,
+            "FloorInput": inventory_rules.FLOOR_RULES, "SpaceInput": inventory_rules.SPACE_RULES,
+            "OperationInput": works_rules.OPERATION_RULES, "EnvelopeInput": works_rules.ENVELOPE_RULES,
+            "PhaseInput": works_rules.PHASE_RULES, "EnergyRecordInput": energy_api.RECORD_RULES}
+
+
+def test_the_openapi_description_states_every_bound_the_rules_enforce(client):
+    """Request bodies are generated from the rules: each enum, bound and length the API enforces is stated."""
+    from decimal import Decimal
+
+    from facilities import money
+
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    checked = 0
+    for name, rule_set in _rule_sets().items():
+        properties = schemas[name]["properties"]
+        for rule in rule_set:
+            prop = properties[rule.name]
+            minimum, maximum = rule.bounds()
+            if rule.kind == "choice":  # (null among the values of an optional choice)
+                assert [c for c in prop["enum"] if c is not None] == list(rule.choices()), (name, rule.name)
+            elif rule.kind == "list":
+                assert prop["items"]["enum"] == list(rule.choices()), (name, rule.name)
+            elif rule.kind == "text":
+                assert prop.get("maxLength") == rule.max_length, (name, rule.name)
+                assert prop.get("minLength") == (rule.min_length or (1 if rule.required else None)), (name, rule.name)
+            elif rule.kind in ("int", "decimal", "float"):
+                assert prop.get("minimum") == minimum and prop.get("maximum") == maximum, (name, rule.name)
+                assert prop.get("exclusiveMinimum", False) == rule.exclusive_minimum, (name, rule.name)
+            elif rule.kind == "money":
+                whole = next(form for form in prop["anyOf"] if form["type"] == "integer")
+                assert (whole["minimum"], Decimal(whole["maximum"])) == (0, money.MAX_EUROS), (name, rule.name)
+            assert (rule.name in schemas[name].get("required", [])) == rule.required, (name, rule.name)
+            checked += 1
+        assert schemas[name]["additionalProperties"] is False
+    assert checked > 50
+    # Responses carry the same enums and money as a decimal string.
+    assert schemas["SiteSummary"]["properties"]["kind"]["enum"][:5] == schemas["SiteInput"]["properties"]["kind"]["enum"]
+    assert schemas["Space"]["properties"]["specialty"]["enum"][:3] == ["sexual_health", "pmi", "general"]
+    assert schemas["BuildingDetail"]["properties"]["cost_eur"]["pattern"] == money.JSON_PATTERN
+    assert schemas["Operation"]["properties"]["ap_eur"]["type"] == "string"
+    assert schemas["EnergyRecord"]["properties"]["carrier"]["enum"][4] == "district_heating"

@@ -7,12 +7,16 @@ and the documentation page (Swagger UI from the swagger-ui-bundle package) is se
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint as PageBlueprint
 from flask import abort, render_template, send_from_directory
 from flask_smorest import Blueprint
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from facilities import money
 from facilities.errors import PROBLEM_TYPE
@@ -37,8 +41,10 @@ API_SETTINGS = {
     },
 }
 
-_KIND_TYPES = {"text": "string", "int": "integer", "decimal": "number", "float": "number", "bool": "boolean",
-               "date": "string", "choice": "string", "list": "array"}
+# The one translation of a rule into a marshmallow field; apispec turns the fields into the OpenAPI description
+# (Length -> minLength/maxLength, Range -> minimum/maximum, OneOf -> enum, allow_none -> nullable).
+_CONVERTER_PLUGIN = MarshmallowPlugin()
+APISpec("rules", "1", "3.0.3", plugins=[_CONVERTER_PLUGIN])  # gives the plugin's converter its OpenAPI version
 
 
 def money_in_schema(rule: Rule) -> dict:
@@ -62,50 +68,110 @@ def _json_number(value):
     return value
 
 
-def rule_schema(rule: Rule) -> dict:
-    """The JSON Schema of one field, from the rule that validates it."""
-    schema: dict = money_in_schema(rule) if rule.kind == "money" else {"type": _KIND_TYPES[rule.kind]}
-    if rule.label is not None:
-        schema["description"] = str(rule.label)
-    minimum, maximum = rule.bounds()
-    if rule.kind == "date":
-        schema["format"] = "date"
-        if minimum is not None or maximum is not None:  # JSON Schema has no bounds for dates
+def rule_field(rule: Rule, *, partial: bool = False) -> fields.Field:
+    """The marshmallow field of a rule: its type, bounds, length, choices, whether it is required or nullable."""
+    options: dict = {"required": rule.required and not partial, "allow_none": not rule.required,
+                     "metadata": {"description": str(rule.label)} if rule.label is not None else {}}
+    minimum, maximum = (_json_number(bound) for bound in rule.bounds())
+    validators: list = []
+    if rule.kind == "text":
+        field = fields.String
+        shortest = rule.min_length or (1 if rule.required else None)
+        if shortest or rule.max_length:
+            validators.append(validate.Length(min=shortest, max=rule.max_length))
+    elif rule.kind == "int":
+        field = fields.Integer
+    elif rule.kind in ("decimal", "float"):
+        field = fields.Float
+        if rule.exclusive_minimum and minimum is not None:  # OpenAPI 3.0 spells it with a boolean
+            options["metadata"]["exclusiveMinimum"] = True
+    elif rule.kind == "money":
+        field = fields.Raw
+        options["metadata"].update(money_in_schema(rule))
+        minimum = maximum = None  # in the schema's two forms
+    elif rule.kind == "bool":
+        field = fields.Boolean
+    elif rule.kind == "date":
+        field = fields.Date
+        if minimum is not None or maximum is not None:  # JSON Schema has no bounds for dates: say them
             bounds = f"From {minimum or '…'} to {maximum or '…'}."
-            schema["description"] = f"{schema.get('description', '')}. {bounds}".lstrip(". ")
-    if rule.kind == "text" and rule.max_length:
-        schema["maxLength"] = rule.max_length
-    if rule.kind == "choice" and rule.choices:
-        schema["enum"] = list(rule.choices())
-    if rule.kind == "list":
-        schema["items"] = {"type": "string", **({"enum": list(rule.choices())} if rule.choices else {})}
-    if rule.kind in ("int", "decimal", "float"):
-        if minimum is not None:
-            schema["minimum"] = _json_number(minimum)
-            if rule.exclusive_minimum:
-                schema["exclusiveMinimum"] = True
-        if maximum is not None:
-            schema["maximum"] = _json_number(maximum)
-    if not rule.required:
-        schema["nullable"] = True
-    return schema
+            options["metadata"]["description"] = f"{options['metadata'].get('description', '')}. {bounds}".lstrip(". ")
+            minimum = maximum = None
+    elif rule.kind == "choice":
+        field = fields.String
+        validators.append(validate.OneOf(list(rule.choices())))
+    elif rule.kind == "list":
+        item = fields.String(validate=validate.OneOf(list(rule.choices()))) if rule.choices else fields.String()
+        return fields.List(item, **options)
+    else:
+        raise AssertionError(f"unknown rule kind {rule.kind}")
+    if minimum is not None or maximum is not None:
+        validators.append(validate.Range(min=minimum, max=maximum))
+    return field(validate=validators, **options)
 
 
-def rules_schema(rules: Iterable[Rule], *, partial: bool = False, extra: dict | None = None,
-                 required_extra: Iterable[str] = ()) -> dict:
-    """The JSON Schema of a request body validated by `clean(rules, …)`; with `partial`, nothing is required."""
-    rules = list(rules)
-    properties = {rule.name: rule_schema(rule) for rule in rules}
-    properties.update(extra or {})
-    schema: dict = {"type": "object", "properties": properties, "additionalProperties": False}
-    required = [] if partial else [rule.name for rule in rules if rule.required] + list(required_extra)
-    if required:
-        schema["required"] = required
-    return schema
+def described(json_schema: dict, *, required: bool = False) -> fields.Field:
+    """A field that no rule reads (an id, a nested list), described by its JSON Schema."""
+    return fields.Raw(required=required, metadata=dict(json_schema))
 
 
-def json_body(schema: dict, description: str = "") -> dict:
-    """An OpenAPI requestBody object for a JSON schema."""
+def rule_schema(rule: Rule) -> dict:
+    """The JSON Schema of one field (e.g. a query parameter), from the rule that validates it."""
+    return _CONVERTER_PLUGIN.converter.field2property(rule_field(rule))
+
+
+def rules_schema(name: str, rules: Iterable[Rule], *, partial: bool = False, extra: dict | None = None,
+                 required_extra: Iterable[str] = ()) -> type[Schema]:
+    """The marshmallow schema of a request body read by `clean(rules, …)`: documentation only (the rules judge
+    the values); with `partial` (a PATCH) nothing is required. `extra`: JSON Schemas of fields no rule reads."""
+    required_extra = set(required_extra)
+    declared: dict = {rule.name: rule_field(rule, partial=partial) for rule in rules}
+    for key, value in (extra or {}).items():  # a JSON Schema, or a marshmallow field (a nested schema)
+        declared[key] = value if isinstance(value, fields.Field) else described(value)
+        declared[key].required = key in required_extra and not partial
+    return Schema.from_dict(declared, name=name)  # unknown fields RAISE: additionalProperties false
+
+
+def response_schema(name: str, rules: Iterable[Rule] = (), *, extra: dict | None = None,
+                    required: Iterable[str] = ()) -> type[Schema]:
+    """The marshmallow schema of a response whose fields are (partly) those of `rules`: the same types, bounds
+    and enums as the input, so that a client reads back what it may send (money as a decimal string).
+    `extra`: the fields no rule reads, as JSON Schemas or marshmallow fields (a nested schema)."""
+    required = set(required)
+    declared: dict = {}
+    for rule in rules:
+        field = described({**MONEY_OUT}) if rule.kind == "money" else rule_field(rule, partial=True)
+        declared[rule.name] = field
+    for key, value in (extra or {}).items():
+        declared[key] = value if isinstance(value, fields.Field) else described(value)
+    for key, field in declared.items():
+        field.required = key in required
+        field.allow_none = key not in required
+
+    class Meta:
+        unknown = INCLUDE  # responses may grow: additional properties allowed
+
+    return type(name, (Schema.from_dict(declared, name=f"{name}Fields"),), {"Meta": Meta})
+
+
+def renamed(rule: Rule, name: str) -> Rule:
+    """A rule under the name a response gives its field (is_public is sent as public)."""
+    return replace(rule, name=name)
+
+
+def pick(rules: Iterable[Rule], *names: str) -> list[Rule]:
+    """The rules of these fields, in the order given."""
+    found = {rule.name: rule for rule in rules}
+    return [found[name] for name in names]
+
+
+def field_names(schema: type[Schema]) -> list[str]:
+    """The fields a request body may have."""
+    return list(schema._declared_fields)
+
+
+def json_body(schema: dict | type[Schema], description: str = "") -> dict:
+    """An OpenAPI requestBody object for a JSON schema or a marshmallow schema."""
     return {"required": True, "description": description, "content": {"application/json": {"schema": schema}}}
 
 

@@ -16,15 +16,16 @@ PROVENANCE = {"type": "object", "properties": {
     "source": nullable("string"), "date": nullable("string", format="date"), "illustrative": {"type": "boolean"},
     "note": nullable("string")}}
 
-REF = {"type": "object", "properties": {"id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}}}
+ID = {"type": "integer"}
+REF = {"type": "object", "properties": {"id": ID, "code": {"type": "string"}, "name": {"type": "string"}}}
 
 
-def page_of(item: dict) -> dict:
-    """A paginated list of items."""
+def page_of(item) -> dict:
+    """A paginated list of items (a JSON Schema or a response schema class)."""
     return {"type": "object", "required": ["items", "total"], "properties": {
         "items": {"type": "array", "items": item}, "total": {"type": "integer"},
         "limit": {"type": "integer"}, "offset": {"type": "integer"}}}
 
 
-def ok(schema: dict, description: str = "OK") -> dict:
+def ok(schema, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}

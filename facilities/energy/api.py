@@ -25,7 +25,7 @@ from facilities.api.common import (
     sorted_query,
     whole_number_arg,
 )
-from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
+from facilities.api.openapi import ApiBlueprint, field_names, json_body, pick, response_schema, rules_schema
 from facilities.api.schemas import nullable, ok, page_of
 from facilities.api.serializers import number
 from facilities.energy import services
@@ -47,14 +47,14 @@ YEARS = years.CONSUMPTION
 # by its id instead of its code), which read it and which the OpenAPI description states.
 RECORD_RULES = tuple(rule for rule in ENTRY_RULES if rule.name != "building_code")
 IDENTITY = ("year", "carrier")  # with the building, what a record is; change them by deleting and creating
-RECORD_INPUT = rules_schema(RECORD_RULES, extra={"building_id": ID_SCHEMA},
+RECORD_INPUT = rules_schema("EnergyRecordInput", RECORD_RULES, extra={"building_id": ID_SCHEMA},
                             required_extra=["building_id"])
-RECORD_PATCH = rules_schema([rule for rule in RECORD_RULES if rule.name not in IDENTITY], partial=True)
+RECORD_PATCH = rules_schema("EnergyRecordPatch", [rule for rule in RECORD_RULES if rule.name not in IDENTITY], partial=True)
 
-RECORD = {"type": "object", "required": ["id", "building_id", "year", "carrier", "kwh"], "properties": {
-    "id": {"type": "integer"}, "building_id": {"type": "integer"}, "year": {"type": "integer"},
-    "carrier": {"type": "string"}, "kwh": {"type": "number"}, "source": nullable("string"),
-    "note": nullable("string")}}
+RECORD = response_schema("EnergyRecord", pick(RECORD_RULES, "year", "carrier", "kwh", "source"),
+                         extra={"id": {"type": "integer"}, "building_id": {"type": "integer"},
+                                "note": nullable("string")},
+                         required=["id", "building_id", "year", "carrier", "kwh"])
 KWH_BY_CARRIER = {"type": "object", "additionalProperties": {"type": "number"}}
 PROJECTED_OPERATION = {"type": "object", "properties": {
     "id": {"type": "integer"}, "label": {"type": "string"}, "status": {"type": "string"},
@@ -142,7 +142,7 @@ def records():
 def record_create():
     """Enter a year's consumption of one carrier; an existing record of that building, year and carrier is
     replaced (200), as on the building's energy page."""
-    body = json_object(RECORD_INPUT["properties"])
+    body = json_object(field_names(RECORD_INPUT))
     building = referenced(Building, body.pop("building_id", None), "building_id")
     record, created = _save(building, body)
     return _record_json(record), 201 if created else 200
@@ -164,7 +164,7 @@ def record_update(record_id: int):
     found = get_or_404(EnergyConsumption, record_id)
     current = {"year": found.year, "carrier": found.carrier, "kwh": found.kwh, "source": found.source}
     record, _created = _save(db.session.get(Building, found.building_id),
-                             {**current, **json_object(RECORD_PATCH["properties"])})
+                             {**current, **json_object(field_names(RECORD_PATCH))})
     return _record_json(record)
 
 

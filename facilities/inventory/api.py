@@ -28,7 +28,7 @@ from facilities.api.common import (
     sorted_query,
     text_arg,
 )
-from facilities.api.openapi import ApiBlueprint, json_body, rules_schema
+from facilities.api.openapi import ApiBlueprint, field_names, json_body, rules_schema
 from facilities.api.schemas import ok, page_of
 from facilities.extensions import db
 from facilities.inventory import rules, serializers, services
@@ -78,8 +78,8 @@ def _building_summary(building: Building) -> dict:
 SITE_SORT = {"name": Site.name, "code": Site.code, "status": Site.status, "commune_name": Site.commune_name,
              "id": Site.id}
 SITE_FILTERS = rule_parameters(rules.SITE_FILTER_RULES)
-SITE_INPUT = rules_schema(rules.SITE_RULES)
-SITE_PATCH = rules_schema(rules.SITE_RULES, partial=True)
+SITE_INPUT = rules_schema("SiteInput", rules.SITE_RULES)
+SITE_PATCH = rules_schema("SitePatch", rules.SITE_RULES, partial=True)
 
 
 @bp.route("/sites", methods=["GET"])
@@ -99,7 +99,7 @@ def sites():
 @requires(Permission.EDIT_SITES)
 def create_site():
     """Create a site."""
-    site = services.create_site(rules.clean_site(json_object(SITE_INPUT["properties"])))
+    site = services.create_site(rules.clean_site(json_object(field_names(SITE_INPUT))))
     return _created(serializers.site_detail(services.load_site(site.id)))
 
 
@@ -118,7 +118,7 @@ def site(site_id: int):
 def update_site(site_id: int):
     """Change some fields of a site."""
     found = services.load_site(get_or_404(Site, site_id).id)
-    services.update_site(found, rules.clean_site(json_object(SITE_PATCH["properties"]), partial=True))
+    services.update_site(found, rules.clean_site(json_object(field_names(SITE_PATCH)), partial=True))
     return serializers.site_detail(services.load_site(site_id))
 
 
@@ -138,8 +138,8 @@ def delete_site(site_id: int):
 # ---------------------------------------------------------------- buildings
 
 BUILDING_SORT = {"code": Building.code, "name": Building.name, "id": Building.id}
-BUILDING_INPUT = rules_schema(rules.BUILDING_RULES, extra={"site_id": ID_SCHEMA}, required_extra=["site_id"])
-BUILDING_PATCH = rules_schema(rules.BUILDING_RULES, partial=True)
+BUILDING_INPUT = rules_schema("BuildingInput", rules.BUILDING_RULES, extra={"site_id": ID_SCHEMA}, required_extra=["site_id"])
+BUILDING_PATCH = rules_schema("BuildingPatch", rules.BUILDING_RULES, partial=True)
 
 
 @bp.route("/buildings", methods=["GET"])
@@ -168,7 +168,7 @@ def buildings():
 @requires(Permission.EDIT_BUILDINGS)
 def create_building():
     """Create a building on a site."""
-    body = json_object(BUILDING_INPUT["properties"])
+    body = json_object(field_names(BUILDING_INPUT))
     parent = referenced(Site, body.pop("site_id", None), "site_id")
     building = services.create_building(parent, rules.clean_building(body))
     return _created(_building_detail(building.id))
@@ -189,7 +189,7 @@ def building(building_id: int):
 def update_building(building_id: int):
     """Change some fields of a building."""
     found = get_or_404(Building, building_id)
-    services.update_building(found, rules.clean_building(json_object(BUILDING_PATCH["properties"]), partial=True))
+    services.update_building(found, rules.clean_building(json_object(field_names(BUILDING_PATCH)), partial=True))
     return _building_detail(building_id)
 
 
@@ -224,8 +224,8 @@ def building_spaces(building_id: int):
 # ---------------------------------------------------------------- floors
 
 FLOOR_SORT = {"level": Floor.level, "name": Floor.name, "id": Floor.id}
-FLOOR_INPUT = rules_schema(rules.FLOOR_RULES, extra={"building_id": ID_SCHEMA}, required_extra=["building_id"])
-FLOOR_PATCH = rules_schema(rules.FLOOR_RULES, partial=True)
+FLOOR_INPUT = rules_schema("FloorInput", rules.FLOOR_RULES, extra={"building_id": ID_SCHEMA}, required_extra=["building_id"])
+FLOOR_PATCH = rules_schema("FloorPatch", rules.FLOOR_RULES, partial=True)
 
 
 @bp.route("/floors", methods=["GET"])
@@ -247,7 +247,7 @@ def floors():
 @requires(Permission.EDIT_BUILDINGS)
 def create_floor():
     """Create a floor in a building."""
-    body = json_object(FLOOR_INPUT["properties"])
+    body = json_object(field_names(FLOOR_INPUT))
     parent = referenced(Building, body.pop("building_id", None), "building_id")
     floor = services.create_floor(parent, rules.clean_floor(body))
     return _created(_floor_detail(floor))
@@ -267,7 +267,7 @@ def floor(floor_id: int):
 def update_floor(floor_id: int):
     """Change some fields of a floor."""
     found = get_or_404(Floor, floor_id)
-    services.update_floor(found, rules.clean_floor(json_object(FLOOR_PATCH["properties"]), partial=True))
+    services.update_floor(found, rules.clean_floor(json_object(field_names(FLOOR_PATCH)), partial=True))
     return _floor_detail(found)
 
 
@@ -288,8 +288,8 @@ def delete_floor(floor_id: int):
 # ---------------------------------------------------------------- spaces
 
 SPACE_SORT = {"code": Space.code, "name": Space.name, "area_m2": Space.area_m2, "id": Space.id}
-SPACE_INPUT = rules_schema(rules.SPACE_RULES, extra={"floor_id": ID_SCHEMA}, required_extra=["floor_id"])
-SPACE_PATCH = rules_schema(rules.SPACE_RULES, partial=True)
+SPACE_INPUT = rules_schema("SpaceInput", rules.SPACE_RULES, extra={"floor_id": ID_SCHEMA}, required_extra=["floor_id"])
+SPACE_PATCH = rules_schema("SpacePatch", rules.SPACE_RULES, partial=True)
 
 
 @bp.route("/spaces", methods=["GET"])
@@ -319,7 +319,7 @@ def spaces():
 @requires(Permission.EDIT_BUILDINGS)
 def create_space():
     """Create a space on a floor."""
-    body = json_object(SPACE_INPUT["properties"])
+    body = json_object(field_names(SPACE_INPUT))
     parent = referenced(Floor, body.pop("floor_id", None), "floor_id")
     space = services.create_space(parent, rules.clean_space(body))
     return _created(_space_detail(space))
@@ -339,7 +339,7 @@ def space(space_id: int):
 def update_space(space_id: int):
     """Change some fields of a space."""
     found = get_or_404(Space, space_id)
-    values = rules.clean_space(json_object(SPACE_PATCH["properties"]), partial=True, current_type=found.space_type)
+    values = rules.clean_space(json_object(field_names(SPACE_PATCH)), partial=True, current_type=found.space_type)
     services.update_space(found, values)
     return _space_detail(found)
 

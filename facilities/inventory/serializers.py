@@ -2,55 +2,58 @@
 
 from __future__ import annotations
 
-from facilities.api.schemas import MONEY, PROVENANCE, REF, nullable
+from marshmallow import fields
+
+from facilities.api.openapi import pick, renamed, response_schema
+from facilities.api.schemas import ID, PROVENANCE, REF
 from facilities.api.serializers import iso, number, provenance
+from facilities.inventory import rules
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.inventory.summary import KEY_FIGURES, InventorySummary
 from facilities.money import money_json
 
-SITE_SUMMARY = {"type": "object", "required": ["id", "code", "name", "kind", "status"], "properties": {
-    "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"},
-    "kind": {"type": "string"}, "status": {"type": "string"},
-    "commune_code": nullable("string"), "commune_name": nullable("string"),
-    "latitude": nullable("number"), "longitude": nullable("number"), "location_precision": nullable("string"),
-    "services": {"type": "array", "items": {"type": "string"}},
-}}
+# Each field that a client may also send is described by the rule that reads it (facilities.inventory.rules):
+# the same type, enum, bounds and lengths; the other fields (ids, nested records, figures) are described here.
+_SUMMARY_FIELDS = ("code", "name", "kind", "status", "commune_code", "commune_name", "latitude", "longitude",
+                   "location_precision", "services")
+SITE_SUMMARY = response_schema("SiteSummary", pick(rules.SITE_RULES, *_SUMMARY_FIELDS), extra={"id": ID},
+                               required=["id", "code", "name", "kind", "status", "services"])
+SITE_DETAIL = response_schema(
+    "SiteDetail",
+    pick(rules.SITE_RULES, *_SUMMARY_FIELDS, "address", "postcode", "opened_on", "opening_hours", "transport_access"),
+    extra={"id": ID, "synthetic": {"type": "boolean"}, "provenance": PROVENANCE,
+           "communes_served": {"type": "array", "items": {"type": "object", "properties": {
+               "code": {"type": "string"}, "name": {"type": "string"}}}},
+           "buildings": {"type": "array", "items": REF}},
+    required=["id", "code", "name", "kind", "status", "services", "buildings"])
 
-SITE_DETAIL = {"type": "object", "required": SITE_SUMMARY["required"] + ["buildings"], "properties": {
-    **SITE_SUMMARY["properties"],
-    "address": nullable("string"), "postcode": nullable("string"),
-    "communes_served": {"type": "array", "items": {"type": "object", "properties": {
-        "code": {"type": "string"}, "name": {"type": "string"}}}},
-    "opened_on": nullable("string", format="date"), "opening_hours": nullable("string"),
-    "transport_access": nullable("string"), "synthetic": {"type": "boolean"}, "provenance": PROVENANCE,
-    "buildings": {"type": "array", "items": REF},
-}}
-
-FLOOR = {"type": "object", "required": ["id", "level", "name", "public"], "properties": {
-    "id": {"type": "integer"}, "level": {"type": "integer"}, "name": {"type": "string"},
-    "area_m2": nullable("number"), "public": {"type": "boolean"}, "building_id": {"type": "integer"}}}
+_FLOOR_RULES = {rule.name: rule for rule in rules.FLOOR_RULES}
+FLOOR = response_schema(
+    "Floor", [*pick(rules.FLOOR_RULES, "level", "name", "area_m2"), renamed(_FLOOR_RULES["is_public"], "public")],
+    extra={"id": ID, "building_id": ID}, required=["id", "level", "name", "public"])
 
 INVENTORY = {"type": "object", "required": list(KEY_FIGURES), "additionalProperties": False,
              "properties": {name: {"type": "integer"} for name in KEY_FIGURES}}
 
-BUILDING_DETAIL = {"type": "object", "required": ["id", "code", "name", "floors", "inventory"], "properties": {
-    "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "site": REF,
-    "year_built": nullable("integer"), "gross_floor_area_m2": nullable("number"), "erp_type": nullable("string"),
-    "erp_category": nullable("integer"), "cost_eur": MONEY, "opened_on": nullable("string", format="date"),
-    "provenance": PROVENANCE, "floors": {"type": "array", "items": FLOOR}, "inventory": INVENTORY,
-    "medical_cabinets_by_specialty": {"type": "object", "additionalProperties": {"type": "integer"}},
-    "net_area_by_type_m2": {"type": "object", "additionalProperties": {"type": "number"}},
-}}
+_BUILDING_FIELDS = ("code", "name", "year_built", "gross_floor_area_m2", "cost_eur")
+BUILDING_SUMMARY = response_schema("BuildingSummary", pick(rules.BUILDING_RULES, *_BUILDING_FIELDS),
+                                   extra={"id": ID, "site_id": ID}, required=["id", "code", "name", "site_id"])
+BUILDING_DETAIL = response_schema(
+    "BuildingDetail", pick(rules.BUILDING_RULES, *_BUILDING_FIELDS, "erp_type", "erp_category", "opened_on"),
+    extra={"id": ID, "site": REF, "provenance": PROVENANCE, "floors": fields.List(fields.Nested(FLOOR)),
+           "inventory": INVENTORY,
+           "medical_cabinets_by_specialty": {"type": "object", "additionalProperties": {"type": "integer"}},
+           "net_area_by_type_m2": {"type": "object", "additionalProperties": {"type": "number"}}},
+    required=["id", "code", "name", "floors", "inventory"])
 
-BUILDING_SUMMARY = {"type": "object", "required": ["id", "code", "name", "site_id"], "properties": {
-    "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "site_id": {"type": "integer"},
-    "year_built": nullable("integer"), "gross_floor_area_m2": nullable("number"), "cost_eur": MONEY}}
-
-SPACE = {"type": "object", "required": ["id", "code", "type", "floor_level", "area_m2"], "properties": {
-    "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
-    "floor_level": {"type": "integer"}, "floor_id": {"type": "integer"}, "area_m2": {"type": "number"},
-    "public": {"type": "boolean"}, "step_free": {"type": "boolean"}, "workstations": {"type": "integer"},
-    "pcs": {"type": "integer"}, "specialty": nullable("string"), "equipment": nullable("string")}}
+_SPACE_RULES = {rule.name: rule for rule in rules.SPACE_RULES}
+SPACE = response_schema(
+    "Space",
+    [*pick(rules.SPACE_RULES, "code", "name"), renamed(_SPACE_RULES["space_type"], "type"),
+     _SPACE_RULES["area_m2"], renamed(_SPACE_RULES["is_public"], "public"),
+     *pick(rules.SPACE_RULES, "step_free", "workstations", "pcs", "specialty", "equipment")],
+    extra={"id": ID, "floor_id": ID, "floor_level": {"type": "integer"}},
+    required=["id", "code", "type", "floor_level", "area_m2"])
 
 
 def site_summary(site: Site) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from marshmallow import fields, validate
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -29,7 +30,16 @@ from facilities.api.common import (
     sorted_query,
     text_arg,
 )
-from facilities.api.openapi import MONEY_OUT, ApiBlueprint, json_body, money_in_schema, rules_schema
+from facilities.api.openapi import (
+    MONEY_OUT,
+    ApiBlueprint,
+    field_names,
+    json_body,
+    money_in_schema,
+    pick,
+    response_schema,
+    rules_schema,
+)
 from facilities.api.schemas import nullable, ok, page_of
 from facilities.database import discard_changes
 from facilities.money import money_json
@@ -39,7 +49,6 @@ from facilities.works import rules, services, views
 from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
 from facilities.works.models import Envelope, Operation
 from facilities.works.scheduling.explanations import ReasonCode
-from facilities.works.scheduling.plans import PhaseCode
 
 bp = ApiBlueprint("works_api", __name__, description="Works programme: envelopes (AP/CP) and operations.")
 register_api_error_handlers(bp)
@@ -112,29 +121,24 @@ BY_YEAR = {"type": "object", "additionalProperties": EUROS, "description": "Euro
 BY_YEAR_IN = {"type": "object", "additionalProperties": EUROS_IN,
               "description": f"Euros by year, {rules.YEARS.first} to {rules.YEARS.last} (\"2024\": \"1000\")."}
 DATE = {"type": "string", "format": "date"}
-PHASE = {"type": "object", "required": ["code", "start", "end", "share_bp"], "properties": {
-    "code": {"type": "string"}, "start": DATE, "end": DATE, "share_bp": {"type": "integer"}}}
-PHASE_IN = {"type": "object", "required": ["code", "start", "end"], "properties": {
-    "code": {"type": "string", "enum": [str(code) for code in PhaseCode]}, "start": DATE, "end": DATE,
-    "share_bp": {"type": "integer", "minimum": 0, "maximum": 10_000, "description": "Share in basis points."},
-    "share_percent": {"type": "number", "minimum": 0, "maximum": 100}}}
-OPERATION = {"type": "object", "required": ["id", "label", "nature", "status", "start", "end", "ap_eur", "cp"],
-             "properties": {
-                 "id": {"type": "integer"}, "label": {"type": "string"}, "nature": {"type": "string"},
-                 "status": {"type": "string"}, "priority": {"type": "integer"}, "fixed": {"type": "boolean"},
-                 "draft": {"type": "boolean"}, "envelope_id": {"type": "integer"},
-                 "site_id": nullable("integer"), "building_id": nullable("integer"), "start": DATE, "end": DATE,
-                 "duration_months": {"type": "integer"}, "ap_eur": EUROS, "cp": BY_YEAR,
-                 "phases": {"type": "array", "items": PHASE}, "illustrative": {"type": "boolean"},
-                 "note": nullable("string")}}
-ENVELOPE = {"type": "object", "required": ["id", "label", "caps", "cp_by_year", "committed_eur", "paid_eur"],
-            "properties": {
-                "id": {"type": "integer"}, "label": {"type": "string"}, "category": {"type": "string"},
-                "scenario_of": nullable("integer"), "scenario_label": nullable("string"), "caps": BY_YEAR,
-                "cp_by_year": BY_YEAR, "committed_eur": EUROS, "paid_eur": EUROS, "overflow_by_year": BY_YEAR,
-                "illustrative": {"type": "boolean"}}}
-ENVELOPE_DETAIL = {**ENVELOPE, "required": [*ENVELOPE["required"], "operations"], "properties": {
-    **ENVELOPE["properties"], "operations": {"type": "array", "items": OPERATION}}}
+PHASE = response_schema("Phase", pick(rules.PHASE_RULES, "code", "start", "end", "share_bp"),
+                        required=["code", "start", "end", "share_bp"])
+PHASE_IN = rules_schema("PhaseInput", rules.PHASE_RULES)
+ID = {"type": "integer"}
+OPERATION = response_schema(
+    "Operation", pick(rules.OPERATION_RULES, "label", "nature", "status", "priority", "fixed", "draft", "envelope_id",
+                      "site_id", "building_id", "start", "duration_months", "illustrative", "note"),
+    extra={"id": ID, "end": DATE, "ap_eur": EUROS, "cp": BY_YEAR, "phases": fields.List(fields.Nested(PHASE))},
+    required=["id", "label", "nature", "status", "start", "end", "ap_eur", "cp"])
+_ENVELOPE_RULES = [*rules.ENVELOPE_RULES, *rules.SCENARIO_RULES]
+_ENVELOPE_EXTRA = {"id": ID, "scenario_of": nullable("integer"), "caps": BY_YEAR, "cp_by_year": BY_YEAR,
+                   "committed_eur": EUROS, "paid_eur": EUROS, "overflow_by_year": BY_YEAR,
+                   "illustrative": {"type": "boolean"}}
+_ENVELOPE_REQUIRED = ["id", "label", "caps", "cp_by_year", "committed_eur", "paid_eur"]
+ENVELOPE = response_schema("Envelope", _ENVELOPE_RULES, extra=_ENVELOPE_EXTRA, required=_ENVELOPE_REQUIRED)
+ENVELOPE_DETAIL = response_schema("EnvelopeDetail", _ENVELOPE_RULES,
+                                  extra={**_ENVELOPE_EXTRA, "operations": fields.List(fields.Nested(OPERATION))},
+                                  required=[*_ENVELOPE_REQUIRED, "operations"])
 SCHEDULED = {"type": "object", "required": ["id", "start", "end", "shifted_months", "cp"], "properties": {
     "id": {"type": "integer"}, "label": {"type": "string"}, "fixed": {"type": "boolean"},
     "priority": {"type": "integer"}, "original_start": DATE, "start": DATE, "end": DATE,
@@ -155,16 +159,21 @@ OPERATION_RULES = rules.OPERATION_RULES
 # Checked before anything is looked up: ids no record can have, dates out of the programme's years.
 BOUNDED_RULES = tuple(rule for rule in OPERATION_RULES if rule.name in ("envelope_id", "site_id", "building_id",
                                                                           "start"))
-OPERATION_EXTRA = {
-    "ap_eur": EUROS_IN, "cp": BY_YEAR_IN, "phases": {"type": "array", "items": PHASE_IN, "maxItems": 50},
-    "ap_voted_on": DATE, "ap_reason": {"type": "string", "maxLength": 300}}
-OPERATION_INPUT = rules_schema(OPERATION_RULES, extra=OPERATION_EXTRA, required_extra=["ap_eur"])
-OPERATION_PATCH = rules_schema([rule for rule in OPERATION_RULES if rule.name != "envelope_id"], partial=True,
-                               extra=OPERATION_EXTRA)
-ENVELOPE_INPUT = rules_schema(rules.ENVELOPE_RULES, extra={"caps": BY_YEAR_IN})
-ENVELOPE_PATCH = rules_schema([*rules.ENVELOPE_RULES, DRAFT_RULE], partial=True, extra={"caps": BY_YEAR_IN})
+
+def _operation_extra() -> dict:
+    return {"ap_eur": EUROS_IN, "cp": BY_YEAR_IN,
+            "phases": fields.List(fields.Nested(PHASE_IN), validate=validate.Length(max=50)),
+            "ap_voted_on": DATE, "ap_reason": {"type": "string", "maxLength": 300}}
+
+
+OPERATION_INPUT = rules_schema("OperationInput", OPERATION_RULES, extra=_operation_extra(), required_extra=["ap_eur"])
+OPERATION_PATCH = rules_schema("OperationPatch", [rule for rule in OPERATION_RULES if rule.name != "envelope_id"],
+                               partial=True, extra=_operation_extra())
+ENVELOPE_INPUT = rules_schema("EnvelopeInput", rules.ENVELOPE_RULES, extra={"caps": BY_YEAR_IN})
+ENVELOPE_PATCH = rules_schema("EnvelopePatch", [*rules.ENVELOPE_RULES, DRAFT_RULE], partial=True,
+                              extra={"caps": BY_YEAR_IN})
 APPLY_RULE = Rule("apply", "bool", _l("Save the schedule (facilities managers only)"), default=False)
-SCHEDULE_INPUT = rules_schema([APPLY_RULE])
+SCHEDULE_INPUT = rules_schema("ScheduleInput", [APPLY_RULE])
 
 
 def _check_bounds(body: dict) -> None:
@@ -206,7 +215,7 @@ def envelopes():
 @requires(Permission.EDIT_WORKS)
 def envelope_create():
     """Create an envelope: label, category, caps ({"2023": "12500000"})."""
-    envelope = services.create_envelope(rules.clean_envelope(_read_body(ENVELOPE_INPUT["properties"])))
+    envelope = services.create_envelope(rules.clean_envelope(_read_body(field_names(ENVELOPE_INPUT))))
     return _envelope_json(views.envelope_figures([envelope])[0]), 201
 
 
@@ -225,7 +234,7 @@ def envelope(envelope_id: int):
 def envelope_update(envelope_id: int):
     """Change label, category or caps; a cap below the CP asked needs "draft": true."""
     found = get_or_404(Envelope, envelope_id)
-    body = _read_body(ENVELOPE_PATCH["properties"])
+    body = _read_body(field_names(ENVELOPE_PATCH))
     draft = clean([DRAFT_RULE], body, partial=True).get("draft", False)
     services.update_envelope(found, rules.clean_envelope(body, partial=True), draft)
     return _envelope_detail(found)
@@ -298,7 +307,7 @@ def operations():
 @requires(Permission.EDIT_WORKS)
 def operation_create():
     """Create an operation; when it makes the envelope exceed a cap, only with "draft": true."""
-    body = _read_body(OPERATION_INPUT["properties"])
+    body = _read_body(field_names(OPERATION_INPUT))
     _check_bounds(body)
     op = services.create_operation(rules.clean_operation(body))
     return _operation_json(op), 201
@@ -319,7 +328,7 @@ def operation_update(operation_id: int):
     """Change an operation: a new start moves its phases and CP, a new AP is a new vote, "draft" confirms an
     overflow."""
     op = get_or_404(Operation, operation_id)
-    body = _read_body(OPERATION_PATCH["properties"])
+    body = _read_body(field_names(OPERATION_PATCH))
     _check_bounds(body)
     services.update_operation(op, rules.clean_operation(body, partial=True, current=services.current_values(op)))
     return _operation_json(op)
