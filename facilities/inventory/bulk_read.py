@@ -50,10 +50,9 @@ class Limits:
     max_line_bytes: int = 256 * 1024  # CSV: one physical line
 
     @classmethod
-    def from_config(cls, config: dict | None = None) -> Limits:
+    def from_config(cls) -> Limits:
         """The limits of the application's configuration (defaults outside an application)."""
-        if config is None:
-            config = current_app.config if has_app_context() else {}
+        config = current_app.config if has_app_context() else {}
         defaults = cls()
         return cls(
             max_rows=int(config.get("IMPORT_MAX_ROWS") or defaults.max_rows),
@@ -97,15 +96,19 @@ def _mb(size: int) -> str:
 
 
 class _Counter:
-    """Counts the rows kept against the limit and the caller's `stop_after`."""
+    """Counts the records kept against the limit, and every line or row read, blank ones too, against the caller's
+    `stop_after` (a request must not walk millions of empty rows either)."""
 
     def __init__(self, limits: Limits, stop_after: int | None):
-        self.limits, self.stop_after, self.rows, self.cells = limits, stop_after, 0, 0
+        self.limits, self.stop_after, self.read, self.rows, self.cells = limits, stop_after, 0, 0, 0
+
+    def seen(self) -> None:
+        self.read += 1
+        if self.stop_after is not None and self.read > self.stop_after:
+            raise MoreRows
 
     def add(self) -> None:
         self.rows += 1
-        if self.stop_after is not None and self.rows > self.stop_after:
-            raise MoreRows
         if self.rows > self.limits.max_rows:
             raise FileError(_("The file has more than %(max)s records; an import reads at most %(max)s. Split it "
                               "into several files.", max=_count(self.limits.max_rows)))
@@ -227,6 +230,7 @@ def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None)
                for kind in KINDS}
     line_label = _("line %(line)s")  # translated once: gettext per line costs seconds on 100,000 lines
     for number, cells in enumerate(reader, start=2):
+        counter.seen()
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
@@ -351,6 +355,7 @@ def _sheet_rows(workbook, kind: str, limits: Limits, counter: _Counter,
                 raise FileError(_("Sheet %(sheet)s numbers its rows out of order or beyond line %(max)s: the "
                                   "workbook is damaged.", sheet=kind, max=_count(XLSX_MAX_ROW)))
             previous = number
+            counter.seen()
             counter.add_cells(len(row_cells))
             if number % 1000 == 0:
                 progress(source.tell())

@@ -76,6 +76,13 @@ def row_number_bomb(number: int = 2_000_000_000) -> bytes:
                           .replace(b'r="C2"', b'r="C%d"' % number).replace(b'r="D2"', b'r="D%d"' % number)})
 
 
+def empty_rows_workbook(count: int) -> bytes:
+    """A site, then `count` empty row elements (formatted rows without a value), as a sheet may carry."""
+    data = workbook({"sites": [SITE]})
+    rows = b"".join(b'<row r="%d"/>' % number for number in range(3, count + 3))
+    return rewrite(data, {sheet_part("sites"): lambda xml: xml.replace(b"</sheetData>", rows + b"</sheetData>")})
+
+
 def far_column_workbook() -> bytes:
     """A site row with one more value in the last column of the grid, XFD."""
     data = workbook({"sites": [SITE]})

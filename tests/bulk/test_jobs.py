@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from tests.bulk import attack_files as attack
 
+pytestmark = pytest.mark.real_commits  # the job runs on connections of its own, as a worker does
+
 
 @pytest.fixture
 def job_app(app, tmp_path, monkeypatch):
@@ -140,3 +142,12 @@ def test_the_request_reads_no_more_than_the_inline_records(app, db):
     with pytest.raises(MoreRows):
         bulk.import_file(data, "csv", apply=True, stop_after=13)
     assert bulk.import_file(data, "csv", apply=False, stop_after=14).counts["create"] == 14
+
+
+def test_a_workbook_of_many_empty_rows_is_not_walked_in_the_request(app, client_as, db, monkeypatch, tmp_path):
+    for name, value in {"JOB_LOCAL_WORKER": False, "JOBS_FOLDER": str(tmp_path / "jobs")}.items():
+        monkeypatch.setitem(app.config, name, value)
+    response = upload(client_as("facilities_manager"), attack.empty_rows_workbook(100_000), "empty.xlsx")
+    assert response.status_code == 302 and "/inventory/import/jobs/" in response.headers["Location"]
+    job_id = run_job(app, response)
+    assert "1 to create" in job_row(db, job_id).message or "1 à créer" in job_row(db, job_id).message
