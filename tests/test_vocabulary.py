@@ -365,3 +365,14 @@ def test_the_openapi_description_states_every_bound_the_rules_enforce(client):
     assert schemas["BuildingDetail"]["properties"]["cost_eur"]["pattern"] == money.JSON_PATTERN
     assert schemas["Operation"]["properties"]["ap_eur"]["type"] == "string"
     assert schemas["EnergyRecord"]["properties"]["carrier"]["enum"][4] == "district_heating"
+
+
+def test_the_audit_api_sends_a_changed_amount_as_euros_too(api, factory, db):
+    site = factory.site()
+    created = api("POST", "/api/v1/buildings", {"site_id": site.id, "code": "B-A", "name": "B", "cost_eur": "10"})
+    building_id = created.get_json()["id"]
+    api("PATCH", f"/api/v1/buildings/{building_id}", {"cost_eur": "12.50"})
+    entries = api("GET", f"/api/v1/audit?building_id={building_id}").get_json()["items"]
+    changed = [entry["changes"]["cost_eur"] for entry in entries if "cost_eur" in entry["changes"]]
+    assert {"old": "10.00", "new": "12.50"} in changed
+    assert not any("cost_cents" in entry["changes"] for entry in entries)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
+from facilities.money import money_json
 from facilities.trail.models import AuditEntry
 
 
@@ -40,5 +41,18 @@ def serialize(entry: AuditEntry) -> dict:
         "entity_id": entry.entity_id,
         "label": entry.label,
         "building_id": entry.building_id,
-        "changes": entry.changes or {},
+        "changes": _money_as_euros(entry.changes or {}),
     }
+
+
+def _money_as_euros(changes: dict) -> dict:
+    """Amounts stored in cents (cost_cents) leave as euros in a decimal string (cost_eur), as in every API."""
+    out = {}
+    for name, change in changes.items():
+        if name.endswith("_cents") and isinstance(change, dict):
+            out[name.removesuffix("_cents") + "_eur"] = {
+                key: money_json(value) if isinstance(value, int) and not isinstance(value, bool) else value
+                for key, value in change.items()}
+        else:
+            out[name] = change
+    return out
