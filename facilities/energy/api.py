@@ -75,9 +75,26 @@ PROJECTION = nullable("object", description="Estimate after the received energy-
     "operations": {"type": "array", "items": PROJECTED_OPERATION},
     "references": {"type": "array", "items": {"type": "object"}},
     "missing": {"type": "array", "items": {"type": "string"}}})
+# The Décret tertiaire position (facilities.energy.building_report): the reference year and how it was set.
+TERTIAIRE = {"type": "object", "properties": {
+    "subject": {"type": "boolean"}, "min_area_m2": {"type": "number"},
+    "reference_window": {"type": "array", "items": {"type": "integer"}},
+    "reference_year": nullable("integer"),
+    "reference_kwh_m2": nullable("number", description="Créf: raw weighted kWh/m² of the reference year"),
+    "reference_chosen_by": nullable("string", enum=["user", "highest", "first_full_year", None]),
+    "reference_basis": nullable("string", enum=["climate_adjusted", "raw", None],
+                                description="What the candidate years were compared on"),
+    "reference_compared_kwh_m2": nullable("number", description="The compared figure (an estimate when "
+                                          "climate-adjusted)"),
+    "reference_area_m2": nullable("number", description="Area of the reference year"),
+    "reference_provisional": {"type": "boolean"},
+    "reference_provisional_until": nullable("string", format="date"),
+    "targets": {"type": "object", "additionalProperties": {"type": "number"}},
+    "cabs_kwh_m2": nullable("number"), "status": nullable("string"), "latest_year": nullable("integer"),
+    "error": nullable("string"), "references": {"type": "array", "items": {"type": "object"}}}}
 REPORT = {"type": "object", "required": ["scale", "years", "tertiaire"], "properties": {
     "scale": {"type": "string"}, "years": {"type": "array", "items": {"type": "object"}},
-    "tertiaire": {"type": "object"}, "years_without_area": {"type": "array", "items": {"type": "integer"}},
+    "tertiaire": TERTIAIRE, "years_without_area": {"type": "array", "items": {"type": "integer"}},
     "projection": PROJECTION}}
 
 

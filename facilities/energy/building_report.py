@@ -76,7 +76,11 @@ def building_energy_report(
     0.01), the only place where rounding happens; None where an indicator cannot be computed.
     `subject`: the building area or any year's area reached the threshold (a building stays subject
     if its area later drops). `reference_year`: the user's stored choice; if it became invalid, the
-    report says why in `tertiaire.error` and shows no trajectory.
+    report says why in `tertiaire.error` and shows no trajectory. Without a choice, the reference is
+    that of `choose_reference_year`: `reference_kwh_m2` is its raw weighted kWh/m² (the targets follow
+    from it), `reference_basis` says whether the choice compared climate-adjusted estimates
+    (`reference_compared_kwh_m2`) or raw figures, `reference_area_m2` is the reference year's area, and a
+    `first_full_year` reference is `reference_provisional` until `reference_provisional_until`.
     """
     today = today or date.today()
     scale_code = ScaleCode(scale_code)
@@ -102,6 +106,11 @@ def building_energy_report(
         "reference_year": None,
         "reference_kwh_m2": None,
         "reference_chosen_by": None,
+        "reference_basis": None,
+        "reference_compared_kwh_m2": None,
+        "reference_area_m2": None,
+        "reference_provisional": False,
+        "reference_provisional_until": None,
         "targets": {},
         "cabs_kwh_m2": round_for_display(
             None if cabs_kwh_m2 is None else to_decimal(cabs_kwh_m2), DISPLAY_PLACES["kwh_m2"]
@@ -123,6 +132,12 @@ def building_energy_report(
             reference_year=chosen.year,
             reference_kwh_m2=round_for_display(chosen.kwh_m2, DISPLAY_PLACES["kwh_m2"]),
             reference_chosen_by=chosen.chosen_by,
+            reference_basis=chosen.basis,
+            reference_compared_kwh_m2=round_for_display(chosen.compared_kwh_m2, DISPLAY_PLACES["kwh_m2"]),
+            reference_area_m2=round_for_display(chosen.area_m2, DISPLAY_PLACES["area"]),
+            reference_provisional=chosen.provisional,
+            reference_provisional_until=(
+                chosen.provisional_until.isoformat() if chosen.provisional_until else None),
             targets={str(y): round_for_display(v, DISPLAY_PLACES["kwh_m2"]) for y, v in path.targets.items()},
             status=path.status,
             latest_year=path.latest.year if path.latest else None,

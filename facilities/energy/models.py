@@ -179,11 +179,13 @@ class TertiaireRuleRecord(DatedRowMixin, db.Model):
     min_area_m2: Mapped[Decimal] = mapped_column(AREA)
     reference_first_year: Mapped[int]
     reference_last_year: Mapped[int]
+    first_full_year_deadline: Mapped[date | None] = mapped_column(Date)
 
     def to_row(self) -> ref.TertiaireRule:
         return ref.TertiaireRule(
             min_area_m2=plain_decimal(self.min_area_m2), reference_first_year=self.reference_first_year,
-            reference_last_year=self.reference_last_year, **self._dated(),
+            reference_last_year=self.reference_last_year, first_full_year_deadline=self.first_full_year_deadline,
+            **self._dated(),
         )
 
 

@@ -275,12 +275,17 @@ class TertiaireTarget(DatedRow):
 @dataclass(frozen=True, kw_only=True)
 class TertiaireRule(DatedRow):
     """Décret tertiaire scope and reference window: subject from `min_area_m2`; Créf chosen in
-    `reference_first_year`..`reference_last_year` (both inclusive)."""
+    `reference_first_year`..`reference_last_year` (both inclusive).
+
+    `first_full_year_deadline`: when a building has no complete year in the window, its reference is the
+    first complete year reported, provisional until this date (if nothing else is declared by then, it
+    becomes definitive); None: the rule has no such fallback (the window alone applies)."""
 
     table: ClassVar[str] = "tertiaire_rules"
     min_area_m2: Decimal
     reference_first_year: int
     reference_last_year: int
+    first_full_year_deadline: date | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -288,6 +293,12 @@ class TertiaireRule(DatedRow):
         if self.reference_last_year < self.reference_first_year:
             raise ValueError(
                 f"{self.table}: reference window {self.reference_first_year}..{self.reference_last_year} is empty"
+            )
+        deadline = self.first_full_year_deadline
+        if deadline is not None and deadline.year <= self.reference_last_year:
+            raise ValueError(
+                f"{self.table}: first_full_year_deadline {deadline} must come after the reference window "
+                f"({self.reference_last_year})"
             )
 
     @property

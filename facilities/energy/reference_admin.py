@@ -118,9 +118,12 @@ TABLES: dict[str, ReferenceTable] = {
                           required=True),
                 year_rule("reference_last_year", _l("Reference window: last year"), years.REGULATION,
                           required=True),
+                Rule("first_full_year_deadline", "date",
+                     _l("Without a year in the window: first full year, provisional until")),
             ),
             lambda r: "decret_tertiaire",
-            lambda r: f"≥ {_plain(r.min_area_m2)} m², {r.reference_first_year}–{r.reference_last_year}",
+            lambda r: f"≥ {_plain(r.min_area_m2)} m², {r.reference_first_year}–{r.reference_last_year}" + (
+                f", {r.first_full_year_deadline.isoformat()}" if r.first_full_year_deadline else ""),
         ),
     )
 }

@@ -168,6 +168,12 @@ TERTIAIRE_TARGETS: tuple[TertiaireTarget, ...] = tuple(
     for year, reduction in [(2030, "0.40"), (2040, "0.50"), (2050, "0.60")]
 )
 
+FIRST_FULL_YEAR_DEADLINE = date(2027, 9, 30)
+FIRST_FULL_YEAR_SOURCE = (
+    "CCH R174-22 and following: subject from 1,000 m²; reference year 2010–2022 since 2024; "
+    "arrêté du 10 avril 2020 art. 3 as amended in 2024: without a reference declared by 30 September 2027, "
+    "the first full year of operation reported on OPERAT"
+)
 TERTIAIRE_RULES: tuple[TertiaireRule, ...] = (
     TertiaireRule(
         min_area_m2=D("1000"),
@@ -181,8 +187,9 @@ TERTIAIRE_RULES: tuple[TertiaireRule, ...] = (
         min_area_m2=D("1000"),
         reference_first_year=2010,
         reference_last_year=2022,
+        first_full_year_deadline=FIRST_FULL_YEAR_DEADLINE,
         valid_from=date(2024, 1, 1),
-        source="CCH R174-22 and following: subject from 1,000 m²; reference year 2010–2022 since 2024",
+        source=FIRST_FULL_YEAR_SOURCE,
     ),
 )
 

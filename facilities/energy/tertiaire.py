@@ -28,27 +28,76 @@ class ReferenceYearError(ValueError):
     """The reference year set by the user cannot be used."""
 
 
+# How the reference year was set: the user's choice, the year of highest consumption in the window, or,
+# without a complete year in the window, the first complete year reported.
+USER, HIGHEST, FIRST_FULL_YEAR = "user", "highest", "first_full_year"
+# What the candidates were compared on: the climate-adjusted estimate (the year's DJU and the long-term mean
+# are known) or the raw weighted consumption.
+CLIMATE_ADJUSTED, RAW = "climate_adjusted", "raw"
+
+
 @dataclass(frozen=True)
 class ReferenceYear:
+    """The Décret tertiaire reference year.
+
+    `kwh_m2`: its raw weighted consumption per m² (Créf, from which the targets follow); `compared_kwh_m2`:
+    the figure the choice compared, climate-adjusted when `basis` is `climate_adjusted` (an estimate: the
+    official figure is OPERAT's); `area_m2`: the reference area, kept with the year (None when unknown);
+    `provisional_until`: a `first_full_year` reference is provisional until the rule's deadline."""
+
     year: int
     kwh_m2: Decimal
-    chosen_by: str  # "user" or "highest" (highest consumption in the window)
+    chosen_by: str  # USER, HIGHEST or FIRST_FULL_YEAR
     rule: TertiaireRule  # the window used
+    basis: str = RAW  # CLIMATE_ADJUSTED or RAW
+    compared_kwh_m2: Decimal | None = None
+    area_m2: Decimal | None = None
+    provisional_until: date | None = None
+
+    @property
+    def provisional(self) -> bool:
+        return self.provisional_until is not None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    year: int
+    kwh_m2: Decimal  # raw weighted
+    adjusted_kwh_m2: Decimal | None
+    area_m2: Decimal | None
+
+    @property
+    def basis(self) -> str:
+        return CLIMATE_ADJUSTED if self.adjusted_kwh_m2 is not None else RAW
+
+    @property
+    def compared(self) -> Decimal:
+        return self.adjusted_kwh_m2 if self.adjusted_kwh_m2 is not None else self.kwh_m2
+
+
+def _candidates(years: Mapping[int, Decimal | None] | Iterable[YearIndicators]) -> dict[int, _Candidate]:
+    """{year: candidate} from indicators or a {year: raw weighted kWh/m²} mapping; years without a value
+    are left out."""
+    if isinstance(years, Mapping):
+        rows = [(year, value, None, None) for year, value in years.items()]
+    else:
+        rows = [(y.year, y.tertiaire_kwh_m2, y.climate_adjusted_tertiaire_kwh_m2, y.area_m2) for y in years]
+    result: dict[int, _Candidate] = {}
+    for year, value, adjusted, area in rows:
+        if year in result:
+            raise ValueError(f"year {year} appears twice")
+        if value is not None:
+            result[year] = _Candidate(year, to_decimal(value), adjusted, area)
+    return result
 
 
 def _series(years: Mapping[int, Decimal | None] | Iterable[YearIndicators]) -> dict[int, Decimal]:
     """{year: Décret tertiaire kWh/m²} from indicators or a mapping; years without a value are left out."""
-    if isinstance(years, Mapping):
-        pairs = years.items()
-    else:
-        pairs = ((y.year, y.tertiaire_kwh_m2) for y in years)
-    series: dict[int, Decimal] = {}
-    for year, value in pairs:
-        if year in series:
-            raise ValueError(f"year {year} appears twice")
-        if value is not None:
-            series[year] = to_decimal(value)
-    return series
+    return {year: c.kwh_m2 for year, c in _candidates(years).items()}
+
+
+def _reference(c: _Candidate, chosen_by: str, rule: TertiaireRule, provisional_until: date | None = None):
+    return ReferenceYear(c.year, c.kwh_m2, chosen_by, rule, c.basis, c.compared, c.area_m2, provisional_until)
 
 
 def choose_reference_year(
@@ -58,26 +107,38 @@ def choose_reference_year(
     *,
     today: date | None = None,
 ) -> ReferenceYear | None:
-    """The Décret tertiaire reference year: the user's choice if given, else the year of highest
-    tertiaire kWh/m² in the reference window in force today (the owner's most favourable choice;
-    on a tie, the earliest year). None when no year of the window has data.
+    """The Décret tertiaire reference year (CCH R174-23; domain-rules.md §1), by the rule in force today:
 
+    - the user's choice if given (it must lie in the window and have data);
+    - else, among the complete years of the window, the one with the highest weighted consumption per m²,
+      compared on the climate-adjusted estimate where the year's DJU and the long-term mean are known
+      (`basis` climate_adjusted), on the raw figure otherwise (`basis` raw); on a tie, the earliest year;
+    - else, when the rule has a `first_full_year_deadline`: the first complete year reported after the
+      window, provisional until that date (definitive after it);
+    - else None.
+
+    A year is complete when it ended before today and its weighted consumption could be computed (the
+    records are yearly totals: a year with data is taken as a full year of operation).
     Raises ReferenceYearError when the user's year is outside the window or has no data.
     """
-    rule = ref.tertiaire_rule(today or date.today())
+    today = today or date.today()
+    rule = ref.tertiaire_rule(today)
     first, last = rule.reference_first_year, rule.reference_last_year
-    series = _series(years)
+    candidates = {y: c for y, c in _candidates(years).items() if y < today.year}
     if user_choice is not None:
         if not first <= user_choice <= last:
             raise ReferenceYearError(f"reference_year must be between {first} and {last} (got {user_choice})")
-        if user_choice not in series:
+        if user_choice not in candidates:
             raise ReferenceYearError(f"reference_year {user_choice} has no consumption data")
-        return ReferenceYear(user_choice, series[user_choice], "user", rule)
-    in_window = sorted((y, v) for y, v in series.items() if first <= y <= last)
-    if not in_window:
+        return _reference(candidates[user_choice], USER, rule)
+    in_window = [c for y, c in sorted(candidates.items()) if first <= y <= last]
+    if in_window:
+        return _reference(max(in_window, key=lambda c: c.compared), HIGHEST, rule)  # max keeps the earliest
+    after = [c for y, c in sorted(candidates.items()) if y > last]
+    if rule.first_full_year_deadline is None or not after:
         return None
-    year, value = max(in_window, key=lambda item: item[1])  # max keeps the first (earliest) of equals
-    return ReferenceYear(year, value, "highest", rule)
+    provisional_until = rule.first_full_year_deadline if today <= rule.first_full_year_deadline else None
+    return _reference(after[0], FIRST_FULL_YEAR, rule, provisional_until)
 
 
 @dataclass(frozen=True)

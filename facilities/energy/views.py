@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import get_locale
@@ -71,6 +72,35 @@ def trajectory_chart(report: dict[str, Any], code: str) -> tuple[str | None, str
     return svg, description
 
 
+def reference_sentence(tertiaire: dict[str, Any]) -> str | None:
+    """How the reference year was set, what it was compared on, its area, and whether it is provisional."""
+    year = tertiaire["reference_year"]
+    if year is None:
+        return None
+    first, last = tertiaire["reference_window"]
+    chosen_by = tertiaire["reference_chosen_by"]
+    if chosen_by == "user":
+        text = _("Reference year %(year)s, set by a user.", year=year)
+    elif chosen_by == "first_full_year":
+        text = _("Reference year %(year)s: no complete year in %(first)s–%(last)s, so the first complete year "
+                 "reported.", year=year, first=first, last=last)
+        if tertiaire["reference_provisional"]:
+            text += " " + _("Provisional until %(date)s; definitive if no other reference is declared by then.",
+                            date=formatting.format_day(date.fromisoformat(tertiaire["reference_provisional_until"]),
+                                                       str(get_locale() or "fr")))
+    elif tertiaire["reference_basis"] == "climate_adjusted":
+        text = _("Reference year %(year)s: highest consumption in %(first)s–%(last)s, compared on the "
+                 "climate-adjusted estimates (%(adjusted)s kWh/m² adjusted, %(raw)s recorded).", year=year,
+                 first=first, last=last, adjusted=number(tertiaire["reference_compared_kwh_m2"], 1),
+                 raw=number(tertiaire["reference_kwh_m2"], 1))
+    else:
+        text = _("Reference year %(year)s: highest recorded consumption in %(first)s–%(last)s (no degree-days "
+                 "for that year).", year=year, first=first, last=last)
+    if tertiaire["reference_area_m2"] is not None:
+        text += " " + _("Reference area: %(area)s m².", area=number(tertiaire["reference_area_m2"], 0))
+    return text
+
+
 def projection_sentence(projection: dict[str, Any]) -> str:
     """'Projected after the retrofit works received: 127 kWh/m² in 2026 (on track); 2030 target …'."""
     text = _("Projected after the received retrofit works: %(value)s kWh/m² in %(year)s, against %(before)s in "
@@ -111,7 +141,8 @@ def building_page(building: Building, consumption_form, settings_form_) -> dict[
         "carriers": carriers, "table": dict(sorted(table.items())), "chart": chart, "chart_text": chart_text,
         "consumption_form": consumption_form, "settings_form": settings_form_,
         "CARRIER_LABELS": CARRIER_LABELS, "SOURCE_LABELS": SOURCE_LABELS, "SCALE_LABELS": SCALE_LABELS,
-        "status_label": status_label, **projection_context(report.get("projection")),
+        "status_label": status_label, "reference_text": reference_sentence(report["tertiaire"]),
+        **projection_context(report.get("projection")),
     }
 
 

@@ -133,7 +133,9 @@ def energy_pdf(building_id: int):
     projection_text = energy_views.projection_context(report.get("projection"))["projection_text"]
     body = render_pdf("energy.html", title=_("Energy report · %(name)s", name=building.name), building=building,
                       site=building.site, report=report, chart_uri=_svg_data_uri(chart) if chart else None,
-                      projection_text=projection_text, references=services.energy_references(report),
+                      projection_text=projection_text,
+                      reference_text=energy_views.reference_sentence(report["tertiaire"]),
+                      references=services.energy_references(report),
                       today=date.today())
     return _pdf(body, services.safe_filename("energie", building.code, extension="pdf"))
 

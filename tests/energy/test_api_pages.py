@@ -210,3 +210,37 @@ def test_api_entry_errors_in_the_users_language(client, token_for, energy_demo, 
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert [(e["field"], e["message"]) for e in errors] == [("dju_mean", french("give both dju and dju_mean, or neither"))]
+
+
+def test_reference_year_sentence_in_french_and_english(client_as, energy_demo, building_id):
+    # Asnières opened in 2023: no year in 2010–2022, so 2023 (the first complete year reported) is the reference.
+    director = client_as("director")
+    bid = building_id("PS-ASN-B1")
+    french_page = page_text(director.get(f"/buildings/{bid}/energy"))
+    assert french("Reference year %(year)s: no complete year in %(first)s–%(last)s, so the first complete year "
+                  "reported.", year=2023, first=2010, last=2022) in french_page
+    assert "Année de référence 2023 : aucune année complète en 2010–2022" in french_page
+    director.post("/language", data={"lang": "en", "next": "/sites"})
+    english_page = page_text(director.get(f"/buildings/{bid}/energy"))
+    assert "Reference year 2023: no complete year in 2010–2022, so the first complete year reported." in english_page
+    assert "Reference area:" in english_page
+
+
+def test_reference_sentence_says_basis_and_provisional_date(app):
+    from flask_babel import force_locale
+
+    from facilities.energy.views import reference_sentence
+
+    base = {"reference_year": 2019, "reference_window": [2010, 2022], "reference_chosen_by": "highest",
+            "reference_basis": "climate_adjusted", "reference_compared_kwh_m2": 192.86, "reference_kwh_m2": 180.0,
+            "reference_area_m2": 1000.0, "reference_provisional": False, "reference_provisional_until": None}
+    with app.test_request_context(), force_locale("en"):
+        assert reference_sentence(base) == (
+            "Reference year 2019: highest consumption in 2010–2022, compared on the climate-adjusted estimates "
+            "(192.9 kWh/m² adjusted, 180.0 recorded). Reference area: 1,000 m².")
+        fallback = {**base, "reference_year": 2024, "reference_chosen_by": "first_full_year",
+                    "reference_provisional": True, "reference_provisional_until": "2027-09-30"}
+        assert "Provisional until September 30, 2027" in reference_sentence(fallback)
+    with app.test_request_context(), force_locale("fr"):
+        assert "Provisoire jusqu’au 30 septembre 2027" in reference_sentence(fallback)
+        assert reference_sentence({**base, "reference_year": None}) is None

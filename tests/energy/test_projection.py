@@ -134,11 +134,23 @@ def test_without_consumption_operations_are_listed():
 
 
 def test_without_reference_year_no_position():
+    # A stored reference year that has no data leaves the building without a reference: no position.
     latest_only = [YEARS[1]]
-    projection = building_energy_report(latest_only, "tertiary_office", REF, today=TODAY,
+    projection = building_energy_report(latest_only, "tertiary_office", REF, today=TODAY, reference_year=2011,
                                         operations=[RETROFIT])["projection"]
     assert projection["tertiaire_kwh_m2"] == 127.0
     assert projection["status"] is None and projection["gap_to_target_kwh_m2"] is None
+
+
+def test_first_full_year_reference_positions_the_projection():
+    # No year in 2010–2022: 2024 (165.5 kWh/m²) is the provisional reference (first full year reported).
+    # 2030 target 165.5 × 0.6 = 99.3; path 2026 = 165.5 − 2 × (165.5 − 99.3) / 6 = 165.5 − 22.0667 = 143.43;
+    # projected 127 → on track (gap −16.43); gap to the 2030 target 127 − 99.3 = +27.7.
+    body = building_energy_report([YEARS[1]], "tertiary_office", REF, today=TODAY, operations=[RETROFIT])
+    assert (body["tertiaire"]["reference_year"], body["tertiaire"]["reference_chosen_by"]) == (2024, "first_full_year")
+    projection = body["projection"]
+    assert (projection["path_kwh_m2"], projection["gap_kwh_m2"], projection["status"]) == (143.43, -16.43, "on_track")
+    assert projection["gap_to_target_kwh_m2"] == 27.7
 
 
 @pytest.mark.parametrize(("phases", "end", "year"), [

@@ -101,6 +101,36 @@ def test_subject_stays_once_reached_and_small_buildings_are_not():
     assert building_energy_report(small, "tertiary_other", REF, today=TODAY)["tertiaire"]["subject"] is False
     shrunk = small + [YearConsumption(2020, {"electricity": D(1000)}, D(1000))]
     assert building_energy_report(shrunk, "tertiary_other", REF, today=TODAY)["tertiaire"]["subject"] is True
-    # No year in the window: no reference, no targets, no status.
+    # No year in the window: the first full year reported (2024, 1 kWh/m²) is the provisional reference, and
+    # no later year gives a status. No complete year at all (only 2026, the current year): no reference.
     tertiaire = building_energy_report(small, "tertiary_other", REF, today=TODAY)["tertiaire"]
+    assert (tertiaire["reference_year"], tertiaire["reference_chosen_by"], tertiaire["status"]) == (
+        2024, "first_full_year", None)
+    current = [YearConsumption(2026, {"electricity": D(1000)}, D(1000))]
+    tertiaire = building_energy_report(current, "tertiary_other", REF, today=TODAY)["tertiaire"]
     assert (tertiaire["reference_year"], tertiaire["targets"], tertiaire["status"]) == (None, {}, None)
+
+
+def test_reference_fields_in_the_report():
+    # The case: 180 kWh/m² raw in 2014 (DJU 2,500) and 2019 (DJU 2,100), mean 2,400, 1,000 m²:
+    # adjusted 176.4 and 192.86 → 2019 on the climate-adjusted basis; Créf 180 (raw); targets 108 / 90 / 72.
+    years = [
+        YearConsumption(2014, {"natural_gas": D(180_000)}, D(1000), D(2500), D(2400)),
+        YearConsumption(2019, {"natural_gas": D(180_000)}, D(1000), D(2100), D(2400)),
+    ]
+    tertiaire = building_energy_report(years, "tertiary_office", REF, today=TODAY)["tertiaire"]
+    assert {k: tertiaire[k] for k in (
+        "reference_year", "reference_kwh_m2", "reference_chosen_by", "reference_basis", "reference_compared_kwh_m2",
+        "reference_area_m2", "reference_provisional", "reference_provisional_until", "targets")} == {
+        "reference_year": 2019, "reference_kwh_m2": 180.0, "reference_chosen_by": "highest",
+        "reference_basis": "climate_adjusted", "reference_compared_kwh_m2": 192.86, "reference_area_m2": 1000.0,
+        "reference_provisional": False, "reference_provisional_until": None,
+        "targets": {"2030": 108.0, "2040": 90.0, "2050": 72.0},
+    }
+    # A building opened in 2024 (1,200 m², 2024: 192,000 kWh gas → 160): first full year, provisional.
+    opened = [YearConsumption(2024, {"natural_gas": D(192_000)}, D(1200))]
+    tertiaire = building_energy_report(opened, "tertiary_office", REF, today=TODAY)["tertiaire"]
+    assert (tertiaire["reference_year"], tertiaire["reference_chosen_by"], tertiaire["reference_kwh_m2"]) == (
+        2024, "first_full_year", 160.0)
+    assert (tertiaire["reference_provisional"], tertiaire["reference_provisional_until"]) == (True, "2027-09-30")
+    assert tertiaire["reference_area_m2"] == 1200.0 and tertiaire["targets"]["2030"] == 96.0

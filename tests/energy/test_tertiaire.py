@@ -56,7 +56,9 @@ class TestReferenceYear:
 
     def test_tie_keeps_the_earliest_year_and_no_data_gives_none(self):
         assert choose_reference_year({2016: D(200), 2012: D(200)}, REF, today=TODAY).year == 2012
-        assert choose_reference_year({2023: D(200), 2024: D(150)}, REF, today=TODAY) is None
+        assert choose_reference_year({}, REF, today=TODAY) is None
+        # Only the current (incomplete) year: nothing to take.
+        assert choose_reference_year({2025: D(200)}, REF, today=TODAY) is None
 
     def test_chosen_on_the_weighted_tertiaire_consumption_not_final_energy(self):
         # 1,000 m². 2014: 150,000 kWh gas → tertiaire 150 kWh/m².
@@ -137,3 +139,71 @@ class TestTrajectory:
     def test_no_year_after_the_reference_year(self):
         result = trajectory({2015: D(210)}, 2015, D(210), REF, today=TODAY)
         assert result.points == () and result.status is None
+
+
+def _office(year, kwh_gas, area=1000, dju=None, dju_mean=None):
+    return compute_year(
+        YearConsumption(year, {"natural_gas": D(kwh_gas)}, D(area), dju, dju_mean), ScaleCode.TERTIARY_OFFICE, REF
+    )
+
+
+class TestReferenceYearPerTheLaw:
+    """Issue 15 point 4: climate-adjusted comparison, first-full-year fallback, reference area kept."""
+
+    def test_climate_adjusted_comparison_picks_the_colder_adjusted_year(self):
+        # 1,000 m², 180,000 kWh gas → 180 kWh/m² raw in 2014 (DJU 2,500) and in 2019 (DJU 2,100), mean 2,400;
+        # heating share 0.5 (the default): adjusted = 90 + 90 × 2,400 / DJU
+        #   2014: 90 + 90 × 2,400 / 2,500 = 90 + 86.4 = 176.4
+        #   2019: 90 + 90 × 2,400 / 2,100 = 90 + 102.857… = 192.857…  → 2019 (raw figures tie and gave 2014)
+        years = [_office(2014, 180_000, dju=2500, dju_mean=2400), _office(2019, 180_000, dju=2100, dju_mean=2400)]
+        assert years[0].climate_adjusted_tertiaire_kwh_m2 == D("176.4")
+        chosen = choose_reference_year(years, REF, today=TODAY)
+        assert (chosen.year, chosen.chosen_by, chosen.basis) == (2019, "highest", "climate_adjusted")
+        assert chosen.kwh_m2 == D(180)  # Créf stays the raw weighted figure; the targets follow from it
+        assert round(chosen.compared_kwh_m2, 3) == D("192.857")
+        assert chosen.area_m2 == D(1000) and not chosen.provisional
+        # Without degree-days the raw figures tie and the earliest year is kept, on the raw basis.
+        raw = choose_reference_year([_office(2014, 180_000), _office(2019, 180_000)], REF, today=TODAY)
+        assert (raw.year, raw.basis, raw.compared_kwh_m2) == (2014, "raw", D(180))
+
+    def test_a_year_without_degree_days_is_compared_on_its_raw_figure(self):
+        # 2014 adjusted 176.4 (as above); 2016 has no DJU: raw 178,000 / 1,000 = 178 > 176.4 → 2016, raw basis.
+        chosen = choose_reference_year(
+            [_office(2014, 180_000, dju=2500, dju_mean=2400), _office(2016, 178_000)], REF, today=TODAY
+        )
+        assert (chosen.year, chosen.basis, chosen.kwh_m2) == (2016, "raw", D(178))
+
+    def test_reference_area_is_the_reference_year_area(self):
+        # 2012: 240,000 / 1,200 m² = 200; 2018: 190,000 / 1,000 m² = 190 → 2012, area 1,200 m².
+        chosen = choose_reference_year(
+            [_office(2012, 240_000, area=1200), _office(2018, 190_000, area=1000)], REF, today=TODAY
+        )
+        assert (chosen.year, chosen.kwh_m2, chosen.area_m2) == (2012, D(200), D(1200))
+
+    def test_no_year_in_the_window_falls_back_to_the_first_full_year_reported(self):
+        # Opened in 2023: 2023 (1,500 m², 225,000 kWh → 150), 2024 (1,500 m², 240,000 → 160), 2026 (current year).
+        years = [_office(2023, 225_000, area=1500), _office(2024, 240_000, area=1500), _office(2026, 90_000, area=1500)]
+        chosen = choose_reference_year(years, REF, today=date(2026, 11, 30))
+        assert (chosen.year, chosen.kwh_m2, chosen.chosen_by, chosen.area_m2) == (
+            2023, D(150), "first_full_year", D(1500)
+        )
+        assert chosen.provisional and chosen.provisional_until == date(2027, 9, 30)
+        assert choose_reference_year(years, REF, today=date(2027, 9, 30)).provisional  # still on the day
+        after = choose_reference_year(years, REF, today=date(2027, 10, 1))
+        assert (after.year, after.provisional, after.provisional_until) == (2023, False, None)
+        # Only the current year, which is not complete: no reference yet.
+        assert choose_reference_year([_office(2026, 90_000)], REF, today=date(2026, 11, 30)) is None
+
+    def test_the_rule_before_2024_had_no_fallback(self):
+        # In 2023 the window was 2010–2019 and the rule row has no first_full_year_deadline.
+        assert REF.tertiaire_rule(date(2023, 6, 1)).first_full_year_deadline is None
+        assert choose_reference_year({2021: D(150)}, REF, today=date(2023, 6, 1)) is None
+        rule = REF.tertiaire_rule(date(2026, 1, 1))
+        assert rule.first_full_year_deadline == date(2027, 9, 30) and "art. 3" in rule.source
+
+    def test_a_deadline_inside_the_window_is_refused(self):
+        from facilities.energy.reference import TertiaireRule
+
+        with pytest.raises(ValueError, match="after the reference window"):
+            TertiaireRule(min_area_m2=D(1000), reference_first_year=2010, reference_last_year=2022,
+                          first_full_year_deadline=date(2022, 9, 30), valid_from=date(2024, 1, 1), source="test")
