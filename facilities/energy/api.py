@@ -92,9 +92,19 @@ TERTIAIRE = {"type": "object", "properties": {
     "targets": {"type": "object", "additionalProperties": {"type": "number"}},
     "cabs_kwh_m2": nullable("number"), "status": nullable("string"), "latest_year": nullable("integer"),
     "error": nullable("string"), "references": {"type": "array", "items": {"type": "object"}}}}
+# Today's DPE: the last three complete years with the factors in force today (facilities.energy.dpe_current).
+DPE_CURRENT = nullable("object", description="The DPE a diagnosis made today would give; null without data "
+                       "in the last three complete years", properties={
+    "dpe_class": nullable("string"), "dpe_classes": {"type": "object", "additionalProperties": nullable("string")},
+    "primary_kwh_m2": nullable("number"), "ghg_kg_m2": nullable("number"),
+    "years": {"type": "array", "items": {"type": "integer"}, "description": "The complete years averaged"},
+    "missing_years": {"type": "array", "items": {"type": "integer"}},
+    "factors_date": {"type": "string", "format": "date", "description": "Date of the factors used (today)"},
+    "references": {"type": "array", "items": {"type": "object"}},
+    "missing": {"type": "array", "items": {"type": "string"}}})
 REPORT = {"type": "object", "required": ["scale", "years", "tertiaire"], "properties": {
     "scale": {"type": "string"}, "years": {"type": "array", "items": {"type": "object"}},
-    "tertiaire": TERTIAIRE, "years_without_area": {"type": "array", "items": {"type": "integer"}},
+    "tertiaire": TERTIAIRE, "dpe_current": DPE_CURRENT, "years_without_area": {"type": "array", "items": {"type": "integer"}},
     "projection": PROJECTION}}
 
 

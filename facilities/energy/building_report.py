@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from facilities.energy.decimals import DISPLAY_PLACES, round_for_display, to_decimal
+from facilities.energy.dpe_current import CurrentDpe, current_dpe
 from facilities.energy.projection import latest_consumption, project_after_works, projection_json
-from facilities.energy.reference import ReferenceData, ScaleCode
+from facilities.energy.reference import ReferenceData, ScaleCode, reference_date
 from facilities.energy.tertiaire import (
     ReferenceYearError,
     TrajectoryPoint,
@@ -39,6 +40,7 @@ def _year_json(ind: YearIndicators, point: TrajectoryPoint | None) -> dict[str, 
         "ghg_kg_m2": round_for_display(ind.ghg_kg_m2, DISPLAY_PLACES["kg_m2"]),
         "dpe_class": ind.dpe_class,
         "dpe_classes": {str(metric): letter for metric, letter in ind.dpe_classes.items()},
+        "factors_date": reference_date(ind.year).isoformat(),  # as labelled at the time: the year's end
         "tertiaire_kwh_m2": round_for_display(ind.tertiaire_kwh_m2, kwh_m2),
         "climate_adjusted_tertiaire_kwh_m2": round_for_display(ind.climate_adjusted_tertiaire_kwh_m2, kwh_m2),
         "is_estimate": ind.is_estimate,
@@ -56,6 +58,22 @@ def _year_json(ind: YearIndicators, point: TrajectoryPoint | None) -> dict[str, 
     }
 
 
+def _current_json(dpe: CurrentDpe | None) -> dict[str, Any] | None:
+    if dpe is None:
+        return None
+    return {
+        "dpe_class": dpe.dpe_class,
+        "dpe_classes": {str(metric): letter for metric, letter in dpe.dpe_classes.items()},
+        "primary_kwh_m2": round_for_display(dpe.primary_kwh_m2, DISPLAY_PLACES["kwh_m2"]),
+        "ghg_kg_m2": round_for_display(dpe.ghg_kg_m2, DISPLAY_PLACES["kg_m2"]),
+        "years": list(dpe.years),
+        "missing_years": list(dpe.missing_years),
+        "factors_date": dpe.factors_date.isoformat(),
+        "references": [row.describe() for row in dpe.references],
+        "missing": list(dpe.missing),
+    }
+
+
 def building_energy_report(
     consumptions: Iterable[YearConsumption],
     scale_code: ScaleCode | str,
@@ -68,7 +86,7 @@ def building_energy_report(
     today: date | None = None,
     operations: Iterable[Any] | None = None,
 ) -> dict[str, Any]:
-    """The energy API payload of one building: {"scale", "years", "tertiaire"}, and "projection" when
+    """The energy API payload of one building: {"scale", "years", "dpe_current", "tertiaire"}, and "projection" when
     `operations` (facilities.energy.projection.RetrofitOperation, the works about the building) are given:
     the position after the received energy-retrofit works (None when no operation is relevant).
 
@@ -81,6 +99,9 @@ def building_energy_report(
     from it), `reference_basis` says whether the choice compared climate-adjusted estimates
     (`reference_compared_kwh_m2`) or raw figures, `reference_area_m2` is the reference year's area, and a
     `first_full_year` reference is `reference_provisional` until `reference_provisional_until`.
+    `dpe_current`: the DPE a diagnosis made today would give (`dpe_current.current_dpe`: the last three
+    complete years, today's factors); each entry of `years` keeps its year's figures as labelled at the time
+    (factors in force at the end of that year, `factors_date`).
     """
     today = today or date.today()
     scale_code = ScaleCode(scale_code)
@@ -146,6 +167,7 @@ def building_energy_report(
     report = {
         "scale": str(scale_code),
         "years": [_year_json(i, points.get(i.year)) for i in indicators],
+        "dpe_current": _current_json(current_dpe(consumptions, scale_code, ref, today=today)),
         "tertiaire": tertiaire,
     }
     if operations is not None:

@@ -6,10 +6,11 @@ Regulatory values change over time, so none of them is a constant in code: each 
 A computation asks `ReferenceData` for the row in force on a date and keeps the row, so the UI can show
 which value, from which text, produced a figure.
 
-Which date: a yearly indicator uses the rows in force on 1 January of its year (`reference_date`), so a
-value that changes during a year applies from the next full year and a year is never computed with a
-value that was not yet in force when it began. Building-level rules (subject threshold, reference
-window, targets) use the rows in force on the day of the computation.
+Which date: a yearly indicator uses the rows in force at the END of its year (`reference_date`, 31
+December): each year "as labelled at the time" (domain-rules.md §2), so 2025 keeps electricity 2.3 and a
+value that changes during a year applies to that year. Today's DPE (`dpe_current`) uses the rows in force
+on the day it is made. Building-level rules (subject threshold, reference window, targets) use the rows
+in force on the day of the computation.
 
 Pure Python: no Flask, no SQLAlchemy, no database.
 """
@@ -72,8 +73,8 @@ class OverlappingReferenceError(ReferenceDataError, ValueError):
 
 
 def reference_date(year: int) -> date:
-    """The date whose reference rows apply to a whole calendar year of consumption: 1 January."""
-    return date(year, 1, 1)
+    """The date whose reference rows label a calendar year of consumption as at the time: 31 December."""
+    return date(year, 12, 31)
 
 
 @dataclass(frozen=True, kw_only=True)

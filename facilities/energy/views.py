@@ -101,6 +101,19 @@ def reference_sentence(tertiaire: dict[str, Any]) -> str | None:
     return text
 
 
+def dpe_current_sentence(dpe: dict[str, Any] | None) -> str:
+    """Which years today's DPE averages and the date of its factors; or why there is none."""
+    locale = str(get_locale() or "fr")
+    if dpe is None:
+        return _("No consumption recorded in the last three complete years: no DPE of today.")
+    text = _("As a DPE made today: the average of %(years)s, every year converted with the factors in force on "
+             "%(date)s.", years=", ".join(str(y) for y in dpe["years"]),
+             date=formatting.format_day(date.fromisoformat(dpe["factors_date"]), locale))
+    if dpe["missing_years"]:
+        text += " " + _("No consumption for %(years)s.", years=", ".join(str(y) for y in dpe["missing_years"]))
+    return text
+
+
 def projection_sentence(projection: dict[str, Any]) -> str:
     """'Projected after the retrofit works received: 127 kWh/m² in 2026 (on track); 2030 target …'."""
     text = _("Projected after the received retrofit works: %(value)s kWh/m² in %(year)s, against %(before)s in "
@@ -142,6 +155,7 @@ def building_page(building: Building, consumption_form, settings_form_) -> dict[
         "consumption_form": consumption_form, "settings_form": settings_form_,
         "CARRIER_LABELS": CARRIER_LABELS, "SOURCE_LABELS": SOURCE_LABELS, "SCALE_LABELS": SCALE_LABELS,
         "status_label": status_label, "reference_text": reference_sentence(report["tertiaire"]),
+        "dpe_current_text": dpe_current_sentence(report["dpe_current"]),
         **projection_context(report.get("projection")),
     }
 

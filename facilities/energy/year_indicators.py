@@ -119,8 +119,10 @@ def compute_year(
     ref: ReferenceData,
     *,
     heating_share: Decimal = DEFAULT_HEATING_SHARE,
+    on: date | None = None,
 ) -> YearIndicators:
-    """All indicators of one building-year, with the reference rows in force on 1 January of the year.
+    """All indicators of one building-year, with the reference rows in force on `on` (default: the end of
+    the year, `reference_date`: the year as labelled at the time; today's DPE passes today).
 
     - final_kwh_m2 = Σ kWh / area;
     - primary_kwh_m2 = Σ kWh × primary factor / area;
@@ -135,7 +137,7 @@ def compute_year(
     heating_share = to_decimal(heating_share)
     if not 0 <= heating_share <= 1:
         raise ValueError(f"heating_share must be between 0 and 1, got {heating_share}")
-    on = reference_date(consumption.year)
+    on = on or reference_date(consumption.year)
     area = consumption.area_m2
     kwh = consumption.by_carrier
     used: list[DatedRow] = []

@@ -244,3 +244,27 @@ def test_reference_sentence_says_basis_and_provisional_date(app):
     with app.test_request_context(), force_locale("fr"):
         assert "Provisoire jusqu’au 30 septembre 2027" in reference_sentence(fallback)
         assert reference_sentence({**base, "reference_year": None}) is None
+
+
+def test_todays_dpe_in_the_api_and_on_the_page(client, client_as, token_for, energy_demo, building_id):
+    from datetime import date
+
+    from facilities.energy.dpe_current import last_complete_years
+
+    bid = building_id("PS-CLI-B1")  # consumption recorded 2018–2025
+    body = client.get(f"/api/v1/buildings/{bid}/energy", headers=bearer(token_for("director"))).get_json()
+    current = body["dpe_current"]
+    today = date.today()
+    assert current["factors_date"] == today.isoformat()
+    assert current["years"] == [y for y in last_complete_years(today) if 2018 <= y <= 2025]
+    assert current["dpe_class"] in set("ABCDEFG")
+    assert body["years"][-1]["factors_date"] == "2025-12-31"  # each year as labelled at the time
+    director = client_as("director")
+    french_page = page_text(director.get(f"/buildings/{bid}/energy"))
+    assert 'id="dpe-current"' in french_page and "DPE d’aujourd’hui" in french_page
+    assert "Chaque année telle qu’étiquetée à l’époque" in french_page
+    director.post("/language", data={"lang": "en", "next": "/sites"})
+    english_page = page_text(director.get(f"/buildings/{bid}/energy"))
+    assert "Today's DPE" in english_page and "As a DPE made today: the average of" in english_page
+    assert "Each year as labelled at the time: converted with the factors in force at the end of that year." in (
+        english_page)

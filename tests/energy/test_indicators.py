@@ -186,7 +186,7 @@ def test_missing_reference_rows_empty_the_indicators_that_need_them():
     assert result.ghg_kg_m2 is None
     assert result.dpe_classes == {ScaleMetric.PRIMARY_ENERGY: "B", ScaleMetric.GHG: None}
     assert result.dpe_class is None
-    assert result.missing == ("No emission_factors [natural_gas] row in force on 2025-01-01",)
+    assert result.missing == ("No emission_factors [natural_gas] row in force on 2025-12-31",)
     # A year before every row: nothing but final energy.
     early = compute_year(year(1999, 100, natural_gas=10_000), OFFICE, REF)
     assert early.final_kwh_m2 == D(100)

@@ -32,17 +32,18 @@ def _factor(value, start, end=None, carrier=Carrier.ELECTRICITY):
     )
 
 
-def test_yearly_figures_use_the_rows_in_force_on_1_january():
-    assert reference_date(2026) == date(2026, 1, 1)
-    # A value changing on 1 July applies from the next full year: 2027 gets it, 2026 keeps the old one.
+def test_yearly_figures_use_the_rows_in_force_at_the_end_of_the_year():
+    # "As labelled at the time": the factor in force at the end of the year (domain-rules.md §2).
+    assert reference_date(2026) == date(2026, 12, 31)
+    # A value changing on 1 July labels that year: 2026 gets it, 2025 keeps the old one.
     ref = ReferenceData(
         primary_energy_factors=(
             _factor("2", date(2000, 1, 1), date(2026, 6, 30)),
             _factor("3", date(2026, 7, 1)),
         )
     )
-    assert ref.primary_factor("electricity", reference_date(2026)).factor == D("2")
-    assert ref.primary_factor("electricity", reference_date(2027)).factor == D("3")
+    assert ref.primary_factor("electricity", reference_date(2025)).factor == D("2")
+    assert ref.primary_factor("electricity", reference_date(2026)).factor == D("3")
 
 
 def test_electricity_factor_is_2_3_until_2025_and_1_9_from_2026_with_its_source():
@@ -174,7 +175,7 @@ def test_energy_core_imports_neither_flask_nor_a_database():
     # Only the standard library, the energy core itself and the pure core of the application (the year ranges):
     # the routes and models import these, not the reverse.
     stdlib = {"__future__", "collections", "dataclasses", "datetime", "decimal", "enum", "typing"}
-    core = ("building_report", "decimals", "dpe_classes", "input_messages", "projection",
+    core = ("building_report", "decimals", "dpe_classes", "dpe_current", "input_messages", "projection",
             "reference", "reference_seed", "tertiaire", "year_indicators")
     folder = Path(reference_seed.__file__).parent
     for name in core:
