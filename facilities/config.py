@@ -32,6 +32,19 @@ def _number(name: str) -> float:
     return int(number) if number.is_integer() else number
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+    if number < 0:
+        raise ConfigError(f"{name} must not be negative.")
+    return number
+
+
 def _instance_secret_key(instance_path: Path) -> str:
     """Keep one random key per instance folder so sessions survive restarts in the embedded setup (the one
     file create_app may write: only when no SECRET_KEY is configured, outside tests)."""
@@ -90,9 +103,17 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
-        "LOGIN_FAILURE_WINDOW_SECONDS": int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)),
+        # Behind N reverse proxies, the client's address is the one the Nth proxy saw (README, production).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Rate limits (Flask-Limiter): counts in Redis when RATELIMIT_STORAGE_URI or REDIS_URL is set.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or None,
+        "API_RATE_LIMIT": _int("API_RATE_LIMIT", 600),
+        "API_RATE_WINDOW_SECONDS": _int("API_RATE_WINDOW_SECONDS", 60),
+        "LOGIN_FREE_FAILURES": _int("LOGIN_FREE_FAILURES", 3),
+        "LOGIN_MAX_DELAY_SECONDS": _int("LOGIN_MAX_DELAY_SECONDS", 15 * 60),
+        "LOGIN_ACCOUNT_FREE_FAILURES": _int("LOGIN_ACCOUNT_FREE_FAILURES", 10),
+        "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": _int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 30),
+        "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT") or "50 per 15 minutes",
         "SITES_PER_PAGE": 25,
         "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": os.environ.get(
@@ -108,6 +129,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         **{name: _number(name) for name in JOB_SETTINGS if os.environ.get(name)},
         "JOB_LOCAL_WORKER": _bool("JOB_LOCAL_WORKER", True),
         "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or os.environ.get("REPORTS_FOLDER") or None,
+        # The site's address as its users reach it, for links printed outside a request (password resets).
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
     }
     config.update(overrides)
     return config

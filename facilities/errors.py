@@ -165,6 +165,8 @@ def register_error_handlers(app: Flask) -> None:
         _rollback_quietly()
         if error.code == 413:
             return too_large(error)
+        if error.response is not None:
+            return error.response  # an answer made for this case (e.g. a rate limit's 429 with Retry-After)
         detail = error.description if error.code in (400, 422) else None
         return error_response(error.code or 500, detail)
 

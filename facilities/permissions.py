@@ -60,7 +60,10 @@ def role_has(role: str | None, permission: Permission) -> bool:
 # Endpoints reachable without logging in. Everything else needs a declared permission.
 PUBLIC_ENDPOINTS = frozenset(
     {"static", "bootstrap.static", "auth.login", "auth.set_language", "assets.vendor", "health", "palette_css",
-     "api-docs.openapi_json", "apidocs.page", "apidocs.asset"}
+     "api-docs.openapi_json", "apidocs.page", "apidocs.asset",
+     # Choosing a password through a one-time link: its owner has no password yet (or forgot it); the
+     # link's unguessable single-use token is the credential.
+     "auth.reset_password"}
 )
 
 F = TypeVar("F", bound=Callable)

@@ -1,17 +1,18 @@
-"""Hardening: security headers on every response, rate limits on the API, no NUL in query strings.
+"""Hardening: security headers on every response, rate limits (Flask-Limiter), trusted proxies, no NUL in
+query strings.
 
 The request size limit is Flask's MAX_CONTENT_LENGTH (config): a bigger body answers 413.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import time
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
+from flask_limiter import Limit, Limiter
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Pages whose HTML needs inline scripts and styles: none here (the map loads its script and data as files and a
 # JSON element); an app may add its own. Pages that show images from the tile server: the maps.
@@ -19,10 +20,13 @@ from flask_babel import gettext as _
 DEFAULT_INLINE_ENDPOINT_PREFIXES: tuple[str, ...] = ()
 DEFAULT_TILE_ENDPOINT_PREFIXES = ("maps.",)
 
+LIMITER = "facilities.limiter"
+
 DEFAULTS = {
     "API_RATE_LIMIT": 600,  # requests per window, per token (or per address without a token)
     "API_RATE_WINDOW_SECONDS": 60,
     "API_RATE_LIMIT_ENABLED": True,
+    "TRUSTED_PROXIES": 0,
     "CSP_INLINE_ENDPOINT_PREFIXES": DEFAULT_INLINE_ENDPOINT_PREFIXES,
     "CSP_TILE_ENDPOINT_PREFIXES": DEFAULT_TILE_ENDPOINT_PREFIXES,
 }
@@ -95,83 +99,115 @@ def add_security_headers(response):
     return response
 
 
-# ---------------------------------------------------------------- rate limits
+# ---------------------------------------------------------------- the Authorization header
 
 
-class MemoryCounter:
-    """Fixed-window counters in this process (one worker; use Redis for several)."""
+def bearer_token(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, else None: the one place that reads it.
 
-    def __init__(self) -> None:
-        self._counts: dict[tuple[str, int], int] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, window: int, window_seconds: int) -> int:
-        with self._lock:
-            if len(self._counts) > 10_000:  # drop past windows now and then
-                self._counts = {k: v for k, v in self._counts.items() if k[1] >= window}
-            count = self._counts.get((key, window), 0) + 1
-            self._counts[(key, window)] = count
-            return count
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts.clear()
-
-
-class RedisCounter:
-    """Fixed-window counters shared by every worker through Redis."""
-
-    PREFIX = "facilities:ratelimit:"
-
-    def __init__(self, url: str) -> None:
-        from redis import Redis
-
-        self._redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-
-    def hit(self, key: str, window: int, window_seconds: int) -> int:
-        name = f"{self.PREFIX}{key}:{window}"
-        pipe = self._redis.pipeline()
-        pipe.incr(name)
-        pipe.expire(name, window_seconds * 2)
-        count, _ok = pipe.execute()
-        return int(count)
-
-
-def _client_key() -> str:
-    """Per token when one is sent (hashed: never keep secrets), else per address."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "t:" + hashlib.sha256(header.encode("utf-8", "replace")).hexdigest()[:32]
-    return "a:" + (request.remote_addr or "unknown")
-
-
-def limit_api_rate():
-    """before_request: count API requests per client and window; answer 429 over the limit."""
-    config = current_app.config
-    if not request.path.startswith("/api/") or not config.get("API_RATE_LIMIT_ENABLED", True):
+    The scheme is case-insensitive (RFC 9110) and any run of whitespace separates it from the token, so that
+    `bearer x`, `Bearer  x` and `BEARER\tx` are the same credential to authentication and rate limits alike.
+    """
+    parts = (header or "").split()
+    if len(parts) != 2 or parts[0].lower() != "bearer":
         return None
-    limit = int(config.get("API_RATE_LIMIT", DEFAULTS["API_RATE_LIMIT"]))
-    window_seconds = max(int(config.get("API_RATE_WINDOW_SECONDS", 60)), 1)
-    now = time.time()
-    window = int(now // window_seconds)
-    counters = current_app.extensions["rate_limit"]
-    key = _client_key()
-    try:
-        count = counters["shared"].hit(key, window, window_seconds) if counters.get("shared") else None
-    except Exception as error:  # noqa: BLE001 — a Redis outage must not take the API down
-        current_app.logger.warning("rate limit: Redis unavailable (%s); counting in memory", error)
-        count = None
-    if count is None:
-        count = counters["memory"].hit(key, window, window_seconds)
-    if count > limit:
-        from facilities.errors import problem
+    return parts[1]
 
-        retry_after = max(int((window + 1) * window_seconds - now), 1)
-        response = problem(429, _("At most %(n)s API requests per %(s)s seconds; retry in %(r)s seconds.",
-                                  n=limit, s=window_seconds, r=retry_after))
-        response.headers["Retry-After"] = str(retry_after)
-        return response
-    return None
+
+# ---------------------------------------------------------------- rate limits (Flask-Limiter)
+
+
+def client_address() -> str:
+    """The client's address: the peer, or what the TRUSTED_PROXIES in front of us saw (ProxyFix)."""
+    return request.remote_addr or "unknown"
+
+
+def api_client_key() -> str:
+    """The API's rate-limit bucket: the authenticated token, else the signed-in user, else the address.
+
+    Reading `current_user` runs authentication first, so a made-up or differently spelt token never gets a
+    fresh bucket of its own: only a token that authenticated counts apart from its address.
+    """
+    from flask_login import current_user
+
+    try:
+        if current_user.is_authenticated:
+            token_id = g.get("api_token_id")
+            return f"token:{token_id}" if token_id is not None else f"user:{current_user.id}"
+    except Exception:  # noqa: BLE001 — the database is down: count by address; the guard answers 503 next
+        pass
+    return f"address:{client_address()}"
+
+
+def _api_limit() -> str:
+    """API_RATE_LIMIT requests per API_RATE_WINDOW_SECONDS, or API_RATE_LIMIT itself when it is a string."""
+    config = current_app.config
+    limit = config.get("API_RATE_LIMIT", DEFAULTS["API_RATE_LIMIT"])
+    if isinstance(limit, str):
+        return limit
+    window = max(int(config.get("API_RATE_WINDOW_SECONDS", DEFAULTS["API_RATE_WINDOW_SECONDS"])), 1)
+    return f"{int(limit)} per {window} seconds"
+
+
+def _not_api() -> bool:
+    return not request.path.startswith("/api/") or not current_app.config.get("API_RATE_LIMIT_ENABLED", True)
+
+
+def retry_after_seconds(request_limit) -> int:
+    return max(int(request_limit.reset_at - time.time()), 1)
+
+
+def _api_breached(request_limit):
+    """The API's 429: a problem document that says the limit and when to come back."""
+    from facilities.errors import problem
+
+    retry_after = retry_after_seconds(request_limit)
+    item = request_limit.limit
+    response = problem(429, _("At most %(n)s API requests per %(s)s seconds; retry in %(r)s seconds.",
+                              n=item.amount, s=item.get_expiry(), r=retry_after))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def storage_uri(config) -> str:
+    """RATELIMIT_STORAGE_URI, else REDIS_URL (counts shared by every worker and server), else this process."""
+    return config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+
+
+def init_rate_limits(app: Flask) -> Limiter:
+    """The app's Flask-Limiter (idempotent): the API limit per token, and the storage the sign-in throttle uses.
+
+    Its check runs before every other before_request hook, so a flood is counted even when the guard
+    then refuses it (401 for a missing or wrong token).
+    """
+    limiter = app.extensions.get(LIMITER)
+    if limiter is not None:
+        return limiter
+    for name, value in DEFAULTS.items():
+        app.config.setdefault(name, value)
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "facilities")
+    limiter = Limiter(
+        client_address,
+        default_limits=[Limit(_api_limit, key_function=api_client_key, scope="api", shared=True,
+                              exempt_when=_not_api, on_breach=_api_breached)],
+        strategy="fixed-window",
+        swallow_errors=True,  # a Redis outage must not take the service down...
+        in_memory_fallback_enabled=True,  # ...and counting goes on in this process meanwhile
+    )
+    limiter.init_app(app)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    check = next((hook for hook in hooks if getattr(hook, "__self__", None) is limiter), None)
+    if check is not None:
+        hooks.remove(check)
+        hooks.insert(0, check)
+    app.extensions[LIMITER] = limiter
+    return limiter
+
+
+def rate_limiter() -> Limiter:
+    """The current app's limiter."""
+    return current_app.extensions[LIMITER]
 
 
 # ---------------------------------------------------------------- query strings
@@ -190,18 +226,22 @@ def refuse_nul_in_query():
                    errors={name.replace("\x00", "\\0"): _("must not contain NUL characters") for name in bad})
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address (and scheme) from what they forwarded.
+
+    Only that many hops are believed: a client cannot choose its address by sending X-Forwarded-For itself.
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def init_security(app: Flask) -> None:
-    """Security headers on every response, API rate limits and the query-string check (idempotent)."""
+    """Security headers on every response, rate limits, trusted proxies and the query-string check (idempotent)."""
     if app.extensions.get("security"):
         return
     app.extensions["security"] = True
-    for name, value in DEFAULTS.items():
-        app.config.setdefault(name, value)
-    counters: dict = {"memory": MemoryCounter(), "shared": None}
-    if app.config.get("REDIS_URL"):
-        counters["shared"] = RedisCounter(app.config["REDIS_URL"])
-    app.extensions["rate_limit"] = counters
+    trust_proxies(app)
+    init_rate_limits(app)
     app.after_request(add_security_headers)
-    # First of the before_request hooks: a flood is cut before authentication queries the database.
-    app.before_request_funcs.setdefault(None, []).insert(0, limit_api_rate)
     app.before_request(refuse_nul_in_query)

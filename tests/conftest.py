@@ -94,6 +94,13 @@ def app(tmp_path_factory):
         "REMEMBER_COOKIE_SECURE": False,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
+        # Rate limits and sign-in throttling stay on, in this process, but far from any test's traffic; the
+        # throttling tests lower them (monkeypatch) and every test starts with empty counts (below).
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "API_RATE_LIMIT": 1_000_000,
+        "LOGIN_FREE_FAILURES": 1_000,
+        "LOGIN_ACCOUNT_FREE_FAILURES": 1_000,
+        "LOGIN_ADDRESS_LIMIT": "1000000 per hour",
     })
     application.instance_path = str(tmp_path_factory.mktemp("instance"))  # uploads and reports, not the repo's
     with application.app_context():
@@ -152,6 +159,7 @@ def _app_context(request):
     from facilities.extensions import db
 
     with app.app_context():
+        app.extensions["facilities.limiter"].reset()  # rate-limit and sign-in counts start afresh
         if request.node.get_closest_marker("real_commits"):
             try:
                 yield

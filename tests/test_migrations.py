@@ -12,8 +12,7 @@ from sqlalchemy import inspect
 
 from facilities import PROJECT_ROOT
 
-FOUNDATION_TABLES = {"sites", "site_services", "buildings", "floors", "spaces", "users", "api_tokens",
-                     "login_failures"}
+FOUNDATION_TABLES = {"sites", "site_services", "buildings", "floors", "spaces", "users", "api_tokens"}
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 

@@ -104,6 +104,10 @@ def test_every_endpoint_is_public_or_declares_a_permission(app):
 def test_the_allow_list_is_short_and_known(app):
     assert {"auth.login", "static", "health"} <= PUBLIC_ENDPOINTS
     assert {"inventory.site_list", "api.sites", "auth.account"}.isdisjoint(PUBLIC_ENDPOINTS)
+    # Of the account pages, only signing in, the language and choosing a password through a one-time link
+    # (whose owner has no usable password yet) are open without a session.
+    assert {e for e in PUBLIC_ENDPOINTS if e.startswith("auth.")} == {"auth.login", "auth.set_language",
+                                                                       "auth.reset_password"}
 
 
 def test_every_guarded_route_needs_a_login(app, client, real_ids):

@@ -1,8 +1,10 @@
-"""`flask users …`: create accounts and API tokens from the command line."""
+"""`flask users …`: create accounts, password reset links and API tokens from the command line.
+
+Nobody types or reads another person's password here: a new account gets a one-time link instead.
+"""
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 
 import click
@@ -23,22 +25,47 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+def _print_reset_link(user) -> None:
+    from flask import current_app
+
+    from facilities.auth.routes import reset_url
+
+    _reset, raw = services.issue_reset(user)
+    hours = int(services.RESET_LIFETIME.total_seconds() // 3600)
+    public = current_app.config.get("PUBLIC_URL")
+    with current_app.test_request_context(base_url=public or "http://localhost"):
+        link = reset_url(raw)
+    click.echo(f"One-time link for {user.email} to choose a password (valid {hours} hours):")
+    if not public:
+        link = link.removeprefix("http://localhost")
+        click.echo("(set PUBLIC_URL to print the whole address; prefix the path with the site's address)")
+    click.echo(link)
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", required=True, help=f"One of: {', '.join(r.value for r in Role)}")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user_command(email: str, role: str, password_stdin: bool) -> None:
-    """Create an account with a role; asks for the password unless --password-stdin."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+def create_user_command(email: str, role: str) -> None:
+    """Create an account with a role and print a one-time link for its owner to choose a password."""
     try:
         with force_locale("en"):  # the command line speaks English, the rules' messages too
-            user = services.create_user(email, role, password)
+            user = services.create_user(email, role)
     except ValidationError as error:
         _fail("; ".join(error.errors.values()))
     click.echo(f"Created {user.email} ({user.role}).")
+    _print_reset_link(user)
+
+
+@users_cli.command("reset-link")
+@click.argument("email")
+def reset_link_command(email: str) -> None:
+    """Print a new one-time link for the account's owner to choose a password (earlier links stop working)."""
+    user = services.find_user(email)
+    if user is None:
+        _fail(f"No account for {email}.")
+    if not user.active:
+        _fail(f"The account {email} is deactivated.")
+    _print_reset_link(user)
 
 
 @users_cli.command("token")

@@ -30,11 +30,13 @@ class LanguageForm(FlaskForm):
 
 
 class TokenForm(RuleForm):
-    """Judged by auth.rules.TOKEN_RULES."""
+    """Judged by auth.rules.TOKEN_RULES; one that never expires needs the password again."""
 
     name = StringField(_l("Token name"))
     expires_in_days = StringField(_l("Expires after (days, empty for never)"),
                                   render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    password = PasswordField(_l("Your password (for a token that never expires)"),
+                             render_kw={"autocomplete": "current-password"})
 
 
 class ConfirmForm(FlaskForm):
@@ -42,8 +44,26 @@ class ConfirmForm(FlaskForm):
 
 
 class UserForm(RuleForm):
-    """Judged by auth.rules.USER_RULES (the command line's `users create` too)."""
+    """Judged by auth.rules.USER_RULES (the command line's `users create` too). No password: the
+    administrator gets a one-time link for the person to choose one."""
 
     email = EmailField(_l("Email"))
     role = choice_field(_l("Role"), ROLE_LABELS)
-    password = PasswordField(_l("Initial password"))
+
+
+def _new_password_fields():
+    """The new password twice; the policy (facilities/auth/passwords.py) checks them, all problems at once."""
+    new = PasswordField(_l("New password"), description=_l(
+        "At least 12 characters. A short sentence is easy to remember and hard to guess."),
+        render_kw={"autocomplete": "new-password"})
+    confirmation = PasswordField(_l("New password again"), render_kw={"autocomplete": "new-password"})
+    return new, confirmation
+
+
+class PasswordChangeForm(RuleForm):
+    current_password = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"})
+    new_password, confirmation = _new_password_fields()
+
+
+class PasswordResetForm(RuleForm):
+    new_password, confirmation = _new_password_fields()

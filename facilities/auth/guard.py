@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from facilities.auth.models import User
-from facilities.auth.services import user_for_token
+from facilities.auth.routes import address_breached
+from facilities.auth.routes import bp as auth_pages
+from facilities.auth.services import token_for
+from facilities.auth.throttle import init_login_limits
 from facilities.extensions import db, login_manager
 from facilities.permissions import PUBLIC_ENDPOINTS, required_permission
+from facilities.security import bearer_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+def authenticated_by_token() -> bool:
+    """True when this request's user was authenticated by an API token (never by the session cookie)."""
+    return g.get("api_token_id") is not None
+
+
+def authenticate_api_token():
+    """before_request: on the API, an Authorization header decides who is asking, alone.
+
+    The user it names (or nobody, for a wrong one) is settled here, before Flask-Login would look at the
+    cookies: a token never becomes a session, and a cookie sent along never stands in for a wrong token.
+    Pages ignore the header: a token is a credential for the API only.
+    """
+    header = request.headers.get("Authorization")
+    if not is_api_request() or header is None:
+        return None
+    token = token_for(bearer_token(header))
+    if token is None:
+        g._login_user = login_manager.anonymous_user()
+        return None
+    g.api_token_id = token.id  # the rate limits count per token
+    g._login_user = token.user
+    return None
 
 
 def enforce_permissions():
@@ -31,7 +59,7 @@ def enforce_permissions():
         if is_api_request():
             abort(401)
         return login_manager.unauthorized()
-    if is_api_request() and request.method not in SAFE_METHODS and not request.headers.get("Authorization"):
+    if is_api_request() and request.method not in SAFE_METHODS and not authenticated_by_token():
         abort(401)  # the API skips CSRF checks, so a browser session must never be enough to write through it
     if not current_user.can(permission):
         abort(403)
@@ -39,7 +67,11 @@ def enforce_permissions():
 
 
 def init_auth(app: Flask) -> None:
-    """Wire Flask-Login (sessions and bearer tokens) and the guard into the app."""
+    """Wire Flask-Login and the guard into the app: pages know sessions only, the API a token first.
+
+    A token is a credential for the API alone: on a page it is ignored, so it can neither open a page nor
+    reach the account page to mint another token, nor the user administration.
+    """
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -47,15 +79,8 @@ def init_auth(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str):
-        return db.session.execute(select(User).where(User.session_token == session_token)).scalar_one_or_none()
-
-    @login_manager.request_loader
-    def load_user_from_token(req):
-        header = req.headers.get("Authorization", "")
-        scheme, _sep, raw = header.partition(" ")
-        if scheme.lower() != "bearer" or not raw.strip():
-            return None
-        return user_for_token(raw.strip())
+        with db.session.no_autoflush:  # authentication reads only; a flush here would ask who the user is
+            return db.session.execute(select(User).where(User.session_token == session_token)).scalar_one_or_none()
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -67,3 +92,6 @@ def init_auth(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     app.before_request(enforce_permissions)
+    init_login_limits(app, auth_pages, on_breach=address_breached)
+    # Before everything else, the rate limits included: they count per token.
+    app.before_request_funcs.setdefault(None, []).insert(0, authenticate_api_token)

@@ -1,4 +1,4 @@
-"""Accounts, personal API tokens and failed-login records."""
+"""Accounts and personal API tokens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String
+from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -90,16 +90,23 @@ class ApiToken(db.Model):
         return self.expires_at is None or as_aware(self.expires_at) > now
 
 
-class LoginFailure(db.Model):
-    """One failed login, kept for a while to rate-limit by account and by address."""
+class PasswordReset(db.Model):
+    """A one-time link to choose a password, issued by an administrator; only a digest of its token is kept."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_email_at", "email", "at"), Index("ix_login_failures_address_at", "address", "at"))
+    __tablename__ = "password_resets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     def __repr__(self) -> str:
-        return f"<LoginFailure {self.email} from {self.address}>"
+        return f"<PasswordReset of user {self.user_id}, expires {self.expires_at:%Y-%m-%d %H:%M}>"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and as_aware(self.expires_at) > now
