@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from facilities.formatting import LANGUAGES
+
 
 class ConfigError(RuntimeError):
     """A required production setting is missing or wrong."""
@@ -89,9 +91,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "DEMO_MODE": _bool("FACILITIES_DEMO"),
         "PRODUCTION": production,
-        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_LOCALE": LANGUAGES[0],
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
-        "LANGUAGES": ("fr", "en"),
+        "LANGUAGES": LANGUAGES,
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BOOTSTRAP_BOOTSWATCH_THEME": None,
         "SESSION_COOKIE_HTTPONLY": True,

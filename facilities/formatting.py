@@ -10,6 +10,8 @@ from babel.numbers import format_currency, format_decimal
 
 from facilities.money import cents_to_euros
 
+LANGUAGES = ("fr", "en")  # the languages the interface speaks and formats in; French first, the default
+
 
 def format_money(cents: int | None, locale: str = "fr") -> str:
     """The one display of money: integer cents as 12 500 000 € in French, €12,500,000 in English.
@@ -22,7 +24,7 @@ def format_money(cents: int | None, locale: str = "fr") -> str:
         return "—"
     amount = cents_to_euros(cents)
     lang = locale.replace("-", "_").split("_")[0].lower()
-    if lang not in ("fr", "en"):
+    if lang not in LANGUAGES:
         raise ValueError(f"unsupported locale {locale!r} (use 'fr' or 'en')")
     whole = cents % 100 == 0
     pattern = None

@@ -10,6 +10,7 @@ from facilities import formatting
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+assert tuple(LANGUAGE_NAMES) == formatting.LANGUAGES
 
 
 def select_locale() -> str:

@@ -8,12 +8,14 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from facilities.formatting import LANGUAGES
+
 cli = AppGroup("reports", help="Commands of the reports area.")
 
 
 @cli.command("portfolio")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-@click.option("--locale", default="fr", show_default=True, type=click.Choice(["fr", "en"]),
+@click.option("--locale", default="fr", show_default=True, type=click.Choice(LANGUAGES),
               help="Language of the report.")
 def portfolio_command(path: Path, locale: str) -> None:
     """Render the portfolio report to PATH in the foreground, with a progress bar."""
