@@ -151,3 +151,8 @@ def test_a_signed_in_session_cannot_guess_the_password_freely(app, client_as, mo
                                                          "confirmation": "un cheval bleu dort"}).status_code]
     assert statuses == [422, 422, 422, 422, 429]
     assert browser.post("/account", data={"name": "x", "password": PASSWORD}).status_code == 422  # waits too
+
+
+def test_the_account_page_shows_how_to_send_a_token(client_as):
+    page = client_as("director").get("/account").get_data(as_text=True)
+    assert "Bearer &lt;token&gt;" in page  # shown as text, not swallowed as an unknown tag
