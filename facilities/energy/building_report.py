@@ -85,6 +85,7 @@ def building_energy_report(
     heating_share: Decimal = DEFAULT_HEATING_SHARE,
     today: date | None = None,
     operations: Iterable[Any] | None = None,
+    network: str | None = None,
 ) -> dict[str, Any]:
     """The energy API payload of one building: {"scale", "years", "dpe_current", "tertiaire"}, and "projection" when
     `operations` (facilities.energy.projection.RetrofitOperation, the works about the building) are given:
@@ -101,13 +102,14 @@ def building_energy_report(
     `first_full_year` reference is `reference_provisional` until `reference_provisional_until`.
     `dpe_current`: the DPE a diagnosis made today would give (`dpe_current.current_dpe`: the last three
     complete years, today's factors); each entry of `years` keeps its year's figures as labelled at the time
-    (factors in force at the end of that year, `factors_date`).
+    (factors in force at the end of that year, `factors_date`). `network`: the building's heating/cooling
+    network, whose CO2 content row (when recorded) replaces the generic one.
     """
     today = today or date.today()
     scale_code = ScaleCode(scale_code)
     consumptions = list(consumptions)
     indicators = sorted(
-        (compute_year(c, scale_code, ref, heating_share=heating_share) for c in consumptions),
+        (compute_year(c, scale_code, ref, heating_share=heating_share, network=network) for c in consumptions),
         key=lambda i: i.year,
     )
     years_seen = [i.year for i in indicators]
@@ -167,7 +169,7 @@ def building_energy_report(
     report = {
         "scale": str(scale_code),
         "years": [_year_json(i, points.get(i.year)) for i in indicators],
-        "dpe_current": _current_json(current_dpe(consumptions, scale_code, ref, today=today)),
+        "dpe_current": _current_json(current_dpe(consumptions, scale_code, ref, today=today, network=network)),
         "tertiaire": tertiaire,
     }
     if operations is not None:

@@ -59,7 +59,8 @@ def _mean(values: list[Decimal | None]) -> Decimal | None:
 
 
 def current_dpe(
-    consumptions: Iterable[YearConsumption], scale_code: ScaleCode | str, ref: ReferenceData, *, today: date
+    consumptions: Iterable[YearConsumption], scale_code: ScaleCode | str, ref: ReferenceData, *, today: date,
+    network: str | None = None,
 ) -> CurrentDpe | None:
     """The DPE made today: the mean over the last three complete years with data of each year's primary
     kWh/m² and kg CO2e/m², every year converted with the factors in force TODAY, classed on the scales in
@@ -69,7 +70,7 @@ def current_dpe(
     used = [by_year[y] for y in wanted if y in by_year]
     if not used:
         return None
-    indicators = [compute_year(c, scale_code, ref, on=today) for c in used]
+    indicators = [compute_year(c, scale_code, ref, on=today, network=network) for c in used]
     primary = _mean([i.primary_kwh_m2 for i in indicators])
     ghg = _mean([i.ghg_kg_m2 for i in indicators])
     rows: list[DatedRow] = []

@@ -44,6 +44,9 @@ class SettingsForm(RuleForm):
                                  description=_l("Empty: the year of highest consumption per m² in the window."),
                                  render_kw={"inputmode": "numeric", "autocomplete": "off"})
     cabs_kwh_m2 = _number(_l("Absolute target Cabs (kWh/m²/yr)"), _l("Optional."))
+    network = StringField(_l("Heating or cooling network"),
+                          description=_l("As named in the emission factors table; empty: the generic value."),
+                          render_kw={"autocomplete": "off"})
 
 
 class ImportForm(RuleForm):

@@ -67,6 +67,7 @@ class BuildingEnergySettings(db.Model):
     scale_code: Mapped[str] = mapped_column(String(32))
     reference_year: Mapped[int | None]
     cabs_kwh_m2: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    network: Mapped[str | None] = mapped_column(String(100))  # heating/cooling network (emission_factors.network)
 
     def __repr__(self) -> str:
         return f"<BuildingEnergySettings {self.building_id} {self.scale_code}>"
@@ -118,9 +119,11 @@ class EmissionFactorRecord(DatedRowMixin, db.Model):
 
     carrier: Mapped[str] = mapped_column(String(32), index=True)
     kg_co2e_per_kwh: Mapped[Decimal] = mapped_column(FACTOR)
+    network: Mapped[str | None] = mapped_column(String(100))  # None: the generic row of the carrier
 
     def to_row(self) -> ref.EmissionFactor:
-        return ref.EmissionFactor(carrier=self.carrier, kg_co2e_per_kwh=plain_decimal(self.kg_co2e_per_kwh), **self._dated())
+        return ref.EmissionFactor(carrier=self.carrier, kg_co2e_per_kwh=plain_decimal(self.kg_co2e_per_kwh),
+                                  network=self.network, **self._dated())
 
 
 class DpeScaleRecord(DatedRowMixin, db.Model):

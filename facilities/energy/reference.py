@@ -148,22 +148,32 @@ class PrimaryEnergyFactor(DatedRow):
         return self.factor
 
 
+NETWORK_CARRIERS = (Carrier.DISTRICT_HEATING, Carrier.DISTRICT_COOLING)
+
+
 @dataclass(frozen=True, kw_only=True)
 class EmissionFactor(DatedRow):
-    """kg CO2e per kWh of final energy, for one carrier."""
+    """kg CO2e per kWh of final energy, for one carrier; for district heating or cooling, optionally for one
+    `network` (its CO2 content, published per network by the DPE arrêté): a building on that network uses
+    the network's row, any other the generic row (network None)."""
 
     table: ClassVar[str] = "emission_factors"
     carrier: Carrier
     kg_co2e_per_kwh: Decimal
+    network: str | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "carrier", Carrier(self.carrier))
         _positive_decimal(self.table, "kg_co2e_per_kwh", self.kg_co2e_per_kwh, allow_zero=True)
+        network = (self.network or "").strip() or None
+        object.__setattr__(self, "network", network)
+        if network is not None and self.carrier not in NETWORK_CARRIERS:
+            raise ValueError(f"{self.table}: only district heating or cooling has a network, not {self.carrier}")
 
     @property
-    def key(self) -> Carrier:
-        return self.carrier
+    def key(self) -> Carrier | tuple[Carrier, str]:
+        return self.carrier if self.network is None else (self.carrier, self.network)
 
     @property
     def value(self) -> Decimal:
@@ -369,8 +379,17 @@ class ReferenceData:
     def primary_factor(self, carrier: Carrier | str, on: date) -> PrimaryEnergyFactor:
         return self._one(self.primary_energy_factors, PrimaryEnergyFactor, Carrier(carrier), on)
 
-    def emission_factor(self, carrier: Carrier | str, on: date) -> EmissionFactor:
-        return self._one(self.emission_factors, EmissionFactor, Carrier(carrier), on)
+    def emission_factor(self, carrier: Carrier | str, on: date, network: str | None = None) -> EmissionFactor:
+        """The row of the building's `network` for district heating or cooling when one is in force, else the
+        generic row of the carrier."""
+        carrier = Carrier(carrier)
+        network = (network or "").strip()
+        if network and carrier in NETWORK_CARRIERS:
+            try:
+                return self._one(self.emission_factors, EmissionFactor, (carrier, network), on)
+            except MissingReferenceError:
+                pass
+        return self._one(self.emission_factors, EmissionFactor, carrier, on)
 
     def tertiaire_weight(self, carrier: Carrier | str, on: date) -> TertiaireWeight:
         return self._one(self.tertiaire_weights, TertiaireWeight, Carrier(carrier), on)

@@ -75,8 +75,10 @@ TABLES: dict[str, ReferenceTable] = {
         ),
         ReferenceTable(
             "emission_factors", _l("Emission factors (kg CO2e per kWh final)"),
-            (CARRIER, _factor("kg_co2e_per_kwh", _l("kg CO2e per kWh"), allow_zero=True)),
-            lambda r: r.carrier, lambda r: _plain(r.kg_co2e_per_kwh),
+            (CARRIER, _factor("kg_co2e_per_kwh", _l("kg CO2e per kWh"), allow_zero=True),
+             Rule("network", "text", _l("Network (district heating or cooling; empty: generic value)"),
+                  max_length=100)),
+            lambda r: f"{r.carrier} / {r.network}" if r.network else r.carrier, lambda r: _plain(r.kg_co2e_per_kwh),
         ),
         ReferenceTable(
             "dpe_scales", _l("DPE scales (upper bounds of classes A to F; G above)"),

@@ -58,8 +58,10 @@ PRIMARY_ENERGY_FACTORS: tuple[PrimaryEnergyFactor, ...] = (
     ),
 )
 
-# kg CO2e per kWh of final energy. No default value was found for district cooling: an administrator
-# enters the network's value; until then the GHG indicators of a building using it are left empty.
+# kg CO2e per kWh of final energy. No generic value was found for district cooling: an administrator adds
+# the row of the building's network (network = its name, the CO2 content of the DPE arrêté's annex), and the
+# building names its network in its energy settings; until then its GHG indicators are left empty. A
+# district-heating network's own row replaces the generic 0.385 the same way.
 EMISSION_FACTORS: tuple[EmissionFactor, ...] = tuple(
     EmissionFactor(carrier=carrier, kg_co2e_per_kwh=D(value), valid_from=SEED_START, source=source)
     for carrier, value, source in [

@@ -124,6 +124,7 @@ class EnergySettings:
     reference_year: int | None
     cabs_kwh_m2: Decimal | None
     stored: bool  # False: defaults, nothing saved yet
+    network: str | None = None  # the heating/cooling network the building is on
 
 
 def settings_for(building: Building, record: BuildingEnergySettings | None = None,
@@ -132,7 +133,8 @@ def settings_for(building: Building, record: BuildingEnergySettings | None = Non
     if record is None:
         record = db.session.get(BuildingEnergySettings, building.id)
     if record is not None:
-        return EnergySettings(ScaleCode(record.scale_code), record.reference_year, record.cabs_kwh_m2, True)
+        return EnergySettings(ScaleCode(record.scale_code), record.reference_year, record.cabs_kwh_m2, True,
+                              record.network)
     kind = site_kind if site_kind is not None else (building.site.kind if building.site else None)
     return EnergySettings(default_scale(kind), None, None, False)
 
@@ -146,6 +148,7 @@ def save_settings(building: Building, values: dict) -> BuildingEnergySettings:
     record.scale_code = str(values["scale_code"])
     record.reference_year = values.get("reference_year")
     record.cabs_kwh_m2 = values.get("cabs_kwh_m2")
+    record.network = values.get("network")
     db.session.flush()
     return record
 
@@ -265,7 +268,7 @@ class BuildingEnergy:
         report = building_energy_report(
             consumptions, self.settings.scale_code, ref, building_area_m2=self.gross_floor_area_m2,
             reference_year=reference_year, cabs_kwh_m2=self.settings.cabs_kwh_m2, today=today,
-            operations=operations,
+            operations=operations, network=self.settings.network,
         )
         report["years_without_area"] = no_area
         return report
@@ -287,7 +290,7 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
     for bid, site_id, code, name, area, kind, settings in db.session.execute(query):
         if settings is not None:
             chosen = EnergySettings(ScaleCode(settings.scale_code), settings.reference_year, settings.cabs_kwh_m2,
-                                    True)
+                                    True, settings.network)
         else:
             chosen = EnergySettings(default_scale(kind), None, None, False)
         result[bid] = BuildingEnergy(bid, site_id, code, name, area, chosen)
@@ -342,6 +345,7 @@ SETTINGS_RULES = (
     year_rule("reference_year", _l("Reference year"), years.CONSUMPTION),
     Rule("cabs_kwh_m2", "decimal", _l("Absolute target Cabs"), minimum=Decimal(0), exclusive_minimum=True,
          maximum=Decimal(100000), places=2, unit="kWh/m²"),
+    Rule("network", "text", _l("Heating or cooling network"), max_length=100),
 )
 
 

@@ -23,6 +23,7 @@ def settings_form(building: Building) -> SettingsForm:
         "scale_code": str(current.scale_code),
         "reference_year": "" if current.reference_year is None else str(current.reference_year),
         "cabs_kwh_m2": "" if current.cabs_kwh_m2 is None else str(current.cabs_kwh_m2),
+        "network": current.network or "",
     })
 
 

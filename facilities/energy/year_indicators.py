@@ -120,9 +120,11 @@ def compute_year(
     *,
     heating_share: Decimal = DEFAULT_HEATING_SHARE,
     on: date | None = None,
+    network: str | None = None,
 ) -> YearIndicators:
     """All indicators of one building-year, with the reference rows in force on `on` (default: the end of
-    the year, `reference_date`: the year as labelled at the time; today's DPE passes today).
+    the year, `reference_date`: the year as labelled at the time; today's DPE passes today). `network`: the
+    heating/cooling network the building is on, whose CO2 content replaces the generic one when recorded.
 
     - final_kwh_m2 = Σ kWh / area;
     - primary_kwh_m2 = Σ kWh × primary factor / area;
@@ -145,7 +147,7 @@ def compute_year(
 
     final = sum(kwh.values(), Decimal(0))
     primary = _weighted_sum(kwh, ref.primary_factor, on, used, missing)
-    ghg = _weighted_sum(kwh, ref.emission_factor, on, used, missing)
+    ghg = _weighted_sum(kwh, lambda carrier, day: ref.emission_factor(carrier, day, network), on, used, missing)
     tertiaire = _weighted_sum(kwh, ref.tertiaire_weight, on, used, missing)
 
     per_m2 = {
