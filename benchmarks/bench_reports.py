@@ -3,9 +3,13 @@
 - fact sheet of the demo Asnières building (target ≤ 1 s, after a warm-up render);
 - inventory PDF of a 7-floor building with 200 spaces (target ≤ 3 s);
 - portfolio report of 1,000 buildings (target ≤ 90 s and ≤ 500 MB peak RSS of the rendering process, measured
-  in a child process with resource.getrusage).
+  in a child process with resource.getrusage);
+- with --inventory-spaces N (e.g. 10000): the inventory PDF of one building of N spaces, laid out as one
+  document ("single", how requests rendered it before it became a job) and in chunks ("chunked", the job's way),
+  each in a child process (time, CPU time, peak RSS).
 
 Run: /work/main/.venv/bin/python benchmarks/bench_reports.py [--buildings 1000] [--keep DIR] [--timeout 600]
+     /work/main/.venv/bin/python benchmarks/bench_reports.py --inventory-spaces 10000 [--modes single,chunked]
 
 Wall-clock time is what the targets are about; CPU time is printed beside it because a shared machine's load
 inflates wall-clock time (the load average is printed too).
@@ -124,6 +128,71 @@ def portfolio_child(database: str, target: str) -> None:
     print(f"{elapsed:.2f} {cpu:.2f} {peak_mb:.0f} {pages}")
 
 
+def fill_huge_building(app, spaces: int, per_floor: int = 500) -> int:
+    """One building of `spaces` spaces, `per_floor` to a floor; returns its id."""
+    from facilities.extensions import db
+    from facilities.inventory.models import Building, Floor, Site, Space
+
+    with app.app_context():
+        db.create_all()
+        site = Site(code="BENCH-HUGE", name="Bench huge site", kind="social_hub", status="open", communes_served=[],
+                    commune_name="Nanterre")
+        building = Building(site=site, code="BENCH-HUGE-B1", name=f"Bâtiment de {spaces} locaux")
+        for level in range((spaces + per_floor - 1) // per_floor):
+            floor = Floor(building=building, level=level, name=f"R+{level}" if level else "RDC", is_public=level == 0)
+            for n in range(min(per_floor, spaces - level * per_floor)):
+                floor.spaces.append(Space(code=f"{level}.{n:03d}", name=f"Local {level}.{n:03d}",
+                                          space_type=SPACE_TYPES[n % len(SPACE_TYPES)], area_m2=Decimal("12.50"),
+                                          workstations=n % 3, pcs=n % 2, is_public=level == 0,
+                                          equipment="Poste, armoire, téléphone" if n % 4 == 0 else None))
+        db.session.add(site)
+        db.session.commit()
+        return building.id
+
+
+def inventory_child(mode: str, database: str, building_id: str, target: str) -> None:
+    """Runs in a child process: the inventory PDF of one building, as one document or in chunks."""
+    from flask_babel import force_locale
+
+    from facilities.reports import services
+    from facilities.reports.pdf import render_pdf
+
+    app = make_app(Path(database))
+    with app.app_context(), force_locale("fr"):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        if mode == "single":
+            building = services.load_building_inventory(int(building_id))
+            body = render_pdf("inventory.html", title="Inventaire", **services.inventory_context(building))
+            Path(target).write_bytes(body)
+            from pypdf import PdfReader
+
+            pages = len(PdfReader(target).pages)
+        else:
+            from facilities.reports.inventory_pdf import render_inventory
+
+            pages = render_inventory(int(building_id), Path(target))
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.2f} {cpu:.2f} {peak_mb:.0f} {pages}")
+
+
+def bench_inventory(spaces: int, modes: list[str], out: Path, workdir: Path, timeout: float) -> None:
+    database = workdir / "inventory.sqlite3"
+    app = make_app(database)
+    building_id = fill_huge_building(app, spaces)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(f"{'inventory PDF, ' + str(spaces) + ' spaces':<40} {'time':>9} {'cpu':>9} {'peak RSS':>9} {'pages':>6}")
+    for mode in modes:
+        child = subprocess.run([sys.executable, __file__, "--inventory-child", mode, str(database), str(building_id),
+                                str(out / f"inventory-{spaces}-{mode}.pdf")], capture_output=True, text=True,
+                               env={**os.environ}, timeout=timeout)
+        if child.returncode:
+            print(f"{mode:<40} failed: {child.stderr.strip().splitlines()[-1:]}")
+            continue
+        seconds, cpu, peak, pages = child.stdout.split()[-4:]
+        print(f"{mode:<40} {float(seconds):>8.1f}s {float(cpu):>8.1f}s {peak:>6} MB {pages:>6}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,10 +200,22 @@ def main() -> None:
     parser.add_argument("--keep", help="write the PDFs into this folder")
     parser.add_argument("--timeout", type=float, default=600,
                         help="seconds after which the portfolio child is stopped (default 600)")
+    parser.add_argument("--inventory-spaces", type=int, help="benchmark the inventory PDF of one building this big")
+    parser.add_argument("--modes", default="single,chunked", help="inventory layouts to measure (single,chunked)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--inventory-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         portfolio_child(*args.child)
+        return
+    if args.inventory_child:
+        inventory_child(*args.inventory_child)
+        return
+    if args.inventory_spaces:
+        with tempfile.TemporaryDirectory() as workdir:
+            out = Path(args.keep or workdir)
+            out.mkdir(parents=True, exist_ok=True)
+            bench_inventory(args.inventory_spaces, args.modes.split(","), out, Path(workdir), args.timeout)
         return
     with tempfile.TemporaryDirectory() as workdir:
         out = Path(args.keep or workdir)

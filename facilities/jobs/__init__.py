@@ -37,6 +37,7 @@ from facilities.jobs.queue import (
     JobContext,
     JobLimitReached,
     JobResult,
+    active_jobs,
     create_job,
     job_kind,
     recent_jobs,
@@ -46,7 +47,7 @@ from facilities.jobs.queue import (
 )
 from facilities.jobs.worker import get_job
 
-__all__ = ["Job", "JobContext", "JobLimitReached", "JobResult", "JobStatus", "create_job", "get_job", "init_app",
+__all__ = ["Job", "JobContext", "JobLimitReached", "JobResult", "JobStatus", "active_jobs", "create_job", "get_job", "init_app",
            "job_kind", "recent_jobs", "register_kind", "result_file", "results_folder"]
 
 

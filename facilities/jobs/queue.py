@@ -166,6 +166,14 @@ def create_job(kind: str, params: dict | None = None, user=None, locale: str = "
     return job
 
 
+def active_jobs(user_id: int | None, kind: str | None = None) -> list[Job]:
+    """The jobs a user has waiting or running (of one kind), oldest first."""
+    query = select(Job).where(Job.created_by_id == user_id, Job.status.in_(JobStatus.ACTIVE)).order_by(Job.created_at)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    return list(db.session.execute(query).scalars())
+
+
 def recent_jobs(limit: int = 20, kinds: tuple[str, ...] | None = None) -> list[Job]:
     """The latest jobs, newest first (only `kinds` when given)."""
     query = select(Job).order_by(Job.created_at.desc()).limit(limit)

@@ -154,3 +154,44 @@ def html_to_pdf(html: str, fetcher: URLFetcher | None = None) -> bytes:
 def render_pdf(template: str, **context) -> bytes:
     """Render a Jinja template under templates/pdf/ to PDF bytes (A4, running header and numbered footer)."""
     return html_to_pdf(render_html(template, **context))
+
+
+def merge_numbered(parts: list[Path], target: Path, title: str, *, landscape: bool = False,
+                   fetcher: URLFetcher | None = None) -> int:
+    """Merge PDF parts laid out `unnumbered` into `target`: "page X / Y" stamped on every page (Y is only known
+    once every part is laid out), each part's top-level bookmarks kept, the file written whole or not at all.
+    Returns the page count."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    page_count = sum(len(PdfReader(part).pages) for part in parts)
+    numbers = PdfReader(io.BytesIO(html_to_pdf(render_html("page_numbers.html", pages=page_count,
+                                                           landscape=landscape), fetcher)))
+    writer = PdfWriter()
+    number = 0
+    for part in parts:
+        reader = PdfReader(part)
+        first = number
+        for page in reader.pages:
+            writer.add_page(page).merge_page(numbers.pages[number])  # pypdf 7 merges writer pages only
+            number += 1
+        for heading, page_index in _bookmarks(reader):
+            writer.add_outline_item(title=heading, page_number=first + page_index)
+    writer.add_metadata({"/Title": title})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".part")
+    with temporary.open("wb") as stream:
+        writer.write(stream)
+    temporary.replace(target)
+    return page_count
+
+
+def _bookmarks(reader) -> list[tuple[str, int]]:
+    """The top-level bookmarks of a part (WeasyPrint makes one per h1/h2 heading) with their page indexes."""
+    found = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue  # nested levels
+        found.append((str(item.title), reader.get_destination_page_number(item)))
+    return found

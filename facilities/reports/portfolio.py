@@ -9,7 +9,6 @@ opens the report needs figures summed over every chunk, so it is laid out last a
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,10 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import gettext as _
-from pypdf import PdfReader, PdfWriter
 
 from facilities.inventory.summary import InventorySummary
-from facilities.reports.pdf import html_to_pdf, make_fetcher, render_html
+from facilities.reports.pdf import html_to_pdf, make_fetcher, merge_numbered, render_html
 from facilities.reports.services import portfolio_chunks, portfolio_totals
 
 SITES_PER_CHUNK = 60
@@ -124,33 +122,7 @@ def render_portfolio(target: Path, progress=lambda percent, message: None,
         opening.write_bytes(html_to_pdf(render_html("portfolio_summary.html", summary=summary, title=title,
                                                     today=today, unnumbered=True), fetcher))
         parts.insert(0, opening)
-        page_count = sum(len(PdfReader(part).pages) for part in parts)
-        numbers = PdfReader(io.BytesIO(html_to_pdf(render_html("page_numbers.html", pages=page_count, landscape=True), fetcher)))
-        writer = PdfWriter()
-        number = 0
-        for part in parts:
-            reader = PdfReader(part)
-            first = number
-            for page in reader.pages:
-                writer.add_page(page).merge_page(numbers.pages[number])  # pypdf 7 merges writer pages only
-                number += 1
-            for title, page_index in _bookmarks(reader):  # one per site: the PDF's table of contents
-                writer.add_outline_item(title=title, page_number=first + page_index)
-        writer.add_metadata({"/Title": title})
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".part")
-        with temporary.open("wb") as stream:
-            writer.write(stream)
-        temporary.replace(target)  # the file appears complete or not at all
+        page_count = merge_numbered(parts, target, title, landscape=True, fetcher=fetcher)
     progress(100, _("Done"))
     return page_count
 
-
-def _bookmarks(reader: PdfReader) -> list[tuple[str, int]]:
-    """The top-level bookmarks of a part (WeasyPrint makes one per site heading) with their page indexes."""
-    found = []
-    for item in reader.outline:
-        if isinstance(item, list):
-            continue  # nested levels: the report only has one
-        found.append((str(item.title), reader.get_destination_page_number(item)))
-    return found

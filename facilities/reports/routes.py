@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,6 +27,8 @@ from facilities.works.models import Envelope
 bp = Blueprint("reports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Above this many spaces a building's inventory PDF is prepared by a job: about 10 s of layout inside a request.
+DEFAULT_INLINE_MAX_SPACES = 1000
 
 
 def _or_404(entity, message: str | None = None):
@@ -62,7 +64,13 @@ def fact_sheet(building_id: int):
 @bp.route("/buildings/<int:building_id>/inventory.pdf")
 @requires(Permission.READ)
 def inventory_pdf(building_id: int):
-    """The floor-by-floor inventory of a building: spaces, floor totals and building totals."""
+    """The floor-by-floor inventory of a building: spaces, floor totals and building totals. A building with
+    more than REPORT_INLINE_MAX_SPACES spaces gets it from a background job (the user is sent to its page)."""
+    if services.building_space_count(building_id) > current_app.config.get("REPORT_INLINE_MAX_SPACES",
+                                                                           DEFAULT_INLINE_MAX_SPACES):
+        _or_404(inventory.load_building(building_id))
+        return _start_job("inventory_pdf", {"building_id": building_id},
+                          url_for("inventory.building_detail", building_id=building_id))
     building = _or_404(services.load_building_inventory(building_id))
     body = render_pdf("inventory.html", title=_("Inventory · %(name)s", name=building.name),
                       **services.inventory_context(building))
@@ -176,10 +184,19 @@ def start_portfolio():
     """Start the portfolio report as a background job and show its progress."""
     if not StartJobForm().validate_on_submit():
         abort(400)
+    return _start_job("portfolio", {}, url_for(".index"))
+
+
+def _start_job(kind: str, params: dict, refused_url: str):
+    """Send the user to the page of a new background job, or of the same job they already have waiting or
+    running; back to `refused_url` with the reason when they have too many jobs."""
+    for job in job_queue.active_jobs(current_user.id, kind):
+        if job.params == params:
+            return redirect(url_for("jobs.detail", job_id=job.id))
     try:
-        job = job_queue.create_job("portfolio", user=current_user, locale=str(get_locale() or "fr"))
+        job = job_queue.create_job(kind, params, user=current_user, locale=str(get_locale() or "fr"))
     except job_queue.JobLimitReached as limit:
         discard_changes()
         flash(limit.message, "warning")
-        return redirect(url_for(".index"))
+        return redirect(refused_url)
     return redirect(url_for("jobs.detail", job_id=job.id))

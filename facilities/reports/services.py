@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
 from facilities.inventory import services as inventory
-from facilities.inventory.models import Building, Floor, Site
+from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.inventory.summary import InventorySummary
 from facilities.reports import locator
 
@@ -49,11 +49,26 @@ def load_building_inventory(building_id: int) -> Building | None:
 
 
 def inventory_context(building: Building) -> dict:
-    """Floors from the top down with their spaces, per-floor totals and the building total."""
+    """Floors from the top down with their spaces, per-floor totals and the building total; `sections` lists
+    every floor whole (facilities/reports/inventory_pdf.py cuts them into chunks for big buildings)."""
+    from facilities.inventory.catalogue import SPACE_TYPE_LABELS
+
     total, per_floor = inventory.building_summaries([building.id])[building.id]
     floors = sorted(building.floors, key=lambda floor: floor.level, reverse=True)
     return {"building": building, "site": building.site, "floors": floors, "per_floor": per_floor,
-            "total": total, "empty": InventorySummary(), "today": date.today()}
+            "total": total, "empty": InventorySummary(), "today": date.today(), "show_summary": True,
+            "sections": [(floor, floor.spaces, False, True) for floor in floors],
+            # Translated once per report, not once per row (10,000 rows for the biggest buildings).
+            "type_labels": {code: str(label) for code, label in SPACE_TYPE_LABELS.items()}}
+
+
+def load_building_code(building_id: int) -> str:
+    return db.session.scalar(select(Building.code).where(Building.id == building_id)) or str(building_id)
+
+
+def building_space_count(building_id: int) -> int:
+    """How many spaces a building has (decides whether its inventory PDF is prepared in the background)."""
+    return db.session.scalar(select(func.count(Space.id)).join(Floor).where(Floor.building_id == building_id)) or 0
 
 
 # ---------------------------------------------------------------- portfolio
