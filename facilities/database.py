@@ -76,7 +76,7 @@ def init_database(app: Flask) -> None:
 # - A command of `flask …` commits when it returns (or exits with status 0) and rolls back when it raises or
 #   exits with another status; a failed commit is a clean error message and exit status 1.
 # - Work that must wait for the commit (handing a job to a worker) registers with `after_commit()`.
-# - Background jobs are their own unit of work: facilities/reports/jobs.py writes their rows.
+# - Background jobs are their own unit of work: facilities/jobs/queue.py writes their rows and commits a job once.
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _STATE_KEY = "_unit_of_work"

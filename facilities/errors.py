@@ -167,6 +167,9 @@ def register_error_handlers(app: Flask) -> None:
             return too_large(error)
         if error.response is not None:
             return error.response  # an answer made for this case (e.g. a rate limit's 429 with Retry-After)
+        original = getattr(error, "original_exception", None)  # a 500 wrapping an error raised outside the view
+        if error.code == 500 and original is not None and is_database_unavailable(original):
+            return database_unavailable(original)
         detail = error.description if error.code in (400, 422) else None
         return error_response(error.code or 500, detail)
 
