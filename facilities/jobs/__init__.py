@@ -39,6 +39,7 @@ from facilities.jobs.queue import (
     JobResult,
     active_jobs,
     create_job,
+    create_job_now,
     job_kind,
     recent_jobs,
     register_kind,
@@ -47,7 +48,7 @@ from facilities.jobs.queue import (
 )
 from facilities.jobs.worker import get_job
 
-__all__ = ["Job", "JobContext", "JobLimitReached", "JobResult", "JobStatus", "active_jobs", "create_job", "get_job", "init_app",
+__all__ = ["Job", "JobContext", "JobLimitReached", "JobResult", "JobStatus", "active_jobs", "create_job", "create_job_now", "get_job", "init_app",
            "job_kind", "recent_jobs", "register_kind", "result_file", "results_folder"]
 
 

@@ -24,6 +24,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from facilities.extensions import db
 from facilities.jobs.models import Job, JobStatus
@@ -144,26 +145,39 @@ class JobLimitReached(Exception):
 PENDING = "facilities_jobs_pending"
 
 
-def create_job(kind: str, params: dict | None = None, user=None, locale: str = "fr") -> Job:
+def create_job(kind: str, params: dict | None = None, user=None, locale: str = "fr", *, session=None) -> Job:
     """A queued job (flushed in the caller's transaction); it is handed to a worker once that transaction commits.
 
     Raises JobLimitReached when `user` already has JOB_MAX_ACTIVE_PER_USER jobs queued or running.
     """
+    session = session or db.session
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     user_id = getattr(user, "id", None)
     if user_id is not None:
         limit = int(setting("JOB_MAX_ACTIVE_PER_USER"))
-        active = db.session.scalar(select(func.count(Job.id)).where(
+        active = session.scalar(select(func.count(Job.id)).where(
             Job.created_by_id == user_id, Job.status.in_(JobStatus.ACTIVE))) or 0
         if limit and active >= limit:
             raise JobLimitReached(active, limit)
     job = Job(kind=kind, params=params or {}, locale=locale, status=JobStatus.QUEUED, progress=0, attempts=0,
               message=_("Waiting for a worker…"), created_by_id=user_id)
-    db.session.add(job)
-    db.session.flush()
-    db.session.info.setdefault(PENDING, []).append(job.id)
+    session.add(job)
+    session.flush()
+    session.info.setdefault(PENDING, []).append(job.id)
     return job
+
+
+def create_job_now(kind: str, params: dict | None = None, user=None, locale: str = "fr") -> str:
+    """`create_job` in a transaction of its own, committed at once; returns the job's id.
+
+    For a GET request (a link to a report that turns out too big to render at once): its unit of work never
+    commits (facilities/database.py), and the job is the only thing it writes.
+    """
+    with Session(db.engine) as session:
+        job_id = create_job(kind, params, user, locale, session=session).id
+        session.commit()
+    return job_id
 
 
 def active_jobs(user_id: int | None, kind: str | None = None) -> list[Job]:

@@ -193,10 +193,14 @@ def _start_job(kind: str, params: dict, refused_url: str):
     for job in job_queue.active_jobs(current_user.id, kind):
         if job.params == params:
             return redirect(url_for("jobs.detail", job_id=job.id))
+    locale = str(get_locale() or "fr")
     try:
-        job = job_queue.create_job(kind, params, user=current_user, locale=str(get_locale() or "fr"))
+        if request.method == "GET":  # a report link: its request commits nothing, the job commits itself
+            job_id = job_queue.create_job_now(kind, params, user=current_user, locale=locale)
+        else:
+            job_id = job_queue.create_job(kind, params, user=current_user, locale=locale).id
     except job_queue.JobLimitReached as limit:
         discard_changes()
         flash(limit.message, "warning")
         return redirect(refused_url)
-    return redirect(url_for("jobs.detail", job_id=job.id))
+    return redirect(url_for("jobs.detail", job_id=job_id))
