@@ -130,6 +130,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Background jobs (facilities/jobs): unset values take the defaults of facilities/jobs/queue.py.
         **{name: _number(name) for name in JOB_SETTINGS if os.environ.get(name)},
         "JOB_LOCAL_WORKER": _bool("JOB_LOCAL_WORKER", True),
+        "JOB_RQ_QUEUE": os.environ.get("JOB_RQ_QUEUE") or None,
         "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or os.environ.get("REPORTS_FOLDER") or None,
         # The site's address as its users reach it, for links printed outside a request (password resets).
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,

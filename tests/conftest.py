@@ -355,10 +355,13 @@ def bearer(token: str) -> dict:
 
 @pytest.fixture
 def redis_queue(app):
-    """The app's jobs go through RQ on a Redis database of the tests (emptied before and after).
+    """The app's jobs go through RQ on a Redis database of the tests, on a queue of this test alone (other test
+    runs may share the database), emptied afterwards. Yields the Redis connection.
 
     Without Redis the test is skipped locally, but fails under CI (CI=true): the RQ path must be tested there.
     """
+    import uuid
+
     from redis import Redis
     from redis.exceptions import RedisError
 
@@ -370,11 +373,15 @@ def redis_queue(app):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
-    connection.flushdb()
     app.config["REDIS_URL"] = REDIS_TEST_URL
+    app.config["JOB_RQ_QUEUE"] = f"facilities-test-{uuid.uuid4().hex[:12]}"
     yield connection
-    app.config["REDIS_URL"] = None
-    connection.flushdb()
+    from facilities.jobs import worker
+
+    worker.rq_queue(app).empty()
+    for key in connection.scan_iter(f"rq:*{app.config['JOB_RQ_QUEUE']}*"):
+        connection.delete(key)
+    app.config["REDIS_URL"] = app.config["JOB_RQ_QUEUE"] = None
 
 
 @pytest.fixture(scope="session")

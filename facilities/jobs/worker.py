@@ -195,7 +195,12 @@ def rq_queue(app: Flask | None = None):
     from rq import Queue
 
     app = app or current_app
-    return Queue(QUEUE_NAME, connection=_redis(app))
+    return Queue(queue_name(app), connection=_redis(app))
+
+
+def queue_name(app: Flask) -> str:
+    """The RQ queue: JOB_RQ_QUEUE, by default "facilities" (several instances may share one Redis)."""
+    return app.config.get("JOB_RQ_QUEUE") or QUEUE_NAME
 
 
 def rq_job_id(job_id: str) -> str:
@@ -262,7 +267,7 @@ def run_rq_worker(app: Flask, burst: bool = False) -> None:
     """`flask worker` with REDIS_URL: reconcile, then RQ's forking worker (each job in a work horse)."""
     set_worker_parent_pid(os.getpid())
     reconcile_rq(app)
-    worker = rq_worker_class()([QUEUE_NAME], connection=_redis(app),
+    worker = rq_worker_class()([queue_name(app)], connection=_redis(app),
                                maintenance_interval=int(queue.setting("JOB_MAINTENANCE_SECONDS", app)))
     worker.work(burst=burst)
 

@@ -41,7 +41,8 @@ class WorkerProcess:
     def __init__(self, app, *args: str):
         environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                        "SECRET_KEY": "test-secret", "FACILITIES_ENV": "development"}
-        for name in ("JOBS_FOLDER", "JOB_HEARTBEAT_SECONDS", "JOB_STALE_SECONDS", "JOB_MAX_ATTEMPTS", "REDIS_URL"):
+        for name in ("JOBS_FOLDER", "JOB_HEARTBEAT_SECONDS", "JOB_STALE_SECONDS", "JOB_MAX_ATTEMPTS", "REDIS_URL",
+                     "JOB_RQ_QUEUE"):
             if app.config.get(name) is not None:
                 environment[name] = str(app.config[name])
             else:

@@ -91,11 +91,12 @@ def test_a_job_whose_work_horse_was_killed_is_run_again_by_the_same_rq_worker(qu
 
 @pytest.mark.redis
 def test_a_queued_job_whose_rq_job_vanished_is_enqueued_again(queue_app, db, redis_queue):
-    """Redis restarted without persistence (here: emptied): the row still says queued, the worker re-enqueues."""
+    """Redis restarted without persistence (here: the queue emptied): the row still says queued, the worker
+    enqueues it again."""
     from facilities.jobs import worker
 
     job_id = queued_job(db)
-    redis_queue.flushdb()
+    worker.rq_queue().empty()
     assert worker.reconcile_rq(queue_app) == [job_id]
     assert [rq_id.startswith(worker.rq_job_prefix(job_id)) for rq_id in worker.rq_queue().get_job_ids()] == [True]
     assert worker.reconcile_rq(queue_app) == []  # already there: not enqueued twice

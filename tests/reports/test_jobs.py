@@ -90,7 +90,7 @@ def test_portfolio_job_through_rq(client_as, demo, db, results_folder, redis_que
     assert worker.rq_queue().count == 1
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert 'data-status="queued"' in page
-    SimpleWorker([worker.QUEUE_NAME], connection=redis_queue).work(burst=True)
+    SimpleWorker([worker.rq_queue()], connection=redis_queue).work(burst=True)
     job = wait_until_finished(db, job_id, timeout=5)
     assert job.status == "done", job.error
     download = client.get(f"/jobs/{job_id}/file")
