@@ -182,6 +182,7 @@ def _site_codes(db) -> list[str]:
 
 
 @pytest.mark.postgres_only
+@pytest.mark.real_commits  # the connection is killed: a test transaction around it would die with it
 def test_a_connection_killed_before_the_commit_answers_503_and_saves_nothing(production_errors, client_as, db,
                                                                             app, monkeypatch):
     from tests.ops.conftest import site_form
@@ -216,6 +217,7 @@ def connection_killed_after_the_commit(app, db, monkeypatch):
 
 
 @pytest.mark.postgres_only
+@pytest.mark.real_commits  # the connection is killed: a test transaction around it would die with it
 def test_a_connection_killed_after_the_commit_says_the_change_was_saved(production_errors, client_as, db,
                                                                        connection_killed_after_the_commit):
     """Not a 500 saying "nothing was saved" when the row is in the database: the user would enter it twice."""
@@ -231,6 +233,7 @@ def test_a_connection_killed_after_the_commit_says_the_change_was_saved(producti
 
 
 @pytest.mark.postgres_only
+@pytest.mark.real_commits  # the connection is killed: a test transaction around it would die with it
 def test_api_connection_killed_after_the_commit_says_the_change_was_saved(production_errors, client, token_for,
                                                                          db, connection_killed_after_the_commit):
     token = token_for("facilities_manager")
@@ -244,6 +247,7 @@ def test_api_connection_killed_after_the_commit_says_the_change_was_saved(produc
 
 
 @pytest.mark.postgres_only
+@pytest.mark.real_commits  # the connection is killed: a test transaction around it would die with it
 def test_every_connection_killed_between_requests_is_replaced(production_errors, client_as, db, app, factory):
     factory.site(name="Before the failover")
     client = client_as("director")

@@ -17,6 +17,7 @@ def big_threshold(app, monkeypatch):
     monkeypatch.setattr(inventory_pdf, "ROWS_PER_CHUNK", 40)
 
 
+@pytest.mark.real_commits  # the job row is committed on a connection of its own; the job runs on others
 def test_a_big_buildings_inventory_pdf_is_a_job_and_the_user_is_sent_to_its_page(client_as, factory, db, app,
                                                                                 big_threshold, results_folder):
     from facilities.jobs import queue
@@ -54,6 +55,7 @@ def test_a_small_buildings_inventory_pdf_comes_at_once(client_as, factory, big_t
     assert response.status_code == 200 and response.mimetype == "application/pdf"
 
 
+@pytest.mark.real_commits
 def test_the_cap_of_jobs_per_user_also_holds_for_inventories(client_as, factory, app, big_threshold, monkeypatch):
     from tests.conftest import page_text
 
