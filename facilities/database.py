@@ -19,8 +19,10 @@ from pathlib import Path
 import click
 from flask import Flask, g, has_app_context, message_flashed, request, request_started, session
 from flask.cli import with_appcontext
-from sqlalchemy import event
+from sqlalchemy import Integer, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from facilities.extensions import db
 
@@ -53,12 +55,14 @@ def _sqlite_folder(dialect, _connection_record, cargs, cparams) -> None:
 
 
 def init_database(app: Flask) -> None:
-    """Install the SQLite connection settings once per process (no file is touched before the first query)."""
+    """Install the SQLite connection settings and the version counting once per process (no file is touched
+    before the first query)."""
     global _listening
     if not _listening:
         event.listen(Engine, "do_connect", _sqlite_folder)
         event.listen(Engine, "connect", _sqlite_pragmas)
         _listening = True
+    install_version_listeners()
 
 
 # ---------------------------------------------------------------- the unit of work
@@ -222,3 +226,79 @@ def init_unit_of_work(app: Flask) -> None:
     _wrap_commands(app.cli)
     request_started.connect(_fresh_state, app)
     message_flashed.connect(_remember_flash, app)
+
+
+# ---------------------------------------------------------------- optimistic concurrency
+#
+# Records that people edit carry a `version`: SQLAlchemy adds "AND version = <the version read>" to their
+# UPDATE and DELETE statements and counts the saves, so a save based on a version someone else has replaced
+# fails at flush with StaleDataError instead of silently undoing the other person's change (a "lost update").
+# Forms carry the version they started from (facilities/forms.py) and the API its ETag (facilities/api/common.py).
+
+
+class Versioned:
+    """A record edited through forms or the API: `version` counts its saves (see above)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class VersionedChild:
+    """A row that belongs to a versioned record's edit form (a site's services, an envelope's caps, an operation's
+    phases and échéancier): changing it counts as a save of that record. `__version_parent__` names the
+    relationship to the record."""
+
+    __version_parent__: str
+
+
+def _parent_of(child) -> Versioned | None:
+    name = type(child).__version_parent__
+    parent = getattr(child, name, None)
+    if parent is not None:
+        return parent
+    relationship_ = sa_inspect(type(child)).relationships[name]
+    keys = [getattr(child, sa_inspect(type(child)).get_property_by_column(column).key)
+            for column in relationship_.local_columns]
+    if any(key is None for key in keys):
+        return None
+    session = sa_inspect(child).session
+    return session.get(relationship_.mapper.class_, keys[0] if len(keys) == 1 else tuple(keys)) if session else None
+
+
+def _child_collections(cls: type) -> list[str]:
+    """The relationships of a versioned record that hold its VersionedChild rows."""
+    names = []
+    for relationship_ in sa_inspect(cls).relationships:
+        child = relationship_.mapper.class_
+        if issubclass(child, VersionedChild) and relationship_.back_populates == child.__version_parent__:
+            names.append(relationship_.key)
+    return names
+
+
+def _count_child_changes(session, _flush_context, _instances) -> None:
+    """before_flush: a versioned record whose child rows changed gets a new version (once per flush): rows
+    added to or removed from its collections, and rows changed in place."""
+    parents = []
+    for obj in session.dirty:
+        if isinstance(obj, Versioned) and any(sa_inspect(obj).attrs[name].history.has_changes()
+                                              for name in _child_collections(type(obj))):
+            parents.append(obj)
+    for child in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(child, VersionedChild) and (child not in session.dirty or session.is_modified(child)):
+            parents.append(_parent_of(child))
+    touched: set[int] = set()
+    for parent in parents:
+        if parent is None or id(parent) in touched or parent in session.new or parent in session.deleted:
+            continue
+        touched.add(id(parent))
+        if parent.version is not None and not sa_inspect(parent).attrs.version.history.has_changes():
+            parent.version = parent.version + 1
+
+
+def install_version_listeners() -> None:
+    """Count child changes as saves of their record, for every session (once per process)."""
+    if not event.contains(db.session, "before_flush", _count_child_changes):
+        event.listen(db.session, "before_flush", _count_child_changes)

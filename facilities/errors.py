@@ -15,6 +15,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from facilities.extensions import db
@@ -30,6 +31,7 @@ def _messages() -> dict[int, str]:
         404: _("This page or record does not exist."),
         405: _("This method is not allowed here."),
         409: _("This change conflicts with existing data."),
+        412: _("This record was changed since you read it."),
         413: _("The file or request is too large."),
         422: _("Some values are not valid."),
         429: _("Too many requests. Please wait and try again."),
@@ -177,6 +179,17 @@ def register_error_handlers(app: Flask) -> None:
     def integrity_error(error: IntegrityError):
         _rollback_quietly()
         return error_response(409)
+
+    @app.errorhandler(StaleDataError)
+    def saved_meanwhile(error: StaleDataError):
+        """Someone else saved the record between this request's read and its write (edit forms and If-Match
+        catch the slower cases): nothing is saved, and the client is told to read the record again."""
+        _rollback_quietly()
+        detail = _("Someone else saved this record at the same moment. Nothing was saved: read it again to see "
+                   "their changes, then repeat yours.")
+        if request.path.startswith("/api/"):
+            return problem(412 if request.headers.get("If-Match") else 409, detail)
+        return error_response(409, message=detail)
 
     # Lost connections, refused connections, "database is locked" after the busy timeout, an exhausted pool.
     for lost in (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError):

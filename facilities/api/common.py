@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
+from werkzeug.http import parse_etags
 
 from facilities.api.openapi import rule_schema
 from facilities.errors import problem
@@ -179,6 +181,63 @@ def rule_parameters(rules: Iterable[Rule]) -> list[dict]:
 def text_arg(name: str, max_length: int = 100) -> str:
     """An optional search text in the query string, trimmed and cut to `max_length`."""
     return (request.args.get(name) or "").strip()[:max_length]
+
+
+# ---------------------------------------------------------------- versions (ETag and If-Match)
+
+WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
+
+
+def etag_value(record) -> str:
+    """The opaque part of a versioned record's ETag: its id and version ("12-3")."""
+    return f"{record.id}-{record.version}"
+
+
+def check_if_match(model, record_id: int) -> None:
+    """412 (problem+json, with the current ETag) when an If-Match header names none of the record's current
+    version; no header, or `*`, lets the write go ahead. Weak comparison: the tag names the record's version,
+    and the representation also shows figures of other records."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return
+    record = db.session.get(model, record_id) if 0 < record_id <= MAX_ID else None
+    if record is None:
+        return  # the view answers 404
+    tags = parse_etags(header)
+    if tags.star_tag or tags.contains_weak(etag_value(record)):
+        return
+    response = problem(412, _("The record was changed since you read it (its ETag is now %(etag)s): read it again, "
+                              "then repeat your change. Nothing was saved.", etag=f'W/"{etag_value(record)}"'))
+    response.set_etag(etag_value(record), weak=True)
+    abort(response)
+
+
+def versioned(model, id_arg: str | None = None):
+    """A view of one versioned record: its answers carry the record's ETag (W/"<id>-<version>"), and a PUT, PATCH
+    or DELETE with an If-Match header naming another version is refused with 412 before anything is written.
+    Without `id_arg` (a creation), the record is the one whose id the answer's body gives."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            record_id = kwargs.get(id_arg) if id_arg else None
+            if record_id is not None and request.method in WRITE_METHODS:
+                check_if_match(model, record_id)
+            response = current_app.make_response(view(*args, **kwargs))
+            if request.method != "DELETE" and 200 <= response.status_code < 300:
+                if record_id is None:
+                    body = response.get_json(silent=True)
+                    record_id = body.get("id") if isinstance(body, dict) else None
+                record = db.session.get(model, record_id) if isinstance(record_id, int) else None
+                if record is not None:
+                    db.session.flush()  # the version this request's changes give the record
+                    response.set_etag(etag_value(record), weak=True)
+            return response
+
+        wrapper._apidoc = {**getattr(view, "_apidoc", {}), "versioned": True}
+        return wrapper
+
+    return decorate
 
 
 # ---------------------------------------------------------------- lists

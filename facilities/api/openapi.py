@@ -195,13 +195,30 @@ PROBLEM_DESCRIPTIONS = {
     401: "No valid token.",
     403: "The token's role does not allow this.",
     404: "No such record.",
-    409: "The change conflicts with existing data (e.g. the record still has children).",
+    409: "The change conflicts with existing data (e.g. the record still has children), or someone else saved "
+         "the record at the same moment.",
+    412: "The If-Match header names another version of the record than its current one: someone changed it "
+         "since you read it. Read it again (the answer carries its current ETag), then repeat your change. "
+         "Nothing was saved.",
     413: "The request body is too large.",
     422: "Some values are not valid; `errors` names each field. Nothing was saved.",
     429: "Too many requests; see the Retry-After header.",
 }
 BODY_METHODS = {"post", "put", "patch"}
 WRITE_METHODS = BODY_METHODS | {"delete"}
+
+# Optimistic concurrency of the versioned records (facilities/api/common.py, `versioned`).
+ETAG_HEADER = {
+    "description": 'The record\'s version, `W/"<id>-<version>"`; it changes with every save. Send it back in '
+                   "`If-Match` to change or delete the record only if nobody has saved it since you read it.",
+    "schema": {"type": "string"},
+}
+IF_MATCH_PARAMETER = {
+    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+    "description": 'The ETag you read (`W/"<id>-<version>"`, or `*`). When it is not the record\'s current version '
+                   "the change is refused with 412 and nothing is saved (compared weakly: the tag names the "
+                   "record's version). Without the header the change is applied whatever the version.",
+}
 
 
 def problem_response(description: str) -> dict:
@@ -261,8 +278,29 @@ class ApiBlueprint(Blueprint):
         responses = doc.setdefault("responses", {})
         for code in problem_codes(method, doc_info.get("path_has_id", False), has_query):
             responses.setdefault(str(code), problem_response(PROBLEM_DESCRIPTIONS[code]))
+        if doc_info.get("versioned"):
+            ApiBlueprint._document_versions(doc, doc_info.get("manual_doc", {}), method)
         responses["default"] = problem_response("Any other error (405, 5xx), as a problem document.")
         return doc
+
+
+    @staticmethod
+    def _document_versions(doc: dict, manual_doc: dict, method: str) -> None:
+        """A versioned record's operation: its successes carry an ETag; its writes honour If-Match (412).
+
+        flask-smorest merges the route's own `@bp.doc` into `doc` afterwards, dictionaries key by key but lists
+        as a whole: the ETag header goes to the success responses the route documents, and If-Match joins the
+        route's own parameters when it has some."""
+        responses = doc.setdefault("responses", {})
+        if method in {"get", "post", "put", "patch"}:
+            for code in manual_doc.get("responses", {}):
+                if str(code).startswith("2") and str(code) != "204":
+                    responses.setdefault(str(code), {}).setdefault("headers", {})["ETag"] = ETAG_HEADER
+        if method in {"put", "patch", "delete"}:
+            parameters = manual_doc["parameters"] if "parameters" in manual_doc else doc.setdefault("parameters", [])
+            if not any(isinstance(p, dict) and p.get("name") == "If-Match" for p in parameters):
+                parameters.append(IF_MATCH_PARAMETER)
+            responses.setdefault("412", problem_response(PROBLEM_DESCRIPTIONS[412]))
 
 
 # ---------------------------------------------------------------- documentation page (no CDN)

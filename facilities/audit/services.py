@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Select, select
 
+from facilities.extensions import db
 from facilities.money import money_json
 from facilities.trail.models import AuditEntry
+from facilities.trail.recorder import entity_name
+
+
+def last_change(record) -> tuple[str, datetime] | None:
+    """Who saved `record` last and when, from the trail (None for a record the trail does not follow)."""
+    entity = entity_name(type(record))
+    if entity is None or getattr(record, "id", None) is None:
+        return None
+    found = db.session.execute(
+        select(AuditEntry.actor, AuditEntry.at).where(AuditEntry.entity == entity, AuditEntry.entity_id == record.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1)
+    ).first()
+    return (found.actor, found.at) if found else None
 
 
 def building_history_query(building_id: int) -> Select:

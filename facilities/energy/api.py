@@ -23,6 +23,7 @@ from facilities.api.common import (
     register_api_error_handlers,
     sort_parameter,
     sorted_query,
+    versioned,
     whole_number_arg,
 )
 from facilities.api.openapi import ApiBlueprint, field_names, json_body, pick, response_schema, rules_schema
@@ -165,6 +166,7 @@ def records():
 @bp.route("/energy-records", methods=["POST"])
 @bp.doc(summary="Record a year's consumption of one carrier", requestBody=json_body(RECORD_INPUT),
         responses={"201": ok(RECORD, "Created"), "200": ok(RECORD, "Replaced the record of that year and carrier")})
+@versioned(EnergyConsumption)
 @requires(Permission.EDIT_ENERGY)
 def record_create():
     """Enter a year's consumption of one carrier; an existing record of that building, year and carrier is
@@ -177,6 +179,7 @@ def record_create():
 
 @bp.route("/energy-records/<int:record_id>", methods=["GET"])
 @bp.doc(summary="Read a consumption record", responses={"200": ok(RECORD)})
+@versioned(EnergyConsumption, "record_id")
 @requires(Permission.READ)
 def record(record_id: int):
     """One consumption record."""
@@ -185,6 +188,7 @@ def record(record_id: int):
 
 @bp.route("/energy-records/<int:record_id>", methods=["PATCH"])
 @bp.doc(summary="Change a consumption record", requestBody=json_body(RECORD_PATCH), responses={"200": ok(RECORD)})
+@versioned(EnergyConsumption, "record_id")
 @requires(Permission.EDIT_ENERGY)
 def record_update(record_id: int):
     """Change the kWh or source of a record (and the year's area or DJU); year and carrier identify it."""
@@ -197,6 +201,7 @@ def record_update(record_id: int):
 
 @bp.route("/energy-records/<int:record_id>", methods=["DELETE"])
 @bp.doc(summary="Delete a consumption record", responses={"204": {"description": "Deleted"}})
+@versioned(EnergyConsumption, "record_id")
 @requires(Permission.EDIT_ENERGY)
 def record_delete(record_id: int):
     """Delete one consumption record."""

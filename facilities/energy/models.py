@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from facilities.database import Versioned
 from facilities.energy import reference as ref
 from facilities.extensions import db
 from facilities.timeutil import utcnow
@@ -18,7 +19,7 @@ AREA = Numeric(12, 2)
 FACTOR = Numeric(12, 6)
 
 
-class EnergyConsumption(db.Model):
+class EnergyConsumption(Versioned, db.Model):
     """kWh of final energy used by a building in one calendar year, for one carrier."""
 
     __tablename__ = "energy_consumptions"
@@ -58,7 +59,7 @@ class BuildingEnergyYear(db.Model):
         return f"<BuildingEnergyYear {self.building_id} {self.year}>"
 
 
-class BuildingEnergySettings(db.Model):
+class BuildingEnergySettings(Versioned, db.Model):
     """A building's DPE scale, the reference year set by a user and its optional absolute target (Cabs)."""
 
     __tablename__ = "building_energy_settings"
@@ -82,7 +83,7 @@ def plain_decimal(value) -> Decimal:
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
 
 
-class DatedRowMixin:
+class DatedRowMixin(Versioned):
     """Validity (both bounds inclusive; valid_to None: still in force) and the text it comes from."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -99,10 +99,10 @@ def consumption_delete(building_id: int, consumption_id: int):
 def settings_save(building_id: int):
     """Set the building's DPE scale, reference year and absolute target."""
     building = _building_or_404(building_id)
-    form = SettingsForm()
+    form = SettingsForm.editing(services.settings_record(building), lambda: views.settings_values(building))
     if form.submit_with(lambda raw: services.clean_settings(raw, building.id),
                         lambda values: services.save_settings(building, values)) is None:
-        return _building_page(building, settings_form=form, status=422)
+        return _building_page(building, settings_form=form, status=form.status_code)
     flash(_("Energy settings saved."), "success")
     return redirect(url_for(".building", building_id=building.id) + "#settings")
 
@@ -163,11 +163,10 @@ def reference_close(name: str, row_id: int):
     """Close a reference row: set the last day it is in force."""
     table = _table_or_404(name)
     record = db.session.get(table.model, row_id) or abort(404)
-    form = CloseRowForm()
+    form = CloseRowForm.editing(record, lambda: {"valid_to": record.valid_to.isoformat() if record.valid_to else ""})
     done = form.submit_with(reference_admin.clean_close,
                             lambda values: reference_admin.close_row(table, record, values["valid_to"]))
     if done is not None:
         flash(_("Row closed."), "success")
         return redirect(url_for(".reference_index") + f"#{table.name}")
-    return render_template("energy/reference_close.html", form=form, table=table, record=record), (
-        422 if request.method == "POST" else 200)
+    return render_template("energy/reference_close.html", form=form, table=table, record=record), form.status_code

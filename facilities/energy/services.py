@@ -127,6 +127,11 @@ class EnergySettings:
     network: str | None = None  # the heating/cooling network the building is on
 
 
+def settings_record(building: Building) -> BuildingEnergySettings | None:
+    """The building's saved energy settings (None: the defaults apply, nothing saved yet)."""
+    return db.session.get(BuildingEnergySettings, building.id)
+
+
 def settings_for(building: Building, record: BuildingEnergySettings | None = None,
                  site_kind: str | None = None) -> EnergySettings:
     """A building's energy settings, or the defaults when none were saved."""

@@ -16,15 +16,23 @@ from facilities.inventory.models import Building
 from facilities.works.catalogue import STATUS_LABELS as WORKS_STATUS_LABELS
 
 
-def settings_form(building: Building) -> SettingsForm:
-    """The settings form filled with the building's current (or default) settings."""
+def settings_values(building: Building) -> dict[str, str]:
+    """The settings form's values for the building's current (or default) settings."""
     current = services.settings_for(building)
-    return SettingsForm(formdata=None, data={
+    return {
         "scale_code": str(current.scale_code),
         "reference_year": "" if current.reference_year is None else str(current.reference_year),
         "cabs_kwh_m2": "" if current.cabs_kwh_m2 is None else str(current.cabs_kwh_m2),
         "network": current.network or "",
-    })
+    }
+
+
+def settings_form(building: Building) -> SettingsForm:
+    """The settings form filled with the building's current (or default) settings, and their version."""
+    values = settings_values(building)
+    form = SettingsForm(formdata=None, data=values)
+    form.remember(services.settings_record(building), values)
+    return form
 
 
 def number(value, places: int) -> str:

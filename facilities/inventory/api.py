@@ -27,6 +27,7 @@ from facilities.api.common import (
     sort_parameter,
     sorted_query,
     text_arg,
+    versioned,
 )
 from facilities.api.openapi import ApiBlueprint, field_names, json_body, rules_schema
 from facilities.api.schemas import ok, page_of
@@ -96,6 +97,7 @@ def sites():
 @bp.route("/sites", methods=["POST"])
 @bp.doc(summary="Create a site", requestBody=json_body(SITE_INPUT),
         responses={"201": ok(SITE_DETAIL, "Created")})
+@versioned(Site)
 @requires(Permission.EDIT_SITES)
 def create_site():
     """Create a site."""
@@ -105,6 +107,7 @@ def create_site():
 
 @bp.route("/sites/<int:site_id>", methods=["GET"])
 @bp.doc(summary="Read a site", responses={"200": ok(SITE_DETAIL)})
+@versioned(Site, "site_id")
 @requires(Permission.READ)
 def site(site_id: int):
     """One site with its buildings and services."""
@@ -114,6 +117,7 @@ def site(site_id: int):
 
 @bp.route("/sites/<int:site_id>", methods=["PATCH"])
 @bp.doc(summary="Change a site", requestBody=json_body(SITE_PATCH), responses={"200": ok(SITE_DETAIL)})
+@versioned(Site, "site_id")
 @requires(Permission.EDIT_SITES)
 def update_site(site_id: int):
     """Change some fields of a site."""
@@ -125,6 +129,7 @@ def update_site(site_id: int):
 @bp.route("/sites/<int:site_id>", methods=["DELETE"])
 @bp.doc(summary="Delete a site", parameters=[CONFIRM_PARAMETER],
         responses={"204": {"description": "Deleted"}})
+@versioned(Site, "site_id")
 @requires(Permission.EDIT_SITES)
 def delete_site(site_id: int):
     """Delete a site; with buildings, only with ?confirm=true (they go with it)."""
@@ -165,6 +170,7 @@ def buildings():
 @bp.route("/buildings", methods=["POST"])
 @bp.doc(summary="Create a building", requestBody=json_body(BUILDING_INPUT),
         responses={"201": ok(BUILDING_DETAIL, "Created")})
+@versioned(Building)
 @requires(Permission.EDIT_BUILDINGS)
 def create_building():
     """Create a building on a site."""
@@ -176,6 +182,7 @@ def create_building():
 
 @bp.route("/buildings/<int:building_id>", methods=["GET"])
 @bp.doc(summary="Read a building", responses={"200": ok(BUILDING_DETAIL)})
+@versioned(Building, "building_id")
 @requires(Permission.READ)
 def building(building_id: int):
     """One building with its floors, cost, opening date and inventory key figures."""
@@ -185,6 +192,7 @@ def building(building_id: int):
 @bp.route("/buildings/<int:building_id>", methods=["PATCH"])
 @bp.doc(summary="Change a building", requestBody=json_body(BUILDING_PATCH),
         responses={"200": ok(BUILDING_DETAIL)})
+@versioned(Building, "building_id")
 @requires(Permission.EDIT_BUILDINGS)
 def update_building(building_id: int):
     """Change some fields of a building."""
@@ -196,6 +204,7 @@ def update_building(building_id: int):
 @bp.route("/buildings/<int:building_id>", methods=["DELETE"])
 @bp.doc(summary="Delete a building", parameters=[CONFIRM_PARAMETER],
         responses={"204": {"description": "Deleted"}})
+@versioned(Building, "building_id")
 @requires(Permission.EDIT_BUILDINGS)
 def delete_building(building_id: int):
     """Delete a building; with floors, only with ?confirm=true (floors and spaces go with it)."""
@@ -244,6 +253,7 @@ def floors():
 
 @bp.route("/floors", methods=["POST"])
 @bp.doc(summary="Create a floor", requestBody=json_body(FLOOR_INPUT), responses={"201": ok(FLOOR, "Created")})
+@versioned(Floor)
 @requires(Permission.EDIT_BUILDINGS)
 def create_floor():
     """Create a floor in a building."""
@@ -255,6 +265,7 @@ def create_floor():
 
 @bp.route("/floors/<int:floor_id>", methods=["GET"])
 @bp.doc(summary="Read a floor", responses={"200": ok(FLOOR)})
+@versioned(Floor, "floor_id")
 @requires(Permission.READ)
 def floor(floor_id: int):
     """One floor."""
@@ -263,6 +274,7 @@ def floor(floor_id: int):
 
 @bp.route("/floors/<int:floor_id>", methods=["PATCH"])
 @bp.doc(summary="Change a floor", requestBody=json_body(FLOOR_PATCH), responses={"200": ok(FLOOR)})
+@versioned(Floor, "floor_id")
 @requires(Permission.EDIT_BUILDINGS)
 def update_floor(floor_id: int):
     """Change some fields of a floor."""
@@ -274,6 +286,7 @@ def update_floor(floor_id: int):
 @bp.route("/floors/<int:floor_id>", methods=["DELETE"])
 @bp.doc(summary="Delete a floor", parameters=[CONFIRM_PARAMETER],
         responses={"204": {"description": "Deleted"}})
+@versioned(Floor, "floor_id")
 @requires(Permission.EDIT_BUILDINGS)
 def delete_floor(floor_id: int):
     """Delete a floor; with spaces, only with ?confirm=true (they go with it)."""
@@ -316,6 +329,7 @@ def spaces():
 
 @bp.route("/spaces", methods=["POST"])
 @bp.doc(summary="Create a space", requestBody=json_body(SPACE_INPUT), responses={"201": ok(SPACE, "Created")})
+@versioned(Space)
 @requires(Permission.EDIT_BUILDINGS)
 def create_space():
     """Create a space on a floor."""
@@ -327,6 +341,7 @@ def create_space():
 
 @bp.route("/spaces/<int:space_id>", methods=["GET"])
 @bp.doc(summary="Read a space", responses={"200": ok(SPACE)})
+@versioned(Space, "space_id")
 @requires(Permission.READ)
 def space(space_id: int):
     """One space."""
@@ -335,6 +350,7 @@ def space(space_id: int):
 
 @bp.route("/spaces/<int:space_id>", methods=["PATCH"])
 @bp.doc(summary="Change a space", requestBody=json_body(SPACE_PATCH), responses={"200": ok(SPACE)})
+@versioned(Space, "space_id")
 @requires(Permission.EDIT_BUILDINGS)
 def update_space(space_id: int):
     """Change some fields of a space."""
@@ -346,6 +362,7 @@ def update_space(space_id: int):
 
 @bp.route("/spaces/<int:space_id>", methods=["DELETE"])
 @bp.doc(summary="Delete a space", responses={"204": {"description": "Deleted"}})
+@versioned(Space, "space_id")
 @requires(Permission.EDIT_BUILDINGS)
 def delete_space(space_id: int):
     """Delete a space."""

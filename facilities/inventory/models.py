@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from facilities.database import Versioned, VersionedChild
 from facilities.extensions import db
 from facilities.timeutil import utcnow
 
@@ -40,7 +41,7 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
-class Site(ProvenanceMixin, TimestampMixin, db.Model):
+class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     __tablename__ = "sites"
     # Audit trail (facilities/trail/recorder.py): a site's services read as one list, its `services` field.
     __audited__ = True
@@ -89,8 +90,9 @@ class Site(ProvenanceMixin, TimestampMixin, db.Model):
         return self.latitude is not None and self.longitude is not None
 
 
-class SiteService(db.Model):
+class SiteService(VersionedChild, db.Model):
     __tablename__ = "site_services"
+    __version_parent__ = "site"
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
     service_code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
@@ -101,7 +103,7 @@ class SiteService(db.Model):
         return f"<SiteService {self.site_id} {self.service_code}>"
 
 
-class Building(ProvenanceMixin, TimestampMixin, db.Model):
+class Building(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     __tablename__ = "buildings"
     __audited__ = True
     __audit_building__ = "id"
@@ -131,7 +133,7 @@ class Building(ProvenanceMixin, TimestampMixin, db.Model):
         return self.opened_on or (self.site.opened_on if self.site else None)
 
 
-class Floor(TimestampMixin, db.Model):
+class Floor(Versioned, TimestampMixin, db.Model):
     __tablename__ = "floors"
     __audited__ = True
     __table_args__ = (UniqueConstraint("building_id", "level"),)
@@ -157,7 +159,7 @@ class Floor(TimestampMixin, db.Model):
         return f"{values.get('level')} ({values.get('name')})"
 
 
-class Space(TimestampMixin, db.Model):
+class Space(Versioned, TimestampMixin, db.Model):
     __tablename__ = "spaces"
     __audited__ = True
     __audit_building__ = "floor.building_id"

@@ -66,7 +66,10 @@ def _form_data(entity, names) -> dict:
 
 
 def _status(form) -> int:
-    """422 when a submitted form was refused, so that scripts and tests can tell."""
+    """422 when a submitted form was refused, 409 when someone else saved the record first, so that scripts and
+    tests can tell."""
+    if getattr(form, "conflict", None) is not None:
+        return 409
     return 422 if request.method == "POST" else 200
 
 
@@ -110,7 +113,7 @@ def site_detail(site_id: int):
 def site_edit(site_id: int):
     """Edit a site."""
     site = _or_404(services.load_site(site_id))
-    form = SiteForm(data=_form_data(site, rule_names(rules.SITE_RULES)) if request.method == "GET" else None)
+    form = SiteForm.editing(site, lambda: _form_data(site, rule_names(rules.SITE_RULES)))
     if form.submit_with(rules.clean_site, lambda values: services.update_site(site, values)) is not None:
         flash(_("Site %(code)s saved.", code=site.code), "success")
         return redirect(url_for(".site_detail", site_id=site.id))
@@ -177,8 +180,7 @@ def building_detail(building_id: int):
 def building_edit(building_id: int):
     """Edit a building."""
     building = _or_404(services.load_building(building_id))
-    data = _form_data(building, rule_names(rules.BUILDING_RULES)) if request.method == "GET" else None
-    form = BuildingForm(data=data)
+    form = BuildingForm.editing(building, lambda: _form_data(building, rule_names(rules.BUILDING_RULES)))
     if form.submit_with(rules.clean_building, lambda values: services.update_building(building, values)) is not None:
         flash(_("Building %(code)s saved.", code=building.code), "success")
         return redirect(url_for(".building_detail", building_id=building.id))
@@ -229,7 +231,7 @@ def floor_detail(floor_id: int):
 def floor_edit(floor_id: int):
     """Edit a floor."""
     floor = _or_404(services.load_floor(floor_id))
-    form = FloorForm(data=_form_data(floor, rule_names(rules.FLOOR_RULES)) if request.method == "GET" else None)
+    form = FloorForm.editing(floor, lambda: _form_data(floor, rule_names(rules.FLOOR_RULES)))
     if form.submit_with(rules.clean_floor, lambda values: services.update_floor(floor, values)) is not None:
         flash(_("Floor %(name)s saved.", name=floor.name), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
@@ -307,7 +309,7 @@ def space_edit(space_id: int):
     """Edit a space."""
     space = _or_404(services.load_space(space_id))
     floor = space.floor
-    form = SpaceForm(data=_form_data(space, rule_names(rules.SPACE_RULES)) if request.method == "GET" else None)
+    form = SpaceForm.editing(space, lambda: _form_data(space, rule_names(rules.SPACE_RULES)))
     if form.submit_with(rules.clean_space, lambda values: services.update_space(space, values)) is not None:
         flash(_("Space %(code)s saved.", code=space.code), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))

@@ -40,7 +40,7 @@ from facilities.timeutil import utcnow
 from facilities.trail.models import AuditEntry, AuditTrailReadOnly
 
 # Bookkeeping columns whose change says nothing a reader needs.
-IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at"})
+IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
 
 ACTIONS = ("create", "update", "delete")
 

@@ -29,6 +29,7 @@ from facilities.api.common import (
     sort_parameter,
     sorted_query,
     text_arg,
+    versioned,
 )
 from facilities.api.openapi import (
     MONEY_OUT,
@@ -212,6 +213,7 @@ def envelopes():
 @bp.route("/envelopes", methods=["POST"])
 @bp.doc(summary="Create an envelope", requestBody=json_body(ENVELOPE_INPUT),
         responses={"201": ok(ENVELOPE, "Created")})
+@versioned(Envelope)
 @requires(Permission.EDIT_WORKS)
 def envelope_create():
     """Create an envelope: label, category, caps ({"2023": "12500000"})."""
@@ -221,6 +223,7 @@ def envelope_create():
 
 @bp.route("/envelopes/<int:envelope_id>", methods=["GET"])
 @bp.doc(summary="Read an envelope", responses={"200": ok(ENVELOPE_DETAIL)})
+@versioned(Envelope, "envelope_id")
 @requires(Permission.READ)
 def envelope(envelope_id: int):
     """One envelope with its operations (AP, CP by year, dates, priority, fixed)."""
@@ -230,6 +233,7 @@ def envelope(envelope_id: int):
 @bp.route("/envelopes/<int:envelope_id>", methods=["PATCH"])
 @bp.doc(summary="Change an envelope", requestBody=json_body(ENVELOPE_PATCH),
         responses={"200": ok(ENVELOPE_DETAIL)})
+@versioned(Envelope, "envelope_id")
 @requires(Permission.EDIT_WORKS)
 def envelope_update(envelope_id: int):
     """Change label, category or caps; a cap below the CP asked needs "draft": true."""
@@ -242,6 +246,7 @@ def envelope_update(envelope_id: int):
 
 @bp.route("/envelopes/<int:envelope_id>", methods=["DELETE"])
 @bp.doc(summary="Delete an envelope", parameters=[CONFIRM_PARAMETER], responses={"204": {"description": "Deleted"}})
+@versioned(Envelope, "envelope_id")
 @requires(Permission.EDIT_WORKS)
 def envelope_delete(envelope_id: int):
     """Delete an envelope; with operations or scenarios, only with ?confirm=true (they go with it)."""
@@ -304,6 +309,7 @@ def operations():
 @bp.route("/operations", methods=["POST"])
 @bp.doc(summary="Create an operation", requestBody=json_body(OPERATION_INPUT),
         responses={"201": ok(OPERATION, "Created")})
+@versioned(Operation)
 @requires(Permission.EDIT_WORKS)
 def operation_create():
     """Create an operation; when it makes the envelope exceed a cap, only with "draft": true."""
@@ -315,6 +321,7 @@ def operation_create():
 
 @bp.route("/operations/<int:operation_id>", methods=["GET"])
 @bp.doc(summary="Read an operation", responses={"200": ok(OPERATION)})
+@versioned(Operation, "operation_id")
 @requires(Permission.READ)
 def operation(operation_id: int):
     """One operation with its phases and échéancier."""
@@ -323,6 +330,7 @@ def operation(operation_id: int):
 
 @bp.route("/operations/<int:operation_id>", methods=["PATCH"])
 @bp.doc(summary="Change an operation", requestBody=json_body(OPERATION_PATCH), responses={"200": ok(OPERATION)})
+@versioned(Operation, "operation_id")
 @requires(Permission.EDIT_WORKS)
 def operation_update(operation_id: int):
     """Change an operation: a new start moves its phases and CP, a new AP is a new vote, "draft" confirms an
@@ -336,6 +344,7 @@ def operation_update(operation_id: int):
 
 @bp.route("/operations/<int:operation_id>", methods=["DELETE"])
 @bp.doc(summary="Delete an operation", responses={"204": {"description": "Deleted"}})
+@versioned(Operation, "operation_id")
 @requires(Permission.EDIT_WORKS)
 def operation_delete(operation_id: int):
     """Delete an operation with its phases, AP votes, échéancier, actuals and savings."""

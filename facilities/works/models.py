@@ -8,11 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from facilities.database import Versioned, VersionedChild
 from facilities.extensions import db
 from facilities.timeutil import utcnow
 
 
-class Envelope(db.Model):
+class Envelope(Versioned, db.Model):
     """A programme line (e.g. medico-social buildings 2023) with a CP cap per year; or a scenario copy of one."""
 
     __tablename__ = "envelopes"
@@ -50,10 +51,11 @@ class Envelope(db.Model):
         return {cap.year: cap.cap_cents for cap in self.caps}
 
 
-class EnvelopeCap(db.Model):
+class EnvelopeCap(VersionedChild, db.Model):
     """The CP cap of an envelope for one year (a year without a cap has no money)."""
 
     __tablename__ = "envelope_caps"
+    __version_parent__ = "envelope"
     __table_args__ = (UniqueConstraint("envelope_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +69,7 @@ class EnvelopeCap(db.Model):
         return f"<EnvelopeCap {self.envelope_id} {self.year} {self.cap_cents}>"
 
 
-class Operation(db.Model):
+class Operation(Versioned, db.Model):
     """A works operation of an envelope: its dates, priority, status, phases and money."""
 
     __tablename__ = "operations"
@@ -126,10 +128,11 @@ class Operation(db.Model):
         return {row.year: row.amount_cents for row in self.cp_rows}
 
 
-class OperationPhase(db.Model):
+class OperationPhase(VersionedChild, db.Model):
     """A public-works phase (loi MOP) of an operation with its planned dates and share of the cost."""
 
     __tablename__ = "operation_phases"
+    __version_parent__ = "operation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
@@ -144,10 +147,11 @@ class OperationPhase(db.Model):
         return f"<OperationPhase {self.operation_id} {self.code}>"
 
 
-class ApRevision(db.Model):
+class ApRevision(VersionedChild, db.Model):
     """One vote of an operation's AP (initial or revision). Appended, never edited: the history is kept."""
 
     __tablename__ = "ap_revisions"
+    __version_parent__ = "operation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
@@ -162,10 +166,11 @@ class ApRevision(db.Model):
         return f"<ApRevision {self.operation_id} {self.voted_on} {self.amount_cents}>"
 
 
-class OperationCp(db.Model):
+class OperationCp(VersionedChild, db.Model):
     """One year of an operation's CP échéancier."""
 
     __tablename__ = "operation_cps"
+    __version_parent__ = "operation"
     __table_args__ = (UniqueConstraint("operation_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,6 +53,9 @@ def _or_404(entity):
 
 
 def _status(form=None) -> int:
+    """422 for a refused form, 409 when someone else saved the record first."""
+    if getattr(form, "conflict", None) is not None:
+        return 409
     return 422 if request.method == "POST" else 200
 
 
@@ -140,9 +143,8 @@ def envelope_gantt(envelope_id: int):
 def envelope_edit(envelope_id: int):
     """Edit an envelope's label, category and caps (a cap below the CP asked needs the draft confirmation)."""
     envelope = _or_404(db.session.get(Envelope, envelope_id))
-    data = {"label": envelope.label, "category": envelope.category,
-            "caps": _year_lines(envelope.caps_by_year)} if request.method == "GET" else None
-    form = EnvelopeForm(data=data)
+    form = EnvelopeForm.editing(envelope, lambda: {"label": envelope.label, "category": envelope.category,
+                                                   "caps": _year_lines(envelope.caps_by_year)})
     saved = form.submit_with(rules.clean_envelope,
                              lambda values: services.update_envelope(envelope, values, bool(form.draft.data)))
     if saved is not None:
@@ -269,12 +271,10 @@ def _render_operation(op: Operation, status: int = 200, **forms):
 def operation_edit(operation_id: int):
     """Edit an operation (status voted needs a balanced échéancier; a new start moves phases and CP)."""
     op = _load_operation(operation_id)
-    data = None
-    if request.method == "GET":
-        data = {"label": op.label, "nature": op.nature, "status": op.status, "start": op.start.isoformat(),
-                "duration_months": str(op.duration_months), "priority": str(op.priority), "fixed": op.fixed,
-                "site_id": str(op.site_id or ""), "building_id": str(op.building_id or ""), "note": op.note or ""}
-    form = OperationEditForm(data=data)
+    form = OperationEditForm.editing(op, lambda: {
+        "label": op.label, "nature": op.nature, "status": op.status, "start": op.start.isoformat(),
+        "duration_months": str(op.duration_months), "priority": str(op.priority), "fixed": op.fixed,
+        "site_id": str(op.site_id or ""), "building_id": str(op.building_id or ""), "note": op.note or ""})
     _place_choices(form)
     clean = lambda raw: rules.clean_operation(raw, partial=True, current=services.current_values(op))  # noqa: E731
     if form.submit_with(clean, lambda values: services.update_operation(op, values)) is not None:
@@ -289,7 +289,7 @@ def operation_edit(operation_id: int):
 def operation_phases(operation_id: int):
     """Replace the phases; the échéancier is re-derived from them."""
     op = _load_operation(operation_id)
-    form = PhasesForm(data={"phases": _phase_lines(op)} if request.method == "GET" else None)
+    form = PhasesForm.editing(op, lambda: {"phases": _phase_lines(op)})
     clean = lambda raw: rules.clean_operation(raw, partial=True, current=services.current_values(op))  # noqa: E731
     if form.submit_with(clean, lambda values: services.update_operation(op, values)) is not None:
         flash(_("Phases saved; the échéancier was derived from them."), "success")
@@ -303,7 +303,7 @@ def operation_phases(operation_id: int):
 def operation_cp(operation_id: int):
     """Edit the CP échéancier year by year."""
     op = _load_operation(operation_id)
-    form = CpForm(data={"cp": _year_lines(op.cp_by_year)} if request.method == "GET" else None)
+    form = CpForm.editing(op, lambda: {"cp": _year_lines(op.cp_by_year)})
     if form.submit_with(rules.clean_cp, lambda values: services.set_cp(op, values)) is not None:
         flash(_("Échéancier saved."), "success")
         return redirect(url_for(".operation_detail", operation_id=op.id))
