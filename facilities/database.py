@@ -220,10 +220,20 @@ def _wrap_commands(group: click.Group) -> None:
             _wrap_commands(command)
 
 
+def _release_session(_error=None) -> None:
+    """teardown_appcontext, before Flask-SQLAlchemy's own: end what is left of the session's transaction even on a
+    connection that died after the commit, so that the answer already decided is sent rather than an error."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 (a dead connection: invalidated by the failed rollback, the pool replaces it)
+        db.session.close()
+
+
 def init_unit_of_work(app: Flask) -> None:
     """Give every command of `flask …` its one commit, and start each request with a fresh unit of work whose
     flashed messages are tracked. Called once every area has registered its commands."""
     _wrap_commands(app.cli)
+    app.teardown_appcontext(_release_session)
     request_started.connect(_fresh_state, app)
     message_flashed.connect(_remember_flash, app)
 
