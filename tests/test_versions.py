@@ -18,6 +18,9 @@ from sqlalchemy import select, text
 from tests.conftest import bearer, login
 from tests.inventory.helpers import SITE_FORM, english
 
+# Two browsers, and reads through connections of their own (what is committed, not what a session holds).
+pytestmark = pytest.mark.real_commits
+
 
 def hidden(page: str, name: str) -> str:
     match = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
