@@ -56,8 +56,8 @@ def five_rows() -> bytes:
 
 
 def test_a_large_file_is_checked_then_applied_by_jobs_with_progress(job_app, client_as, db, monkeypatch):
-    from facilities.trail.models import AuditEntry
     from facilities.jobs.queue import JobContext
+    from facilities.trail.models import AuditEntry
 
     shown: list[tuple[int, str]] = []
     progress = JobContext.progress
