@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent  # the checkout, for tests and benchmarks run from the sources; the app never reads it
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -25,16 +26,17 @@ def create_app(config: dict | None = None) -> Flask:
     from facilities.security import init_security
     from facilities.views import register_views
 
-    app = database.Application(
-        __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        instance_path=str((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance"),
-    )
+    # Templates and migrations live in the package, so that an installed wheel has them. The instance folder is
+    # INSTANCE_PATH or Flask's default: <checkout>/instance from the sources, <prefix>/var/facilities-instance
+    # when the package is installed.
+    instance_path = (config or {}).get("INSTANCE_PATH")
+    app = database.Application(__name__, template_folder="templates",
+                               instance_path=str(instance_path) if instance_path else None)
     app.config.update(build_config(Path(app.instance_path), config))
 
     db.init_app(app)
     database.init_database(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(PACKAGE_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(
         Path(__file__).parent / "translations"))

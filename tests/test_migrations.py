@@ -10,7 +10,7 @@ import os
 import pytest
 from sqlalchemy import inspect
 
-from facilities import PROJECT_ROOT
+from facilities import PACKAGE_ROOT
 
 FOUNDATION_TABLES = {"sites", "site_services", "buildings", "floors", "spaces", "users", "api_tokens"}
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -21,7 +21,7 @@ def heads() -> list[str]:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("script_location", str(PACKAGE_ROOT / "migrations"))
     return ScriptDirectory.from_config(config).get_heads()
 
 

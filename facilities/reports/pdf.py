@@ -139,7 +139,7 @@ def _report_context() -> dict:
 
 
 def render_html(template: str, **context) -> str:
-    """The HTML of a report template under templates/pdf/ (autoescaped like every .html template)."""
+    """The HTML of a report template under facilities/templates/pdf/ (autoescaped like every .html template)."""
     if not template.startswith(PDF_TEMPLATE_FOLDER):
         template = PDF_TEMPLATE_FOLDER + template
     return report_environment().get_template(template).render({**_report_context(), **context})
@@ -152,7 +152,7 @@ def html_to_pdf(html: str, fetcher: URLFetcher | None = None) -> bytes:
 
 
 def render_pdf(template: str, **context) -> bytes:
-    """Render a Jinja template under templates/pdf/ to PDF bytes (A4, running header and numbered footer)."""
+    """Render a Jinja template under facilities/templates/pdf/ to PDF bytes (A4, running header and numbered footer)."""
     return html_to_pdf(render_html(template, **context))
 
 

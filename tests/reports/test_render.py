@@ -32,7 +32,7 @@ def test_the_report_environment_has_nothing_bound_to_a_request(app):
 def test_report_templates_do_not_use_the_request_user():
     from pathlib import Path
 
-    folder = Path(__file__).resolve().parents[2] / "templates" / "pdf"
+    folder = Path(__file__).resolve().parents[2] / "facilities" / "templates" / "pdf"
     for template in folder.glob("*.html"):
         text = template.read_text()
         for name in ("current_user", "request.", "session", "url_for"):
