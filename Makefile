@@ -27,10 +27,15 @@ run: install
 	@echo "Serving at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	FACILITIES_DEMO=1 FACILITIES_INSECURE_COOKIES=1 $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
-# The import contracts first (pyproject.toml [tool.importlinter]: the direction between areas, no cycle), then the suite.
+# What the tests need beyond Python (scripts/test-deps: Chromium, axe-core...), the import contracts
+# (pyproject.toml [tool.importlinter]: the direction between areas, no cycle), then the suite, in PYTEST_WORKERS
+# processes (pytest-xdist, one test file per worker at a time; PYTEST_WORKERS=0 for a single process).
+PYTEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 test: install
+	scripts/test-deps
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -46,6 +51,14 @@ audit: install
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o facilities/translations/messages.pot .
 	$(BIN)/pybabel update -i facilities/translations/messages.pot -d facilities/translations --no-fuzzy-matching
+
+# Reset the demo: delete the embedded SQLite database, the uploads and job files under instance/, migrate and load
+# the demo again (the secret key stays). A database named by DATABASE_URL is never touched.
+clean-db: install
+	@if [ -n "$$DATABASE_URL" ]; then echo "DATABASE_URL is set: clean-db only resets the embedded SQLite database under instance/"; exit 1; fi
+	rm -rf instance/facilities.sqlite3 instance/facilities.sqlite3-wal instance/facilities.sqlite3-shm instance/imports instance/reports
+	FACILITIES_DEMO=1 $(BIN)/flask --app wsgi db upgrade
+	FACILITIES_DEMO=1 $(BIN)/flask --app wsgi demo
 
 benchmark: install
 	benchmarks/run

@@ -17,6 +17,33 @@ pytest_plugins = ["pytester"]  # tests/test_skip_policy.py runs small suites of 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{7 + int(WORKER[2:] or 0)}")
 
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker has a PostgreSQL database of its own, TEST_DATABASE_URL's name + _gw0, ..."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if WORKER and url.startswith("postgres"):
+        os.environ["TEST_DATABASE_URL"] = postgres_database(url, f"_{WORKER}")
+
+
+def postgres_database(url: str, suffix: str) -> str:
+    """The URL of a database named after `url`'s plus `suffix`, created when missing."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    own = base.set(database=f"{base.database}{suffix}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                      {"name": own.database}).scalar():
+                connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    finally:
+        engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 ROLES = ("admin", "facilities_manager", "architect", "director")
 PASSWORD = "correct-horse-battery"
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, postgres_database
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -27,21 +27,7 @@ def postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith("postgres"):
         return None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    shared = make_url(url)
-    own = shared.set(database=f"{shared.database}_ops")
-    engine = create_engine(shared, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                        {"name": own.database}).scalar()
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{own.database}"'))
-    finally:
-        engine.dispose()
-    return own.render_as_string(hide_password=False)
+    return postgres_database(url, "_ops")
 
 
 def build_app(database_url: str, **overrides):
