@@ -245,14 +245,21 @@ def rolled_back(db):
         yield strays
     finally:
         event.remove(db.engine, "checkout", checkout)
-        db.session.remove()
-        del factory.class_.get_bind
-        factory.kw.clear()
-        factory.kw.update(options)
-        transaction.rollback()
-        if sqlite:
-            driver.isolation_level = isolation_level
-        connection.close()
+        try:
+            db.session.remove()
+        finally:
+            del factory.class_.get_bind
+            factory.kw.clear()
+            factory.kw.update(options)
+            try:
+                transaction.rollback()
+                if sqlite:
+                    driver.isolation_level = isolation_level
+            except Exception:
+                connection.invalidate()  # a connection the test broke (killed) never goes back to the pool
+                raise
+            finally:
+                connection.close()
 
 
 def serial_sequences(connection) -> dict[str, tuple[str, str]]:
