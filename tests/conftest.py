@@ -131,8 +131,7 @@ def app(tmp_path_factory):
     })
     application.instance_path = str(tmp_path_factory.mktemp("instance"))  # uploads and reports, not the repo's
     with application.app_context():
-        db.drop_all()
-        drop_alembic_version(db)
+        drop_every_table(db)
         db.create_all()
     yield application
     with application.app_context():
@@ -140,11 +139,14 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def drop_alembic_version(db) -> None:
-    from sqlalchemy import text
+def drop_every_table(db) -> None:
+    """Start from an empty database, whatever an earlier run of other code left there (tables since removed from
+    the models, alembic_version): the tables the database has, not only those the models know."""
+    from sqlalchemy import MetaData
 
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    existing = MetaData()
+    existing.reflect(db.engine)
+    existing.drop_all(db.engine)
 
 
 def clean_tables(db) -> None:

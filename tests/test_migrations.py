@@ -106,23 +106,18 @@ def test_downgrade_to_base_leaves_no_table(sqlite_run):
 
 @pytest.mark.postgres_only
 def test_migrations_on_postgresql():
-    from sqlalchemy import text
-
     from facilities import create_app
     from facilities.extensions import db
+    from tests.conftest import drop_every_table
 
     app = create_app({"DATABASE_URL": POSTGRES_URL, "TESTING": True, "SECRET_KEY": "x"})
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        drop_every_table(db)
     try:
         drift, at_head, at_base = migrate_up_compare_down(app)
     finally:
         with app.app_context():  # the rest of the suite shares this database: give it its schema back
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            drop_every_table(db)
             db.create_all()
             db.session.remove()
             db.engine.dispose()
