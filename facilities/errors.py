@@ -173,7 +173,12 @@ def register_error_handlers(app: Flask) -> None:
         if error.code == 500 and original is not None and is_database_unavailable(original):
             return database_unavailable(original)
         detail = error.description if error.code in (400, 422) else None
-        return error_response(error.code or 500, detail)
+        response = error_response(error.code or 500, detail)
+        allowed = getattr(error, "valid_methods", None)
+        if error.code == 405 and allowed:  # RFC 9110: a 405 lists the methods the resource supports
+            response = current_app.make_response(response)
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):

@@ -98,12 +98,22 @@ def _fmt_number(value) -> str:
     return str(value)
 
 
-def _coerce(rule: Rule, value: Any) -> Any:
-    """Convert one raw value; raise ValueError with a user-facing message."""
+# What JSON values a rule takes (numbers may also come as decimal strings, as amounts of money do).
+_JSON_TYPES = {"text": (str, lambda: _("must be text")), "bool": (bool, lambda: _("must be yes or no"))}
+
+
+def _coerce(rule: Rule, value: Any, typed: bool = False) -> Any:
+    """Convert one raw value; raise ValueError with a user-facing message. `typed`: the value comes from JSON,
+    whose types are as the description states them: a number is not text, nor "yes" a boolean (a spreadsheet's
+    numeric cell in a text column, or a form's "yes", are)."""
     kind = rule.kind
+    if typed and value is not None and kind in _JSON_TYPES:
+        types, message = _JSON_TYPES[kind]
+        if not isinstance(value, types):
+            raise ValueError(message())
     if kind == "text":
         if not isinstance(value, str):
-            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and not typed:
                 value = str(value)
             else:
                 raise ValueError(_("must be text"))
@@ -269,14 +279,17 @@ def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = Fals
             value = None
         else:
             value = raw[rule.name]
-        if _is_blank(value) and not (rule.kind == "bool" and isinstance(value, str)):
+        typed = isinstance(raw, JsonObject)
+        # In JSON only null is "no value": "" is text, and for any other kind the wrong type.
+        empty_text = typed and isinstance(value, str) and rule.kind != "text"
+        if _is_blank(value) and not empty_text and not (rule.kind == "bool" and isinstance(value, str)):
             if rule.required:
                 errors[rule.name] = _("%(field)s is required", field=rule.display_name())
             else:
                 values[rule.name] = rule.default() if callable(rule.default) else rule.default
             continue
         try:
-            values[rule.name] = _coerce(rule, value)
+            values[rule.name] = _coerce(rule, value, typed=typed)
         except ValueError as error:
             errors[rule.name] = f"{rule.display_name()} {error}"
     if errors:

@@ -9,12 +9,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import ROLES
 
@@ -29,12 +26,99 @@ def _generous_rate_limit(app, monkeypatch):
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", 10**9)
 
 
+# Valid and invalid requests both (the CLI's --mode all): invalid ones must be refused, valid ones accepted.
+# No unknown query parameters: the API ignores them, as HTTP APIs do (proxies and caches add some), so a request
+# with one is not an invalid request (unknown fields of a JSON body are refused, and generated).
+CONFIG = SchemathesisConfig.from_dict({"generation": {"mode": "all", "allow-extra-parameters": False}})
+load_all_checks()
+ALL_CHECKS = list(CHECKS.get_all())  # the CLI's --checks all
+
+
 @pytest.fixture
 def api_schema(app, demo):
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=CONFIG)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture
+def known_rows(db, demo):
+    """Ids of rows that exist when a case is sent (one building with its site and a floor, an envelope), for
+    valid requests; made again when generated DELETEs removed them (all operations share the test's data)."""
+    from facilities.inventory.models import Building, Floor, Site
+    from facilities.works.models import Envelope
+
+    def now() -> dict:
+        building = db.session.query(Building).filter(Building.floors.any()).order_by(Building.id).first()
+        if building is None:
+            site = Site(code=f"ST-SITE-{next(UNIQUE)}", name="Schemathesis", kind="social_hub", status="open",
+                        communes_served=[])
+            building = Building(site=site, code=f"ST-B-{next(UNIQUE)}", name="Schemathesis")
+            building.floors.append(Floor(level=0, name="RDC"))
+            db.session.add(site)
+        envelope = db.session.query(Envelope).order_by(Envelope.id).first()
+        if envelope is None:
+            envelope = Envelope(label="Schemathesis")
+            db.session.add(envelope)
+        db.session.flush()
+        return {"building_id": building.id, "site_id": building.site_id, "floor_id": building.floors[0].id,
+                "envelope_id": envelope.id}
+
+    return now
+
+
+UNIQUE = iter(range(10**9))
+
+
+def free_level(building_id: int) -> int:
+    from facilities.extensions import db
+    from facilities.inventory.models import Floor
+
+    taken = set(db.session.scalars(db.select(Floor.level).where(Floor.building_id == building_id)))
+    return next(level for level in range(200) if level not in taken)
+
+# Rules of a body that an OpenAPI 3.0 description cannot state, because they tie a field to another one or to
+# stored data: a valid-looking body that breaks one is refused (422, naming the field), which the check that
+# valid requests are accepted would report. Every other check runs on these operations too.
+CROSS_FIELD_RULES = {
+    ("POST", "/api/v1/operations"): "phase shares add up to the whole; over the envelope's caps only as a draft",
+    ("PATCH", "/api/v1/operations/{operation_id}"): "as for POST /operations",
+    ("POST", "/api/v1/envelopes"): "caps are keyed by the years of the programme's range",
+    ("PATCH", "/api/v1/envelopes/{envelope_id}"): "as for POST /envelopes; a draft over its caps",
+    ("POST", "/api/v1/envelopes/{envelope_id}/schedule"): "the envelope's operations and caps",
+    ("POST", "/api/v1/spaces"): "a specialty only for a medical cabinet",
+    ("PATCH", "/api/v1/spaces/{space_id}"): "as for POST /spaces, with the space's stored type",
+    # Not a cross-field rule but a format the description does not state yet (to do: a pattern from the rule).
+    ("POST", "/api/v1/sites"): "communes_served: each entry begins with a 5-character INSEE code",
+    ("PATCH", "/api/v1/sites/{site_id}"): "as for POST /sites",
+}
+
+
+def realistic(case, known_rows) -> None:
+    """A valid generated body refers to rows that exist and gives a code no other row has: no description can
+    say which ids exist or which codes are taken, so random ones would be refused for reasons the description
+    rightly leaves out. Invalid (negative) cases are left as generated."""
+    from schemathesis import GenerationMode
+
+    if case.meta is None or case.meta.generation.mode is not GenerationMode.POSITIVE:
+        return
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    for key, value in known_rows().items():
+        if isinstance(body.get(key), int) and not isinstance(body.get(key), bool):
+            body[key] = value
+    if isinstance(body.get("code"), str):
+        body["code"] = f"ST-{next(UNIQUE)}"
+    if isinstance(body.get("level"), int) and case.path == "/api/v1/floors":
+        body["level"] = free_level(body["building_id"])  # one floor per level of a building
+    if "dju" in body or "dju_mean" in body:  # given together or not at all
+        body["dju_mean"] = body["dju"] = body.get("dju") or body.get("dju_mean")
+    if ("latitude" in body or "longitude" in body) and None in (body.get("latitude"), body.get("longitude")):
+        body["latitude"] = body["longitude"] = None  # a location is both or neither
+    if case.path == "/api/v1/operations" and "draft" in body:
+        body["draft"] = True  # a programme over its envelope's caps is saved as a draft only
 
 
 @pytest.fixture
@@ -59,15 +143,16 @@ def _report_case_count():
 # SCHEMATHESIS_RANDOM=1 (and raise SCHEMATHESIS_EXAMPLES) to explore new cases.
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=not os.environ.get("SCHEMATHESIS_RANDOM"))
-def test_every_operation_honours_its_description(case, role_tokens):
-    """No 5xx, documented status codes and content types, bodies matching their schema, for every role."""
+def test_every_operation_honours_its_description(case, role_tokens, known_rows):
+    """Every check schemathesis has, for every role: no 5xx, documented statuses, content types, headers and
+    bodies; invalid input refused and valid input accepted (so the description states every bound the API
+    enforces); authentication not ignored."""
     for role, token in role_tokens.items():
+        realistic(case, known_rows)  # again for each role: each creates its own rows
         CASES[role] = CASES.get(role, 0) + 1
-        case.call_and_validate(
-            headers={"Authorization": f"Bearer {token}"},
-            checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                    response_schema_conformance],
-        )
+        excluded = [positive_data_acceptance] if (case.method.upper(), case.path) in CROSS_FIELD_RULES else None
+        case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=ALL_CHECKS,
+                               excluded_checks=excluded)
 
 
 def test_description_is_served_and_lists_the_api(client):
@@ -111,3 +196,32 @@ def test_documentation_page_is_served_locally(client):
     assert "swagger-ui-bundle.js" in page and "http" not in page.split("<body>")[1].replace("http-equiv", "")
     assert client.get("/api/v1/docs/assets/swagger-ui-bundle.js").status_code == 200
     assert client.get("/api/v1/docs/assets/../../../etc/passwd").status_code == 404
+
+
+def test_query_parameters_state_the_bounds_the_api_enforces(client, token_for):
+    """offset, limit, sort, filters: each bound stated in the description, and a value beyond it refused."""
+    from tests.conftest import bearer
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    parameters = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/sites"]["get"]["parameters"]}
+    assert parameters["limit"]["minimum"] == 1 and parameters["limit"]["maximum"] == 500
+    assert parameters["offset"]["minimum"] == 0 and parameters["offset"]["maximum"] == 1_000_000_000
+    assert parameters["q"]["maxLength"] == 100 and "-name" in parameters["sort"]["enum"]
+    audit = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/audit"]["get"]["parameters"]}
+    assert audit["entity"]["enum"] == ["building", "floor", "site", "space"]
+    headers = bearer(token_for("director"))
+    for query in ("limit=501", "limit=0", "offset=1000000001", "q=" + "x" * 101, "sort=", "limit=",
+                  "service="):
+        response = client.get(f"/api/v1/sites?{query}", headers=headers)
+        assert response.status_code == 400, (query, response.status_code)
+        assert response.mimetype == "application/problem+json"
+    assert client.get("/api/v1/sites?limit=500&offset=1000000000", headers=headers).status_code == 200
+    assert client.get("/api/v1/audit?entity=space", headers=headers).status_code == 200  # filters combine
+
+
+def test_a_method_not_allowed_lists_the_allowed_ones(client, token_for):
+    from tests.conftest import bearer
+
+    response = client.put("/api/v1/sites", headers=bearer(token_for("director")))
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}

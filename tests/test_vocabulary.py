@@ -346,6 +346,11 @@ def test_the_openapi_description_states_every_bound_the_rules_enforce(client):
             elif rule.kind == "text":
                 assert prop.get("maxLength") == rule.max_length, (name, rule.name)
                 assert prop.get("minLength") == (rule.min_length or (1 if rule.required else None)), (name, rule.name)
+            elif rule.kind in ("int", "decimal", "float") and rule.exclusive_minimum and rule.places:
+                # Rounded half up to its places, the smallest value accepted is half a step above the minimum.
+                smallest = minimum + Decimal(5).scaleb(-rule.places - 1)
+                assert Decimal(str(prop.get("minimum"))) == smallest and prop.get("maximum") == maximum, (name, rule.name)
+                assert "exclusiveMinimum" not in prop, (name, rule.name)
             elif rule.kind in ("int", "decimal", "float"):
                 assert prop.get("minimum") == minimum and prop.get("maximum") == maximum, (name, rule.name)
                 assert prop.get("exclusiveMinimum", False) == rule.exclusive_minimum, (name, rule.name)

@@ -19,6 +19,7 @@ from facilities.validation import MAX_ID, JsonNumber, Rule, ValidationError, cle
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
+MAX_OFFSET = 1_000_000_000  # far beyond any list; keeps OFFSET within every database's integer
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
@@ -135,9 +136,10 @@ def referenced(model, raw: Any, field: str):
 
 
 def whole_number_arg(name: str, minimum: int, maximum: int) -> int | None:
-    """An optional whole number in the query string, or a 400 naming the parameter."""
+    """An optional whole number in the query string (absent: None), or a 400 naming the parameter; an empty value
+    is not a number (the description says integer)."""
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not minimum <= int(raw) <= maximum:
         raise BadRequest(_("'%(name)s' must be a whole number from %(lo)s to %(hi)s.", name=name, lo=minimum,
@@ -152,9 +154,9 @@ def id_arg(name: str) -> int | None:
 
 
 def choice_arg(name: str, choices: Iterable[str]) -> str | None:
-    """An optional value among `choices` in the query string, or a 400 naming the parameter."""
+    """An optional value among `choices` in the query string (absent: None), or a 400 naming the parameter."""
     raw = request.args.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
     allowed = list(choices)
     if raw not in allowed:
@@ -164,7 +166,13 @@ def choice_arg(name: str, choices: Iterable[str]) -> str | None:
 
 
 def rule_args(rules: Iterable[Rule]) -> dict[str, Any]:
-    """Query parameters read by their rules (a closed list, a bounded text…), or a 400 naming each one at fault."""
+    """Query parameters read by their rules (a closed list, a bounded text…), or a 400 naming each one at fault.
+    A parameter given empty is refused unless it is a text (the description lists the values of the others)."""
+    rules = list(rules)
+    empty = {rule.name: _("must be one of the values the description lists") for rule in rules
+             if rule.kind != "text" and request.args.get(rule.name) == ""}
+    if empty:
+        raise BadRequest(_("Some query parameters are not valid."), empty)
     try:
         return clean(rules, {rule.name: request.args.get(rule.name) for rule in rules})
     except ValidationError as error:
@@ -179,8 +187,13 @@ def rule_parameters(rules: Iterable[Rule]) -> list[dict]:
 
 
 def text_arg(name: str, max_length: int = 100) -> str:
-    """An optional search text in the query string, trimmed and cut to `max_length`."""
-    return (request.args.get(name) or "").strip()[:max_length]
+    """An optional search text in the query string, trimmed; longer than `max_length` (the maxLength the
+    description states) is a 400 naming the parameter."""
+    raw = request.args.get(name) or ""
+    if len(raw) > max_length:
+        raise BadRequest(_("'%(name)s' is longer than %(max)s characters.", name=name, max=max_length),
+                         {name: _("at most %(max)s characters", max=max_length)})
+    return raw.strip()
 
 
 # ---------------------------------------------------------------- versions (ETag and If-Match)
@@ -243,23 +256,17 @@ def versioned(model, id_arg: str | None = None):
 # ---------------------------------------------------------------- lists
 
 
-def _int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise BadRequest(_("'%(name)s' must be a whole number.", name=name), {name: _("must be a whole number")})
-    return min(max(int(raw), minimum), maximum)
-
-
 def page_params() -> tuple[int, int]:
-    """`limit` (1..500, default 100) and `offset` (>= 0)."""
-    return _int_arg("limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE), _int_arg("offset", 0, 0, 10**9)
+    """`limit` (1..500, default 100) and `offset` (0..MAX_OFFSET, default 0); anything else is a 400 naming the
+    parameter and its bounds, as the description (PAGE_PARAMETERS) states them."""
+    limit = whole_number_arg("limit", 1, MAX_PAGE_SIZE)
+    offset = whole_number_arg("offset", 0, MAX_OFFSET)
+    return DEFAULT_PAGE_SIZE if limit is None else limit, offset or 0
 
 
 def sorted_query(query: Select, sortable: Mapping[str, object], default: str, tiebreak) -> Select:
     """Apply `sort=field` or `sort=-field` among the allowed fields; `tiebreak` keeps pages stable."""
-    raw = request.args.get("sort") or default
+    raw = request.args.get("sort", default)  # present but empty is not one of the fields: refused below
     name = raw.removeprefix("-")
     if name not in sortable:
         raise BadRequest(_("Cannot sort by '%(name)s'.", name=name[:100]),
@@ -293,8 +300,9 @@ def child_conflict(counts: Mapping[str, int]):
 # ---------------------------------------------------------------- documented query parameters
 
 PAGE_PARAMETERS = [
-    {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
-    {"in": "query", "name": "offset", "schema": {"type": "integer", "minimum": 0}},
+    {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
+                                                "default": DEFAULT_PAGE_SIZE}},
+    {"in": "query", "name": "offset", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}},
 ]
 CONFIRM_PARAMETER = {"in": "query", "name": "confirm", "schema": {"type": "boolean"},
                      "description": "Required to delete a record that still has children."}

@@ -83,7 +83,11 @@ def rule_field(rule: Rule, *, partial: bool = False) -> fields.Field:
         field = fields.Integer
     elif rule.kind in ("decimal", "float"):
         field = fields.Float
-        if rule.exclusive_minimum and minimum is not None:  # OpenAPI 3.0 spells it with a boolean
+        if rule.exclusive_minimum and minimum is not None and rule.places:
+            # Rounded half up to `places` decimals, a value less than half a step above the minimum reads as the
+            # minimum itself (0.004 m² is 0.00 m², refused; 0.005 m² is 0.01 m²): the smallest value accepted.
+            minimum = _json_number(Decimal(str(minimum)) + Decimal(5).scaleb(-rule.places - 1))
+        elif rule.exclusive_minimum and minimum is not None:  # OpenAPI 3.0 spells it with a boolean
             options["metadata"]["exclusiveMinimum"] = True
     elif rule.kind == "money":
         field = fields.Raw

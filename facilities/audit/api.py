@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
-from flask_babel import gettext as _
+from flask import jsonify
 
-from facilities.api.common import query_parameter
+from facilities.api.common import BadRequest, choice_arg, id_arg, query_parameter, whole_number_arg
 from facilities.api.openapi import ApiBlueprint, problems
 from facilities.api.schemas import nullable, ok
 from facilities.audit import services
@@ -18,14 +17,20 @@ from facilities.validation import MAX_ID
 bp = ApiBlueprint("audit_api", __name__, description="Audit trail: who changed what, when, from which value.")
 
 MAX_PAGE_SIZE = 500
-WHOLE = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
-PARAMETERS = [
-    query_parameter("entity", {"type": "string", "maxLength": 40}, "site, building, floor, space, …; with id"),
-    query_parameter("id", WHOLE, "The record's id; with entity"),
-    query_parameter("building_id", WHOLE, "A building: its changes and those of its floors and spaces"),
-    query_parameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
-    query_parameter("offset", WHOLE),
-]
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def _parameters() -> list[dict]:
+    """The filters, each optional and combined with AND; every bound the endpoint enforces is stated."""
+    return [
+        query_parameter("entity", {"type": "string", "enum": sorted(audited_entities())}, "The kind of record"),
+        query_parameter("id", ID, "The record's id (with entity: that record)"),
+        query_parameter("building_id", ID, "A building: its changes and those of its floors and spaces"),
+        query_parameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 100}),
+        query_parameter("offset", {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0}),
+    ]
+
+
 ENTRY = {"type": "object", "required": ["id", "at", "actor", "source", "action", "entity", "entity_id", "changes"],
          "properties": {
              "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "actor": {"type": "string"},
@@ -37,44 +42,21 @@ ENTRIES = {"type": "object", "required": ["items", "limit", "offset"], "properti
     "items": {"type": "array", "items": ENTRY}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}}
 
 
-def _whole_number(name: str, default: int | None, minimum: int, maximum: int) -> int | None:
-    """A query parameter as a whole number within [minimum, maximum]; ValueError(name) otherwise."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if len(raw) > 18 or not (raw.strip().isascii() and raw.strip().isdigit()):
-        raise ValueError(name)
-    number = int(raw)
-    if number > maximum:  # an id beyond what an INTEGER column holds: PostgreSQL would refuse the query
-        raise ValueError(name)
-    return max(number, minimum)
-
-
 @bp.route("/audit", methods=["GET"])
-@bp.doc(summary="The audit trail of a record or of a building", parameters=PARAMETERS,
+@bp.doc(summary="The audit trail, filtered by record and/or building", parameters=_parameters(),
         responses={"200": ok(ENTRIES), **problems(400)})
 @requires(Permission.READ)
 def audit_entries():
-    """Changes of one record (`entity` and `id`) or of a building and its contents (`building_id`), newest first."""
-    entity = (request.args.get("entity") or "").strip()
+    """Changes, newest first: of one record (`entity` and `id`), of a kind of record, of a building and its
+    contents (`building_id`); the filters combine."""
     try:
-        entity_id = _whole_number("id", None, 0, MAX_ID)
-        building_id = _whole_number("building_id", None, 0, MAX_ID)
-        limit = min(_whole_number("limit", 100, 1, 10**18), MAX_PAGE_SIZE)
-        offset = _whole_number("offset", 0, 0, MAX_ID)
-    except ValueError as error:
-        return problem(400, _("%(name)s must be a whole number from 0 to %(max)s", name=error.args[0], max=MAX_ID),
-                       errors={error.args[0]: _("must be a whole number from 0 to %(max)s", max=MAX_ID)})
-    if building_id is not None and not entity:
-        query = services.building_history_query(building_id)
-    else:
-        errors = {}
-        if entity not in audited_entities():
-            errors["entity"] = _("must be one of: %(choices)s", choices=", ".join(audited_entities()))
-        if entity_id is None:
-            errors["id"] = _("is required")
-        if errors:
-            return problem(400, _("Give entity and id, or building_id."), errors=errors)
-        query = services.entity_history_query(entity, entity_id)
+        entity = choice_arg("entity", sorted(audited_entities()))
+        entity_id = id_arg("id")
+        building_id = id_arg("building_id")
+        limit, offset = whole_number_arg("limit", 1, MAX_PAGE_SIZE), whole_number_arg("offset", 0, MAX_ID)
+    except BadRequest as error:
+        return problem(400, error.detail, errors=error.errors)
+    query = services.history_query(entity=entity, entity_id=entity_id, building_id=building_id)
+    limit, offset = limit or 100, offset or 0
     entries = db.session.execute(query.limit(limit).offset(offset)).scalars().all()
     return jsonify(items=[services.serialize(entry) for entry in entries], limit=limit, offset=offset)

@@ -42,6 +42,18 @@ def entity_history_query(entity: str, entity_id: int) -> Select:
     )
 
 
+def history_query(entity: str | None = None, entity_id: int | None = None, building_id: int | None = None) -> Select:
+    """Entries matching every filter given (none: the whole trail), newest first."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    if building_id is not None:
+        query = query.where(AuditEntry.building_id == building_id)
+    return query
+
+
 def serialize(entry: AuditEntry) -> dict:
     """An entry as the API returns it."""
     from facilities.timeutil import as_aware

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal
 from typing import Any
@@ -141,7 +142,7 @@ def parse_communes_served(text: str | list | None) -> list[dict[str, str]]:
 
 def clean_site(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Typed site values from raw input, or ValidationError."""
-    raw = dict(raw)
+    raw = copy.copy(raw)  # a copy of the same type: a JSON body stays one (its numbers are not text)
     communes = raw.pop("communes_served", None) if isinstance(raw.get("communes_served"), list) else None
     values = clean(SITE_RULES, raw, partial=partial)
     errors: dict[str, str] = {}

@@ -38,9 +38,14 @@ def sites_geojson():
     options, errors = clean_map_options(request.args)
     errors.pop("color_by", None)
     errors.pop("indicator", None)
+    # An empty filter means "any" on the map page; here the description lists the values a filter takes.
+    errors.update({name: _("must be one of the values the description lists")
+                   for name in ("service", "status", "kind") if request.args.get(name) == ""})
     if errors:
         return problem(422, _("Some filters are not valid."), errors=errors)
-    filters = SiteFilters(q=(request.args.get("q") or "").strip()[:100],
+    if len(request.args.get("q") or "") > 100:
+        return problem(422, _("Some filters are not valid."), errors={"q": _("at most %(max)s characters", max=100)})
+    filters = SiteFilters(q=(request.args.get("q") or "").strip(),
                           **{name: options[name] or "" for name in FILTERS})
     url_template = url_for("inventory.site_detail", site_id=services._URL_PLACEHOLDER, _external=True)
     body = services.sites_geojson_text(filters, url_template)

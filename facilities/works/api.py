@@ -119,7 +119,7 @@ EUROS = MONEY_OUT
 EUROS_IN = {**money_in_schema(rules.AMOUNT_RULES["ap_eur"]),
             "description": "Euros: a decimal string (\"12500000.50\", at most two decimals) or a whole number."}
 BY_YEAR = {"type": "object", "additionalProperties": EUROS, "description": "Euros by year (\"2024\": \"1000.00\")."}
-BY_YEAR_IN = {"type": "object", "additionalProperties": EUROS_IN,
+BY_YEAR_IN = {"type": "object", "additionalProperties": EUROS_IN, "nullable": True,
               "description": f"Euros by year, {rules.YEARS.first} to {rules.YEARS.last} (\"2024\": \"1000\")."}
 DATE = {"type": "string", "format": "date"}
 PHASE = response_schema("Phase", pick(rules.PHASE_RULES, "code", "start", "end", "share_bp"),
@@ -163,7 +163,8 @@ BOUNDED_RULES = tuple(rule for rule in OPERATION_RULES if rule.name in ("envelop
 
 def _operation_extra() -> dict:
     return {"ap_eur": EUROS_IN, "cp": BY_YEAR_IN,
-            "phases": fields.List(fields.Nested(PHASE_IN), validate=validate.Length(max=50)),
+            # null: no phases; a list: at least one (scheduling/checks.py)
+            "phases": fields.List(fields.Nested(PHASE_IN), validate=validate.Length(min=1, max=50), allow_none=True),
             "ap_voted_on": DATE, "ap_reason": {"type": "string", "maxLength": 300}}
 
 
