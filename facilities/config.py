@@ -22,7 +22,7 @@ def _bool(name: str, default: bool = False) -> bool:
 
 JOB_SETTINGS = ("JOB_HEARTBEAT_SECONDS", "JOB_STALE_SECONDS", "JOB_MAX_ATTEMPTS", "JOB_TIMEOUT_SECONDS",
                 "JOB_MAX_ACTIVE_PER_USER", "JOB_RESULT_RETENTION_HOURS", "JOB_POLL_SECONDS",
-                "JOB_MAINTENANCE_SECONDS")
+                "JOB_MAINTENANCE_SECONDS", "REPORT_INLINE_MAX_SPACES")
 
 
 def _number(name: str) -> float:
