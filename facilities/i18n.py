@@ -24,13 +24,14 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _locale() -> str:
+def current_locale() -> str:
+    """The request's language code ("fr" outside a request)."""
     return str(get_locale() or "fr")
 
 
 def register_filters(app: Flask) -> None:
     """Jinja filters that format in the request's language."""
-    app.add_template_filter(lambda cents: formatting.format_money(cents, _locale()), "money")
-    app.add_template_filter(lambda area: formatting.format_area(area, _locale()), "area")
-    app.add_template_filter(lambda value, places=None: formatting.format_number(value, _locale(), places), "number")
-    app.add_template_filter(lambda day: formatting.format_day(day, _locale()), "day")
+    app.add_template_filter(lambda cents: formatting.format_money(cents, current_locale()), "money")
+    app.add_template_filter(lambda area: formatting.format_area(area, current_locale()), "area")
+    app.add_template_filter(lambda value, places=None: formatting.format_number(value, current_locale(), places), "number")
+    app.add_template_filter(lambda day: formatting.format_day(day, current_locale()), "day")

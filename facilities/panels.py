@@ -1,9 +1,12 @@
 """Panels that one area shows on another area's page (the maps panel of the site page, the energy panel of the
 building page…), registered at start-up by the area that owns them.
 
-The host page names its places ("site.panels", "building.actions", "building.panels"); its view calls
+The host page names its places ("site.panels", "building.actions", "building.panels", "home.panels"); its view calls
 `collect(place, **objects)` and the template loops over the result, including each panel's template with the
 data its context function computed in the view, never while the page renders.
+
+The home dashboard ("home.panels") also gathers the alerts its panels return (`alerts`, a list of `Alert`) into
+one list at the top of the page, each linking to the record it is about.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from flask_login import current_user
 
 from facilities.permissions import Permission
 
-PLACES = ("login.panels", "site.panels", "building.actions", "building.panels")
+PLACES = ("login.panels", "site.panels", "building.actions", "building.panels", "home.panels")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,25 @@ class Panel:
     context: Callable[..., dict[str, Any]] | None = None  # called with the host page's objects
     order: int = 100
     permission: Permission | None = Permission.READ  # None: shown to everyone, signed in or not
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something on the home dashboard that needs looking at, linking to the record it is about."""
+
+    text: str  # already translated
+    url: str
+    level: str = "warning"  # "danger" (a rule broken), "warning" (to check), "info" (this month's events)
+    category: str = ""  # already translated: what kind of alert (shown as a badge)
+
+
+ALERT_LEVELS = ("danger", "warning", "info")
+
+
+def alerts_of(shown: list[ShownPanel]) -> list[Alert]:
+    """The alerts every panel of a place returned, the most serious first (stable within a level)."""
+    found = [alert for panel in shown for alert in panel.data.get("alerts", ())]
+    return sorted(found, key=lambda alert: ALERT_LEVELS.index(alert.level) if alert.level in ALERT_LEVELS else 9)
 
 
 @dataclass(frozen=True)

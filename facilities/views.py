@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 from facilities import palette
 from facilities.i18n import LANGUAGE_NAMES
-from facilities.navigation import nav_items
+from facilities.navigation import add_nav_item, nav_items
+from facilities.panels import alerts_of, collect
 from facilities.permissions import ROLE_LABELS, Permission, requires
 
 
 def register_views(app: Flask) -> None:
     """Home, health check and the template context shared by every page."""
+    add_nav_item(app, "home", _l("Dashboard"), Permission.READ, "speedometer2", order=5)
 
     @app.route("/")
     @requires(Permission.READ)
     def home():
-        """Home: the site list."""
-        return redirect(url_for("inventory.site_list"))
+        """Home: the dashboard every role lands on, made of the panels the areas register at "home.panels"."""
+        panels = collect("home.panels")
+        return render_template("home.html", panels=panels, alerts=alerts_of(panels))
 
     @app.route("/css/palette.css")
     def palette_css():

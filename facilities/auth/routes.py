@@ -62,7 +62,7 @@ def safe_next(target: str | None) -> str | None:
 def login():
     """Sign in with email and password; repeated failures slow that client down (facilities/auth/throttle.py)."""
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")) or url_for("inventory.site_list"))
+        return redirect(safe_next(request.args.get("next")) or url_for("home"))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -79,7 +79,7 @@ def login():
         if user is not None:
             throttle.succeeded()
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data) or url_for("inventory.site_list"))
+            return redirect(safe_next(form.next.data) or url_for("home"))
         throttle.failed()
         flash(_("Invalid email or password."), "danger")
         status = 401
@@ -121,7 +121,7 @@ def set_language():
         abort(400)
     if current_user.is_authenticated:
         current_user.locale = form.lang.data
-    response = redirect(safe_next(form.next.data) or url_for("inventory.site_list"))
+    response = redirect(safe_next(form.next.data) or url_for("home"))
     response.set_cookie(LANGUAGE_COOKIE, form.lang.data, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

@@ -32,7 +32,7 @@ def test_login_then_logout(client, make_user):
     assert client.get("/sites").status_code == 302
     response = login(client, "director@test.example")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/sites")
+    assert response.headers["Location"].endswith("/")  # every role lands on the home dashboard
     assert client.get("/sites").status_code == 200
     response = client.post("/logout")
     assert response.status_code == 302
@@ -104,7 +104,7 @@ def test_next_never_leaves_the_site(client, make_user, target):
     assert response.status_code == 302
     location = response.headers["Location"]
     assert "evil" not in location and "javascript" not in location
-    assert location.endswith("/sites")
+    assert location.endswith("/")
 
 
 def test_next_from_the_query_string_is_checked_when_already_signed_in(client_as):

@@ -14,6 +14,9 @@ def total(page, section: str, name: str) -> str:
 def test_architect_adds_an_interview_office_and_corrects_its_area(journey):
     page = journey.page
     journey.login("architect")
+    journey.shot("home")
+    journey.check_accessibility()
+    page.get_by_role("link", name="Sites", exact=True).click()
     journey.shot("sites")
     journey.check_accessibility()
 
