@@ -22,4 +22,5 @@ def init_app(app: Flask) -> None:
     register_api(app, api.bp)
     app.cli.add_command(cli.cli)
     register_panel(app, "building.panels", "energy/_building_panel.html", routes.building_panel, order=10)
+    register_panel(app, "home.panels", "energy/_home_panel.html", routes.home_panel, order=30)
     add_nav_item(app, "energy.dashboard", _l("Energy"), Permission.READ, "lightning-charge", order=30)

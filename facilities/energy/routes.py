@@ -40,6 +40,11 @@ def building_panel(building: Building, **_objects) -> dict:
     return {"energy": views.panel(building)}
 
 
+def home_panel(**_objects) -> dict:
+    """Data of the energy panel of the home dashboard: DPE classes and buildings off trajectory."""
+    return views.home_panel()
+
+
 def _building_or_404(building_id: int) -> Building:
     building = load_building(building_id)
     if building is None:

@@ -214,3 +214,20 @@ def dashboard_page() -> dict[str, Any]:
                     "co2": _("t CO2e"), "description": _("See the table of totals by year.")})
     return {"data": data, "counts": counts, "class_chart": class_chart, "totals_chart": totals_chart,
             "status_label": status_label}
+
+
+HOME_OFF_TRACK = 5  # the home panel names the buildings furthest off track, up to this many
+
+
+def home_panel() -> dict[str, Any]:
+    """The energy panel of the home dashboard: buildings per DPE class (a chart and its figures) and the
+    buildings off their Décret tertiaire trajectory, furthest first."""
+    try:
+        data = portfolio.dashboard(limit=HOME_OFF_TRACK)
+    except MissingReferenceError:
+        return {"missing_reference": True}
+    counts = {letter: data.class_counts[letter] for letter in DPE_LETTERS}
+    chart = charts.dpe_distribution_svg(counts, labels={
+        "title": _("Buildings per DPE class (latest year)"), "y": _("Buildings"),
+        "description": ", ".join(f"{letter}: {n}" for letter, n in counts.items())})
+    return {"data": data, "counts": counts, "chart": chart}

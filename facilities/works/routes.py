@@ -10,11 +10,16 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from facilities import carriers
+from facilities.barchart import bar_chart
 from facilities.database import discard_changes
 from facilities.extensions import db
+from facilities.formatting import format_money
+from facilities.i18n import current_locale
 from facilities.inventory.models import Building, Site
 from facilities.money import money_text
+from facilities.panels import Alert
 from facilities.permissions import Permission, requires
+from facilities.timeutil import paris_today
 from facilities.validation import ValidationError
 from facilities.works import catalogue, gantt, reasons, rules, services, views
 from facilities.works.forms import (
@@ -44,6 +49,29 @@ def works_labels():
 def building_panel(building: Building, site: Site, **_objects) -> dict:
     """Data of the works panel of the building page: the operations about the building or its site."""
     return {"operations": views.operations_for_building(building.id, site.id), "status_labels": catalogue.STATUS_LABELS}
+
+
+def home_panel(**_objects) -> dict:
+    """Data of the works panel of the home dashboard: AP in force, year N against the caps, a chart of the
+    years around N, and alerts (caps exceeded, operations starting or ending this month)."""
+    locale = current_locale()
+    figures = views.home_figures(paris_today())
+    chart_rows = [(str(y.year), [("bar-cap", y.cap_cents, _("cap %(amount)s", amount=format_money(y.cap_cents, locale))),
+                                 ("bar-over" if y.overflow_cents else "bar-cp", y.allocated_cents,
+                                  _("CP %(amount)s", amount=format_money(y.allocated_cents, locale))),
+                                 ("bar-paid", y.paid_cents, _("paid %(amount)s", amount=format_money(y.paid_cents, locale)))])
+                  for y in figures.years]
+    alerts = [Alert(_("%(envelope)s: the CP of %(year)s exceed the cap by %(amount)s", envelope=envelope.label,
+                      year=year, amount=format_money(cents, locale)),
+                    url_for("works.envelope_detail", envelope_id=envelope.id, year=year), "danger", _("Cap exceeded"))
+              for envelope, year, cents in figures.overflows]
+    alerts += [Alert(_("%(operation)s starts this month", operation=op.label),
+                     url_for("works.operation_detail", operation_id=op.id), "info", _("Starting"))
+               for op in figures.starting]
+    alerts += [Alert(_("%(operation)s is due for acceptance (réception) this month", operation=op.label),
+                     url_for("works.operation_detail", operation_id=op.id), "info", _("Acceptance"))
+               for op in figures.ending]
+    return {"works": figures, "chart": bar_chart(chart_rows), "alerts": alerts}
 
 
 def _or_404(entity):

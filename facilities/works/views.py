@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -198,3 +199,45 @@ def savings_operations_for_building(building_id: int) -> list[Operation]:
         .order_by(Operation.start, Operation.id)
     )
     return list(db.session.execute(query).scalars())
+
+
+# ---------------------------------------------------------------- home dashboard
+
+HOME_YEARS_BEFORE, HOME_YEARS_AFTER = 1, 3  # the home chart: N−1 … N+3
+
+
+@dataclass
+class HomeFigures:
+    """The works programme on the home dashboard: the AP in force, year N against the caps, and what needs
+    looking at (caps exceeded in N or later, operations starting or ending this month)."""
+
+    year: int
+    ap_in_force_cents: int
+    this_year: YearFigures
+    years: list[YearFigures]  # N−1 … N+3, those with a cap or CP
+    overflows: list[tuple[Envelope, int, int]]  # (envelope, year, cents over its cap)
+    starting: list[Operation]
+    ending: list[Operation]
+
+    @property
+    def used_share(self) -> int | None:
+        """CP allocated in N as a share of N's caps, in whole percent (None without a cap)."""
+        cap = self.this_year.cap_cents
+        return None if cap <= 0 else round(self.this_year.allocated_cents * 100 / cap)
+
+
+def home_figures(today: date) -> HomeFigures:
+    """Figures of the works panel of the home dashboard, from the programmes in force (scenarios left out).
+    Past years' overflows are left out: their accounts are closed, only N and later can still be changed."""
+    board = dashboard()
+    by_year = {row.year: row for row in board.years}
+    this_year = by_year.get(today.year, YearFigures(today.year))
+    shown = [by_year[y] for y in range(today.year - HOME_YEARS_BEFORE, today.year + HOME_YEARS_AFTER + 1)
+             if y in by_year and (by_year[y].cap_cents or by_year[y].allocated_cents)]
+    overflows = [(fig.envelope, year, cents) for fig in board.envelopes
+                 for year, cents in sorted(fig.overflow_by_year.items()) if year >= today.year and cents > 0]
+    month = (today.year, today.month)
+    live = [op for fig in board.envelopes for op in fig.operations if op.status != "closed"]
+    starting = [op for op in live if (op.start.year, op.start.month) == month]
+    ending = [op for op in live if (plan_of(op).end.year, plan_of(op).end.month) == month]
+    return HomeFigures(today.year, board.ap_total_cents, this_year, shown, overflows, starting, ending)
