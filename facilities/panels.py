@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from facilities.permissions import Permission
 
-PLACES = ("login.panels", "site.panels", "building.actions", "building.panels", "home.panels")
+PLACES = ("login.panels", "site.panels", "building.actions", "building.panels", "home.panels", "floor.panels")
 
 
 @dataclass(frozen=True)

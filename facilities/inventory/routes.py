@@ -222,8 +222,9 @@ def floor_detail(floor_id: int):
     """A floor: its spaces and totals, with the building's totals beside them."""
     floor = _or_404(services.load_floor(floor_id))
     building_total, per_floor = services.building_summaries([floor.building_id])[floor.building_id]
-    return render_template("inventory/floor_detail.html", floor=floor, building=floor.building,
-                           site=floor.building.site, floor_total=per_floor.get(floor.id), building_total=building_total)
+    objects = {"floor": floor, "building": floor.building, "site": floor.building.site}
+    return render_template("inventory/floor_detail.html", **objects, floor_total=per_floor.get(floor.id),
+                           building_total=building_total, panels=collect("floor.panels", **objects))
 
 
 @bp.route("/floors/<int:floor_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,85 @@
+"""Floor plans: the outline of a floor and of each space (GeoJSON polygons in the building's local metres, with
+their drawn area), and a building's georeference (where its local origin lies, how its axes turn)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from facilities.extensions import db
+from facilities.inventory.models import Building, Floor, Space
+from facilities.timeutil import utcnow
+
+AREA = Numeric(12, 2)
+
+
+class OutlineColumns:
+    """A polygon of the plan (GeoJSON, local metres), its drawn area, and the building it belongs to (the trail)."""
+
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    geometry: Mapped[dict] = mapped_column(JSON)
+    drawn_area_m2: Mapped[Decimal] = mapped_column(AREA)
+
+
+class FloorOutline(OutlineColumns, db.Model):
+    __tablename__ = "floor_outlines"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    floor_id: Mapped[int] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"), unique=True)
+
+    floor: Mapped[Floor] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<FloorOutline floor {self.floor_id}>"
+
+    @staticmethod
+    def __audit_label__(values) -> str:
+        """An outline in the audit trail: the floor it draws."""
+        return f"floor {values.get('floor_id')}"
+
+
+class SpaceOutline(OutlineColumns, db.Model):
+    __tablename__ = "space_outlines"
+    __audited__ = True
+    __table_args__ = (Index("ix_space_outlines_floor_id", "floor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), unique=True)
+    floor_id: Mapped[int] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"))
+
+    space: Mapped[Space] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SpaceOutline space {self.space_id}>"
+
+    @staticmethod
+    def __audit_label__(values) -> str:
+        """An outline in the audit trail: the space it draws."""
+        return f"space {values.get('space_id')}"
+
+
+class BuildingGeoreference(db.Model):
+    __tablename__ = "building_georeferences"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), unique=True)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    rotation_deg: Mapped[float] = mapped_column(default=0.0)
+    source: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    building: Mapped[Building] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<BuildingGeoreference building {self.building_id}>"
+
+    @staticmethod
+    def __audit_label__(values) -> str:
+        """A georeference in the audit trail."""
+        return f"{values.get('latitude')}, {values.get('longitude')}"

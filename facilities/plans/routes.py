@@ -1,0 +1,101 @@
+"""Plan pages: the panels on the floor, building and home pages, the outline forms, the plan's stylesheet."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from facilities.formatting import format_number
+from facilities.inventory import services as inventory
+from facilities.panels import Alert
+from facilities.permissions import Permission, requires
+from facilities.plans import colours, rules, services
+from facilities.plans.drawing import draw
+from facilities.plans.forms import OutlineForm
+
+bp = Blueprint("plans", __name__)
+
+
+def _or_404(entity):
+    if entity is None:
+        abort(404)
+    return entity
+
+
+# ---------------------------------------------------------------- panels (computed in the host's view)
+
+
+def floor_panel(floor, **_objects) -> dict:
+    """The floor page's plan: the drawing, its legends, and the rooms whose drawn area is off."""
+    plan = services.floor_plan(floor)
+    if current_user.can(Permission.EDIT_BUILDINGS):  # a click opens the room's form, else its row of the table
+        edit = url_for("inventory.space_edit", space_id=0).removesuffix("/0/edit")
+        hrefs = {room.space.id: f"{edit}/{room.space.id}/edit" for room in plan.rooms}
+    else:
+        hrefs = {room.space.id: f"#space-{room.space.id}" for room in plan.rooms}
+    return {"plan": plan, "drawing": draw(plan), "legends": colours.legends(), "modes": colours.MODES,
+            "mode_labels": colours.MODE_LABELS, "tolerance": rules.AREA_GAP_FLAG, "room_hrefs": hrefs}
+
+
+def building_panel(building, **_objects) -> dict:
+    """The building page's plan panel: per drawn floor, how many rooms disagree with their declared area."""
+    return {"flags": services.building_flags(building.id), "tolerance": rules.AREA_GAP_FLAG}
+
+
+def home_panel(**_objects) -> dict:
+    """The dashboard's plan panel: the buildings whose plans disagree with their declared areas."""
+    count, buildings = services.portfolio_flags()
+    pct = format_number(rules.AREA_GAP_FLAG * 100, str(get_locale() or "fr"), 0)
+    alerts = [Alert(_("%(building)s: %(n)s drawn room(s) more than %(pct)s %% away from the declared area",
+                      building=b.name, n=b.flagged_spaces + b.flagged_floors, pct=pct),
+                    url_for("inventory.building_detail", building_id=b.building_id) + "#plans-panel", "warning",
+                    _("Plans")) for b in buildings]
+    return {"count": count, "buildings": buildings, "tolerance": rules.AREA_GAP_FLAG, "alerts": alerts}
+
+
+# ---------------------------------------------------------------- pages
+
+
+@bp.route("/plans/plan.css")
+@requires(Permission.READ)
+def plan_css():
+    """The plan's colours as a stylesheet, generated from facilities/plans/colours.py."""
+    response = current_app.response_class(colours.plan_css(), mimetype="text/css")
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+def _outline_form(stored: dict | None, save, title: str, floor, saved: str):
+    """The coordinates form of one outline: shown filled from `stored`, saved through `save(shape)`."""
+    form = OutlineForm(data={"outline": rules.points_text(stored)} if request.method == "GET" else None)
+    back = url_for("inventory.floor_detail", floor_id=floor.id)
+    if form.submit_with(rules.clean_outline_form, lambda values: save(values["shape"]) or True):
+        flash(saved, "success")
+        return redirect(back + "#floor-plan")
+    return render_template("plans/outline_form.html", form=form, title=title, floor=floor, building=floor.building,
+                           site=floor.building.site, back=back), form.status_code
+
+
+@bp.route("/spaces/<int:space_id>/outline", methods=["GET", "POST"])
+@requires(Permission.EDIT_BUILDINGS)
+def space_outline(space_id: int):
+    """Draw, redraw or move a room by typing its corners' coordinates."""
+    space = _or_404(inventory.load_space(space_id))
+    return _outline_form(services.outline_geometry(space_id=space.id),
+                         lambda shape: services.save_space_outline(space, shape),
+                         _("Outline of space %(code)s", code=space.code), space.floor,
+                         _("Outline of %(code)s saved.", code=space.code))
+
+
+@bp.route("/floors/<int:floor_id>/outline", methods=["GET", "POST"])
+@requires(Permission.EDIT_BUILDINGS)
+def floor_outline(floor_id: int):
+    """Draw or redraw a floor's outline by typing its corners' coordinates."""
+    floor = _or_404(inventory.load_floor(floor_id))
+    return _outline_form(services.outline_geometry(floor_id=floor.id),
+                         lambda shape: services.save_floor_outline(floor, shape),
+                         _("Outline of floor %(name)s", name=floor.name), floor,
+                         _("Outline of floor %(name)s saved.", name=floor.name))
