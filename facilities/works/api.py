@@ -80,6 +80,10 @@ def _operation_json(op: Operation) -> dict:
         "phases": [{"code": p.code, "start": p.start.isoformat(), "end": p.end.isoformat(), "share_bp": p.share_bp}
                    for p in op.phases],
         "illustrative": op.illustrative, "note": op.note,
+        "actuals": [{"year": a.year, "committed_eur": _eur(a.committed_cents), "paid_eur": _eur(a.paid_cents)}
+                    for a in op.actuals],
+        "ap_history": [{"amount_eur": _eur(r.amount_cents), "voted_on": r.voted_on.isoformat(), "reason": r.reason}
+                       for r in op.ap_revisions],
     }
 
 
@@ -126,10 +130,16 @@ PHASE = response_schema("Phase", pick(rules.PHASE_RULES, "code", "start", "end",
                         required=["code", "start", "end", "share_bp"])
 PHASE_IN = rules_schema("PhaseInput", rules.PHASE_RULES)
 ID = {"type": "integer"}
+ACTUAL = {"type": "object", "required": ["year", "committed_eur", "paid_eur"],
+          "properties": {"year": {"type": "integer"}, "committed_eur": EUROS, "paid_eur": EUROS}}
+AP_VOTE = {"type": "object", "required": ["amount_eur", "voted_on"],
+           "properties": {"amount_eur": EUROS, "voted_on": DATE, "reason": {"type": "string"}}}
 OPERATION = response_schema(
     "Operation", pick(rules.OPERATION_RULES, "label", "nature", "status", "priority", "fixed", "draft", "envelope_id",
                       "site_id", "building_id", "start", "duration_months", "illustrative", "note"),
-    extra={"id": ID, "end": DATE, "ap_eur": EUROS, "cp": BY_YEAR, "phases": fields.List(fields.Nested(PHASE))},
+    extra={"id": ID, "end": DATE, "ap_eur": EUROS, "cp": BY_YEAR, "phases": fields.List(fields.Nested(PHASE)),
+           "actuals": {"type": "array", "items": ACTUAL, "description": "Commitments and payments by year."},
+           "ap_history": {"type": "array", "items": AP_VOTE, "description": "Every vote of the AP, oldest first."}},
     required=["id", "label", "nature", "status", "start", "end", "ap_eur", "cp"])
 _ENVELOPE_RULES = [*rules.ENVELOPE_RULES, *rules.SCENARIO_RULES]
 _ENVELOPE_EXTRA = {"id": ID, "scenario_of": nullable("integer"), "caps": BY_YEAR, "cp_by_year": BY_YEAR,
@@ -174,6 +184,14 @@ OPERATION_PATCH = rules_schema("OperationPatch", [rule for rule in OPERATION_RUL
 ENVELOPE_INPUT = rules_schema("EnvelopeInput", rules.ENVELOPE_RULES, extra={"caps": BY_YEAR_IN})
 ENVELOPE_PATCH = rules_schema("EnvelopePatch", [*rules.ENVELOPE_RULES, DRAFT_RULE], partial=True,
                               extra={"caps": BY_YEAR_IN})
+ACTUAL_INPUT = rules_schema("ActualInput", rules.ACTUAL_RULES,
+                            extra={"committed_eur": EUROS_IN, "paid_eur": EUROS_IN},
+                            required_extra=["committed_eur", "paid_eur"])
+REVISION_INPUT = rules_schema("RevisionInput", rules.AP_REVISION_RULES, extra={
+    "amount_eur": EUROS_IN,
+    "cp": {**BY_YEAR_IN, "description": "The new échéancier, euros by year, adding up to amount_eur. Omitted on a "
+                                        "voted operation: the new AP is spread over its phases."}},
+    required_extra=["amount_eur"])
 APPLY_RULE = Rule("apply", "bool", _l("Save the schedule (facilities managers only)"), default=False)
 SCHEDULE_INPUT = rules_schema("ScheduleInput", [APPLY_RULE])
 
@@ -335,12 +353,38 @@ def operation(operation_id: int):
 @requires(Permission.EDIT_WORKS)
 def operation_update(operation_id: int):
     """Change an operation: a new start moves its phases and CP, a new AP is a new vote, "draft" confirms an
-    overflow."""
+    overflow; on a voted operation "ap_eur" and "cp" are refused (422): use POST …/revisions."""
     op = get_or_404(Operation, operation_id)
     body = _read_body(field_names(OPERATION_PATCH))
     _check_bounds(body)
     services.update_operation(op, rules.clean_operation(body, partial=True, current=services.current_values(op)))
     return _operation_json(op)
+
+
+@bp.route("/operations/<int:operation_id>/actuals", methods=["POST"])
+@bp.doc(summary="Record a year's commitments and payments", requestBody=json_body(ACTUAL_INPUT),
+        responses={"200": ok(OPERATION)})
+@versioned(Operation, "operation_id")
+@requires(Permission.EDIT_WORKS)
+def operation_actuals(operation_id: int):
+    """Create or replace one year's actuals; 422 when the commitments would exceed the AP or the payments that
+    year's CP."""
+    op = get_or_404(Operation, operation_id)
+    services.set_actual(op, rules.clean_actual(_read_body(field_names(ACTUAL_INPUT))))
+    return _operation_json(op)
+
+
+@bp.route("/operations/<int:operation_id>/revisions", methods=["POST"])
+@bp.doc(summary="Revise the AP with its new échéancier", requestBody=json_body(REVISION_INPUT),
+        responses={"201": ok(OPERATION, "Revision recorded")})
+@versioned(Operation, "operation_id")
+@requires(Permission.EDIT_WORKS)
+def operation_revision(operation_id: int):
+    """Append a vote of the AP with its échéancier; 422 below what is committed or when the CP do not add up to
+    the new AP."""
+    op = get_or_404(Operation, operation_id)
+    services.add_ap_revision(op, rules.clean_ap_revision(_read_body(field_names(REVISION_INPUT))))
+    return _operation_json(op), 201
 
 
 @bp.route("/operations/<int:operation_id>", methods=["DELETE"])

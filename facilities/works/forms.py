@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from facilities import carriers
@@ -73,10 +74,15 @@ class CpForm(RuleForm):
     draft = BooleanField(DRAFT_LABEL)
 
 
+REVISION_CP_HELP = _l("One line per year: YEAR AMOUNT in euros, adding up to the new AP. Left empty on a voted "
+                      "operation, the new AP is spread over the phases.")
+
+
 class ApRevisionForm(RuleForm):
     amount_eur = _amount(_l("New AP amount (€)"))
     voted_on = StringField(_l("Vote date"), render_kw={"type": "date"})
     reason = StringField(_l("Reason"))
+    cp = TextAreaField(_l("New CP échéancier"), description=REVISION_CP_HELP, render_kw={"rows": 4})
 
 
 class ActualForm(RuleForm):
@@ -98,3 +104,8 @@ class ConfirmForm(FlaskForm):
     """A button that posts (CSRF-protected)."""
 
     confirm = HiddenField(default="1")
+
+
+class LedgerImportForm(FlaskForm):
+    file = FileField(_l("File of actuals and revisions (.csv or .xlsx)"),
+                     validators=[FileRequired(_l("Choose a file to import."))], render_kw={"accept": ".csv,.xlsx"})

@@ -21,13 +21,14 @@ from facilities.panels import Alert
 from facilities.permissions import Permission, requires
 from facilities.timeutil import paris_today
 from facilities.validation import ValidationError
-from facilities.works import catalogue, gantt, reasons, rules, services, views
+from facilities.works import catalogue, gantt, ledger_import, reasons, rules, services, views
 from facilities.works.forms import (
     ActualForm,
     ApRevisionForm,
     ConfirmForm,
     CpForm,
     EnvelopeForm,
+    LedgerImportForm,
     OperationEditForm,
     OperationForm,
     PhasesForm,
@@ -182,6 +183,27 @@ def envelope_edit(envelope_id: int):
                            title=_("Edit envelope %(label)s", label=envelope.label)), _status(form)
 
 
+@bp.route("/envelopes/<int:envelope_id>/import", methods=["GET", "POST"])
+@requires(Permission.EDIT_WORKS)
+def ledger_import_page(envelope_id: int):
+    """Import actuals and AP revisions of the envelope's operations from a file: all lines or none."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    form = LedgerImportForm()
+    report = None
+    if form.validate_on_submit():
+        try:
+            report = ledger_import.import_file(form.file.data.read(), form.file.data.filename or "", envelope.id)
+        except ValidationError as error:
+            form.file.errors = list(error.errors.values())
+        if report is not None and report.ok:
+            flash(_("%(n)s line(s) imported.", n=report.applied), "success")
+            return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
+        discard_changes()
+    status = 422 if request.method == "POST" else 200
+    return render_template("works/ledger_import.html", envelope=envelope, form=form, report=report,
+                           columns=ledger_import.COLUMNS), status
+
+
 @bp.route("/envelopes/<int:envelope_id>/schedule")
 @requires(Permission.READ)
 def schedule(envelope_id: int):
@@ -288,7 +310,7 @@ def _render_operation(op: Operation, status: int = 200, **forms):
     forms.setdefault("actual_form", ActualForm(formdata=None))
     forms.setdefault("saving_form", SavingForm(formdata=None))
     plan_check = services.operation_check(op)
-    return render_template("works/operation_detail.html", op=op, check=plan_check,
+    return render_template("works/operation_detail.html", op=op, check=plan_check, voted=services.is_voted(op),
                            cp=views.cp_by_year_of(op), chart=chart([op], op.label),
                            phase_labels={c.value: PHASE_LABELS[c] for c in PhaseCode}, derive_form=ConfirmForm(),
                            **forms), status
@@ -329,8 +351,11 @@ def operation_phases(operation_id: int):
 @bp.route("/operations/<int:operation_id>/cp", methods=["GET", "POST"])
 @requires(Permission.EDIT_WORKS)
 def operation_cp(operation_id: int):
-    """Edit the CP échéancier year by year."""
+    """Edit the CP échéancier year by year (before the vote; a voted operation's CP change by a revision)."""
     op = _load_operation(operation_id)
+    if services.is_voted(op):
+        flash(services.revision_needed(op), "warning")
+        return redirect(url_for(".operation_detail", operation_id=op.id, _anchor="ap-title"))
     form = CpForm.editing(op, lambda: {"cp": _year_lines(op.cp_by_year)})
     if form.submit_with(rules.clean_cp, lambda values: services.set_cp(op, values)) is not None:
         flash(_("Échéancier saved."), "success")

@@ -65,7 +65,7 @@ def _clean_one(rule: Rule, value: Any, field: str, errors: dict[str, str]) -> An
         return None
 
 
-_LINE = re.compile(r"^\s*(\S+)\s*[:=;]?\s*(.*?)\s*$")
+_LINE = re.compile(r"^\s*([^\s:=;]+)\s*[:=;]?\s*(.*?)\s*$")  # "2030 500000", "2030: 500000", "2030=500000"
 
 
 def _year_amount_pairs(raw: Any, name: str, errors: dict[str, str]) -> list[tuple[Any, Any, str]]:
@@ -292,13 +292,17 @@ AP_REVISION_RULES = (
 
 
 def clean_ap_revision(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """A new AP vote: amount (euros → cents), date and reason."""
+    """A new AP vote: amount (euros → cents), date, reason and, optionally, its échéancier (cents by year;
+    empty: the service spreads the new AP over the phases of a voted operation)."""
     errors: dict[str, str] = {}
     try:
         values = clean(AP_REVISION_RULES, raw)
     except ValidationError as error:
         values, errors = {}, dict(error.errors)
     values["amount_cents"] = parse_money(raw.get("amount_eur"), "amount_eur", errors)
+    cp = raw.get("cp")
+    if cp is not None and not (isinstance(cp, str) and not cp.strip()):
+        values["cp"] = parse_year_amounts(cp, "cp", errors)
     if errors:
         raise ValidationError(errors)
     return values
@@ -317,7 +321,8 @@ ACTUAL_RULES = (year_rule("year", _l("Year"), YEARS, required=True),)
 
 
 def clean_actual(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Commitments and payments of one year, in euros → cents; payments cannot exceed commitments."""
+    """Commitments and payments of one year, in euros → cents (judged against the AP and the year's CP by
+    facilities.works.budget, through the service)."""
     errors: dict[str, str] = {}
     try:
         values = clean(ACTUAL_RULES, raw)
@@ -325,8 +330,6 @@ def clean_actual(raw: Mapping[str, Any]) -> dict[str, Any]:
         values, errors = {}, dict(error.errors)
     values["committed_cents"] = parse_money(raw.get("committed_eur"), "committed_eur", errors)
     values["paid_cents"] = parse_money(raw.get("paid_eur"), "paid_eur", errors)
-    if not errors and values["paid_cents"] > values["committed_cents"]:
-        errors["paid_eur"] = _("Payments cannot exceed commitments")
     if errors:
         raise ValidationError(errors)
     return values

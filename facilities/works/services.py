@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from facilities.extensions import db
 from facilities.formatting import format_money
 from facilities.validation import ValidationError
+from facilities.works.budget import Ledger, ledger_errors
 from facilities.works.models import (
     ApRevision,
     Envelope,
@@ -37,6 +38,44 @@ from facilities.works.scheduling.spreading import derive_cp, operation_cp, shift
 
 # Statuses that mean the AP has been voted: the échéancier must balance (sum of CP == AP) to enter them.
 VOTED_STATUSES = ("voted", "studies", "works")
+# Statuses of an operation whose AP has been voted: its amounts change only by a revision, and ΣCP = AP.
+AMOUNTS_LOCKED = (*VOTED_STATUSES, "received", "closed")
+
+
+def is_voted(op: Operation) -> bool:
+    """Whether the operation's AP has been voted (its amounts then change only by a revision)."""
+    return op.status in AMOUNTS_LOCKED
+
+
+def ledger_of(op: Operation) -> Ledger:
+    """The budget figures of an operation: AP in force, échéancier, commitments and payments by year."""
+    return Ledger(op.current_ap_cents, op.cp_by_year, {a.year: a.committed_cents for a in op.actuals},
+                  {a.year: a.paid_cents for a in op.actuals}, is_voted(op))
+
+
+def check_ledger(op: Operation, *, checking_ap: bool = False, rename: dict[str, str] | None = None,
+                 only: tuple[str, ...] | None = None) -> None:
+    """Refuse (ValidationError) a change that breaks the AP/CP rules (facilities.works.budget); flushes first.
+
+    `rename` maps the rules' field names onto those of the form or endpoint that made the change; messages
+    that land on one field are joined; `only` keeps the rules a change can break (recording actuals does not
+    unbalance an échéancier)."""
+    db.session.flush()
+    errors: dict[str, str] = {}
+    for key, message in ledger_errors(ledger_of(op), checking_ap=checking_ap).items():
+        if only is not None and key not in only:
+            continue
+        key = (rename or {}).get(key, key)
+        errors[key] = f"{errors[key]} {message}" if key in errors else message
+    if errors:
+        raise ValidationError(errors)
+
+
+def revision_needed(op: Operation) -> str:
+    """The message refusing a change of a voted operation's amounts outside a revision."""
+    return _("%(label)s is voted: its AP and CP change only by a revision (the AP with its échéancier, dated, with "
+             "its vote): \"Record a revision\" on the operation page, or POST /api/v1/operations/%(id)s/revisions.",
+             label=op.label, id=op.id)
 
 
 def _locale() -> str:
@@ -313,9 +352,19 @@ def create_operation(values: dict) -> Operation:
 
 def update_operation(op: Operation, values: dict) -> Operation:
     """Change an operation. A new start moves its phases and échéancier with it; a new duration or new
-    phases re-derive the échéancier; a new AP amount is appended as a revision (the history is kept)."""
+    phases re-derive the échéancier; a new AP amount is appended as a revision (the history is kept).
+
+    On a voted operation the AP and the CP change only by a revision (`add_ap_revision`): both are refused here.
+    Every change of amounts or status is checked against the budget rules (facilities.works.budget).
+    """
     envelope = op.envelope
+    new_ap = values.get("ap_cents")
+    ap_changes = new_ap is not None and new_ap != op.current_ap_cents
+    cp_changes = values.get("cp") is not None and values["cp"] != op.cp_by_year
+    if is_voted(op) and (ap_changes or cp_changes):
+        raise ValidationError({"ap_eur" if ap_changes else "cp": revision_needed(op)})
     before = check(envelope).overflow_by_year
+    old_status, old_cp = op.status, op.cp_by_year
     for name in ("label", "site_id", "building_id", "nature", "priority", "fixed", "illustrative", "note"):
         if name in values:
             setattr(op, name, values[name])
@@ -328,13 +377,15 @@ def update_operation(op: Operation, values: dict) -> Operation:
     elif new_start != op.start:
         moved = shift(plan_of(op), month_index(new_start) - month_index(op.start))
         _apply_plan(op, moved)
-    if values.get("ap_cents") is not None and values["ap_cents"] != op.current_ap_cents:
-        add_ap_revision(op, {"amount_cents": values["ap_cents"], "voted_on": values.get("ap_voted_on") or date.today(),
-                             "reason": values.get("ap_reason") or _("AP revised")})
+    if ap_changes:
+        op.ap_revisions.append(ApRevision(amount_cents=new_ap, voted_on=values.get("ap_voted_on") or date.today(),
+                                          reason=values.get("ap_reason") or _("AP revised")))
     if "cp" in values and values["cp"] is not None and not ("phases" in values or new_duration != op.duration_months):
         _replace_cp(op, values["cp"])
     if "status" in values:
         _set_status(op, values["status"])
+    if ap_changes or op.cp_by_year != old_cp or op.status != old_status:
+        check_ledger(op, checking_ap=ap_changes, rename={"amount_eur": "ap_eur"})
     _guard_overflow(envelope, before, bool(values.get("draft")), [op])
     return op
 
@@ -348,30 +399,54 @@ def _apply_plan(op: Operation, plan: OperationPlan, cp: dict[int, int] | None = 
     _replace_cp(op, cp if cp is not None else operation_cp(plan))
 
 
+def _span_errors(op: Operation, cp: dict[int, int]) -> dict[str, str]:
+    """CP years outside the operation's span, each named."""
+    years = months_by_year(op.start, add_months(op.start, op.duration_months - 1))
+    return {f"cp.{year}": _("CP year %(year)s is outside the operation's span (%(first)s to %(last)s)",
+                            year=year, first=min(years), last=max(years))
+            for year in cp if year not in years}
+
+
 def add_ap_revision(op: Operation, values: dict) -> ApRevision:
-    """Append an AP vote (never edit one); it must not be dated before the latest one."""
+    """Append an AP vote (never edit one) with its échéancier: the CP given (they must add up to the new AP),
+    or, on a voted operation, the new AP spread over the phases. Never below what is committed (nor paid);
+    not dated before the latest vote."""
     latest = op.ap_revisions[-1] if op.ap_revisions else None
     if latest is not None and values["voted_on"] < latest.voted_on:
         raise ValidationError({"voted_on": _("A revision cannot be dated before the latest vote (%(day)s)",
                                              day=latest.voted_on.isoformat())})
+    cp = values.get("cp")
+    if cp is not None:
+        errors = _span_errors(op, cp)
+        if sum(cp.values()) != values["amount_cents"]:
+            locale = _locale()
+            errors["cp"] = _("The new échéancier totals %(cp)s but the new AP is %(ap)s (difference %(diff)s): the "
+                             "CP of a revision add up to its AP.", cp=format_money(sum(cp.values()), locale),
+                             ap=format_money(values["amount_cents"], locale),
+                             diff=format_money(sum(cp.values()) - values["amount_cents"], locale))
+        if errors:
+            raise ValidationError(errors)
     revision = ApRevision(amount_cents=values["amount_cents"], voted_on=values["voted_on"], reason=values["reason"])
     op.ap_revisions.append(revision)
-    db.session.flush()
+    if cp is not None:
+        _replace_cp(op, cp)
+    elif is_voted(op):
+        _replace_cp(op, derive_cp(plan_of(op)))
+    check_ledger(op, checking_ap=True)
     return revision
 
 
 def set_cp(op: Operation, values: dict) -> Operation:
-    """Replace the échéancier (years inside the operation's span); overflow needs the draft confirmation."""
-    errors = {}
-    years = months_by_year(op.start, add_months(op.start, op.duration_months - 1))
-    for year in values["cp"]:
-        if year not in years:
-            errors[f"cp.{year}"] = _("CP year %(year)s is outside the operation's span (%(first)s to %(last)s)",
-                                     year=year, first=min(years), last=max(years))
+    """Replace the échéancier of an operation not yet voted (years inside its span); overflow needs the draft
+    confirmation. A voted operation's CP change only with its AP, by a revision."""
+    if is_voted(op) and values["cp"] != op.cp_by_year:
+        raise ValidationError({"cp": revision_needed(op)})
+    errors = _span_errors(op, values["cp"])
     if errors:
         raise ValidationError(errors)
     before = check(op.envelope).overflow_by_year
     _replace_cp(op, values["cp"])
+    check_ledger(op, rename={"paid_eur": "cp", "committed_eur": "cp"})
     _guard_overflow(op.envelope, before, bool(values.get("draft")), [op])
     return op
 
@@ -380,6 +455,7 @@ def derive_cp_from_phases(op: Operation, draft: bool = False) -> Operation:
     """Re-spread the current AP over the phases (or evenly over the duration): the échéancier balances."""
     before = check(op.envelope).overflow_by_year
     _replace_cp(op, derive_cp(plan_of(op)))
+    check_ledger(op, rename={"paid_eur": "cp"})
     _guard_overflow(op.envelope, before, draft, [op])
     return op
 
@@ -392,7 +468,7 @@ def set_actual(op: Operation, values: dict) -> OperationActual:
         op.actuals.append(row)
     row.committed_cents, row.paid_cents = values["committed_cents"], values["paid_cents"]
     op.actuals.sort(key=lambda a: a.year)
-    db.session.flush()
+    check_ledger(op, only=("committed_eur", "paid_eur"))
     return row
 
 
@@ -426,6 +502,7 @@ def apply_proposal(envelope: Envelope, proposal: ScheduleProposal) -> int:
         if op.fixed:  # the core never moves them; refuse loudly rather than corrupt a commitment
             raise ValidationError({"schedule": _("%(label)s has fixed dates and cannot move", label=op.label)})
         _apply_plan(op, scheduled.plan, scheduled.cp_by_year)
+        check_ledger(op, rename={"paid_eur": "schedule", "cp": "schedule", "committed_eur": "schedule"})
         moved += 1
     db.session.flush()
     if not check(envelope).overflow_by_year:
