@@ -20,7 +20,8 @@ from flask_login import current_user
 
 from facilities.permissions import Permission
 
-PLACES = ("login.panels", "site.panels", "building.actions", "building.panels", "home.panels", "floor.panels")
+PLACES = ("login.panels", "site.panels", "building.actions", "building.panels", "home.panels", "floor.panels",
+          "envelope.actions")
 
 
 @dataclass(frozen=True)

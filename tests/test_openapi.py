@@ -87,6 +87,7 @@ CROSS_FIELD_RULES = {
     ("POST", "/api/v1/envelopes"): "caps are keyed by the years of the programme's range",
     ("PATCH", "/api/v1/envelopes/{envelope_id}"): "as for POST /envelopes; a draft over its caps",
     ("POST", "/api/v1/envelopes/{envelope_id}/schedule"): "the envelope's operations and caps",
+    ("POST", "/api/v1/envelopes/{envelope_id}/retrofit-plan"): "the first year of works before the target year",
     ("POST", "/api/v1/spaces"): "a specialty only for a medical cabinet",
     ("PATCH", "/api/v1/spaces/{space_id}"): "as for POST /spaces, with the space's stored type",
     # Not a cross-field rule but a format the description does not state yet (to do: a pattern from the rule).

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from facilities.auth import services as auth_services
 from facilities.demo.data import DEMO_SITES, DEMO_USERS
 from facilities.energy import demo as energy_demo
+from facilities.energy import retrofit_demo
 from facilities.extensions import db
 from facilities.inventory import rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
@@ -45,6 +46,7 @@ def load_demo(with_users: bool) -> LoadReport:
     # Each area adds its illustrative demo records on top of the inventory.
     energy_demo.load_demo()
     works_demo.load_demo()
+    retrofit_demo.load_demo()
     if with_users:
         for user in DEMO_USERS:
             if auth_services.find_user(user["email"]) is None:

@@ -13,14 +13,17 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from facilities.api import register_api
-    from facilities.energy import api, cli, routes
+    from facilities.energy import api, cli, retrofit_api, retrofit_routes, routes
     from facilities.navigation import add_nav_item
     from facilities.panels import register_panel
     from facilities.permissions import Permission
 
     app.register_blueprint(routes.bp)
     register_api(app, api.bp)
+    app.register_blueprint(retrofit_routes.bp)
+    register_api(app, retrofit_api.bp)
     app.cli.add_command(cli.cli)
     register_panel(app, "building.panels", "energy/_building_panel.html", routes.building_panel, order=10)
     register_panel(app, "home.panels", "energy/_home_panel.html", routes.home_panel, order=30)
+    register_panel(app, "envelope.actions", "energy/_envelope_retrofit_action.html", retrofit_routes.envelope_action)
     add_nav_item(app, "energy.dashboard", _l("Energy"), Permission.READ, "lightning-charge", order=30)

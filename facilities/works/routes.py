@@ -17,7 +17,7 @@ from facilities.formatting import format_money
 from facilities.i18n import current_locale
 from facilities.inventory.models import Building, Site
 from facilities.money import money_text
-from facilities.panels import Alert
+from facilities.panels import Alert, collect
 from facilities.permissions import Permission, requires
 from facilities.timeutil import paris_today
 from facilities.validation import ValidationError
@@ -147,7 +147,8 @@ def envelope_detail(envelope_id: int):
     return render_template("works/envelope_detail.html", envelope=envelope, figures=figures, year=year, ppi=ppi,
                            ppi_total=ppi_total, chart=chart(figures.operations, envelope.label),
                            gantt_rows=gantt.gantt_table(views.gantt_rows(figures.operations)),
-                           scenario_form=ScenarioForm(), comparable=services.comparable(envelope))
+                           scenario_form=ScenarioForm(), comparable=services.comparable(envelope),
+                           action_panels=collect("envelope.actions", envelope=envelope))
 
 
 def _default_year(figures) -> int:
