@@ -1,7 +1,7 @@
 """Candidate retrofit operations of an envelope, with their expected savings per carrier (the retrofit optimiser)
 
 Revision ID: a7c3e9f1b2d4
-Revises: d5e8f1a3c720
+Revises: f17a0c3b5d21
 Create Date: 2026-11-30 07:30:00
 
 New tables only: no existing row changes.
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9f1b2d4'
-down_revision = 'd5e8f1a3c720'
+down_revision = 'f17a0c3b5d21'
 branch_labels = None
 depends_on = None
 
