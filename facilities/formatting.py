@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_decimal_symbol
 
 from facilities.money import cents_to_euros
 
@@ -48,6 +48,11 @@ def format_number(value: Decimal | float | int | None, locale: str = "fr", place
         return "—"
     pattern = "#,##0" if places == 0 else ("#,##0." + "0" * places if places else "#,##0.##")
     return format_decimal(Decimal(str(value)), format=pattern, locale=locale)
+
+
+def decimal_mark(locale: str = "fr") -> str:
+    """The decimal mark of a language, for figures drawn outside Jinja (maps, charts): "," in French."""
+    return get_decimal_symbol(locale)
 
 
 def format_day(day: date | None, locale: str = "fr") -> str:

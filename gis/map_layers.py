@@ -112,21 +112,22 @@ def _round_coords(coords: np.ndarray) -> np.ndarray:
 
 
 def communes_features(
-    communes: gpd.GeoDataFrame | Mapping[str, Any], indicator: str, name_field: str
+    communes: gpd.GeoDataFrame | Mapping[str, Any], indicator: str | None, name_field: str
 ) -> tuple[list[dict[str, Any]], tuple[float, float, float, float] | None]:
-    """Return compact commune features {n: name, v: value-or-None} and their bounds."""
+    """Return compact commune features {n: name, v: value-or-None} and their bounds (v always None without an
+    indicator: outlines only)."""
     if isinstance(communes, gpd.GeoDataFrame):
         if communes.crs is None:
             raise MapBuildError("The communes layer has no coordinate reference system.")
         gdf = communes if communes.crs.equals(WGS84) else communes.to_crs(WGS84)
-        for column in (indicator, name_field):
+        for column in (indicator or name_field, name_field):
             if column not in gdf.columns:
                 raise MapBuildError(
                     f"Communes have no column '{column}' (columns: {', '.join(map(str, gdf.columns))})."
                 )
         geoms = shapely.transform(np.asarray(gdf.geometry.values, dtype=object), _round_coords)
         names = gdf[name_field].tolist()
-        values = gdf[indicator].tolist()
+        values = gdf[indicator].tolist() if indicator else [None] * len(gdf)
         bounds = tuple(float(b) for b in gdf.total_bounds) if len(gdf) else None
         raw = [
             (shapely.geometry.mapping(g), n, v)
@@ -139,7 +140,7 @@ def communes_features(
         raw = []
         for f in communes.get("features", []):
             props = f.get("properties") or {}
-            raw.append((f.get("geometry"), props.get(name_field), props.get(indicator)))
+            raw.append((f.get("geometry"), props.get(name_field), props.get(indicator) if indicator else None))
         shapes = [shapely.geometry.shape(g) for g, _n, _v in raw if g]
         bounds = tuple(float(b) for b in shapely.total_bounds(shapes)) if shapes else None
     features = []

@@ -152,8 +152,8 @@ def _document(spec: dict[str, Any], asset_url: AssetUrl, lang: str, title: str) 
     return _NO_ZOOM_LOCK.sub("", html)  # people who need to zoom the page must be able to
 
 
-def _fmt(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}"
+def _fmt(value: float, decimals: int, decimal_mark: str = ".") -> str:
+    return f"{value:.{decimals}f}".replace(".", decimal_mark)
 
 
 def build_site_map(
@@ -176,6 +176,11 @@ def build_site_map(
     service_labels: Mapping[str, str] | None = None,
     max_zoom: int = 19,
     figures_url_suffix: str | None = None,
+    outlines: gpd.GeoDataFrame | Mapping[str, Any] | None = None,
+    frame_bounds: tuple[float, float, float, float] | None = None,
+    sites_legend_on_map: bool = True,
+    decimal_mark: str = ".",
+    fit_max_zoom: int = 14,
     asset_url: AssetUrl = local_asset_url,
     lang: str = "en",
     title: str = "Map of the sites",
@@ -188,6 +193,12 @@ def build_site_map(
     in a neutral grey. ``tile_url=None`` draws vector layers only (no background tiles).
     Sites without ``floors``/``workstations``/``medical_cabinets`` properties can have them loaded when their
     popup opens: ``figures_url_suffix`` is appended to the site's ``url`` and must answer JSON with those keys.
+    ``outlines`` (communes with ``commune_name_field``) are drawn as thin unfilled outlines under the sites when
+    no choropleth is asked for. ``frame_bounds`` (min lon, min lat, max lon, max lat) is what the map frames
+    first (the département, a commune), instead of the sites or the communes drawn.
+    ``sites_legend_on_map=False`` leaves the sites' legend to the page around the map (shown once, with counts).
+    Framing a few sites never zooms closer than ``fit_max_zoom`` (a lone site is shown with its surroundings).
+    ``decimal_mark`` writes the figures of legends and tooltips in the reader's language ("," in French).
     ``asset_url(package, file name)`` gives the URL of each file of :data:`MAP_ASSETS`.
     """
     if color_by not in ("kind", "status"):
@@ -209,8 +220,11 @@ def build_site_map(
         "zoomControl": {"position": "topleft", "zoomInTitle": texts["zoom_in"], "zoomOutTitle": texts["zoom_out"]},
         "tiles": None if tile_url is None else {"url": tile_url, "attribution": tile_attribution},
         "communes": None,
+        "outlines": None,
         "sites": None,
         "bounds": None,
+        "fitMaxZoom": fit_max_zoom,
+        "sitesLegendOnMap": sites_legend_on_map,
     }
     bounds: tuple[float, float, float, float] | None = None
     if communes is not None:
@@ -220,7 +234,8 @@ def build_site_map(
         used_colors = choropleth_colors[: max(len(breaks) - 1, 0)]
         unit = f" {indicator_unit}" if indicator_unit else ""
         items = [
-            [color, f"{_fmt(breaks[i], indicator_decimals)} – {_fmt(breaks[i + 1], indicator_decimals)}{unit}"]
+            [color, f"{_fmt(breaks[i], indicator_decimals, decimal_mark)} – "
+             f"{_fmt(breaks[i + 1], indicator_decimals, decimal_mark)}{unit}"]
             for i, color in enumerate(used_colors)
         ] + [[NEUTRAL_COLOR, texts["no_value"]]]
         spec["communes"] = {
@@ -234,6 +249,7 @@ def build_site_map(
                 "no_value": texts["no_value"],
                 "unit": unit,
                 "decimals": indicator_decimals,
+                "decimalMark": decimal_mark,
             },
             "legend": {
                 "title": communes_legend_title or indicator_label or indicator or "",
@@ -243,6 +259,11 @@ def build_site_map(
             },
         }
         bounds = communes_bounds
+    elif outlines is not None:
+        features, outline_bounds = communes_features(outlines, None, commune_name_field)
+        spec["outlines"] = {"name": texts["communes_layer"], "data": {"type": "FeatureCollection",
+                                                                   "features": features}}
+        bounds = outline_bounds
 
     if sites_geojson is not None:
         compact, service_list, url_prefix, sites_bounds = compact_sites(sites_geojson, color_by, categories)
@@ -262,6 +283,8 @@ def build_site_map(
         }
         if sites_bounds is not None:
             bounds = sites_bounds
+    if frame_bounds is not None:
+        bounds = frame_bounds
 
     if bounds is not None:
         minx, miny, maxx, maxy = bounds

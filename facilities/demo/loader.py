@@ -13,6 +13,7 @@ from facilities.energy import retrofit_demo
 from facilities.extensions import db
 from facilities.inventory import rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.maps import demo as maps_demo
 from facilities.works import demo as works_demo
 
 
@@ -47,6 +48,7 @@ def load_demo(with_users: bool) -> LoadReport:
     energy_demo.load_demo()
     works_demo.load_demo()
     retrofit_demo.load_demo()
+    maps_demo.load_demo()
     if with_users:
         for user in DEMO_USERS:
             if auth_services.find_user(user["email"]) is None:

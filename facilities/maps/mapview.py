@@ -10,8 +10,10 @@ from typing import Any
 from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from facilities.energy import portfolio as energy_portfolio
+from facilities.formatting import decimal_mark
 from facilities.inventory.catalogue import SERVICE_LABELS, SITE_KIND_LABELS, SITE_STATUS_LABELS
 from facilities.inventory.services import SiteFilters
 from facilities.maps import services
@@ -58,7 +60,43 @@ class MapPage:
     boundaries_loaded: bool
     indicator_title: str = ""
     indicator_summary: list[dict[str, Any]] = field(default_factory=list)
+    views: list[MapView] = field(default_factory=list)
+    active_filters: int = 0
     build_seconds: float = 0.0
+
+
+@dataclass
+class MapView:
+    """A ready-made view of the map (a preset of its options), one click away above it."""
+
+    label: str
+    url: str
+    current: bool
+
+
+#: The presets: label and options. The communes views need loaded boundaries; the distance one names a service.
+PRESETS: tuple[tuple[str, dict[str, str], bool], ...] = (
+    (_l("Sites by kind"), {}, False),
+    (_l("Sites by status"), {"color_by": "status"}, False),
+    (_l("Energy labels"), {"color_by": "dpe"}, False),
+    (_l("Distance to the nearest PMI"), {"indicator": "distance", "service": "pmi"}, True),
+    (_l("Sites serving each commune"), {"indicator": "sites_count"}, True),
+)
+FILTER_NAMES = ("service", "status", "kind", "commune")
+
+
+def map_views(options: dict[str, Any], boundaries_loaded: bool) -> list[MapView]:
+    """The presets this map can show, the one matching the current options marked current."""
+    chosen = {name: str(options.get(name) or "") for name in (*FILTER_NAMES, "color_by", "indicator")}
+    if chosen["color_by"] == "kind":
+        chosen["color_by"] = ""
+    views = []
+    for label, preset, needs_boundaries in PRESETS:
+        if needs_boundaries and not boundaries_loaded:
+            continue
+        current = all(chosen[name] == preset.get(name, "") for name in chosen)
+        views.append(MapView(str(label), url_for("maps.site_map", **preset), current))
+    return views
 
 
 def _palette(color_by: str, records: list[dict[str, Any]]) -> tuple[dict[str, tuple[str, str]], str]:
@@ -75,6 +113,15 @@ def _with_dpe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Records whose 'kind' key carries the latest DPE class: the map colours by that key (kind or status only)."""
     classes = energy_portfolio.latest_dpe_class_by_site()
     return [{**record, "kind": classes.get(record["id"]) or NO_DPE} for record in records]
+
+
+def _frame(outlines, options: dict[str, Any], filtered: bool) -> tuple[float, float, float, float] | None:
+    """What the map frames first: the whole territory unfiltered, the chosen commune, else the sites shown."""
+    if not filtered:
+        return tuple(float(b) for b in outlines.total_bounds)
+    commune = options.get("commune")
+    chosen = outlines[outlines["code"] == commune] if commune else outlines.iloc[0:0]
+    return tuple(float(b) for b in chosen.total_bounds) if not chosen.empty else None
 
 
 FIGURES_URL_SUFFIX = "/figures.json"  # after a site's URL: the maps.site_figures route
@@ -122,6 +169,12 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
         summary = [{"name": n, "value": None if v != v else float(v)}
                    for n, v in zip(ordered["name"].tolist()[:5], ordered[column].tolist()[:5], strict=True)]
 
+    filtered = any(options.get(name) for name in FILTER_NAMES)
+    outlines = services.boundaries_gdf() if boundaries_loaded else None
+    if communes is None and outlines is not None:
+        map_args["outlines"] = outlines  # where the communes are, even without a choropleth
+    if outlines is not None and not outlines.empty:
+        map_args["frame_bounds"] = _frame(outlines, options, filtered)
     html = build_site_map(
         services.sites_feature_collection(drawn, located_only=True),
         figures_url_suffix=FIGURES_URL_SUFFIX,
@@ -139,10 +192,14 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
         },
         service_labels={code: str(label) for code, label in SERVICE_LABELS.items()},
         asset_url=asset_url,
+        sites_legend_on_map=False,  # the page shows it beside the map, with counts
+        decimal_mark=decimal_mark(str(get_locale() or "fr")),
         lang=str(get_locale() or "en"),
         title=_("Map of the sites"),
         **map_args,
     )
     return MapPage(html=html, located=len(located), not_located=not_located, legend=legend,
                    legend_title=legend_title, boundaries_loaded=boundaries_loaded, indicator_title=indicator_title,
-                   indicator_summary=summary, build_seconds=time.perf_counter() - started)
+                   indicator_summary=summary, views=map_views(options, boundaries_loaded),
+                   active_filters=sum(1 for name in FILTER_NAMES if options.get(name)),
+                   build_seconds=time.perf_counter() - started)

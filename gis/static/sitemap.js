@@ -15,6 +15,13 @@
     });
   }
 
+  // A finger, or a phone-sized page: the map sits in a frame, so ask the page around it for its width.
+  function touchSized() {
+    var width = window.innerWidth;
+    try { width = window.parent.innerWidth || width; } catch (e) { /* another origin: the frame's own */ }
+    return width < 576 || (window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+  }
+
   // ------------------------------------------------------------------ sites: circle markers and popups
 
   // spec: {data (one MultiPoint feature, per-site columns), colors, services, labels, urlPrefix, figuresSuffix}
@@ -65,6 +72,8 @@
         })
         .catch(function () { /* the popup keeps what it has: name, address, services, link */ });
     }
+    // Markers a finger can tap on a phone-sized map (about 9 mm across), smaller on a desktop screen.
+    var radius = touchSized() ? 11 : 7;
     // Leaflet calls pointToLayer once per point of a MultiPoint, in order: count to index the columns.
     var current = null, k = -1;
     return L.geoJSON(spec.data, {
@@ -73,10 +82,14 @@
         k += 1;
         var p = feature.properties, i = k;
         var marker = L.circleMarker(latlng, {
-          radius: 7, weight: 1.5, color: "#333333", fillOpacity: 0.9,
+          radius: radius, weight: 1.5, color: "#333333", fillOpacity: 0.9,
           fillColor: colors[p.c[i]] || colors[colors.length - 1]
         });
-        marker.bindPopup(function () { return render(p, i); }, {maxWidth: 320});
+        // The popup pans clear of the zoom buttons and the map's edges, and fits a phone's width.
+        marker.bindPopup(function () { return render(p, i); }, {
+          maxWidth: touchSized() ? 240 : 320, autoPanPaddingTopLeft: [56, 24],
+          autoPanPaddingBottomRight: [16, 24]
+        });
         marker.on("popupopen", function (e) { loadFigures(p, i, e.popup); });
         marker.bindTooltip(function () { return esc(p.n[i]); });
         return marker;
@@ -102,9 +115,33 @@
         layer.bindTooltip(function () {
           var v = f.properties.v;
           return "<strong>" + esc(f.properties.n) + "</strong><br>" + esc(t.label) + ": " +
-            esc(v == null ? t.no_value : v.toFixed(t.decimals) + t.unit);
+            esc(v == null ? t.no_value : v.toFixed(t.decimals).replace(".", t.decimalMark || ".") + t.unit);
         });
       }
+    });
+  }
+
+  // ------------------------------------------------------------------ communes: outlines only
+
+  // spec: {data (features with properties n = name)}: where the communes are, with their names on hover.
+  function outlinesLayer(spec) {
+    return L.geoJSON(spec.data, {
+      style: function () { return {color: "#4a5568", weight: 1, opacity: 0.8, fill: false}; },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(function () { return esc(f.properties.n); }, {sticky: true});
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ clusters: one neutral colour
+
+  // markercluster's default green/yellow/orange would read as categories of the legend: clusters are dark
+  // grey discs whatever their size, sized by their count, so that colour always means the legend.
+  function clusterIcon(cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+    return L.divIcon({
+      html: "<span>" + esc(n) + "</span>", className: "marker-cluster gis-cluster", iconSize: L.point(size, size)
     });
   }
 
@@ -143,21 +180,26 @@
       L.tileLayer(spec.tiles.url, {attribution: spec.tiles.attribution, maxZoom: spec.maxZoom}).addTo(map);
     }
     var overlays = {};
+    var sitesLegend = spec.sitesLegendOnMap !== false;
     if (spec.communes) {
       overlays[spec.communes.name] = choroplethLayer(spec.communes).addTo(map);
       legendControl(spec.communes.legend).addTo(map);
+    } else if (spec.outlines) {
+      overlays[spec.outlines.name] = outlinesLayer(spec.outlines).addTo(map);
     }
     if (spec.sites) {
-      var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false});
+      var cluster = L.markerClusterGroup({
+        chunkedLoading: true, showCoverageOnHover: false, iconCreateFunction: clusterIcon
+      });
       cluster.addLayer(sitesLayer(spec.sites));
       overlays[spec.sites.name] = cluster.addTo(map);
-      legendControl(spec.sites.legend).addTo(map);
+      if (sitesLegend) { legendControl(spec.sites.legend).addTo(map); }
     }
-    if (spec.communes) {
-      L.control.layers(null, overlays, {collapsed: false}).addTo(map);
+    if (spec.communes || spec.outlines) {
+      L.control.layers(null, overlays, {collapsed: touchSized()}).addTo(map);
     }
     if (spec.bounds) {
-      var fit = function () { map.fitBounds(spec.bounds, {maxZoom: 16, animate: false}); };
+      var fit = function () { map.fitBounds(spec.bounds, {maxZoom: spec.fitMaxZoom || 14, animate: false}); };
       fit();
       // The frame may get its final size after this ran (the page's stylesheet sizes it): fit again when it
       // is resized, until the user moves the map.
@@ -171,7 +213,9 @@
     return map;
   }
 
-  window.gisSiteMap = {draw: draw, sitesLayer: sitesLayer, choroplethLayer: choroplethLayer, esc: esc};
+  window.gisSiteMap = {
+    draw: draw, sitesLayer: sitesLayer, choroplethLayer: choroplethLayer, outlinesLayer: outlinesLayer, esc: esc
+  };
 
   var data = document.getElementById("gis-map-data");
   if (data) {

@@ -147,12 +147,47 @@ def test_choropleth_of_distance_needs_a_service(client_as, demo, communes):
     assert 'id="service-error"' in page and '"communes":null' in page
     page = html.unescape(client.get("/map?indicator=distance&service=pmi").get_data(as_text=True))
     assert '"communes":{"name":"Communes"' in page and " km" in page
+    assert re.search(r'"\d+,\d – \d+,\d km"', page), "French legends use a decimal comma"
+    assert '"decimalMark":","' in page
 
 
-def test_indicator_is_offered_only_with_boundaries(client_as, demo):
-    page = client_as("director").get("/map").get_data(as_text=True)
+def test_indicator_is_offered_only_with_boundaries(client_as, demo, db):
+    from sqlalchemy import delete
+
+    from facilities.maps.models import Boundary, BoundaryImport
+
+    client = client_as("director")
+    page = html.unescape(client.get("/map").get_data(as_text=True))
+    assert 'name="indicator"' in page  # the demo loads the communes of Hauts-de-Seine
+    db.session.execute(delete(Boundary))
+    db.session.execute(delete(BoundaryImport))
+    db.session.commit()
+    page = client.get("/map").get_data(as_text=True)
     assert 'name="indicator"' not in page
     assert "import-boundaries" in page
+
+
+def test_demo_map_shows_the_communes_frames_the_departement_and_offers_presets(client_as, demo):
+    """The demo map draws the 36 communes as outlines, frames them all, and offers the distance view in one click;
+    the sites' legend is shown once (beside the map), and a commune filter frames that commune."""
+    client = client_as("director")
+    page = html.unescape(client.get("/map").get_data(as_text=True))
+    spec = _spec(page)
+    assert spec["communes"] is None and len(spec["outlines"]["data"]["features"]) == 36
+    assert spec["sitesLegendOnMap"] is False
+    (south, west), (north, east) = spec["bounds"]
+    assert 48.72 < south < 48.74 and 48.94 < north < 48.96 and 2.14 < west < 2.16 and 2.33 < east < 2.35
+    assert 'href="/map?indicator=distance&service=pmi"' in page
+    framed = _spec(html.unescape(client.get("/map?commune=92004").get_data(as_text=True)))
+    (south, west), (north, east) = framed["bounds"]
+    assert north - south < 0.05 and east - west < 0.06  # Asnières-sur-Seine, not the whole département
+
+
+def _spec(page: str) -> dict:
+    import json
+
+    island = re.search(r'<script type="application/json" id="gis-map-data">(.*?)</script>', page, re.S)
+    return json.loads(island.group(1))
 
 
 def test_zoom_buttons_speak_the_users_language(app, client_as, demo):
