@@ -141,6 +141,7 @@ class Plan:
     steps: tuple[SolveStep, ...]
     solver: str
     seconds: float
+    from_step: str = "least_cost"  # the solve whose answer is the plan
 
     @property
     def total_cost_cents(self) -> int:
@@ -152,8 +153,8 @@ class Plan:
 
     @property
     def gap(self) -> float | None:
-        """The optimality gap of the plan's cost (the second solve), 0 when proven optimal."""
-        costed = [step for step in self.steps if step.name == "least_cost"]
+        """The optimality gap of the solve the plan comes from (the second), 0 when proven optimal."""
+        costed = [step for step in self.steps if step.name == self.from_step]
         return costed[0].gap if costed else 0.0
 
     @property
@@ -361,6 +362,7 @@ def optimise(problem: Problem) -> Plan:
     steps: list[SolveStep] = []
     chosen_cols: set[int] = set()
     extra: dict[int, int] = {}
+    from_step = "least_cost"
     limit = problem.time_limit_s
     if open_buildings:
         most, values = model.solve("most_buildings", {col: -1.0 for col in r.values()}, limit * PHASE_SHARES[0])
@@ -380,8 +382,12 @@ def optimise(problem: Problem) -> Plan:
         else:
             left_out = [b.id for b in open_buildings]
         if left_out:
-            extra = _extra_caps(model, problem, x, r, cost_of, cap_rows, steps,
-                                limit - (time.perf_counter() - started))
+            extra, relaxed = _extra_caps(model, x, r, cost_of, cap_rows, steps, limit - (time.perf_counter() - started))
+            if relaxed is not None and not extra:
+                # Every building fits without extra money: the first solve stopped short of proving it (time
+                # limit). The relaxed plan reaches more buildings within the caps: it is the plan.
+                chosen_cols = {col for col in x.values() if relaxed[col] > 0.5}
+                from_step = "extra_caps"
 
     chosen = []
     chosen_by_building: dict[int, list[Candidate]] = {}
@@ -405,12 +411,12 @@ def optimise(problem: Problem) -> Plan:
         outcomes.append(BuildingOutcome(b.id, before[b.id], projected, b.target_kwh_m2, best[b.id], status[b.id]))
     return Plan(tuple(chosen), cost_by_year, {y: problem.available_cents.get(y, 0) for y in years},
                 tuple(outcomes), extra, tuple(steps), f"{SOLVER} {highspy.Highs().version()}",
-                time.perf_counter() - started)
+                time.perf_counter() - started, from_step)
 
 
-def _extra_caps(model: _Model, problem: Problem, x, r, cost_of, cap_rows, steps, time_limit) -> dict[int, int]:
+def _extra_caps(model: _Model, x, r, cost_of, cap_rows, steps, time_limit) -> tuple[dict[int, int], np.ndarray | None]:
     """The least extra money per year that lets every building its candidates can bring to target reach it
-    (the relaxed re-solve): {year: cents}, rounded up to the euro."""
+    (the relaxed re-solve): ({year: cents}, rounded up to the euro; the column values, None without a solution)."""
     extra_cols = {}
     for year, row in cap_rows.items():
         col = extra_cols[year] = model.column(0, highspy.kHighsInf)
@@ -421,5 +427,6 @@ def _extra_caps(model: _Model, problem: Problem, x, r, cost_of, cap_rows, steps,
     step, values = model.solve("extra_caps", objective, time_limit, {col: (1, 1) for col in r.values()})
     steps.append(step)
     if values is None:
-        return {}
-    return {year: math.ceil(values[col] - 1e-6) * 100 for year, col in extra_cols.items() if values[col] > 1e-6}
+        return {}, None
+    return ({year: math.ceil(values[col] - 1e-6) * 100 for year, col in extra_cols.items() if values[col] > 1e-6},
+            values)
