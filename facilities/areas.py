@@ -7,8 +7,8 @@ header entries and the panels it shows on other areas' pages. The areas depend o
   security, navigation, panels, the API helpers in api/, the job queue in jobs/ and the audit recorder in
   trail/): they know no area;
 - auth | inventory: accounts and the access guard; sites, buildings, floors, spaces;
-- audit | ops | works | plans: the history of inventory records, backups, works programmes on buildings, floor
-  plans;
+- audit | ops | works | plans | safety: the history of inventory records, backups, works programmes on buildings,
+  floor plans, safety and regulatory checks of ERP buildings;
 - energy: reads the works received (their savings project the Décret tertiaire trajectory);
 - maps: colours the sites by their energy label;
 - reports | demo: reports read every area, the demo loads every area's records;
@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from facilities import api, audit, auth, demo, energy, inventory, jobs, maps, ops, plans, reports, works
+from facilities import api, audit, auth, demo, energy, inventory, jobs, maps, ops, plans, reports, safety, works
 
 if TYPE_CHECKING:
     from flask import Flask
 
 # api first: it creates the OpenAPI description that the areas' API blueprints join; jobs next: the core job
 # queue's pages and commands (the areas register their kinds of job with it when their modules load).
-AREAS = (api, jobs, auth, inventory, audit, ops, works, plans, energy, maps, reports, demo)
+AREAS = (api, jobs, auth, inventory, audit, ops, works, plans, safety, energy, maps, reports, demo)
 
 
 def register_areas(app: Flask) -> None:

@@ -18,7 +18,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 
 from facilities.extensions import db
 from facilities.validation import ValidationError
@@ -42,6 +42,23 @@ def choice_field(label: Any, labels: Mapping[Any, Any], blank: bool = False, *, 
     the importers give for the same value."""
     field = SelectMultipleField if multiple else SelectField
     return field(label, choices=choices(labels, blank), validate_choice=False, **options)
+
+
+def form_from_rules(name: str, rules, choice_labels: Mapping[str, Mapping] | None = None) -> type[RuleForm]:
+    """A form class with one text, select, date or checkbox field per rule (a reference table's row); the selects
+    show `choice_labels[rule name]` when given, the codes otherwise."""
+    fields: dict[str, Any] = {}
+    for rule in rules:
+        if rule.kind == "choice":
+            labels = (choice_labels or {}).get(rule.name) or {code: code for code in rule.choices()}
+            fields[rule.name] = choice_field(rule.label, labels)
+        elif rule.kind == "bool":
+            fields[rule.name] = BooleanField(rule.label)
+        elif rule.kind == "date":
+            fields[rule.name] = StringField(rule.label, render_kw={"type": "date"})
+        else:
+            fields[rule.name] = StringField(rule.label, render_kw={"autocomplete": "off"})
+    return type(name, (RuleForm,), fields)
 
 
 @dataclass

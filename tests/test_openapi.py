@@ -90,6 +90,8 @@ CROSS_FIELD_RULES = {
     ("POST", "/api/v1/envelopes/{envelope_id}/retrofit-plan"): "the first year of works before the target year",
     ("POST", "/api/v1/spaces"): "a specialty only for a medical cabinet",
     ("PATCH", "/api/v1/spaces/{space_id}"): "as for POST /spaces, with the space's stored type",
+    ("POST", "/api/v1/buildings"): "an ERP category override needs its reason",
+    ("PATCH", "/api/v1/buildings/{building_id}"): "as for POST /buildings",
     # Not a cross-field rule but a format the description does not state yet (to do: a pattern from the rule).
     ("POST", "/api/v1/sites"): "communes_served: each entry begins with a 5-character INSEE code",
     ("PATCH", "/api/v1/sites/{site_id}"): "as for POST /sites",

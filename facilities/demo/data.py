@@ -118,13 +118,15 @@ DEMO_SITES: list[dict] = [
         "provenance_note": "Coordonnées approximatives (illustratives), placées près de l'arrêt de tram Les Courtilles.",
         "buildings": [{
             "code": "PS-ASN-B1", "name": "Pôle social Asnières / Gennevilliers", "year_built": 2023,
-            "gross_floor_area_m2": "1730", "erp_type": "W", "erp_category": 4, "cost_eur": "11320000",
+            "gross_floor_area_m2": "1730", "cost_eur": "11320000",
+            # Illustrative ERP data: offices (W) and PMI / sexual-health consultations (U); 180 + 96 = 276 -> 4.
+            "erp_types": ["W", "U"], "public_capacity": 180, "staff_capacity": 96,
             "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": False,
             "provenance_note": ("Publié : 7 niveaux, 2 niveaux ouverts au public (181 et 248 m²), 10 bureaux d'entretien,"
                                 " 2 espaces numériques avec 4 PC, 3 espaces de médiation, 4 cabinets médicaux (dont 1"
                                 " de santé sexuelle), 96 postes de travail, coût 11,32 M€. Illustratif : le détail des"
                                 " locaux, les surfaces des niveaux de bureaux, la surface de plancher, le type et la"
-                                " catégorie ERP."),
+                                " catégorie ERP, les effectifs (public, personnel)."),
             "floors": _asnieres_floors(),
         }],
     },
@@ -139,10 +141,12 @@ DEMO_SITES: list[dict] = [
         "provenance_note": "La date d'ouverture est celle de l'inauguration (23 avril 2024). Adresse et coordonnées absentes de la source : placées au centre de la commune.",
         "buildings": [{
             "code": "PS-CLI-B1", "name": "Pôle social Clichy / Levallois", "cost_eur": "17600000",
-            "gross_floor_area_m2": "1250", "erp_type": "W", "erp_category": 4,
+            "gross_floor_area_m2": "1250",
+            # Illustrative ERP data: offices (W) and PMI consultations (U); 150 + 80 = 230 -> category 4.
+            "erp_types": ["W", "U"], "public_capacity": 150, "staff_capacity": 80,
             "provenance_source": CLICHY_RELEASE, "provenance_date": "2024-04-23", "illustrative": False,
             "provenance_note": ("Publié : investissement de 17,6 M€, deux espaces multimédias. Illustratif : niveaux,"
-                                " locaux, surfaces, type et catégorie ERP."),
+                                " locaux, surfaces, type et catégorie ERP, effectifs (public, personnel)."),
             "floors": _clichy_floors(),
         }],
     },

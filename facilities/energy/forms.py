@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, StringField
+from wtforms import StringField
 
 from facilities import carriers
 from facilities.energy.reference import ConsumptionSource, ScaleCode
-from facilities.forms import RuleForm, choice_field
+from facilities.forms import RuleForm, choice_field, form_from_rules
 
 CARRIER_LABELS = carriers.labels()
 SOURCE_LABELS = {
@@ -60,14 +60,4 @@ class CloseRowForm(RuleForm):
 
 def reference_row_form(table):
     """A form class for a new row of a reference table, one text/select/checkbox field per rule."""
-    fields = {}
-    for rule in table.all_rules:
-        if rule.kind == "choice":
-            fields[rule.name] = choice_field(rule.label, {c: c for c in rule.choices()})
-        elif rule.kind == "bool":
-            fields[rule.name] = BooleanField(rule.label)
-        elif rule.kind == "date":
-            fields[rule.name] = StringField(rule.label, render_kw={"type": "date"})
-        else:
-            fields[rule.name] = StringField(rule.label, render_kw={"autocomplete": "off"})
-    return type(f"{table.name.title().replace('_', '')}Form", (RuleForm,), fields)
+    return form_from_rules(f"{table.name.title().replace('_', '')}Form", table.all_rules)

@@ -32,7 +32,7 @@ from facilities.api.common import (
 from facilities.api.openapi import ApiBlueprint, field_names, json_body, rules_schema
 from facilities.api.schemas import ok, page_of
 from facilities.extensions import db
-from facilities.inventory import rules, serializers, services
+from facilities.inventory import erp, rules, serializers, services
 from facilities.inventory.catalogue import SPACE_TYPE_LABELS, codes
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.inventory.serializers import (
@@ -56,7 +56,7 @@ def _created(payload: dict):
 def _building_detail(building_id: int) -> dict:
     building = services.load_building(building_id)
     summary, _per_floor = services.building_summaries([building.id])[building.id]
-    return serializers.building_detail(building, summary)
+    return serializers.building_detail(building, summary, erp.building_category(building))
 
 
 def _space_detail(space: Space) -> dict:

@@ -22,6 +22,8 @@ def _export_value(name: str, record) -> Any:
         return ", ".join(record.service_codes)
     if name == "communes_served":
         return "; ".join(f"{c.get('code', '')} {c.get('name', '')}".strip() for c in record.communes_served or [])
+    if name == "erp_types":
+        return ", ".join(record.erp_types or [])
     if name == "cost_eur":
         return cents_to_euros(record.cost_cents)
     return getattr(record, name)

@@ -107,15 +107,32 @@ MEDICAL_SPECIALTY_LABELS = {
     "general": _l("General"),
 }
 
-# ERP types (letter) most relevant to this portfolio, and categories 1..5 by capacity.
+# ERP types (règlement de sécurité contre l'incendie, arrêté du 25 juin 1980, art. GN 1): the establishments
+# in buildings (J to Y), then the special establishments (PA to EF). Categories 1..5 (CCH R143-19): the
+# category of a building is derived from its capacity by facilities.inventory.erp.
 ERP_TYPE_LABELS = {
-    "W": _l("W – offices, administrations"),
-    "U": _l("U – health-care establishments"),
     "J": _l("J – facilities for elderly or disabled people"),
+    "L": _l("L – meeting, conference and performance rooms"),
+    "M": _l("M – shops and shopping centres"),
+    "N": _l("N – restaurants and bars"),
+    "O": _l("O – hotels and tourist accommodation"),
+    "P": _l("P – dance halls and game rooms"),
     "R": _l("R – teaching, holiday camps"),
-    "L": _l("L – meeting rooms"),
-    "N": _l("N – restaurants"),
-    "X": _l("X – sports halls"),
+    "S": _l("S – libraries, archives"),
+    "T": _l("T – exhibition halls"),
+    "U": _l("U – health-care establishments"),
+    "V": _l("V – places of worship"),
+    "W": _l("W – offices, administrations"),
+    "X": _l("X – indoor sports halls"),
+    "Y": _l("Y – museums"),
+    "PA": _l("PA – open-air establishments"),
+    "CTS": _l("CTS – marquees, tents and structures"),
+    "SG": _l("SG – inflatable structures"),
+    "PS": _l("PS – covered car parks"),
+    "GA": _l("GA – railway stations"),
+    "OA": _l("OA – high-altitude hotels and restaurants"),
+    "REF": _l("REF – mountain refuges"),
+    "EF": _l("EF – floating establishments"),
 }
 ERP_CATEGORIES = (1, 2, 3, 4, 5)
 

@@ -61,8 +61,15 @@ class BuildingForm(ProvenanceFields, RuleForm):
     name = StringField(_l("Name"))
     year_built = _integer(_l("Year built or acquired"))
     gross_floor_area_m2 = _decimal(_l("Gross floor area (m²)"))
-    erp_type = choice_field(_l("ERP type"), ERP_TYPE_LABELS, blank=True)
-    erp_category = choice_field(_l("ERP category"), {category: str(category) for category in ERP_CATEGORIES}, blank=True)
+    erp_types = choice_field(_l("ERP types"), ERP_TYPE_LABELS, multiple=True, widget=ListWidget(prefix_label=False),
+                             option_widget=CheckboxInput())
+    public_capacity = _integer(_l("Public capacity (people)"))
+    staff_capacity = _integer(_l("Staff capacity (people)"))
+    with_accommodation = BooleanField(_l("With accommodation (avec hébergement)"))
+    erp_category_override = choice_field(
+        _l("ERP category (override)"), {category: str(category) for category in ERP_CATEGORIES}, blank=True,
+        description=_l("Leave blank to use the category derived from the capacity and the type's threshold"))
+    erp_category_override_reason = TextAreaField(_l("Reason for the override"), render_kw={"rows": 2})
     cost_eur = _decimal(_l("Acquisition and fit-out cost (€)"))
     opened_on = StringField(_l("Opening date (if different from the site's)"), render_kw={"type": "date"})
 

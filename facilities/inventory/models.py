@@ -114,8 +114,13 @@ class Building(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     year_built: Mapped[int | None]
     gross_floor_area_m2: Mapped[Decimal | None] = mapped_column(AREA)
-    erp_type: Mapped[str | None] = mapped_column(String(2))
-    erp_category: Mapped[int | None]
+    # ERP data (facilities.inventory.erp derives the category from them; an override needs its reason).
+    erp_types: Mapped[list] = mapped_column(JSON, default=list)
+    public_capacity: Mapped[int | None]
+    staff_capacity: Mapped[int | None]
+    with_accommodation: Mapped[bool] = mapped_column(default=False)
+    erp_category_override: Mapped[int | None]
+    erp_category_override_reason: Mapped[str | None] = mapped_column(Text)
     # Acquisition and fit-out cost, in euro cents.
     cost_cents: Mapped[int | None] = mapped_column(BigInteger)
     opened_on: Mapped[date | None] = mapped_column(Date)

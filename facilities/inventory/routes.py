@@ -6,9 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from facilities.extensions import db
-from facilities.inventory import rules, services
+from facilities.inventory import erp, rules, services
 from facilities.inventory.catalogue import (
     ENTITY_LABELS,
+    ERP_TYPE_LABELS,
     MEDICAL_SPECIALTY_LABELS,
     SERVICE_LABELS,
     SITE_KIND_LABELS,
@@ -35,6 +36,7 @@ def catalogue_labels():
         "SPACE_TYPE_LABELS": SPACE_TYPE_LABELS,
         "MEDICAL_SPECIALTY_LABELS": MEDICAL_SPECIALTY_LABELS,
         "ENTITY_LABELS": ENTITY_LABELS,
+        "ERP_TYPE_LABELS": ERP_TYPE_LABELS,
     }
 
 
@@ -54,6 +56,8 @@ def _form_data(entity, names) -> dict:
             data[name] = "\n".join(f"{c['code']} {c.get('name', '')}".strip() for c in entity.communes_served or [])
         elif name == "cost_eur":
             data[name] = money_text(entity.cost_cents)
+        elif name == "erp_types":
+            data[name] = list(entity.erp_types or [])
         else:
             value = getattr(entity, name, None)
             if isinstance(value, bool):
@@ -172,6 +176,7 @@ def building_detail(building_id: int):
     total, per_floor = services.building_summaries([building.id])[building.id]
     objects = {"building": building, "site": building.site}
     return render_template("inventory/building_detail.html", **objects, total=total, per_floor=per_floor,
+                           erp=erp.building_category(building),
                            actions=collect("building.actions", **objects), panels=collect("building.panels", **objects))
 
 

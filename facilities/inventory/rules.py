@@ -28,6 +28,7 @@ from facilities.validation import Rule, ValidationError, clean, year_rule
 MAX_AREA_M2 = Decimal("1000000")  # larger figures are typing mistakes, not buildings
 MIN_LEVEL, MAX_LEVEL = -10, 200
 MAX_COUNT = 100_000
+MAX_CAPACITY = 100_000  # people in one building: above any ERP (a stadium holds 80,000)
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/+]*$")
 INSEE_PATTERN = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTCODE_PATTERN = re.compile(r"^\d{5}$")
@@ -79,8 +80,13 @@ BUILDING_RULES = (
     Rule("name", "text", _l("Name"), required=True, max_length=200),
     year_rule("year_built", _l("Year built or acquired"), years.BUILDING),
     _area("gross_floor_area_m2", _l("Gross floor area"), required=False),
-    Rule("erp_type", "choice", _l("ERP type"), choices=lambda: codes(ERP_TYPE_LABELS)),
-    Rule("erp_category", "int", _l("ERP category"), minimum=min(ERP_CATEGORIES), maximum=max(ERP_CATEGORIES)),
+    Rule("erp_types", "list", _l("ERP types"), choices=lambda: codes(ERP_TYPE_LABELS), default=list),
+    Rule("public_capacity", "int", _l("Public capacity"), minimum=0, maximum=MAX_CAPACITY),
+    Rule("staff_capacity", "int", _l("Staff capacity"), minimum=0, maximum=MAX_CAPACITY),
+    Rule("with_accommodation", "bool", _l("With accommodation"), default=False),
+    Rule("erp_category_override", "int", _l("ERP category (override)"), minimum=min(ERP_CATEGORIES),
+         maximum=max(ERP_CATEGORIES)),
+    Rule("erp_category_override_reason", "text", _l("Reason for the override"), max_length=500),
     Rule("cost_eur", "money", _l("Acquisition and fit-out cost")),
     Rule("opened_on", "date", _l("Opening date")),
     *PROVENANCE_RULES,
@@ -173,11 +179,18 @@ def clean_building(raw: dict[str, Any], *, partial: bool = False) -> dict[str, A
     values = clean(BUILDING_RULES, raw, partial=partial)
     errors: dict[str, str] = {}
     _check_code(values, errors)
+    check_erp_override(values, errors)
     if errors:
         raise ValidationError(errors)
     if "cost_eur" in values:  # euros in, cents stored (the money rule returns cents)
         values["cost_cents"] = values.pop("cost_eur")
     return values
+
+
+def check_erp_override(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """An ERP category typed over the derived one needs its reason (a new one each time it is set)."""
+    if values.get("erp_category_override") is not None and not values.get("erp_category_override_reason"):
+        errors["erp_category_override_reason"] = _("Give the reason for overriding the derived ERP category")
 
 
 def clean_floor(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:

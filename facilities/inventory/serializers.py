@@ -8,6 +8,7 @@ from facilities.api.openapi import pick, renamed, response_schema
 from facilities.api.schemas import ID, PROVENANCE, REF
 from facilities.api.serializers import iso, number, provenance
 from facilities.inventory import rules
+from facilities.inventory.erp import BuildingCategory
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.inventory.summary import KEY_FIGURES, InventorySummary
 from facilities.money import money_json
@@ -38,9 +39,14 @@ INVENTORY = {"type": "object", "required": list(KEY_FIGURES), "additionalPropert
 _BUILDING_FIELDS = ("code", "name", "year_built", "gross_floor_area_m2", "cost_eur")
 BUILDING_SUMMARY = response_schema("BuildingSummary", pick(rules.BUILDING_RULES, *_BUILDING_FIELDS),
                                    extra={"id": ID, "site_id": ID}, required=["id", "code", "name", "site_id"])
+ERP_FIELDS = ("erp_types", "public_capacity", "staff_capacity", "with_accommodation", "erp_category_override",
+              "erp_category_override_reason")
 BUILDING_DETAIL = response_schema(
-    "BuildingDetail", pick(rules.BUILDING_RULES, *_BUILDING_FIELDS, "erp_type", "erp_category", "opened_on"),
-    extra={"id": ID, "site": REF, "provenance": PROVENANCE, "floors": fields.List(fields.Nested(FLOOR)),
+    "BuildingDetail", pick(rules.BUILDING_RULES, *_BUILDING_FIELDS, *ERP_FIELDS, "opened_on"),
+    extra={"id": ID, "site": REF,
+           # The category in force: the override when one is set, otherwise derived from the capacity.
+           "erp_category": {"type": "integer", "nullable": True, "minimum": 1, "maximum": 5},
+           "erp_category_source": {"type": "string", "nullable": True, "enum": ["derived", "override", None]}, "provenance": PROVENANCE, "floors": fields.List(fields.Nested(FLOOR)),
            "inventory": INVENTORY,
            "medical_cabinets_by_specialty": {"type": "object", "additionalProperties": {"type": "integer"}},
            "net_area_by_type_m2": {"type": "object", "additionalProperties": {"type": "number"}}},
@@ -92,7 +98,7 @@ def floor_record(floor: Floor) -> dict:
             "public": floor.is_public}
 
 
-def building_detail(building: Building, summary: InventorySummary) -> dict:
+def building_detail(building: Building, summary: InventorySummary, erp: BuildingCategory) -> dict:
     return {
         "id": building.id,
         "code": building.code,
@@ -100,8 +106,14 @@ def building_detail(building: Building, summary: InventorySummary) -> dict:
         "site": {"id": building.site.id, "code": building.site.code, "name": building.site.name},
         "year_built": building.year_built,
         "gross_floor_area_m2": number(building.gross_floor_area_m2),
-        "erp_type": building.erp_type,
-        "erp_category": building.erp_category,
+        "erp_types": list(building.erp_types or []),
+        "public_capacity": building.public_capacity,
+        "staff_capacity": building.staff_capacity,
+        "with_accommodation": building.with_accommodation,
+        "erp_category": erp.category,
+        "erp_category_source": erp.source,
+        "erp_category_override": building.erp_category_override,
+        "erp_category_override_reason": building.erp_category_override_reason,
         "cost_eur": money_json(building.cost_cents),
         "opened_on": iso(building.effective_opened_on),
         "provenance": provenance(building),

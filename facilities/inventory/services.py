@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from facilities.extensions import db
+from facilities.inventory import rules
 from facilities.inventory.models import Building, Floor, Site, SiteService, Space
 from facilities.inventory.summary import FloorFacts, InventorySummary, SpaceGroup, summarize
 from facilities.validation import ValidationError
@@ -235,11 +236,24 @@ def _check_building_code(code: str | None, building_id: int | None) -> None:
         raise ValidationError({"code": _("The code %(code)s is already used by another building", code=code)})
 
 
+def _check_erp_override(building: Building) -> None:
+    """An override keeps its reason; without an override, no reason is kept (a PATCH may touch one of them)."""
+    if building.erp_category_override is None:
+        building.erp_category_override_reason = None
+        return
+    errors: dict[str, str] = {}
+    rules.check_erp_override({"erp_category_override": building.erp_category_override,
+                              "erp_category_override_reason": building.erp_category_override_reason}, errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def create_building(site: Site, values: dict[str, Any]) -> Building:
     """Create a building on a site from cleaned values."""
     _check_building_code(values.get("code"), None)
     building = Building(site=site)
     _assign(building, values)
+    _check_erp_override(building)
     db.session.add(building)
     _flush_unique(lambda: _check_building_code(values.get("code"), None))
     return building
@@ -250,6 +264,7 @@ def update_building(building: Building, values: dict[str, Any]) -> Building:
     building_id = building.id
     _check_building_code(values.get("code"), building_id)
     _assign(building, values)
+    _check_erp_override(building)
     _flush_unique(lambda: _check_building_code(values.get("code"), building_id))
     return building
 

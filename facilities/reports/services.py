@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
+from facilities.inventory import erp
 from facilities.inventory import services as inventory
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.inventory.summary import InventorySummary
@@ -36,7 +37,7 @@ def fact_sheet_context(building: Building) -> dict:
                                                 locator.commune_outlines(site.latitude, site.longitude))
     public_floors = [floor for floor in building.floors if floor.is_public]
     return {"building": building, "site": site, "total": total, "map_uri": map_uri,
-            "public_floors": public_floors, "today": date.today()}
+            "public_floors": public_floors, "today": date.today(), "erp": erp.building_category(building)}
 
 
 def load_building_inventory(building_id: int) -> Building | None:

@@ -20,7 +20,7 @@ def entries(db, **filters):
 def test_page_edits_are_recorded_with_user_and_old_and_new_values(client_as, factory, db):
     building = factory.building(floors=1, spaces_per_floor=1, name="Old name", year_built=1990)
     client = client_as("architect")
-    response = client.post(f"/buildings/{building.id}/edit", data={"code": building.code, "name": "New name", "erp_type": "", "erp_category": "",
+    response = client.post(f"/buildings/{building.id}/edit", data={"code": building.code, "name": "New name", "erp_category_override": "",
                                                                   "year_built": "1991"})
     assert response.status_code == 302
     [entry] = entries(db, action="update", entity="building")

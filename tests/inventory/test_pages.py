@@ -177,8 +177,8 @@ def test_edit_site(manager, factory, db):
 def test_create_and_edit_building(architect, factory, db):
     site = factory.site()
     response = architect.post(f"/sites/{site.id}/buildings/new", data={
-        **BUILDING_FORM, "code": "B-NEW", "name": "Bâtiment", "cost_eur": "1 250 000", "erp_type": "W",
-        "erp_category": "4", "gross_floor_area_m2": "1200,5"})
+        **BUILDING_FORM, "code": "B-NEW", "name": "Bâtiment", "cost_eur": "1 250 000", "erp_types": "W",
+        "public_capacity": "250", "staff_capacity": "40", "gross_floor_area_m2": "1200,5"})
     assert response.status_code == 302
     building = one(db, "Building", code="B-NEW")
     assert building.cost_cents == 125_000_000 and str(building.gross_floor_area_m2) == "1200.50"

@@ -1,0 +1,144 @@
+"""The safety area's reference tables as an administrator edits them: each table's rules, labels and checks.
+
+Rows are dated (valid_from, valid_to inclusive) and carry their source and whether that source was checked
+(`sourced`); two rows of the same key may not be in force on the same day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from facilities.extensions import db
+from facilities.inventory import erp
+from facilities.inventory.catalogue import ERP_TYPE_LABELS, codes, label
+from facilities.validation import Rule, ValidationError, clean
+
+ACCOMMODATION_LABELS = {"any": _l("with or without accommodation"), "with": _l("with accommodation"),
+                        "without": _l("without accommodation")}
+_ACCOMMODATION = {"any": None, "with": True, "without": False}
+MAX_PEOPLE = 100_000
+
+DATED_RULES = (
+    Rule("valid_from", "date", _l("Valid from"), required=True, minimum=date(1900, 1, 1), maximum=date(2100, 12, 31)),
+    Rule("valid_to", "date", _l("Valid to (inclusive)"), minimum=date(1900, 1, 1), maximum=date(2100, 12, 31)),
+    Rule("source", "text", _l("Source"), required=True, max_length=300),
+    Rule("sourced", "bool", _l("Value checked against the source text"), default=False),
+)
+
+
+@dataclass(frozen=True)
+class ReferenceTable:
+    name: str
+    title: Any
+    model: type
+    rules: tuple[Rule, ...]
+    key: Callable[[Any], tuple]  # rows of one key may not overlap in time
+    key_label: Callable[[Any], str]
+    value_label: Callable[[Any], str]
+    to_form: Callable[[Any], dict] = lambda row: {}  # stored values in the form's shape
+    to_model: Callable[[dict], dict] = lambda values: values  # cleaned values in the model's shape
+
+    @property
+    def all_rules(self) -> tuple[Rule, ...]:
+        return (*self.rules, *DATED_RULES)
+
+
+def _accommodation_code(value: bool | None) -> str:
+    return {None: "any", True: "with", False: "without"}[value]
+
+
+def _threshold_to_model(values: dict) -> dict:
+    values = dict(values)
+    values["with_accommodation"] = _ACCOMMODATION[values.pop("accommodation")]
+    return values
+
+
+TABLES: dict[str, ReferenceTable] = {}
+
+
+def register(table: ReferenceTable) -> None:
+    """Make a reference table editable on the safety reference page."""
+    TABLES[table.name] = table
+
+
+register(ReferenceTable(
+    "erp_thresholds", _l("ERP: threshold of the 5th category, by type"), erp.ErpTypeThreshold,
+    (Rule("erp_type", "choice", _l("ERP type"), required=True, choices=lambda: codes(ERP_TYPE_LABELS)),
+     Rule("accommodation", "choice", _l("Accommodation"), required=True, choices=lambda: list(_ACCOMMODATION)),
+     Rule("public_threshold", "int", _l("Public from which the category is 4 or lower"), required=True, minimum=1,
+          maximum=MAX_PEOPLE)),
+    key=lambda row: (row.erp_type, row.with_accommodation),
+    key_label=lambda row: f"{label(ERP_TYPE_LABELS, row.erp_type)} · "
+                          f"{ACCOMMODATION_LABELS[_accommodation_code(row.with_accommodation)]}",
+    value_label=lambda row: _("%(n)s people (public)", n=row.public_threshold),
+    to_form=lambda row: {"accommodation": _accommodation_code(row.with_accommodation)},
+    to_model=_threshold_to_model,
+))
+register(ReferenceTable(
+    "erp_scales", _l("ERP: categories 1 to 4 by capacity (public and staff)"), erp.ErpCategoryScale,
+    (Rule("category_3_above", "int", _l("Category 3 above"), required=True, minimum=1, maximum=MAX_PEOPLE),
+     Rule("category_2_above", "int", _l("Category 2 above"), required=True, minimum=1, maximum=MAX_PEOPLE),
+     Rule("category_1_above", "int", _l("Category 1 above"), required=True, minimum=1, maximum=MAX_PEOPLE)),
+    key=lambda row: (),
+    key_label=lambda row: str(_("Categories by capacity")),
+    value_label=lambda row: _("3 above %(c3)s, 2 above %(c2)s, 1 above %(c1)s people", c3=row.category_3_above,
+                              c2=row.category_2_above, c1=row.category_1_above),
+))
+
+
+def rows_of(table: ReferenceTable) -> list:
+    """A table's rows, by key then date."""
+    return sorted(db.session.scalars(select(table.model)), key=lambda row: (str(table.key(row)), row.valid_from))
+
+
+def form_values(table: ReferenceTable, row) -> dict:
+    """A stored row as the edit form shows it."""
+    values = {rule.name: getattr(row, rule.name, None) for rule in table.all_rules}
+    values.update(table.to_form(row))
+    return {name: ("" if value is None else value if isinstance(value, bool) else str(value))
+            for name, value in values.items()}
+
+
+def clean_row(table: ReferenceTable, raw: dict) -> dict:
+    """Typed values of a row, in the model's shape, or ValidationError."""
+    values = clean(table.all_rules, raw)
+    if values.get("valid_to") is not None and values["valid_to"] < values["valid_from"]:
+        raise ValidationError({"valid_to": _("The last day in force cannot be before the first")})
+    if table.name == "erp_scales" and not (values["category_3_above"] < values["category_2_above"]
+                                           < values["category_1_above"]):
+        raise ValidationError({"category_2_above": _("The bounds must grow from category 3 to category 1")})
+    return table.to_model(values)
+
+
+def _overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -> bool:
+    return a_from <= (b_to or date.max) and b_from <= (a_to or date.max)
+
+
+def save_row(table: ReferenceTable, values: dict, row=None):
+    """Add a row (or change `row`); refused when another row of the same key is in force on a same day."""
+    candidate = row or table.model()
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    for other in db.session.scalars(select(table.model)):
+        if other is candidate or table.key(other) != table.key(candidate):
+            continue
+        if _overlaps(candidate.valid_from, candidate.valid_to, other.valid_from, other.valid_to):
+            raise ValidationError({"valid_from": _(
+                "Another row of the same key is in force from %(start)s to %(end)s: close it first",
+                start=other.valid_from.isoformat(), end=other.valid_to.isoformat() if other.valid_to else "…")})
+    if row is None:
+        db.session.add(candidate)
+    db.session.flush()
+    return candidate
+
+
+def ensure_seeded() -> int:
+    """Fill each empty reference table of the area with its seed rows; idempotent. The number of rows inserted."""
+    return erp.ensure_seeded()
