@@ -6,6 +6,8 @@ The same rules (facilities.works.rules) and services validate and write as the H
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,6 +32,7 @@ from facilities.api.common import (
     sorted_query,
     text_arg,
     versioned,
+    whole_number_arg,
 )
 from facilities.api.openapi import (
     MONEY_OUT,
@@ -39,6 +42,7 @@ from facilities.api.openapi import (
     money_in_schema,
     pick,
     response_schema,
+    rule_schema,
     rules_schema,
 )
 from facilities.api.schemas import nullable, ok, page_of
@@ -192,6 +196,23 @@ REVISION_INPUT = rules_schema("RevisionInput", rules.AP_REVISION_RULES, extra={
     "cp": {**BY_YEAR_IN, "description": "The new échéancier, euros by year, adding up to amount_eur. Omitted on a "
                                         "voted operation: the new AP is spread over its phases."}},
     required_extra=["amount_eur"])
+CARRY_OVER_INPUT = rules_schema("CarryOverInput", rules.CARRY_OVER_RULES)
+PPI_AMOUNTS = {"ap_eur": EUROS, "voted_before_eur": EUROS, "revision_eur": EUROS, "paid_before_eur": EUROS,
+               "to_respread_eur": {**EUROS, "description": "CP of years before N neither paid nor carried over."},
+               "cp_by_year": {**BY_YEAR, "description": "CP of N, N+1, N+2 and N+3, by year."},
+               "later_eur": EUROS,
+               "carried_over_eur": {**EUROS, "description": "Unpaid CP of years before N re-spread onto later years."},
+               "balanced": {"type": "boolean", "description": "paid_before + to_respread + CP N…N+3 + later = AP."}}
+PPI_ROW = {"type": "object", "required": ["operation_id", "label", *PPI_AMOUNTS],
+           "properties": {"operation_id": {"type": "integer"}, "label": {"type": "string"}, **PPI_AMOUNTS}}
+PPI = {"type": "object", "required": ["year", "rows", "totals"], "properties": {
+    "year": {"type": "integer"}, "rows": {"type": "array", "items": PPI_ROW},
+    "totals": {"type": "object", "properties": PPI_AMOUNTS}}}
+PPI_YEAR_RULE = rules.YEAR_RULE
+CARRIED = {"type": "object", "required": ["carried_over_eur", "operations"], "properties": {
+    "carried_over_eur": EUROS, "operations": {"type": "array", "items": {"type": "object", "properties": {
+        "operation_id": {"type": "integer"}, "from_year": {"type": "integer"}, "amount_eur": EUROS,
+        "to_years": BY_YEAR}}}}}
 APPLY_RULE = Rule("apply", "bool", _l("Save the schedule (facilities managers only)"), default=False)
 SCHEDULE_INPUT = rules_schema("ScheduleInput", [APPLY_RULE])
 
@@ -292,6 +313,46 @@ def schedule(envelope_id: int):
     if not apply:
         discard_changes()  # a proposal only: nothing is saved
     return {**_proposal_json(proposal), "applied": apply, "moved": moved}
+
+
+def _ppi_amounts(row: views.PpiRow, year: int) -> dict:
+    return {"ap_eur": _eur(row.ap_cents), "voted_before_eur": _eur(row.voted_cents),
+            "revision_eur": _eur(row.revision_cents), "paid_before_eur": _eur(row.paid_before_cents),
+            "to_respread_eur": _eur(row.to_respread_cents),
+            "cp_by_year": {str(year + k): _eur(cents) for k, cents in enumerate(row.cp_years)},
+            "later_eur": _eur(row.cp_later_cents), "carried_over_eur": _eur(row.carried_over_cents),
+            "balanced": row.balanced}
+
+
+@bp.route("/envelopes/<int:envelope_id>/ppi", methods=["GET"])
+@bp.doc(summary="The multi-year programme (PPI) for a year", parameters=[
+    query_parameter("year", rule_schema(PPI_YEAR_RULE), "Year N (default: this year).")],
+    responses={"200": ok(PPI)})
+@requires(Permission.READ)
+def envelope_ppi(envelope_id: int):
+    """Per operation: AP, CP paid before N, unpaid CP to re-spread, CP N to N+3, later, carried over; totals."""
+    found = get_or_404(Envelope, envelope_id)
+    year = whole_number_arg("year", rules.YEARS.first, rules.YEARS.last) or date.today().year
+    rows, total = views.ppi_rows(services.load_operations([found.id])[found.id], year)
+    return {"year": year,
+            "rows": [{"operation_id": r.operation.id, "label": r.operation.label, **_ppi_amounts(r, year)}
+                     for r in rows],
+            "totals": _ppi_amounts(total, year) if total else {}}
+
+
+@bp.route("/envelopes/<int:envelope_id>/carry-over", methods=["POST"])
+@bp.doc(summary="Carry over a year's unpaid CP", requestBody=json_body(CARRY_OVER_INPUT),
+        responses={"200": ok(CARRIED)})
+@requires(Permission.EDIT_WORKS)
+def envelope_carry_over(envelope_id: int):
+    """Re-spread the unpaid CP of a past or current year onto later years (next year, or evenly), every operation
+    of the envelope or none."""
+    found = get_or_404(Envelope, envelope_id)
+    values = rules.clean_carry_over(_read_body(field_names(CARRY_OVER_INPUT)))
+    records = services.carry_over_envelope(found, values)
+    return {"carried_over_eur": _eur(sum(r.amount_cents for r in records)), "operations": [
+        {"operation_id": r.operation_id, "from_year": r.from_year, "amount_eur": _eur(r.amount_cents),
+         "to_years": _by_year(r.cents_by_year)} for r in records]}
 
 
 # ---------------------------------------------------------------- operations

@@ -23,3 +23,10 @@ NATURE_LABELS = {
 }
 OPERATION_STATUSES = tuple(STATUS_LABELS)
 OPERATION_NATURES = tuple(NATURE_LABELS)
+
+# How unpaid CP of a year are re-spread onto later years (report de crédits).
+CARRY_OVER_MODE_LABELS = {
+    "next": _l("Onto the next year"),
+    "even": _l("Evenly over the operation's remaining years"),
+}
+CARRY_OVER_MODES = tuple(CARRY_OVER_MODE_LABELS)

@@ -9,7 +9,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 
 from facilities import carriers
 from facilities.forms import RuleForm, choice_field
-from facilities.works.catalogue import NATURE_LABELS, STATUS_LABELS
+from facilities.works.catalogue import CARRY_OVER_MODE_LABELS, NATURE_LABELS, STATUS_LABELS
 
 
 def _amount(label, description=None):
@@ -109,3 +109,8 @@ class ConfirmForm(FlaskForm):
 class LedgerImportForm(FlaskForm):
     file = FileField(_l("File of actuals and revisions (.csv or .xlsx)"),
                      validators=[FileRequired(_l("Choose a file to import."))], render_kw={"accept": ".csv,.xlsx"})
+
+
+class CarryOverForm(RuleForm):
+    year = _integer(_l("Year whose unpaid CP are carried over"))
+    mode = choice_field(_l("Re-spread"), CARRY_OVER_MODE_LABELS)

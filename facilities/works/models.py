@@ -114,6 +114,9 @@ class Operation(Versioned, db.Model):
     savings: Mapped[list[OperationSaving]] = relationship(
         back_populates="operation", cascade="all, delete-orphan", order_by="OperationSaving.carrier"
     )
+    carry_overs: Mapped[list[CpCarryOver]] = relationship(
+        back_populates="operation", cascade="all, delete-orphan", order_by="(CpCarryOver.from_year, CpCarryOver.id)"
+    )
 
     def __repr__(self) -> str:
         return f"<Operation {self.id} {self.label!r}>"
@@ -182,6 +185,33 @@ class OperationCp(VersionedChild, db.Model):
 
     def __repr__(self) -> str:
         return f"<OperationCp {self.operation_id} {self.year} {self.amount_cents}>"
+
+
+class CpCarryOver(db.Model):
+    """CP of a year that were not paid, re-spread onto later years (report de crédits): the year's CP were
+    lowered to what was paid and `amount_cents` added to the years of `to_years` ("2031:20000000;2032:…")."""
+
+    __tablename__ = "cp_carry_overs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
+    from_year: Mapped[int]
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    mode: Mapped[str] = mapped_column(String(8))  # "next" or "even" (facilities.works.catalogue)
+    to_years: Mapped[str] = mapped_column(String(400))
+    carried_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    operation: Mapped[Operation] = relationship(back_populates="carry_overs")
+
+    def __repr__(self) -> str:
+        return f"<CpCarryOver {self.operation_id} {self.from_year} {self.amount_cents}>"
+
+    @property
+    def cents_by_year(self) -> dict[int, int]:
+        """The amounts added to each later year."""
+        pairs = (part.split(":") for part in self.to_years.split(";") if part)
+        return {int(year): int(cents) for year, cents in pairs}
 
 
 class OperationActual(db.Model):

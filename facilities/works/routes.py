@@ -25,6 +25,7 @@ from facilities.works import catalogue, gantt, ledger_import, reasons, rules, se
 from facilities.works.forms import (
     ActualForm,
     ApRevisionForm,
+    CarryOverForm,
     ConfirmForm,
     CpForm,
     EnvelopeForm,
@@ -148,7 +149,8 @@ def envelope_detail(envelope_id: int):
                            ppi_total=ppi_total, chart=chart(figures.operations, envelope.label),
                            gantt_rows=gantt.gantt_table(views.gantt_rows(figures.operations)),
                            scenario_form=ScenarioForm(), comparable=services.comparable(envelope),
-                           action_panels=collect("envelope.actions", envelope=envelope))
+                           action_panels=collect("envelope.actions", envelope=envelope),
+                           carry_form=CarryOverForm(formdata=None, data={"year": str(year - 1), "mode": "next"}))
 
 
 def _default_year(figures) -> int:
@@ -182,6 +184,22 @@ def envelope_edit(envelope_id: int):
         return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
     return render_template("works/form.html", form=form, envelope=envelope,
                            title=_("Edit envelope %(label)s", label=envelope.label)), _status(form)
+
+
+@bp.route("/envelopes/<int:envelope_id>/carry-over", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def carry_over(envelope_id: int):
+    """Carry over the unpaid CP of a year onto later years, for every operation of the envelope (all or none)."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    form = CarryOverForm()
+    records = form.submit_with(rules.clean_carry_over, lambda values: services.carry_over_envelope(envelope, values))
+    if records is None:
+        discard_changes()
+        flash(" ".join(message for errors in form.errors.values() for message in errors), "danger")
+    else:
+        flash(_("%(amount)s of unpaid CP carried over (%(n)s operation(s)).", n=len(records),
+                amount=format_money(sum(r.amount_cents for r in records), current_locale())), "success")
+    return redirect(url_for(".envelope_detail", envelope_id=envelope.id, _anchor="ppi-title"))
 
 
 @bp.route("/envelopes/<int:envelope_id>/import", methods=["GET", "POST"])

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from facilities import carriers, years
 from facilities.extensions import db
 from facilities.validation import MAX_ID, Rule, ValidationError, clean, year_rule
-from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
+from facilities.works.catalogue import CARRY_OVER_MODES, OPERATION_NATURES, OPERATION_STATUSES
 from facilities.works.models import Envelope
 from facilities.works.scheduling.checks import validate_plan
 from facilities.works.scheduling.plans import BP_TOTAL, OperationPlan, Phase, PhaseCode
@@ -333,6 +333,17 @@ def clean_actual(raw: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return values
+
+
+CARRY_OVER_RULES = (
+    year_rule("year", _l("Year whose unpaid CP are carried over"), YEARS, required=True),
+    Rule("mode", "choice", _l("Re-spread"), choices=lambda: CARRY_OVER_MODES, default="next"),
+)
+
+
+def clean_carry_over(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The year whose unpaid CP are carried over and how they are re-spread (next year by default)."""
+    return clean(CARRY_OVER_RULES, raw)
 
 
 SAVING_RULES = (

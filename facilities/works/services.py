@@ -20,6 +20,7 @@ from facilities.validation import ValidationError
 from facilities.works.budget import Ledger, ledger_errors
 from facilities.works.models import (
     ApRevision,
+    CpCarryOver,
     Envelope,
     EnvelopeCap,
     Operation,
@@ -91,7 +92,7 @@ def operation_query():
     """Operations with their phases, échéancier, AP history and actuals loaded in bulk."""
     return select(Operation).options(
         selectinload(Operation.phases), selectinload(Operation.cp_rows), selectinload(Operation.ap_revisions),
-        selectinload(Operation.actuals),
+        selectinload(Operation.actuals), selectinload(Operation.carry_overs),
     ).order_by(Operation.id)
 
 
@@ -470,6 +471,74 @@ def set_actual(op: Operation, values: dict) -> OperationActual:
     op.actuals.sort(key=lambda a: a.year)
     check_ledger(op, only=("committed_eur", "paid_eur"))
     return row
+
+
+# ---------------------------------------------------------------- CP carried over (report de crédits)
+
+
+def span_years(op: Operation) -> list[int]:
+    """The years the operation runs in, first to last."""
+    return sorted(months_by_year(op.start, add_months(op.start, op.duration_months - 1)))
+
+
+def carry_over_amounts(op: Operation, year: int, mode: str) -> dict[int, int]:
+    """Where the unpaid CP of `year` go: all onto the next year, or evenly over the remaining years (the cents
+    left over to the earliest). Empty when everything was paid; ValidationError when no year is left."""
+    paid = sum(a.paid_cents for a in op.actuals if a.year == year)
+    unpaid = op.cp_by_year.get(year, 0) - paid
+    if unpaid <= 0:
+        return {}
+    later = [y for y in span_years(op) if y > year]
+    if not later:
+        locale = _locale()
+        raise ValidationError({"year": _(
+            "%(label)s: %(amount)s of CP %(year)s were not paid, but the operation ends in %(last)s: no later year "
+            "can take them. Extend its duration first.", label=op.label, amount=format_money(unpaid, locale),
+            year=year, last=span_years(op)[-1])})
+    targets = later[:1] if mode == "next" else later
+    share, rest = divmod(unpaid, len(targets))
+    return {y: share + (1 if i < rest else 0) for i, y in enumerate(targets)}
+
+
+def carry_over(op: Operation, year: int, mode: str = "next", on: date | None = None) -> CpCarryOver | None:
+    """Re-spread what was not paid of `year`'s CP onto later years and record it: the year's CP become what was
+    paid; the AP and the CP total are unchanged. None when nothing is left unpaid."""
+    moved = carry_over_amounts(op, year, mode)
+    if not moved:
+        return None
+    cp = op.cp_by_year
+    cp[year] = sum(a.paid_cents for a in op.actuals if a.year == year)
+    for target, cents in moved.items():
+        cp[target] = cp.get(target, 0) + cents
+    _replace_cp(op, cp)
+    record = CpCarryOver(from_year=year, amount_cents=sum(moved.values()), mode=mode, carried_on=on or date.today(),
+                         to_years=";".join(f"{y}:{c}" for y, c in sorted(moved.items())))
+    op.carry_overs.append(record)
+    check_ledger(op, rename={"paid_eur": "year", "cp": "year", "committed_eur": "year"})
+    return record
+
+
+def carry_over_envelope(envelope: Envelope, values: dict, on: date | None = None) -> list[CpCarryOver]:
+    """Carry over the unpaid CP of a year for every operation of the envelope (year end, or on demand), all or
+    none: an operation that cannot take them (it ends that year) is named and nothing is saved."""
+    today = on or date.today()
+    year, mode = values["year"], values["mode"]
+    if year > today.year:
+        raise ValidationError({"year": _("%(year)s has not started: only the CP of a past or current year can be "
+                                         "carried over.", year=year)})
+    records, errors = [], {}
+    for op in load_operations([envelope.id])[envelope.id]:
+        try:
+            record = carry_over(op, year, mode, today)
+        except ValidationError as error:
+            errors[f"year.{op.id}"] = " ".join(error.errors.values())
+            continue
+        if record is not None:
+            records.append(record)
+    if errors:
+        raise ValidationError(errors)
+    db.session.flush()
+    return records
 
 
 def set_saving(op: Operation, values: dict) -> OperationSaving:

@@ -90,36 +90,51 @@ def envelope_figures(envelopes: Sequence[Envelope]) -> list[EnvelopeFigures]:
 
 @dataclass
 class PpiRow:
-    operation: Operation
+    operation: Operation | None
     ap_cents: int
     voted_cents: int  # the AP in force on 31 December of N−1
     revision_cents: int  # votes of year N (a new AP counts whole)
-    paid_before_cents: int
+    paid_before_cents: int  # CP paid before 1 January N
+    to_respread_cents: int  # CP of years before N neither paid nor carried over yet: to re-spread
     cp_years: list[int]  # N … N+3
     cp_later_cents: int
-    balanced: bool
+    carried_over_cents: int  # unpaid CP of years before N already re-spread onto later years
+
+    @property
+    def balanced(self) -> bool:
+        """Paid before N + to re-spread + CP N … N+3 + later = AP: nothing vanished, nothing is counted twice."""
+        return self.accounted_cents == self.ap_cents
+
+    @property
+    def accounted_cents(self) -> int:
+        return self.paid_before_cents + self.to_respread_cents + sum(self.cp_years) + self.cp_later_cents
+
+
+def ppi_row(op: Operation, year: int) -> PpiRow:
+    """One operation's line of the PPI for year N."""
+    voted = next((r.amount_cents for r in reversed(op.ap_revisions) if r.voted_on.year < year), 0)
+    in_force = next((r.amount_cents for r in reversed(op.ap_revisions) if r.voted_on.year <= year), voted)
+    cp = op.cp_by_year
+    paid = {a.year: a.paid_cents for a in op.actuals}
+    return PpiRow(
+        op, op.current_ap_cents, voted, in_force - voted,
+        sum(cents for y, cents in paid.items() if y < year),
+        sum(max(0, cp.get(y, 0) - paid.get(y, 0)) for y in set(cp) | set(paid) if y < year),
+        [cp.get(year + k, 0) for k in range(PPI_YEARS_AHEAD + 1)],
+        sum(c for y, c in cp.items() if y > year + PPI_YEARS_AHEAD),
+        sum(c.amount_cents for c in op.carry_overs if c.from_year < year),
+    )
 
 
 def ppi_rows(operations: Sequence[Operation], year: int) -> tuple[list[PpiRow], PpiRow | None]:
     """The multi-year programme table (PPI) for year N, as départements present it, with its totals."""
-    rows = []
-    for op in operations:
-        voted = next((r.amount_cents for r in reversed(op.ap_revisions) if r.voted_on.year < year), 0)
-        in_force = next((r.amount_cents for r in reversed(op.ap_revisions) if r.voted_on.year <= year), voted)
-        cp = op.cp_by_year
-        rows.append(PpiRow(
-            op, op.current_ap_cents, voted, in_force - voted,
-            sum(a.paid_cents for a in op.actuals if a.year < year),
-            [cp.get(year + k, 0) for k in range(PPI_YEARS_AHEAD + 1)],
-            sum(c for y, c in cp.items() if y > year + PPI_YEARS_AHEAD),
-            sum(cp.values()) == op.current_ap_cents,
-        ))
+    rows = [ppi_row(op, year) for op in operations]
     if not rows:
         return rows, None
-    total = PpiRow(None, sum(r.ap_cents for r in rows), sum(r.voted_cents for r in rows),
-                   sum(r.revision_cents for r in rows), sum(r.paid_before_cents for r in rows),
-                   [sum(r.cp_years[k] for r in rows) for k in range(PPI_YEARS_AHEAD + 1)],
-                   sum(r.cp_later_cents for r in rows), all(r.balanced for r in rows))
+    total = PpiRow(None, *(sum(getattr(r, name) for r in rows) for name in (
+        "ap_cents", "voted_cents", "revision_cents", "paid_before_cents", "to_respread_cents")),
+        [sum(r.cp_years[k] for r in rows) for k in range(PPI_YEARS_AHEAD + 1)],
+        sum(r.cp_later_cents for r in rows), sum(r.carried_over_cents for r in rows))
     return rows, total
 
 

@@ -28,8 +28,9 @@ def test_build_plan_from_db_in_bulk(db, envelope):
     db.session.expire_all()
     with count_queries(db) as statements:
         plan = services.build_plan(envelope)
-    # envelope + caps (expired) + operations, phases, CP, AP revisions, actuals: constant, whatever the count
-    assert len(statements) <= 7
+    # envelope + caps (expired) + operations, phases, CP, AP revisions, actuals, carry-overs: constant, whatever
+    # the count
+    assert len(statements) <= 8
     assert len(plan.operations) == 21
     assert plan.caps_by_year == {2030: 1_000 * K, 2031: 1_000 * K}
     first = plan.operations[0]
