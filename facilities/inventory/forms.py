@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from facilities.forms import RuleForm, choice_field
@@ -18,6 +18,7 @@ from facilities.inventory.catalogue import (
     SITE_STATUS_LABELS,
     SPACE_TYPE_LABELS,
 )
+from facilities.inventory.floor_copy import COPY_MODE_LABELS
 
 
 def _decimal(label):
@@ -96,6 +97,8 @@ class SpaceForm(RuleForm):
 
 class CopyFloorForm(RuleForm):
     levels = StringField(_l("Target levels"), description=_l("Comma-separated, e.g. 3, 4, 5"))
+    mode = choice_field(_l("Existing floors"), COPY_MODE_LABELS, default="new")
+    confirmed = HiddenField()  # "yes" once the preview was shown: the copy is then applied
 
 
 class DeleteForm(FlaskForm):

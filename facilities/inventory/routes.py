@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from facilities.extensions import db
 from facilities.inventory import erp, rules, services
+from facilities.inventory import floor_copy as floor_copy_service
 from facilities.inventory.catalogue import (
     ENTITY_LABELS,
     ERP_TYPE_LABELS,
@@ -228,8 +229,10 @@ def floor_detail(floor_id: int):
     floor = _or_404(services.load_floor(floor_id))
     building_total, per_floor = services.building_summaries([floor.building_id])[floor.building_id]
     objects = {"floor": floor, "building": floor.building, "site": floor.building.site}
+    previous_floor, next_floor = services.neighbour_floors(floor)
     return render_template("inventory/floor_detail.html", **objects, floor_total=per_floor.get(floor.id),
-                           building_total=building_total, panels=collect("floor.panels", **objects))
+                           building_total=building_total, panels=collect("floor.panels", **objects),
+                           previous_floor=previous_floor, next_floor=next_floor)
 
 
 @bp.route("/floors/<int:floor_id>/edit", methods=["GET", "POST"])
@@ -259,15 +262,25 @@ def floor_delete(floor_id: int):
 @bp.route("/floors/<int:floor_id>/copy", methods=["GET", "POST"])
 @requires(Permission.EDIT_BUILDINGS)
 def floor_copy(floor_id: int):
-    """Copy a floor's layout to other levels of the building."""
+    """Copy a floor's layout to other levels (new, or existing ones merged or replaced): a preview, then the copy."""
     floor = _or_404(services.load_floor(floor_id))
     form = CopyFloorForm()
-    copies = form.submit_with(parse_levels, lambda values: services.copy_floor(floor, values["levels"]))
-    if copies is not None:
-        flash(_("Floor copied to %(n)s level(s).", n=len(copies)), "success")
+    plan = form.submit_with(parse_copy, lambda values: floor_copy_service.plan_copy(floor, values["levels"],
+                                                                                      values["mode"]))
+    if plan is not None and form.confirmed.data == "yes":
+        targets = floor_copy_service.apply_copy(plan)
+        flash(_("Floor copied to %(n)s level(s).", n=len(targets)), "success")
         return redirect(url_for(".building_detail", building_id=floor.building_id))
-    return render_template("inventory/form.html", form=form, title=_("Copy floor %(name)s", name=floor.name),
-                           site=floor.building.site, building=floor.building, floor=floor), _status(form)
+    if plan is not None:
+        form.confirmed.data = "yes"  # the next submit applies what the preview shows
+    return render_template("inventory/floor_copy.html", form=form, plan=plan,
+                           title=_("Copy floor %(name)s", name=floor.name), site=floor.building.site,
+                           building=floor.building, floor=floor), 200 if plan is not None else _status(form)
+
+
+def parse_copy(raw: dict) -> dict:
+    """The target levels and the mode of a floor copy."""
+    return {**parse_levels(raw), "mode": raw.get("mode") or "new"}
 
 
 def parse_levels(raw: dict) -> dict:

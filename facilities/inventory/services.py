@@ -5,7 +5,6 @@ Services flush but never commit: the request or the command that calls them comm
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -322,6 +321,15 @@ def update_floor(floor: Floor, values: dict[str, Any]) -> Floor:
     return floor
 
 
+def neighbour_floors(floor: Floor) -> tuple[Floor | None, Floor | None]:
+    """The floors just below and just above this one in its building (None at the bottom or the top)."""
+    below = db.session.scalars(select(Floor).where(Floor.building_id == floor.building_id, Floor.level < floor.level)
+                               .order_by(Floor.level.desc()).limit(1)).first()
+    above = db.session.scalars(select(Floor).where(Floor.building_id == floor.building_id, Floor.level > floor.level)
+                               .order_by(Floor.level).limit(1)).first()
+    return below, above
+
+
 def delete_floor(floor: Floor) -> dict[str, int]:
     """Delete a floor and, explicitly, its spaces."""
     # Object deletes, not one DELETE statement: the audit trail records each space from the unit of work.
@@ -369,50 +377,3 @@ def delete_space(space: Space) -> None:
     """Delete one space."""
     db.session.delete(space)
     db.session.flush()
-
-
-def _renumber(code: str, source_level: int, target_level: int) -> str:
-    """'2.05' copied from level 2 to level 3 becomes '3.05'; codes without the level prefix stay as they are."""
-    match = re.match(rf"^(R\+|L)?{source_level}(?=\D)", code)
-    if not match:
-        return code
-    return f"{match.group(1) or ''}{target_level}{code[match.end():]}"
-
-
-def copy_floor(floor: Floor, target_levels: list[int]) -> list[Floor]:
-    """Copy a floor's layout (area, public access, spaces) to other levels of the same building."""
-    building = floor.building
-    errors = {}
-    for level in target_levels:
-        if level == floor.level:
-            errors["levels"] = _("Level %(level)s is the floor being copied", level=level)
-        elif _exists(select(Floor.id).where(Floor.building_id == building.id, Floor.level == level)):
-            errors["levels"] = _("Level %(level)s already exists in this building", level=level)
-    if errors:
-        raise ValidationError(errors)
-    copies = []
-    for level in target_levels:
-        copy = Floor(building=building, level=level, name=_floor_copy_name(floor, level), area_m2=floor.area_m2,
-                     is_public=floor.is_public)
-        for space in floor.spaces:
-            copy.spaces.append(Space(
-                code=_renumber(space.code, floor.level, level), name=space.name, space_type=space.space_type,
-                area_m2=space.area_m2, is_public=space.is_public, step_free=space.step_free,
-                workstations=space.workstations, pcs=space.pcs, specialty=space.specialty,
-                equipment=space.equipment,
-            ))
-        db.session.add(copy)
-        copies.append(copy)
-    db.session.flush()
-    return copies
-
-
-def _floor_copy_name(floor: Floor, level: int) -> str:
-    return default_floor_name(level) if floor.name == default_floor_name(floor.level) else f"{floor.name} ({level})"
-
-
-def default_floor_name(level: int) -> str:
-    """French usage: RDC for the ground floor, R+n above, R-n below."""
-    if level == 0:
-        return "RDC"
-    return f"R+{level}" if level > 0 else f"R{level}"

@@ -15,8 +15,8 @@ from sqlalchemy import delete, insert, select
 
 from facilities.extensions import db
 from facilities.inventory.catalogue import SpaceType
+from facilities.inventory.floor_copy import default_floor_name
 from facilities.inventory.models import Building, Floor, Site, SiteService, Space
-from facilities.inventory.services import default_floor_name
 from facilities.maps import services
 from facilities.timeutil import utcnow
 from gis.synth import synthetic_sites

@@ -304,13 +304,16 @@ def test_deleting_a_site_removes_everything_below(manager, factory, db):
 def test_copy_a_floor_to_several_levels(architect, factory, db):
     building = factory.building(floors=3, spaces_per_floor=3)
     source = one(db, "Floor", building_id=building.id, level=2)
-    response = architect.post(f"/floors/{source.id}/copy", data={"levels": "3-4, 6"})
+    preview = architect.post(f"/floors/{source.id}/copy", data={"levels": "3-4, 6"})
+    assert preview.status_code == 200 and 'id="copy-preview"' in preview.get_data(as_text=True)
+    assert row_counts(db)["Space"] == 3 * 3  # the preview saved nothing
+    response = architect.post(f"/floors/{source.id}/copy", data={"levels": "3-4, 6", "confirmed": "yes"})
     assert response.status_code == 302
     for level in (3, 4, 6):
         copy = one(db, "Floor", building_id=building.id, level=level)
         assert [space.code for space in copy.spaces] == [f"{level}.00", f"{level}.01", f"{level}.02"]
         assert [space.space_type for space in copy.spaces] == [space.space_type for space in source.spaces]
-        assert copy.name == f"L2 ({level})"
+        assert copy.name == f"R+{level}"  # named after its own level, not the source's
     assert row_counts(db)["Space"] == 6 * 3
 
 
@@ -322,14 +325,14 @@ def test_copy_refuses_bad_levels_and_saves_nothing(architect, factory, db, level
     building = factory.building(floors=3, spaces_per_floor=2)
     source = one(db, "Floor", building_id=building.id, level=2)
     before = row_counts(db)
-    response = architect.post(f"/floors/{source.id}/copy", data={"levels": levels})
+    response = architect.post(f"/floors/{source.id}/copy", data={"levels": levels, "confirmed": "yes"})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert row_counts(db) == before
 
 
 def test_renumbering_keeps_codes_without_the_level():
-    from facilities.inventory.services import _renumber
+    from facilities.inventory.floor_copy import renumber as _renumber
 
     assert _renumber("2.05", 2, 3) == "3.05"
     assert _renumber("R+2-05", 2, 12) == "R+12-05"
