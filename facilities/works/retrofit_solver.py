@@ -370,6 +370,8 @@ def optimise(problem: Problem) -> Plan:
         reached = round(-most.objective) if most.objective is not None else 0
         count_row = model.row(reached - 0.5, highspy.kHighsInf, {col: 1.0 for col in r.values()})
         remaining = limit - (time.perf_counter() - started)
+        if reached == len(open_buildings):  # no third solve: the second may take all the time left
+            remaining /= PHASE_SHARES[1] / (PHASE_SHARES[1] + PHASE_SHARES[2])
         # On a tie, the earlier start (a hundred-millionth of the cost per year later).
         costs = {col: cost_of[cand_id] * (1 + 1e-8 * (s - problem.first_year)) for (cand_id, s), col in x.items()}
         cheapest, values = model.solve("least_cost", costs,
