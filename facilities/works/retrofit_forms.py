@@ -20,10 +20,11 @@ class CandidateForm(RuleForm):
     cost_eur = _number(_l("Cost (€)"), mode="decimal")
     earliest_start_year = _number(_l("Earliest start (year)"))
     duration_years = _number(_l("Duration (years)"), _l("Whole years; the cost is spread evenly over them"))
-    illustrative = BooleanField(_l("Illustrative (made-up figures)"))
-    note = TextAreaField(_l("Note"), render_kw={"rows": 2})
 
 
+# One field per carrier, then the flag and the note: fields are shown in the order they are made.
 for _code, _label in carriers.labels().items():
     setattr(CandidateForm, saving_field(_code),
             _number(_l("Savings: %(carrier)s (kWh/year)", carrier=_label)))
+CandidateForm.illustrative = BooleanField(_l("Illustrative (made-up figures)"))
+CandidateForm.note = TextAreaField(_l("Note"), render_kw={"rows": 2})
