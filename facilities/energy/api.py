@@ -105,6 +105,9 @@ DPE_CURRENT = nullable("object", description="The DPE a diagnosis made today wou
     "missing": {"type": "array", "items": {"type": "string"}}})
 REPORT = {"type": "object", "required": ["scale", "years", "tertiaire"], "properties": {
     "scale": {"type": "string"}, "years": {"type": "array", "items": {"type": "object"}},
+    "headline_year": nullable("integer", description="The latest complete year (an incomplete year: not "
+                              "ended, or missing a carrier used the year before, has `complete` false and no "
+                              "class nor trajectory position)"),
     "tertiaire": TERTIAIRE, "dpe_current": DPE_CURRENT, "years_without_area": {"type": "array", "items": {"type": "integer"}},
     "projection": PROJECTION}}
 

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from facilities.energy.completeness import YearCompleteness, year_completeness
 from facilities.energy.decimals import DISPLAY_PLACES, round_for_display, to_decimal
 from facilities.energy.dpe_current import CurrentDpe, current_dpe
 from facilities.energy.projection import latest_consumption, project_after_works, projection_json
@@ -28,18 +29,25 @@ from facilities.energy.year_indicators import (
     YearIndicators,
     compute_year,
 )
+from facilities.timeutil import paris_today
 
 
-def _year_json(ind: YearIndicators, point: TrajectoryPoint | None) -> dict[str, Any]:
+def _year_json(ind: YearIndicators, point: TrajectoryPoint | None, completeness: YearCompleteness) -> dict[str, Any]:
+    """One year's figures; an incomplete year (facilities.energy.completeness) keeps its figures but gets no DPE
+    class and no trajectory position, and says why it is incomplete."""
     kwh_m2 = DISPLAY_PLACES["kwh_m2"]
+    complete = completeness.complete
     return {
         "year": ind.year,
         "area_m2": round_for_display(ind.area_m2, DISPLAY_PLACES["area"]),
         "final_kwh_m2": round_for_display(ind.final_kwh_m2, kwh_m2),
         "primary_kwh_m2": round_for_display(ind.primary_kwh_m2, kwh_m2),
         "ghg_kg_m2": round_for_display(ind.ghg_kg_m2, DISPLAY_PLACES["kg_m2"]),
-        "dpe_class": ind.dpe_class,
-        "dpe_classes": {str(metric): letter for metric, letter in ind.dpe_classes.items()},
+        "dpe_class": ind.dpe_class if complete else None,
+        "dpe_classes": {str(metric): letter for metric, letter in ind.dpe_classes.items()} if complete else {},
+        "complete": complete,
+        "year_not_ended": completeness.not_ended,
+        "missing_carriers": list(completeness.missing_carriers),
         "factors_date": reference_date(ind.year).isoformat(),  # as labelled at the time: the year's end
         "tertiaire_kwh_m2": round_for_display(ind.tertiaire_kwh_m2, kwh_m2),
         "climate_adjusted_tertiaire_kwh_m2": round_for_display(ind.climate_adjusted_tertiaire_kwh_m2, kwh_m2),
@@ -104,8 +112,12 @@ def building_energy_report(
     complete years, today's factors); each entry of `years` keeps its year's figures as labelled at the time
     (factors in force at the end of that year, `factors_date`). `network`: the building's heating/cooling
     network, whose CO2 content row (when recorded) replaces the generic one.
+    Incomplete years (`facilities.energy.completeness`: not ended, or missing a carrier used the year before)
+    keep their figures but have `complete` false, no DPE class and no trajectory position; `headline_year` is
+    the latest complete year, the one pages show as the building's class (None when there is none), and the
+    projection starts from it.
     """
-    today = today or date.today()
+    today = today or paris_today()
     scale_code = ScaleCode(scale_code)
     consumptions = list(consumptions)
     indicators = sorted(
@@ -144,12 +156,14 @@ def building_energy_report(
         "references": [rule.describe()],
     }
     points: dict[int, TrajectoryPoint] = {}
+    completeness = year_completeness(consumptions, today)
+    judged = [i for i in indicators if completeness[i.year].complete]  # incomplete years are never judged
     try:
         chosen = choose_reference_year(indicators, ref, reference_year, today=today)
     except ReferenceYearError as exc:
         chosen, tertiaire["error"] = None, str(exc)
     if chosen is not None:
-        path = trajectory(indicators, chosen.year, chosen.kwh_m2, ref, cabs_kwh_m2, today=today)
+        path = trajectory(judged, chosen.year, chosen.kwh_m2, ref, cabs_kwh_m2, today=today)
         points = {p.year: p for p in path.points}
         tertiaire.update(
             reference_year=chosen.year,
@@ -168,13 +182,19 @@ def building_energy_report(
         )
     report = {
         "scale": str(scale_code),
-        "years": [_year_json(i, points.get(i.year)) for i in indicators],
+        "years": [_year_json(i, points.get(i.year), completeness[i.year]) for i in indicators],
+        "headline_year": max((i.year for i in judged), default=None),
         "dpe_current": _current_json(current_dpe(consumptions, scale_code, ref, today=today, network=network)),
         "tertiaire": tertiaire,
     }
     if operations is not None:
         report["projection"] = projection_json(project_after_works(
-            latest_consumption(consumptions), operations, scale_code, ref,
+            latest_consumption([c for c in consumptions if completeness[c.year].complete]), operations, scale_code, ref,
             reference=(chosen.year, chosen.kwh_m2) if chosen is not None else None, cabs_kwh_m2=cabs_kwh_m2,
             heating_share=heating_share, today=today))
     return report
+
+
+def headline(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The year a page shows as the building's current figures: the latest complete year of the report."""
+    return next((y for y in report["years"] if y["year"] == report["headline_year"]), None)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from facilities.energy.building_report import headline
 from facilities.energy.dpe_classes import worst_class
 from facilities.energy.models import EnergyConsumption
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError, ReferenceData, reference_date
@@ -53,7 +54,7 @@ def standing(item: BuildingEnergy, ref: ReferenceData, today: date | None = None
         return BuildingStanding(item.building_id, item.site_id, item.code, item.name, None, None, None, None, None,
                                 None, subject)
     report = item.report(ref, today)
-    latest = report["years"][-1] if report["years"] else None
+    latest = headline(report)  # the latest complete year: an incomplete one is never judged
     return BuildingStanding(
         item.building_id, item.site_id, item.code, item.name,
         latest["year"] if latest else None, latest["dpe_class"] if latest else None,

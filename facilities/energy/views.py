@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from facilities import formatting
 from facilities.energy import charts, portfolio, services
+from facilities.energy.building_report import headline
 from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, SettingsForm
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
 from facilities.inventory.models import Building
@@ -53,7 +54,8 @@ def trajectory_chart(report: dict[str, Any], code: str) -> tuple[str | None, str
     if tertiaire["reference_year"] is None:
         return None, _("No trajectory: no consumption in the reference window %(first)s–%(last)s.",
                        first=tertiaire["reference_window"][0], last=tertiaire["reference_window"][1])
-    actual = {y["year"]: y["tertiaire_kwh_m2"] for y in report["years"] if y["tertiaire_kwh_m2"] is not None}
+    actual = {y["year"]: y["tertiaire_kwh_m2"] for y in report["years"]
+              if y["tertiaire_kwh_m2"] is not None and y["complete"]}  # an incomplete year is never judged
     targets = {int(y): v for y, v in tertiaire["targets"].items()}
     latest = next((y for y in reversed(report["years"]) if y["status"]), None)
     description = _("Reference %(year)s: %(ref)s kWh/m². Targets: %(targets)s.", year=tertiaire["reference_year"],
@@ -142,6 +144,18 @@ def projection_sentence(projection: dict[str, Any]) -> str:
     return text
 
 
+def incomplete_text(year: dict[str, Any]) -> str:
+    """Why a year of the report is incomplete, and what that means for it (facilities/energy/completeness.py)."""
+    reasons = []
+    if year["year_not_ended"]:
+        reasons.append(_("the year has not ended"))
+    if year["missing_carriers"]:
+        reasons.append(_("no record for %(carriers)s, used the year before", carriers=", ".join(
+            str(CARRIER_LABELS.get(c, c)) for c in year["missing_carriers"])))
+    return _("%(year)s is incomplete (%(reasons)s): shown, but never judged against the trajectory nor given a "
+             "DPE class.", year=year["year"], reasons="; ".join(reasons))
+
+
 def status_label(status: str | None) -> str:
     return {"on_track": _("on track"), "off_track": _("off track")}.get(status or "", _("no status"))
 
@@ -164,6 +178,7 @@ def building_page(building: Building, consumption_form, settings_form_) -> dict[
         "consumption_form": consumption_form, "settings_form": settings_form_,
         "CARRIER_LABELS": CARRIER_LABELS, "SOURCE_LABELS": SOURCE_LABELS, "SCALE_LABELS": SCALE_LABELS,
         "status_label": status_label, "reference_text": reference_sentence(report["tertiaire"]),
+        "incomplete_text": incomplete_text,
         "dpe_current_text": dpe_current_sentence(report["dpe_current"]),
         **projection_context(report.get("projection")),
     }
@@ -193,7 +208,9 @@ def panel(building: Building) -> dict[str, Any]:
     except MissingReferenceError:
         # A database migrated but never seeded: the building page still answers and says what to do.
         return {"latest": None, "missing_reference": True}
-    return {"latest": report["years"][-1] if report["years"] else None, "tertiaire": report["tertiaire"],
+    incomplete = [y for y in report["years"] if not y["complete"] and y["year"] > (report["headline_year"] or 0)]
+    return {"latest": headline(report), "incomplete": incomplete, "incomplete_text": incomplete_text,
+            "tertiaire": report["tertiaire"],
             "scale": SCALE_LABELS.get(loaded.settings.scale_code, loaded.settings.scale_code),
             "status": status_label(report["tertiaire"]["status"])}
 

@@ -9,7 +9,7 @@ from tests.conftest import bearer, french, page_text
 
 def rule_message(label: str, error: str, **variables) -> str:
     """A message of the rule engine as the page shows it by default (French): the field's label, then the fault."""
-    return f"{french(label)} {french(error, **variables)}"
+    return french("%(field)s %(problem)s", field=french(label), problem=french(error, **variables))
 
 
 def test_api_shape_on_demo_data(client, token_for, energy_demo, building_id):

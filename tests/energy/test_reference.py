@@ -172,10 +172,11 @@ def test_reference_window_depends_on_the_date_of_computation():
 
 
 def test_energy_core_imports_neither_flask_nor_a_database():
-    # Only the standard library, the energy core itself and the pure core of the application (the year ranges):
+    # Only the standard library, the energy core itself and the pure core of the application (the year ranges,
+    # the carriers, Paris time):
     # the routes and models import these, not the reverse.
     stdlib = {"__future__", "collections", "dataclasses", "datetime", "decimal", "enum", "typing"}
-    core = ("building_report", "decimals", "dpe_classes", "dpe_current", "input_messages", "projection",
+    core = ("building_report", "completeness", "decimals", "dpe_classes", "dpe_current", "input_messages", "projection",
             "reference", "reference_seed", "tertiaire", "year_indicators")
     folder = Path(reference_seed.__file__).parent
     for name in core:
@@ -189,4 +190,4 @@ def test_energy_core_imports_neither_flask_nor_a_database():
             for module in modules:
                 assert module.split(".")[0] in stdlib or module in {
                     f"facilities.energy.{other}" for other in core
-                } | {"facilities.years", "facilities.carriers"}, f"{name}.py imports {module}"
+                } | {"facilities.years", "facilities.carriers", "facilities.timeutil"}, f"{name}.py imports {module}"

@@ -10,6 +10,7 @@ from facilities.energy.year_indicators import YearConsumption
 
 REF = seed_reference_data()
 TODAY = date(2026, 6, 1)
+NEXT_YEAR = date(2027, 1, 15)  # 2026 has ended: complete, judged
 
 # Office building of 1,200 m².
 YEARS = [
@@ -49,7 +50,8 @@ def test_report_shape_and_figures():
     # Path 2012→2030: 200 − 80 × (year − 2012) / 18
     #   2016: 200 − 17.78 = 182.22, actual 180 → gap −2.22, on track
     #   2024: 200 − 53.33 = 146.67, actual 160 → gap +13.33, off track
-    #   2026: 200 − 62.22 = 137.78, actual 135 → gap −2.78, on track (latest year: overall on track)
+    #   2026: not ended on 1 June 2026: incomplete, never judged (issue 14 point 6), so the latest judged year
+    #   is 2024: overall off track
     tertiaire = report["tertiaire"]
     assert {
         k: tertiaire[k] for k in ("subject", "reference_year", "reference_kwh_m2", "targets", "status")
@@ -58,7 +60,7 @@ def test_report_shape_and_figures():
         "reference_year": 2012,
         "reference_kwh_m2": 200.0,
         "targets": {"2030": 120.0, "2040": 100.0, "2050": 80.0},
-        "status": "on_track",
+        "status": "off_track",
     }
     assert tertiaire["reference_chosen_by"] == "highest"
     assert tertiaire["reference_window"] == [2010, 2022]
@@ -68,22 +70,27 @@ def test_report_shape_and_figures():
     ] == [
         (182.22, -2.22, "on_track"),
         (146.67, 13.33, "off_track"),
-        (137.78, -2.78, "on_track"),
+        (None, None, None),
     ]
+    assert (by_year[2026]["complete"], by_year[2026]["year_not_ended"], by_year[2026]["dpe_class"]) == (
+        False, True, None)
+    assert by_year[2026]["primary_kwh_m2"] == 144.0  # its figures are still shown
+    assert report["headline_year"] == 2024
     assert by_year[2012]["status"] is None  # the reference year itself has no path
     assert [r["key"] for r in tertiaire["references"]] == ["decret_tertiaire", "2030", "2040", "2050"]
 
 
 def test_user_reference_year_and_cabs():
     # User's reference 2016 (180): path 2016→2030 = 180 − 72 × (year − 2016) / 14 (target 180 × 0.6 = 108)
-    #   2026: 180 − 72 × 10 / 14 = 180 − 51.43 = 128.57; actual 135 → off track; with Cabs 140 → on track.
-    report = building_energy_report(YEARS, "tertiary_office", REF, reference_year=2016, today=TODAY)
+    #   2026 (complete once 2027 began): 180 − 72 × 10 / 14 = 180 − 51.43 = 128.57; actual 135 → off track;
+    #   with Cabs 140 → on track.
+    report = building_energy_report(YEARS, "tertiary_office", REF, reference_year=2016, today=NEXT_YEAR)
     assert report["tertiaire"]["reference_chosen_by"] == "user"
     assert report["tertiaire"]["targets"]["2030"] == 108.0
     assert report["years"][-1]["path_kwh_m2"] == 128.57
     assert report["tertiaire"]["status"] == "off_track"
     with_cabs = building_energy_report(
-        YEARS, "tertiary_office", REF, reference_year=2016, cabs_kwh_m2=D(140), today=TODAY
+        YEARS, "tertiary_office", REF, reference_year=2016, cabs_kwh_m2=D(140), today=NEXT_YEAR
     )
     assert with_cabs["tertiaire"]["status"] == "on_track"
     assert with_cabs["tertiaire"]["cabs_kwh_m2"] == 140.0
