@@ -291,7 +291,9 @@ def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = Fals
         try:
             values[rule.name] = _coerce(rule, value, typed=typed)
         except ValueError as error:
-            errors[rule.name] = f"{rule.display_name()} {error}"
+            # One sentence naming the field by its form label; in French "Surface : la valeur doit être…",
+            # whose subject agrees whatever the field's gender.
+            errors[rule.name] = _("%(field)s %(problem)s", field=rule.display_name(), problem=error)
     if errors:
         raise ValidationError(errors)
     return values

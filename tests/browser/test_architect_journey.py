@@ -42,7 +42,7 @@ def test_architect_adds_an_interview_office_and_corrects_its_area(journey):
     page.get_by_role("button", name="Enregistrer").click()
     journey.shot("bad-area")
     error = page.locator("#area_m2-error")
-    assert "supérieur à 0" in error.inner_text()
+    assert "Surface : la valeur doit être supérieure à 0" in error.inner_text()  # grammatical, names the field
     assert page.get_by_label("Surface (m²)").get_attribute("aria-describedby") == "area_m2-error"
     journey.check_accessibility()
 
@@ -61,7 +61,7 @@ def test_architect_adds_an_interview_office_and_corrects_its_area(journey):
     page.get_by_role("link", name=re.compile(r"Modifier\s+1\.16")).click()
     page.get_by_label("Surface (m²)").fill("2 000 000")
     page.get_by_role("button", name="Enregistrer").click()
-    assert "au plus égal à 1" in page.locator("#area_m2-error").inner_text()
+    assert "au plus égale à 1" in page.locator("#area_m2-error").inner_text()
     journey.shot("area-too-large")
     journey.check_accessibility()
     page.get_by_label("Surface (m²)").fill("14")
