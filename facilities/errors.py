@@ -22,6 +22,15 @@ from facilities.extensions import db
 
 PROBLEM_TYPE = "application/problem+json"
 
+# The machine interfaces: the JSON API and the OGC API – Features service. They authenticate by bearer token (or
+# the session, to read), answer problem documents and count against the API's rate limit.
+API_PATH_PREFIXES = ("/api/", "/ogc/")
+
+
+def is_api_path(path: str) -> bool:
+    """True for a URL of the JSON API or of the OGC API – Features service (not a page)."""
+    return path.startswith(API_PATH_PREFIXES) or path == "/ogc"
+
 
 def _messages() -> dict[int, str]:
     return {
@@ -59,7 +68,7 @@ def error_response(status: int, detail: str | None = None, message: str | None =
     """The error as the client expects it: problem+json under /api/, else the error page; `message` replaces
     the status's standard sentence (for an area's own errors)."""
     message = message or _messages().get(status, "")
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return problem(status, detail, title=message or None)
     try:
         return render_template("errors/error.html", status=status, message=message, detail=detail), status
@@ -126,7 +135,7 @@ def database_unavailable(error: BaseException):
     committed = g.get("database_committed", False)
     message = _("Your change was saved, but the connection to the database was lost before the next page could be "
                 "shown. Reload the page in a few seconds.") if committed else _messages()[503]
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         detail = message if committed else _("The database did not answer; retry in a few seconds.")
         response = problem(503, str(detail))
     else:
@@ -154,7 +163,7 @@ def too_large(error: HTTPException):
     """413 saying the largest request accepted; the page never reads the oversized body."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     message = _("The file or request is too large: at most %(size)s.", size=size_text(limit)) if limit else None
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return problem(413, message, extensions={"max_bytes": limit} if limit else None)
     return error_response(413, message=message)
 
@@ -192,7 +201,7 @@ def register_error_handlers(app: Flask) -> None:
         _rollback_quietly()
         detail = _("Someone else saved this record at the same moment. Nothing was saved: read it again to see "
                    "their changes, then repeat yours.")
-        if request.path.startswith("/api/"):
+        if is_api_path(request.path):
             return problem(412 if request.headers.get("If-Match") else 409, detail)
         return error_response(409, message=detail)
 

@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from flask_limiter import Limit, Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from facilities.errors import is_api_path
+
 # Pages whose HTML needs inline scripts and styles: none here (the map loads its script and data as files and a
 # JSON element); an app may add its own. Pages that show images from the tile server: the maps.
 # Endpoint-name prefixes.
@@ -150,7 +152,7 @@ def _api_limit() -> str:
 
 
 def _not_api() -> bool:
-    return not request.path.startswith("/api/") or not current_app.config.get("API_RATE_LIMIT_ENABLED", True)
+    return not is_api_path(request.path) or not current_app.config.get("API_RATE_LIMIT_ENABLED", True)
 
 
 def retry_after_seconds(request_limit) -> int:
@@ -218,7 +220,7 @@ def refuse_nul_in_query():
     bad = [name for name, value in request.args.items(multi=True) if "\x00" in name or "\x00" in value]
     if not bad:
         return None
-    if not request.path.startswith("/api/"):
+    if not is_api_path(request.path):
         abort(400)
     from facilities.errors import problem
 

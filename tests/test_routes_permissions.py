@@ -26,7 +26,9 @@ def guarded_rules(app):
 
 
 def is_api(rule) -> bool:
-    return rule.rule.startswith("/api/")
+    from facilities.errors import is_api_path
+
+    return is_api_path(rule.rule)
 
 
 def methods_of(rule) -> list[str]:

@@ -319,3 +319,42 @@ def query_parameter(name: str, schema: dict, description: str = "") -> dict:
 
 def id_parameter(name: str, description: str = "") -> dict:
     return query_parameter(name, ID_SCHEMA, description)
+
+
+# ---------------------------------------------------------------- large documents
+
+
+def streamed(chunks: Iterable[str], mimetype: str, version: str):
+    """A large document sent as it is written, gzip-compressed when the client accepts it, tagged by `version`.
+
+    The tag is weak (`W/"…"`: the same content compressed or not); a client sending it back in If-None-Match
+    gets 304 and nothing is read. The chunks are produced inside the request (its session and language).
+    """
+    import zlib
+
+    from flask import stream_with_context
+
+    etag = f'W/"{version}"'
+    response = current_app.response_class(mimetype=mimetype)
+    response.headers["ETag"] = etag
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "private, no-cache"  # a private copy, always checked again
+    if parse_etags(request.headers.get("If-None-Match")).contains_weak(version):
+        response.status_code = 304
+        return response
+    gzipped = "gzip" in request.accept_encodings
+
+    def body():
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if gzipped else None  # 31: gzip framing
+        for chunk in chunks:
+            data = chunk.encode()
+            data = compressor.compress(data) if compressor else data
+            if data:
+                yield data
+        if compressor:
+            yield compressor.flush()
+
+    response.response = stream_with_context(body())
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    return response

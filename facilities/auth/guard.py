@@ -12,6 +12,7 @@ from facilities.auth.routes import address_breached
 from facilities.auth.routes import bp as auth_pages
 from facilities.auth.services import token_for
 from facilities.auth.throttle import init_login_limits
+from facilities.errors import is_api_path
 from facilities.extensions import db, login_manager
 from facilities.permissions import PUBLIC_ENDPOINTS, required_permission
 from facilities.security import bearer_token
@@ -20,7 +21,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_api_request() -> bool:
-    return request.path.startswith("/api/")
+    return is_api_path(request.path)
 
 
 def authenticated_by_token() -> bool:

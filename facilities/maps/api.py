@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 
+from facilities.api.common import streamed
 from facilities.api.openapi import ApiBlueprint, problems, rule_schema
 from facilities.errors import problem
 from facilities.inventory.services import SiteFilters
@@ -30,11 +31,17 @@ FEATURE_COLLECTION = {"type": "object", "required": ["type", "features"], "prope
 
 @bp.route("/sites.geojson", methods=["GET"])
 @bp.doc(summary="Sites as GeoJSON", parameters=FILTER_PARAMETERS, responses={
-    "200": {"description": "A FeatureCollection of points (null geometry for unlocated sites).",
-            "content": {"application/geo+json": {"schema": FEATURE_COLLECTION}}}, **problems(422)})
+    "200": {"description": "A FeatureCollection of points (null geometry for unlocated sites), streamed; gzip when "
+                           "the request accepts it.",
+            "headers": {"ETag": {"schema": {"type": "string"}, "description": "Changes whenever a site is created, "
+                                 "saved or deleted; send it in If-None-Match to get 304 when nothing changed."}},
+            "content": {"application/geo+json": {"schema": FEATURE_COLLECTION}}},
+    "304": {"description": "Not modified: no site changed since the ETag sent in If-None-Match."},
+    **problems(422)})
 @requires(Permission.READ)
 def sites_geojson():
-    """The sites as a GeoJSON FeatureCollection (filters: q, service, status, kind, commune), for QGIS."""
+    """The sites as a GeoJSON FeatureCollection (filters: q, service, status, kind, commune), for QGIS: streamed,
+    gzip-compressed when accepted, with an ETag that changes with any site write (If-None-Match: 304)."""
     options, errors = clean_map_options(request.args)
     errors.pop("color_by", None)
     errors.pop("indicator", None)
@@ -47,6 +54,6 @@ def sites_geojson():
         return problem(422, _("Some filters are not valid."), errors={"q": _("at most %(max)s characters", max=100)})
     filters = SiteFilters(q=(request.args.get("q") or "").strip(),
                           **{name: options[name] or "" for name in FILTERS})
-    url_template = url_for("inventory.site_detail", site_id=services._URL_PLACEHOLDER, _external=True)
-    body = services.sites_geojson_text(filters, url_template)
-    return Response(body, mimetype="application/geo+json")
+    url_template = url_for("inventory.site_detail", site_id=services.URL_PLACEHOLDER, _external=True)
+    return streamed(services.sites_geojson_chunks(filters, url_template), "application/geo+json",
+                    services.sites_version())

@@ -131,7 +131,7 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
     """Everything the map page shows, for validated options (filters, color_by, indicator)."""
     started = time.perf_counter()
     filters = SiteFilters(**{name: options.get(name) or "" for name in ("service", "status", "kind", "commune")})
-    url_template = url_for("inventory.site_detail", site_id=services._URL_PLACEHOLDER)
+    url_template = url_for("inventory.site_detail", site_id=services.URL_PLACEHOLDER)
     indicator = options.get("indicator") or ""
     # Popup figures (floors, workstations, cabinets) are fetched per site when a popup opens: aggregating every
     # space of the portfolio for each map view would cost more than the rest of the page at 10,000 sites.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -42,13 +42,12 @@ _SITE_COLUMNS = (
     Site.id, Site.code, Site.name, Site.kind, Site.status, Site.address, Site.postcode, Site.commune_code,
     Site.commune_name, Site.latitude, Site.longitude, Site.location_precision,
 )
-_URL_PLACEHOLDER = 987654321
+URL_PLACEHOLDER = 987654321
 
 
 def _filtered(query, filters: SiteFilters):
     """Apply the inventory's site filters (one source of truth: its site_query) to a column query."""
-    where = site_query(filters).whereclause
-    return query if where is None else query.where(where)
+    return query.where(*site_conditions(filters))
 
 
 def _services_by_site(filters: SiteFilters) -> dict[int, tuple[str, ...]]:
@@ -124,7 +123,7 @@ def site_records(filters: SiteFilters, *, with_figures: bool = False, url_templa
     # communes_served is JSON: decoding it for 10,000 rows costs more than the query, so only when needed.
     served_column = Site.communes_served if with_communes_served else null()
     rows = _rows(_filtered(select(*_SITE_COLUMNS, served_column), filters).order_by(Site.name, Site.id))
-    prefix, _sep, suffix = url_template.partition(str(_URL_PLACEHOLDER))
+    prefix, _sep, suffix = url_template.partition(str(URL_PLACEHOLDER))
     no_figures = {"floors": 0, "workstations": 0, "medical_cabinets": 0}
     records = []
     for (site_id, code, name, kind, status, address, postcode, commune_code, commune_name, latitude, longitude,
@@ -180,33 +179,79 @@ def _point(record: Mapping[str, Any]) -> tuple[float, float] | None:
 
 _GEOJSON_COLUMNS = (Site.id, Site.code, Site.name, Site.kind, Site.status, Site.commune_code, Site.commune_name,
                     Site.address, Site.postcode, Site.latitude, Site.longitude)
+_FEATURES_PER_CHUNK = 500
 
 
-def sites_geojson_text(filters: SiteFilters, url_template: str) -> str:
-    """The filtered sites as GeoJSON text for GIS software (QGIS): compact UTF-8, two queries, no ORM objects."""
-    services = _services_by_site(filters)
-    rows = _rows(_filtered(select(*_GEOJSON_COLUMNS), filters).order_by(Site.name, Site.id))
-    prefix, _sep, suffix = url_template.partition(str(_URL_PLACEHOLDER))
+def site_conditions(filters: SiteFilters) -> list:
+    """The WHERE conditions of the inventory's site filters (one source of truth: its site_query)."""
+    where = site_query(filters).whereclause
+    return [] if where is None else [where]
+
+
+def site_features(conditions: Iterable, url_template: str, *, order_by: tuple = (Site.name, Site.id),
+                  limit: int | None = None, offset: int = 0) -> Iterator[str]:
+    """Each selected site as the text of a GeoJSON Feature (compact UTF-8), read row by row in one query.
+
+    A site's services come aggregated with it (a correlated subquery on the services' primary key), so no dict of
+    every site's services is held: the sites are streamed from the database to the client in constant memory.
+    """
+    services = (select(func.aggregate_strings(SiteService.service_code, ","))
+                .where(SiteService.site_id == Site.id).scalar_subquery())
+    query = select(*_GEOJSON_COLUMNS, services).where(*conditions).order_by(*order_by).offset(offset or None)
+    if limit is not None:
+        query = query.limit(limit)
+    # Read in batches (a server-side cursor on PostgreSQL): this statement only, never the session's connection.
+    rows = db.session.connection().execute(query.execution_options(yield_per=1000))
+    prefix, _sep, suffix = url_template.partition(str(URL_PLACEHOLDER))
     # Each feature is written as text as soon as it is made: 10,000 dicts alive at once would make the cyclic
     # garbage collector walk the whole heap (see site_records); strings are no work for it.
-    features = ",".join(
-        _json({
+    for site_id, code, name, kind, status, commune_code, commune_name, address, postcode, lat, lon, codes in rows:
+        yield compact_json({
             "type": "Feature",
             "id": site_id,
-            "geometry": None if lat is None or lon is None else {"type": "Point",
-                                                                 "coordinates": (round(lon, 6), round(lat, 6))},
+            "geometry": point_geometry(lat, lon),
             "properties": {
                 "id": site_id, "code": code, "name": name, "kind": kind, "status": status,
-                "commune_code": commune_code, "commune_name": commune_name, "services": services.get(site_id, ()),
+                "commune_code": commune_code, "commune_name": commune_name,
+                "services": sorted(codes.split(",")) if codes else [],
                 "address": _full_address(address, postcode, commune_name), "url": f"{prefix}{site_id}{suffix}",
             },
         })
-        for site_id, code, name, kind, status, commune_code, commune_name, address, postcode, lat, lon in rows
-    )
-    return f'{{"type":"FeatureCollection","features":[{features}]}}'
 
 
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # compact UTF-8, one encoder
+def point_geometry(latitude: float | None, longitude: float | None) -> dict | None:
+    """A GeoJSON Point to the 6 decimals GeoJSON needs (about 10 cm), or None for an unlocated record."""
+    if latitude is None or longitude is None:
+        return None
+    return {"type": "Point", "coordinates": (round(longitude, 6), round(latitude, 6))}
+
+
+def sites_geojson_chunks(filters: SiteFilters, url_template: str) -> Iterator[str]:
+    """The filtered sites as a GeoJSON FeatureCollection for GIS software (QGIS), in pieces of text to stream."""
+    yield '{"type":"FeatureCollection","features":['
+    chunk: list[str] = []
+    separator = ""
+    for feature in site_features(site_conditions(filters), url_template):
+        chunk.append(feature)
+        if len(chunk) == _FEATURES_PER_CHUNK:
+            yield separator + ",".join(chunk)
+            chunk, separator = [], ","
+    if chunk:
+        yield separator + ",".join(chunk)
+    yield "]}"
+
+
+def sites_version() -> str:
+    """A tag of the state of every site, in one aggregate query: it changes with any site created, saved (its
+    services too: they count as a save) or deleted, so a client's copy of the GeoJSON can be checked for free."""
+    count, last_id, versions, last_saved = db.session.execute(
+        select(func.count(Site.id), func.max(Site.id), func.sum(Site.version), func.max(Site.updated_at))
+    ).one()
+    stamp = last_saved.isoformat() if hasattr(last_saved, "isoformat") else str(last_saved or "")
+    return f"{count}-{last_id or 0}-{versions or 0}-{stamp}"
+
+
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # compact UTF-8, one encoder
 
 
 def located_sites_gdf(records: list[Mapping[str, Any]]) -> gpd.GeoDataFrame:
@@ -302,6 +347,13 @@ def commune_from_location_by_site(site_ids: Iterable[int]) -> dict[int, str | No
         for row, code in zip(rows, locate_communes(points, communes), strict=True):
             result[row.id] = code
     return result
+
+
+def commune_from_location_field(site: Site) -> dict[str, str | None]:
+    """A site's API record gains `commune_from_location` once boundaries are loaded (nothing before)."""
+    if boundaries_gdf() is None:
+        return {}
+    return {"commune_from_location": commune_from_location_by_site([site.id]).get(site.id)}
 
 
 @dataclass(frozen=True)

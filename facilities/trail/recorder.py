@@ -35,6 +35,7 @@ from sqlalchemy import Delete, Select, Update, event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from facilities.errors import is_api_path
 from facilities.extensions import db
 from facilities.timeutil import utcnow
 from facilities.trail.models import AuditEntry, AuditTrailReadOnly
@@ -101,7 +102,7 @@ def current_actor() -> Actor:
         source = actor.source
     if source is None:
         if has_request_context():
-            source = "api" if request.path.startswith("/api/") else "web"
+            source = "api" if is_api_path(request.path) else "web"
         elif actor.name == "cli" or _in_cli():
             source = "cli"
         else:

@@ -94,3 +94,52 @@ def test_vendor_assets_are_served_offline(client):
 
 def test_vendor_endpoint_name_is_the_public_one(app):
     assert "assets.vendor" in app.view_functions
+
+
+def test_streamed_gzip_when_accepted(client, factory, token_for):
+    import gzip
+    import json
+
+    factory.site(code="Z1", name="Zipped", services=["pmi"])
+    headers = {**bearer(token_for("director")), "Accept-Encoding": "gzip, deflate"}
+    response = client.get("/api/v1/sites.geojson", headers=headers)
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in response.headers["Vary"]
+    body = json.loads(gzip.decompress(response.get_data()))
+    assert [f["properties"]["code"] for f in body["features"]] == ["Z1"]
+    assert body["features"][0]["properties"]["services"] == ["pmi"]
+
+
+def test_etag_gives_304_until_a_site_is_written(client, factory, token_for, db):
+    site = factory.site(code="E1", name="Tagged")
+    headers = bearer(token_for("director"))
+    first = client.get("/api/v1/sites.geojson", headers=headers)
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    again = client.get("/api/v1/sites.geojson", headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    site.name = "Renamed"
+    db.session.commit()
+    changed = client.get("/api/v1/sites.geojson", headers={**headers, "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert names(changed) == ["Renamed"]
+    etag = changed.headers["ETag"]
+    factory.site(code="E2", name="Added")
+    added = client.get("/api/v1/sites.geojson", headers={**headers, "If-None-Match": etag})
+    assert added.status_code == 200 and names(added) == ["Added", "Renamed"]
+    etag = added.headers["ETag"]
+    db.session.delete(site)
+    db.session.commit()
+    removed = client.get("/api/v1/sites.geojson", headers={**headers, "If-None-Match": etag})
+    assert removed.status_code == 200 and names(removed) == ["Added"]
+
+
+def test_services_change_changes_the_etag(client, factory, token_for):
+    site = factory.site(code="S1", name="Served", services=["pmi"])
+    headers = bearer(token_for("facilities_manager"))
+    first = client.get("/api/v1/sites.geojson", headers=headers)
+    response = client.patch(f"/api/v1/sites/{site.id}", json={"services": ["pmi", "ase"]}, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    second = client.get("/api/v1/sites.geojson", headers={**headers, "If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200
+    assert second.get_json(force=True)["features"][0]["properties"]["services"] == ["ase", "pmi"]
