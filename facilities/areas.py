@@ -11,7 +11,8 @@ header entries and the panels it shows on other areas' pages. The areas depend o
   floor plans, safety and regulatory checks of ERP buildings;
 - energy: reads the works received (their savings project the Décret tertiaire trajectory);
 - maps: colours the sites by their energy label;
-- reports | demo: reports read every area, the demo loads every area's records;
+- ogc | reports | demo: the OGC API – Features service reads the inventory and the maps' boundaries; reports read
+  every area, the demo loads every area's records;
 - this module and create_app (facilities/__init__.py), then worker.py (what RQ calls) on top.
 "a | b" means that a and b must not know each other.
 """
@@ -20,14 +21,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from facilities import api, audit, auth, demo, energy, inventory, jobs, maps, ops, plans, reports, safety, works
+from facilities import api, audit, auth, demo, energy, inventory, jobs, maps, ogc, ops, plans, reports, safety, works
 
 if TYPE_CHECKING:
     from flask import Flask
 
 # api first: it creates the OpenAPI description that the areas' API blueprints join; jobs next: the core job
 # queue's pages and commands (the areas register their kinds of job with it when their modules load).
-AREAS = (api, jobs, auth, inventory, audit, ops, works, plans, safety, energy, maps, reports, demo)
+AREAS = (api, jobs, auth, inventory, audit, ops, works, plans, safety, energy, maps, ogc, reports, demo)
 
 
 def register_areas(app: Flask) -> None:

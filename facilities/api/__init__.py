@@ -28,8 +28,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(docs_bp)
 
 
-def register_api(app: Flask, blueprint: Blueprint) -> None:
-    """Serve an area's API blueprint under /api/v1; a flask-smorest blueprint also joins the OpenAPI description."""
+def register_api(app: Flask, blueprint: Blueprint, url_prefix: str = "/api/v1") -> None:
+    """Serve an area's API blueprint under /api/v1 (or `url_prefix`: the OGC API's /ogc); a flask-smorest blueprint
+    also joins the OpenAPI description."""
     from flask_smorest import Blueprint as ApiBlueprint
 
     from facilities.extensions import csrf
@@ -37,7 +38,7 @@ def register_api(app: Flask, blueprint: Blueprint) -> None:
     if isinstance(blueprint, ApiBlueprint):
         if "openapi" not in app.extensions:
             raise RuntimeError("facilities.api.init_app must run before the areas register their API")
-        app.extensions["openapi"].register_blueprint(blueprint, url_prefix="/api/v1")
+        app.extensions["openapi"].register_blueprint(blueprint, url_prefix=url_prefix)
     else:
-        app.register_blueprint(blueprint, url_prefix="/api/v1")
+        app.register_blueprint(blueprint, url_prefix=url_prefix)
     csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies, for writes

@@ -6,7 +6,7 @@ from marshmallow import fields
 
 from facilities.api.openapi import pick, renamed, response_schema
 from facilities.api.schemas import ID, PROVENANCE, REF
-from facilities.api.serializers import iso, number, provenance
+from facilities.api.serializers import iso, number, provenance, record_fields
 from facilities.inventory import rules
 from facilities.inventory.erp import BuildingCategory
 from facilities.inventory.models import Building, Floor, Site, Space
@@ -25,7 +25,10 @@ SITE_DETAIL = response_schema(
     extra={"id": ID, "synthetic": {"type": "boolean"}, "provenance": PROVENANCE,
            "communes_served": {"type": "array", "items": {"type": "object", "properties": {
                "code": {"type": "string"}, "name": {"type": "string"}}}},
-           "buildings": {"type": "array", "items": REF}},
+           "buildings": {"type": "array", "items": REF},
+           "commune_from_location": {"type": "string", "nullable": True, "description": (
+               "INSEE code of the commune the site's point lies in (null: not located or outside every commune); "
+               "present once commune boundaries are loaded.")}},
     required=["id", "code", "name", "kind", "status", "services", "buildings"])
 
 _FLOOR_RULES = {rule.name: rule for rule in rules.FLOOR_RULES}
@@ -90,6 +93,7 @@ def site_detail(site: Site) -> dict:
         "synthetic": site.synthetic,
         "provenance": provenance(site),
         "buildings": [{"id": b.id, "code": b.code, "name": b.name} for b in site.buildings],
+        **record_fields("site", site),  # commune_from_location (maps), once boundaries are loaded
     }
 
 

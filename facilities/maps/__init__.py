@@ -9,11 +9,12 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The map pages, the offline map assets, the maps API and `flask gis`."""
+    """The map pages, the offline map assets, the maps API (and a site record's commune_from_location), `flask gis`."""
     from flask_babel import lazy_gettext as _l
 
     from facilities.api import register_api
-    from facilities.maps import api, assets, cli, routes
+    from facilities.api.serializers import register_record_fields
+    from facilities.maps import api, assets, cli, routes, services
     from facilities.navigation import add_nav_item
     from facilities.panels import register_panel
     from facilities.permissions import Permission
@@ -23,4 +24,5 @@ def init_app(app: Flask) -> None:
     register_api(app, api.bp)
     app.cli.add_command(cli.cli)
     register_panel(app, "site.panels", "maps/_site_panel.html", routes.site_panel, order=10)
+    register_record_fields(app, "site", services.commune_from_location_field)
     add_nav_item(app, "maps.site_map", _l("Map"), Permission.READ, "map", order=20)

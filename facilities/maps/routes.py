@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from facilities.inventory.services import commune_choices
 from facilities.maps import mapview, services
 from facilities.maps.forms import MapFilterForm, clean_map_options
+from facilities.panels import collect
 from facilities.permissions import Permission, requires
 from facilities.security import allow_inline_code
 from gis.webmap import inline_code_hashes
@@ -22,7 +23,8 @@ def site_map():
     page = mapview.build_map_page(options)
     allow_inline_code(inline_code_hashes(page.html))  # the map frame (srcdoc) runs under this page's policy
     form = MapFilterForm.build(options, commune_choices(), page.boundaries_loaded, errors)
-    return render_template("maps/site_map.html", page=page, form=form, errors=errors, options=options)
+    return render_template("maps/site_map.html", page=page, form=form, errors=errors, options=options,
+                           links=collect("map.links"))
 
 
 @bp.route("/sites/<int:site_id>/figures.json")
