@@ -81,7 +81,7 @@ def sites_extent() -> BBox | None:
 # ---------------------------------------------------------------- buildings (at their site's point)
 
 _BUILDING_COLUMNS = (Building.id, Building.code, Building.name, Building.year_built, Building.gross_floor_area_m2,
-                     Building.erp_type, Building.erp_category, Site.id, Site.code, Site.name, Site.status,
+                     Building.erp_types, Site.id, Site.code, Site.name, Site.status,
                      Site.latitude, Site.longitude)
 
 
@@ -90,7 +90,7 @@ def _building_features(conditions: list, url_template: str, limit: int | None = 
     query = (select(*_BUILDING_COLUMNS).join(Site, Building.site_id == Site.id).where(*conditions)
              .order_by(Building.id).limit(limit).offset(offset or None))
     prefix, _sep, suffix = url_template.partition(str(URL_PLACEHOLDER))
-    for (building_id, code, name, year_built, area_m2, erp_type, erp_category, site_id, site_code, site_name,
+    for (building_id, code, name, year_built, area_m2, erp_types, site_id, site_code, site_name,
          site_status, lat, lon) in db.session.connection().execute(query):
         yield compact_json({
             "type": "Feature",
@@ -99,7 +99,7 @@ def _building_features(conditions: list, url_template: str, limit: int | None = 
             "properties": {
                 "id": building_id, "code": code, "name": name, "year_built": year_built,
                 "gross_floor_area_m2": None if area_m2 is None else float(area_m2),
-                "erp_type": erp_type, "erp_category": erp_category, "site_id": site_id, "site_code": site_code,
+                "erp_types": list(erp_types or ()), "site_id": site_id, "site_code": site_code,
                 "site_name": site_name, "site_status": site_status, "url": f"{prefix}{building_id}{suffix}",
             },
         })
