@@ -6,7 +6,12 @@ a description, and :func:`gantt_table` gives the same content as rows for a tabl
 reports area reuses :func:`gantt_svg` in its PDFs.
 
 Input rows: mappings with ``label`` (str), ``start`` and ``end`` (dates), optional ``phases`` (list of
-``{"code", "start", "end"}``), ``fixed`` and ``draft`` (bool).
+``{"code", "start", "end"}``), ``fixed`` and ``draft`` (bool), and ``url`` (the operation's page: with
+``link_rows=True`` its label and bars are a link).
+
+A long label is never cut where rows differ: it wraps onto a second line, and a second line still too long
+loses its MIDDLE words ("Poursuite des travaux du pôle / …social de Clichy"): operations of one programme
+often share their first words and differ by their last ones.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from xml.sax.saxutils import escape
 
-__all__ = ["PHASE_COLOURS", "gantt_svg", "gantt_table"]
+__all__ = ["PHASE_COLOURS", "gantt_svg", "gantt_table", "label_lines"]
 
 # Colour-blind-friendly palette (Okabe–Ito) with a text colour readable on each fill.
 PHASE_COLOURS: dict[str, tuple[str, str]] = {
@@ -74,24 +79,43 @@ def _text_width(text: str) -> float:
     return sum(_char_width(c) for c in text)
 
 
-def _truncate(text: str, width: float) -> str:
-    """``text``, shortened with an ellipsis to fit ``width`` pixels."""
+def _front_truncate(text: str, width: float) -> str:
+    """``text`` shortened at its START with an ellipsis to fit ``width`` pixels: its end stays."""
     if _text_width(text) <= width:
         return text
     room, used, kept = width - _char_width("…"), 0.0, 0
-    for c in text:
+    for c in reversed(text):
         used += _char_width(c)
         if used > room:
             break
         kept += 1
-    return text[:kept].rstrip() + "…"
+    return "…" + text[len(text) - kept:].lstrip()
+
+
+def label_lines(label: str, width: float) -> list[str]:
+    """One or two lines showing ``label`` in ``width`` pixels: whole if it fits, else wrapped at a word, the
+    second line abbreviated at its front so that the label's end (what tells rows apart) always shows."""
+    if _text_width(label) <= width:
+        return [label]
+    words = label.split()
+    first: list[str] = []
+    for word in words:
+        if _text_width(" ".join([*first, word])) > width:
+            break
+        first.append(word)
+    if not first:  # one word longer than the line: keep its end
+        return [_front_truncate(label, width)]
+    rest = " ".join(words[len(first):])
+    return [" ".join(first), _front_truncate(rest, width)]
 
 
 def gantt_svg(rows: Sequence[Mapping], *, title: str = "Gantt chart", description: str = "",
-              width: int = 960, today: date | None = None, labels: Mapping[str, str] | None = None) -> str:
+              width: int = 960, today: date | None = None, labels: Mapping[str, str] | None = None,
+              link_rows: bool = False) -> str:
     """Operations (one row each) by phase on a yearly time axis, as an SVG document fragment.
 
     ``labels`` translates the few fixed words ("fixed", "draft") and phase codes for the legend.
+    ``link_rows`` makes each row's label and bars a link to its ``url`` (on the web; PDFs leave it off).
     """
     labels = dict(labels or {})
     chart_id = f"gantt-{zlib.crc32(f'{title}|{len(rows)}'.encode()):08x}"  # stable: same input, same SVG
@@ -139,11 +163,19 @@ def gantt_svg(rows: Sequence[Mapping], *, title: str = "Gantt chart", descriptio
         suffix = f" ({', '.join(flags)})" if flags else ""
         if i % 2:
             out.append(f'<rect x="0" y="{y}" width="{width}" height="{ROW_HEIGHT}" fill="#F3F3F3"/>')
+        url = row.get("url") if link_rows else None
+        if url:
+            out.append(f'<a class="gantt-link" href="{_attr(url)}">')
         out.append(f'<g class="gantt-row" data-row="{i}"><title>{escape(label + suffix)}: '
                    f'{row["start"].isoformat()} – {row["end"].isoformat()}</title>')
-        # The flags always show in full: only the operation's label is shortened to leave them room.
-        shown = _truncate(label, LABEL_WIDTH - 8 - _text_width(suffix)) + suffix
-        out.append(f'<text x="4" y="{y + ROW_HEIGHT / 2 + 4:.1f}">{escape(shown)}</text>')
+        # The flags always show in full, after the label: the label's lines leave them room.
+        lines = label_lines(label, LABEL_WIDTH - 8 - _text_width(suffix))
+        lines[-1] += suffix
+        if len(lines) == 1:
+            out.append(f'<text x="4" y="{y + ROW_HEIGHT / 2 + 4:.1f}">{escape(lines[0])}</text>')
+        else:
+            out.append(f'<text x="4" y="{y + 11:.1f}" font-size="10">{escape(lines[0])}'
+                       f'<tspan x="4" y="{y + 22:.1f}">{escape(lines[1])}</tspan></text>')
         dash = ' stroke-dasharray="3 2"' if row.get("draft") else ""
         x0 = LABEL_WIDTH + _position(row["start"], first_month, month_width)
         x1 = LABEL_WIDTH + _end_position(row["end"], first_month, month_width)
@@ -169,6 +201,8 @@ def gantt_svg(rows: Sequence[Mapping], *, title: str = "Gantt chart", descriptio
                 out.append(f'<text x="{px0 + w / 2:.1f}" y="{bar_y + BAR_HEIGHT - 4:.1f}" text-anchor="middle" '
                            f'fill="{ink}" font-size="10">{escape(code)}</text>')
         out.append("</g>")
+        if url:
+            out.append("</a>")
     # Legend of the phases used.
     ly = AXIS_HEIGHT + ROW_HEIGHT * len(rows) + 18
     lx = 4.0

@@ -108,9 +108,11 @@ def _place_choices(form) -> None:
 def chart(operations, title: str) -> Markup:
     """The Gantt SVG of these operations (server-rendered, inline)."""
     labels = {"fixed": _("fixed"), "draft": _("draft"), "empty": _("No operation")}
-    svg = gantt.gantt_svg(views.gantt_rows(operations), title=title, today=date.today(),
+    rows = [{**row, "url": url_for("works.operation_detail", operation_id=op.id)}
+            for row, op in zip(views.gantt_rows(operations), operations, strict=True)]
+    svg = gantt.gantt_svg(rows, title=title, today=date.today(),
                           description=_("Operations by phase on a time axis; the table below gives the same dates."),
-                          labels=labels)
+                          labels=labels, link_rows=True)
     return Markup(svg)  # noqa: S704 — built by gantt_svg, which escapes every text it writes
 
 

@@ -45,14 +45,33 @@ def test_gantt_svg_is_pure_accessible_and_escaped():
     assert "No operation" in gantt_svg([], title="Empty")
 
 
-def test_a_long_label_is_shortened_but_never_its_flags():
+def test_a_long_label_wraps_and_keeps_its_end_and_its_flags():
     import re
 
     long_label = "Réhabilitation énergétique et mise en accessibilité du pôle social de Villeneuve-la-Garenne"
     rows = [{"label": long_label, "start": date(2023, 1, 1), "end": date(2024, 6, 30), "draft": True, "fixed": True},
             {"label": "Short", "start": date(2023, 1, 1), "end": date(2023, 6, 30), "draft": True}]
     svg = gantt_svg(rows, title="Programme", labels={"draft": "brouillon", "fixed": "fixe"})
-    shown = re.findall(r'<text x="4" [^>]*>([^<]*)</text>', svg)
-    assert shown[0].endswith("… (fixe, brouillon)") and shown[0].startswith("Réhabilitation énerg")
-    assert shown[1] == "Short (brouillon)"
+    first, second = re.findall(r'<text x="4" [^>]*>([^<]*)<tspan[^>]*>([^<]*)</tspan></text>', svg)[0]
+    assert first.startswith("Réhabilitation énergétique")
+    assert second.startswith("…") and second.endswith("Villeneuve-la-Garenne (fixe, brouillon)")
+    assert re.findall(r'<text x="4" [^>]*>([^<]*)</text>', svg)[0] == "Short (brouillon)"
     assert f"<title>{long_label} (fixe, brouillon): 2023-01-01" in svg  # the full label stays in the tooltip
+
+
+def test_rows_that_share_their_first_words_stay_distinct():
+    """The demo's four 'Poursuite des travaux du pôle social …' rows once all read 'Poursuite des travaux du pôle
+    so…'; each now shows the commune that tells them apart."""
+    from facilities.works.gantt import LABEL_WIDTH, label_lines
+
+    communes = ("d'Asnières-sur-Seine / Gennevilliers", "de Clichy-la-Garenne", "de Nanterre", "de Rueil-Malmaison")
+    shown = [" ".join(label_lines(f"Poursuite des travaux du pôle social {c}", LABEL_WIDTH - 8)) for c in communes]
+    assert len(set(shown)) == 4
+    for commune, text in zip(communes, shown, strict=True):
+        assert text.endswith(commune.split()[-1])
+
+
+def test_rows_link_to_their_operations_on_the_web_only():
+    rows = [{"label": "Op <1>", "start": date(2023, 1, 1), "end": date(2023, 12, 31), "url": "/operations/7?a=1&b=2"}]
+    assert '<a class="gantt-link" href="/operations/7?a=1&amp;b=2">' in gantt_svg(rows, link_rows=True)
+    assert "<a " not in gantt_svg(rows)  # PDFs: no link
