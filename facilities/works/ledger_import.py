@@ -121,13 +121,11 @@ def import_rows(rows: Iterable[dict[str, str]], envelope_id: int | None = None) 
     rolls the whole import back when `errors` is not empty (all or nothing)."""
     report = LedgerImport()
     for number, row in enumerate(rows, start=2):
-        savepoint = db.session.begin_nested()
         try:
-            _apply(row, envelope_id)
-            savepoint.commit()
+            with db.session.begin_nested():  # a savepoint: a refused line is undone alone, the others stay
+                _apply(row, envelope_id)
             report.applied += 1
         except ValidationError as error:
-            savepoint.rollback()
             for key, message in error.errors.items():
                 report.errors[_("line %(n)s · %(field)s", n=number, field=key)] = message
     return report
