@@ -52,7 +52,7 @@ from facilities.permissions import Permission, requires
 from facilities.validation import Rule, clean
 from facilities.works import rules, services, views
 from facilities.works.catalogue import OPERATION_NATURES, OPERATION_STATUSES
-from facilities.works.models import Envelope, Operation
+from facilities.works.models import BudgetVote, Envelope, Operation
 from facilities.works.scheduling.explanations import ReasonCode
 
 bp = ApiBlueprint("works_api", __name__, description="Works programme: envelopes (AP/CP) and operations.")
@@ -86,7 +86,8 @@ def _operation_json(op: Operation) -> dict:
         "illustrative": op.illustrative, "note": op.note,
         "actuals": [{"year": a.year, "committed_eur": _eur(a.committed_cents), "paid_eur": _eur(a.paid_cents)}
                     for a in op.actuals],
-        "ap_history": [{"amount_eur": _eur(r.amount_cents), "voted_on": r.voted_on.isoformat(), "reason": r.reason}
+        "ap_history": [{"amount_eur": _eur(r.amount_cents), "voted_on": r.voted_on.isoformat(), "reason": r.reason,
+                        "vote_id": r.vote_id, "cp": _by_year(r.cp_by_year) if r.cp_text is not None else None}
                        for r in op.ap_revisions],
     }
 
@@ -137,7 +138,9 @@ ID = {"type": "integer"}
 ACTUAL = {"type": "object", "required": ["year", "committed_eur", "paid_eur"],
           "properties": {"year": {"type": "integer"}, "committed_eur": EUROS, "paid_eur": EUROS}}
 AP_VOTE = {"type": "object", "required": ["amount_eur", "voted_on"],
-           "properties": {"amount_eur": EUROS, "voted_on": DATE, "reason": {"type": "string"}}}
+           "properties": {"amount_eur": EUROS, "voted_on": DATE, "reason": {"type": "string"},
+                          "vote_id": nullable("integer"),
+                          "cp": {**BY_YEAR, "nullable": True, "description": "The échéancier approved with it."}}}
 OPERATION = response_schema(
     "Operation", pick(rules.OPERATION_RULES, "label", "nature", "status", "priority", "fixed", "draft", "envelope_id",
                       "site_id", "building_id", "start", "duration_months", "illustrative", "note"),
@@ -179,7 +182,9 @@ def _operation_extra() -> dict:
     return {"ap_eur": EUROS_IN, "cp": BY_YEAR_IN,
             # null: no phases; a list: at least one (scheduling/checks.py)
             "phases": fields.List(fields.Nested(PHASE_IN), validate=validate.Length(min=1, max=50), allow_none=True),
-            "ap_voted_on": DATE, "ap_reason": {"type": "string", "maxLength": 300}}
+            "ap_voted_on": DATE, "ap_reason": {"type": "string", "maxLength": 300},
+            "ap_vote_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
+                           "description": "The budget vote that approved the AP (its date is the AP's)."}}
 
 
 OPERATION_INPUT = rules_schema("OperationInput", OPERATION_RULES, extra=_operation_extra(), required_extra=["ap_eur"])
@@ -213,6 +218,14 @@ CARRIED = {"type": "object", "required": ["carried_over_eur", "operations"], "pr
     "carried_over_eur": EUROS, "operations": {"type": "array", "items": {"type": "object", "properties": {
         "operation_id": {"type": "integer"}, "from_year": {"type": "integer"}, "amount_eur": EUROS,
         "to_years": BY_YEAR}}}}}
+VOTE_INPUT = rules_schema("VoteInput", rules.VOTE_RULES)
+VOTE = response_schema("BudgetVote", rules.VOTE_RULES, extra={
+    "id": ID, "code": {"type": "string", "description": "BP, BS, DM1, DM2…, CA"},
+    "revisions": {"type": "array", "items": {"type": "object", "properties": {
+        "operation_id": ID, "amount_eur": EUROS, "reason": {"type": "string"}, "cp": BY_YEAR}}},
+    "carry_overs": {"type": "array", "items": {"type": "object", "properties": {
+        "operation_id": ID, "from_year": ID, "amount_eur": EUROS, "to_years": BY_YEAR}}}},
+    required=["id", "kind", "year", "voted_on", "deliberation_ref", "code"])
 APPLY_RULE = Rule("apply", "bool", _l("Save the schedule (facilities managers only)"), default=False)
 SCHEDULE_INPUT = rules_schema("ScheduleInput", [APPLY_RULE])
 
@@ -353,6 +366,49 @@ def envelope_carry_over(envelope_id: int):
     return {"carried_over_eur": _eur(sum(r.amount_cents for r in records)), "operations": [
         {"operation_id": r.operation_id, "from_year": r.from_year, "amount_eur": _eur(r.amount_cents),
          "to_years": _by_year(r.cents_by_year)} for r in records]}
+
+
+# ---------------------------------------------------------------- budget votes
+
+
+def _vote_json(vote: BudgetVote) -> dict:
+    return {"id": vote.id, "code": vote.code, "kind": vote.kind, "number": vote.number, "year": vote.year,
+            "voted_on": vote.voted_on.isoformat(), "deliberation_ref": vote.deliberation_ref, "note": vote.note,
+            "revisions": [{"operation_id": r.operation_id, "amount_eur": _eur(r.amount_cents), "reason": r.reason,
+                           "cp": _by_year(r.cp_by_year or {})} for r in vote.revisions],
+            "carry_overs": [{"operation_id": c.operation_id, "from_year": c.from_year,
+                             "amount_eur": _eur(c.amount_cents), "to_years": _by_year(c.cents_by_year)}
+                            for c in vote.carry_overs]}
+
+
+VOTE_SORT = {"voted_on": BudgetVote.voted_on, "year": BudgetVote.year, "id": BudgetVote.id}
+
+
+@bp.route("/votes", methods=["GET"])
+@bp.doc(summary="List budget votes", parameters=[*PAGE_PARAMETERS, sort_parameter(VOTE_SORT)],
+        responses={"200": ok(page_of(VOTE))})
+@requires(Permission.READ)
+def votes():
+    """Budget votes (BP, BS, DMn, CA) with the AP votes and carry-overs each approved, sorted and paginated."""
+    query = select(BudgetVote).options(selectinload(BudgetVote.revisions), selectinload(BudgetVote.carry_overs))
+    return paginated(sorted_query(query, VOTE_SORT, "voted_on", BudgetVote.id), _vote_json)
+
+
+@bp.route("/votes", methods=["POST"])
+@bp.doc(summary="Record a budget vote", requestBody=json_body(VOTE_INPUT), responses={"201": ok(VOTE, "Created")})
+@requires(Permission.EDIT_WORKS)
+def vote_create():
+    """Record a budget vote: kind, number (DM only), year, date, deliberation reference."""
+    vote = services.create_vote(rules.clean_vote(_read_body(field_names(VOTE_INPUT))))
+    return _vote_json(vote), 201
+
+
+@bp.route("/votes/<int:vote_id>", methods=["GET"])
+@bp.doc(summary="Read a budget vote", responses={"200": ok(VOTE)})
+@requires(Permission.READ)
+def vote(vote_id: int):
+    """One budget vote with what it approved."""
+    return _vote_json(get_or_404(BudgetVote, vote_id))
 
 
 # ---------------------------------------------------------------- operations

@@ -30,3 +30,12 @@ CARRY_OVER_MODE_LABELS = {
     "even": _l("Evenly over the operation's remaining years"),
 }
 CARRY_OVER_MODES = tuple(CARRY_OVER_MODE_LABELS)
+
+# Budget votes of the assembly (CGCT): each AP creation or revision and each échéancier change belongs to one.
+VOTE_KIND_LABELS = {
+    "BP": _l("Budget primitif (BP)"),
+    "BS": _l("Budget supplémentaire (BS)"),
+    "DM": _l("Décision modificative (DM)"),
+    "CA": _l("Compte administratif (CA)"),
+}
+VOTE_KINDS = tuple(VOTE_KIND_LABELS)

@@ -19,7 +19,7 @@ from facilities.extensions import db
 from facilities.inventory.models import Building, Site
 from facilities.money import money_text
 from facilities.works import rules, services
-from facilities.works.models import Envelope, Operation
+from facilities.works.models import BudgetVote, Envelope, Operation
 from facilities.works.scheduling.months import month_date, month_index
 from facilities.works.scheduling.plans import OperationPlan, Phase
 from facilities.works.scheduling.spreading import derive_cp
@@ -112,8 +112,25 @@ def _operation(envelope: Envelope, raw: dict) -> Operation | None:
     return services.create_operation(rules.clean_operation({**raw, "envelope_id": envelope.id}))
 
 
+# The budget votes of 2023 that approved the demo's APs: dates and references illustrative.
+VOTES_2023 = [
+    {"kind": "BP", "number": 0, "year": 2023, "voted_on": date(2022, 12, 12),
+     "deliberation_ref": "CD 2022-12-12 (illustratif)", "note": "Vote illustratif de la démonstration."},
+    {"kind": "DM", "number": 1, "year": 2023, "voted_on": date(2023, 6, 26),
+     "deliberation_ref": "CD 2023-06-26 (illustratif)", "note": "Vote illustratif de la démonstration."},
+]
+
+
+def _vote(values: dict) -> BudgetVote:
+    found = db.session.execute(select(BudgetVote).where(
+        BudgetVote.year == values["year"], BudgetVote.kind == values["kind"],
+        BudgetVote.number == values["number"])).scalar_one_or_none()
+    return found or services.create_vote(values)
+
+
 def load_demo() -> None:
     """Create the missing demo envelopes and operations (a second run changes nothing); flush only."""
+    bp_2023, dm1_2023 = (_vote(values) for values in VOTES_2023)
     envelope, _created = _envelope(ENVELOPE_2023, "Bâtiments médico-sociaux", CAPS_2023, ILLUSTRATIVE_CAPS)
     for code, label, nature, status, fixed, priority, ap_eur, start, spec in OPERATIONS_2023:
         site_id, building_id = _site_and_building(code)
@@ -121,14 +138,14 @@ def load_demo() -> None:
         op = _operation(envelope, {
             "label": label, "nature": nature, "status": status, "fixed": fixed, "priority": priority,
             "ap_eur": ap_eur, "start": start.isoformat(), "duration_months": months, "site_id": site_id,
-            "building_id": building_id, "phases": _phases(start, spec), "ap_voted_on": "2022-12-12",
+            "building_id": building_id, "phases": _phases(start, spec), "ap_vote_id": bp_2023.id,
             "ap_reason": "Initial AP, budget 2023 (illustrative)", "illustrative": True,
             "note": ILLUSTRATIVE_OP.format(source=SOURCE_2023),
         })
         if op is None:
             continue
         if code == "IME-VLG":  # a revision voted during 2023, to show the AP history (illustrative)
-            services.add_ap_revision(op, {"amount_cents": 580_000_000, "voted_on": date(2023, 6, 26),
+            services.add_ap_revision(op, {"amount_cents": 580_000_000, "vote_id": dm1_2023.id,
                                           "reason": "Décision modificative 2023 (illustrative)"})
             services.derive_cp_from_phases(op)
         cp_2023 = op.cp_by_year.get(2023, 0)

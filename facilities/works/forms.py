@@ -9,7 +9,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 
 from facilities import carriers
 from facilities.forms import RuleForm, choice_field
-from facilities.works.catalogue import CARRY_OVER_MODE_LABELS, NATURE_LABELS, STATUS_LABELS
+from facilities.works.catalogue import CARRY_OVER_MODE_LABELS, NATURE_LABELS, STATUS_LABELS, VOTE_KIND_LABELS
 
 
 def _amount(label, description=None):
@@ -27,6 +27,11 @@ PHASES_HELP = _l("One line per phase: CODE START END SHARE%, e.g. APS 2023-01-01
 CP_HELP = _l("One line per year: YEAR AMOUNT in euros; the total should equal the AP")
 
 
+def _vote_field(label):
+    """A select of the recorded budget votes (filled by the view); the rules check the id."""
+    return SelectField(label, choices=[], validate_choice=False)
+
+
 class EnvelopeForm(RuleForm):
     label = StringField(_l("Label"))
     category = StringField(_l("Category"), description=_l("e.g. Medico-social buildings"))
@@ -38,6 +43,7 @@ class OperationForm(RuleForm):
     label = StringField(_l("Label"))
     nature = choice_field(_l("Nature"), NATURE_LABELS)
     ap_eur = _amount(_l("AP (total voted amount, €)"))
+    ap_vote_id = _vote_field(_l("AP approved by the budget vote"))
     start = StringField(_l("Start (first day of a month)"), render_kw={"type": "date"})
     duration_months = _integer(_l("Duration (months)"))
     priority = _integer(_l("Priority"), description=_l("1 = highest: keeps the earliest start when caps are short"))
@@ -80,7 +86,9 @@ REVISION_CP_HELP = _l("One line per year: YEAR AMOUNT in euros, adding up to the
 
 class ApRevisionForm(RuleForm):
     amount_eur = _amount(_l("New AP amount (€)"))
-    voted_on = StringField(_l("Vote date"), render_kw={"type": "date"})
+    vote_id = _vote_field(_l("Approved by the budget vote"))
+    voted_on = StringField(_l("Vote date"), render_kw={"type": "date"},
+                           description=_l("Left empty when a budget vote is chosen: its date"))
     reason = StringField(_l("Reason"))
     cp = TextAreaField(_l("New CP échéancier"), description=REVISION_CP_HELP, render_kw={"rows": 4})
 
@@ -114,3 +122,13 @@ class LedgerImportForm(FlaskForm):
 class CarryOverForm(RuleForm):
     year = _integer(_l("Year whose unpaid CP are carried over"))
     mode = choice_field(_l("Re-spread"), CARRY_OVER_MODE_LABELS)
+    vote_id = _vote_field(_l("Approved by the budget vote"))
+
+
+class VoteForm(RuleForm):
+    kind = choice_field(_l("Kind of vote"), VOTE_KIND_LABELS)
+    number = _integer(_l("Number (DM1, DM2…)"), description=_l("Décisions modificatives only: 1 for DM1"))
+    year = _integer(_l("Budget year"))
+    voted_on = StringField(_l("Vote date"), render_kw={"type": "date"})
+    deliberation_ref = StringField(_l("Deliberation reference"), description=_l("e.g. CD 2031-12-15 n° 31.045"))
+    note = TextAreaField(_l("Note"), render_kw={"rows": 2})

@@ -13,6 +13,17 @@ from facilities.extensions import db
 from facilities.timeutil import utcnow
 
 
+def cents_by_year_text(amounts: dict[int, int]) -> str:
+    """Cents by year as stored in one column: "2030:50000000;2031:50000000"."""
+    return ";".join(f"{year}:{cents}" for year, cents in sorted(amounts.items()))
+
+
+def parse_cents_by_year(text: str) -> dict[int, int]:
+    """The inverse of `cents_by_year_text`."""
+    pairs = (part.split(":") for part in text.split(";") if part)
+    return {int(year): int(cents) for year, cents in pairs}
+
+
 class Envelope(Versioned, db.Model):
     """A programme line (e.g. medico-social buildings 2023) with a CP cap per year; or a scenario copy of one."""
 
@@ -150,6 +161,34 @@ class OperationPhase(VersionedChild, db.Model):
         return f"<OperationPhase {self.operation_id} {self.code}>"
 
 
+class BudgetVote(db.Model):
+    """A budget vote of the assembly (budget primitif, décision modificative…): it approves AP creations,
+    revisions and CP changes, which name it."""
+
+    __tablename__ = "budget_votes"
+    __table_args__ = (UniqueConstraint("year", "kind", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(4))  # a code of facilities.works.catalogue.VOTE_KIND_LABELS
+    number: Mapped[int] = mapped_column(default=0)  # DM1, DM2…; 0 for the others
+    year: Mapped[int]  # the budget year
+    voted_on: Mapped[date] = mapped_column(Date)
+    deliberation_ref: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    revisions: Mapped[list[ApRevision]] = relationship(back_populates="vote", order_by="ApRevision.id")
+    carry_overs: Mapped[list[CpCarryOver]] = relationship(back_populates="vote", order_by="CpCarryOver.id")
+
+    def __repr__(self) -> str:
+        return f"<BudgetVote {self.code} {self.year}>"
+
+    @property
+    def code(self) -> str:
+        """BP, DM1, DM2…: how the vote is named."""
+        return f"{self.kind}{self.number}" if self.number else self.kind
+
+
 class ApRevision(VersionedChild, db.Model):
     """One vote of an operation's AP (initial or revision). Appended, never edited: the history is kept."""
 
@@ -161,9 +200,18 @@ class ApRevision(VersionedChild, db.Model):
     amount_cents: Mapped[int] = mapped_column(BigInteger)  # the AP after this vote
     voted_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(300), default="")
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("budget_votes.id"), index=True)
+    # The échéancier approved with this AP ("2030:50000000;2031:50000000"): every version is kept.
+    cp_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     operation: Mapped[Operation] = relationship(back_populates="ap_revisions")
+    vote: Mapped[BudgetVote | None] = relationship(back_populates="revisions")
+
+    @property
+    def cp_by_year(self) -> dict[int, int] | None:
+        """The échéancier approved with this AP (None for votes recorded before échéanciers were kept)."""
+        return None if self.cp_text is None else parse_cents_by_year(self.cp_text)
 
     def __repr__(self) -> str:
         return f"<ApRevision {self.operation_id} {self.voted_on} {self.amount_cents}>"
@@ -200,9 +248,11 @@ class CpCarryOver(db.Model):
     mode: Mapped[str] = mapped_column(String(8))  # "next" or "even" (facilities.works.catalogue)
     to_years: Mapped[str] = mapped_column(String(400))
     carried_on: Mapped[date] = mapped_column(Date)
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("budget_votes.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     operation: Mapped[Operation] = relationship(back_populates="carry_overs")
+    vote: Mapped[BudgetVote | None] = relationship(back_populates="carry_overs")
 
     def __repr__(self) -> str:
         return f"<CpCarryOver {self.operation_id} {self.from_year} {self.amount_cents}>"
@@ -210,8 +260,7 @@ class CpCarryOver(db.Model):
     @property
     def cents_by_year(self) -> dict[int, int]:
         """The amounts added to each later year."""
-        pairs = (part.split(":") for part in self.to_years.split(";") if part)
-        return {int(year): int(cents) for year, cents in pairs}
+        return parse_cents_by_year(self.to_years)
 
 
 class OperationActual(db.Model):

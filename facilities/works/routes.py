@@ -13,7 +13,7 @@ from facilities import carriers
 from facilities.barchart import bar_chart
 from facilities.database import discard_changes
 from facilities.extensions import db
-from facilities.formatting import format_money
+from facilities.formatting import format_day, format_money
 from facilities.i18n import current_locale
 from facilities.inventory.models import Building, Site
 from facilities.money import money_text
@@ -35,8 +35,9 @@ from facilities.works.forms import (
     PhasesForm,
     SavingForm,
     ScenarioForm,
+    VoteForm,
 )
-from facilities.works.models import Envelope, Operation
+from facilities.works.models import BudgetVote, Envelope, Operation
 from facilities.works.scheduling.plans import PHASE_LABELS, PhaseCode
 
 bp = Blueprint("works", __name__)
@@ -45,7 +46,8 @@ bp = Blueprint("works", __name__)
 @bp.context_processor
 def works_labels():
     return {"OPERATION_STATUS_LABELS": catalogue.STATUS_LABELS, "OPERATION_NATURE_LABELS": catalogue.NATURE_LABELS,
-            "ENERGY_CARRIER_LABELS": carriers.labels(), "PROGRAMME_YEARS": rules.YEARS}
+            "ENERGY_CARRIER_LABELS": carriers.labels(), "PROGRAMME_YEARS": rules.YEARS,
+            "VOTE_KIND_LABELS": catalogue.VOTE_KIND_LABELS, "CARRY_OVER_MODE_LABELS": catalogue.CARRY_OVER_MODE_LABELS}
 
 
 def building_panel(building: Building, site: Site, **_objects) -> dict:
@@ -105,6 +107,13 @@ def _place_choices(form) -> None:
     form.building_id.choices = [("", "—")] + [(str(b.id), f"{b.code} — {b.name}") for b in buildings]
 
 
+def _vote_choices(field) -> None:
+    """The recorded budget votes, latest first, as a select's choices."""
+    field.choices = [("", "—")] + [
+        (str(v.id), f"{v.code} {v.year} — {format_day(v.voted_on, current_locale())} — {v.deliberation_ref}")
+        for v in services.load_votes()]
+
+
 def chart(operations, title: str) -> Markup:
     """The Gantt SVG of these operations (server-rendered, inline)."""
     labels = {"fixed": _("fixed"), "draft": _("draft"), "empty": _("No operation")}
@@ -152,7 +161,13 @@ def envelope_detail(envelope_id: int):
                            gantt_rows=gantt.gantt_table(views.gantt_rows(figures.operations)),
                            scenario_form=ScenarioForm(), comparable=services.comparable(envelope),
                            action_panels=collect("envelope.actions", envelope=envelope),
-                           carry_form=CarryOverForm(formdata=None, data={"year": str(year - 1), "mode": "next"}))
+                           carry_form=_with_votes(CarryOverForm(formdata=None,
+                                                                data={"year": str(year - 1), "mode": "next"})))
+
+
+def _with_votes(form):
+    _vote_choices(form.vote_id)
+    return form
 
 
 def _default_year(figures) -> int:
@@ -304,6 +319,7 @@ def operation_create(envelope_id: int):
     envelope = _or_404(db.session.get(Envelope, envelope_id))
     form = OperationForm(data={"priority": "1"} if request.method == "GET" else None)
     _place_choices(form)
+    _vote_choices(form.ap_vote_id)
     op = form.submit_with(lambda raw: rules.clean_operation({**raw, "envelope_id": envelope.id}),
                           services.create_operation)
     if op is not None:
@@ -327,12 +343,14 @@ def _load_operation(operation_id: int) -> Operation:
 
 
 def _render_operation(op: Operation, status: int = 200, **forms):
-    forms.setdefault("ap_form", ApRevisionForm(formdata=None, data={"voted_on": date.today().isoformat()}))
+    forms.setdefault("ap_form", ApRevisionForm(formdata=None))
+    _vote_choices(forms["ap_form"].vote_id)
     forms.setdefault("actual_form", ActualForm(formdata=None))
     forms.setdefault("saving_form", SavingForm(formdata=None))
     plan_check = services.operation_check(op)
     return render_template("works/operation_detail.html", op=op, check=plan_check, voted=services.is_voted(op),
                            cp=views.cp_by_year_of(op), chart=chart([op], op.label),
+                           history=views.history_by_vote(op),
                            phase_labels={c.value: PHASE_LABELS[c] for c in PhaseCode}, derive_form=ConfirmForm(),
                            **forms), status
 
@@ -434,3 +452,34 @@ def operation_saving(operation_id: int):
         return _render_operation(_load_operation(operation_id), 422, saving_form=form)
     flash(_("Expected savings saved."), "success")
     return redirect(url_for(".operation_detail", operation_id=op.id))
+
+
+# ---------------------------------------------------------------- budget votes
+
+
+@bp.route("/votes")
+@requires(Permission.READ)
+def vote_list():
+    """The budget votes (BP, DM…), latest first, with what each approved; a form to record one."""
+    form = VoteForm(formdata=None, data={"kind": "BP", "number": "0", "year": str(date.today().year)})
+    return render_template("works/votes.html", votes=services.load_votes(), form=form)
+
+
+@bp.route("/votes", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def vote_create():
+    """Record a budget vote with its date and deliberation reference."""
+    form = VoteForm()
+    vote = form.submit_with(rules.clean_vote, services.create_vote)
+    if vote is None:
+        return render_template("works/votes.html", votes=services.load_votes(), form=form), 422
+    flash(_("Vote %(vote)s %(year)s recorded.", vote=vote.code, year=vote.year), "success")
+    return redirect(url_for(".vote_detail", vote_id=vote.id))
+
+
+@bp.route("/votes/<int:vote_id>")
+@requires(Permission.READ)
+def vote_detail(vote_id: int):
+    """One budget vote: the AP creations and revisions, with their échéanciers, and the carry-overs it approved."""
+    vote = _or_404(db.session.get(BudgetVote, vote_id))
+    return render_template("works/vote_detail.html", vote=vote, items=views.vote_items(vote))

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from facilities import carriers, years
 from facilities.extensions import db
 from facilities.validation import MAX_ID, Rule, ValidationError, clean, year_rule
-from facilities.works.catalogue import CARRY_OVER_MODES, OPERATION_NATURES, OPERATION_STATUSES
+from facilities.works.catalogue import CARRY_OVER_MODES, OPERATION_NATURES, OPERATION_STATUSES, VOTE_KINDS
 from facilities.works.models import Envelope
 from facilities.works.scheduling.checks import validate_plan
 from facilities.works.scheduling.plans import BP_TOTAL, OperationPlan, Phase, PhaseCode
@@ -154,7 +154,9 @@ OPERATION_RULES = (
     Rule("illustrative", "bool", _l("Illustrative"), default=False),
     Rule("note", "text", _l("Note"), max_length=2000),
 )
-OPERATION_FIELDS = {rule.name for rule in OPERATION_RULES} | {"ap_eur", "phases", "cp", "ap_voted_on", "ap_reason"}
+VOTE_ID_RULE = Rule("vote_id", "int", _l("Budget vote"), minimum=1, maximum=MAX_ID)
+OPERATION_FIELDS = {rule.name for rule in OPERATION_RULES} | {"ap_eur", "phases", "cp", "ap_voted_on", "ap_reason",
+                                                              "ap_vote_id"}
 
 
 PHASE_RULES = (
@@ -255,6 +257,8 @@ def clean_operation(raw: Mapping[str, Any], *, partial: bool = False, current: d
             errors["ap_voted_on"] = _("AP vote date must be a date (YYYY-MM-DD)")
     if raw.get("ap_reason"):
         values["ap_reason"] = str(raw["ap_reason"]).strip()[:300]
+    if raw.get("ap_vote_id") not in (None, ""):
+        values["ap_vote_id"] = _clean_one(VOTE_ID_RULE, raw["ap_vote_id"], "ap_vote_id", errors)
     merged = {**(current or {}), **values}
     if not errors.keys() & {"start", "duration_months", "ap_eur"} and merged.get("start") and merged.get(
         "duration_months"
@@ -286,8 +290,9 @@ def _check_references(values: dict, errors: dict[str, str]) -> None:
 # ---------------------------------------------------------------- AP revisions, CP, actuals, savings
 
 AP_REVISION_RULES = (
-    Rule("voted_on", "date", _l("Vote date"), required=True),
+    Rule("voted_on", "date", _l("Vote date"), minimum=date(YEARS.first, 1, 1), maximum=date(YEARS.last, 12, 31)),
     Rule("reason", "text", _l("Reason"), required=True, max_length=300),
+    VOTE_ID_RULE,
 )
 
 
@@ -300,6 +305,8 @@ def clean_ap_revision(raw: Mapping[str, Any]) -> dict[str, Any]:
     except ValidationError as error:
         values, errors = {}, dict(error.errors)
     values["amount_cents"] = parse_money(raw.get("amount_eur"), "amount_eur", errors)
+    if not values.get("voted_on") and not values.get("vote_id") and "voted_on" not in errors:
+        errors["voted_on"] = _("Give the vote date of the revision (or the budget vote that approved it).")
     cp = raw.get("cp")
     if cp is not None and not (isinstance(cp, str) and not cp.strip()):
         values["cp"] = parse_year_amounts(cp, "cp", errors)
@@ -338,12 +345,34 @@ def clean_actual(raw: Mapping[str, Any]) -> dict[str, Any]:
 CARRY_OVER_RULES = (
     year_rule("year", _l("Year whose unpaid CP are carried over"), YEARS, required=True),
     Rule("mode", "choice", _l("Re-spread"), choices=lambda: CARRY_OVER_MODES, default="next"),
+    VOTE_ID_RULE,
 )
 
 
 def clean_carry_over(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The year whose unpaid CP are carried over and how they are re-spread (next year by default)."""
     return clean(CARRY_OVER_RULES, raw)
+
+
+VOTE_RULES = (
+    Rule("kind", "choice", _l("Kind of vote"), required=True, choices=lambda: VOTE_KINDS),
+    Rule("number", "int", _l("Number (DM1, DM2…)"), minimum=0, maximum=20, default=0),
+    year_rule("year", _l("Budget year"), YEARS, required=True),
+    Rule("voted_on", "date", _l("Vote date"), required=True, minimum=date(YEARS.first, 1, 1),
+         maximum=date(YEARS.last, 12, 31)),
+    Rule("deliberation_ref", "text", _l("Deliberation reference"), required=True, max_length=100),
+    Rule("note", "text", _l("Note"), max_length=2000),
+)
+
+
+def clean_vote(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A budget vote: kind, number (decisions modificatives only, from 1), year, date, deliberation."""
+    values = clean(VOTE_RULES, raw)
+    if values["kind"] == "DM" and not values["number"]:
+        raise ValidationError({"number": _("A décision modificative has a number: 1 for DM1, 2 for DM2…")})
+    if values["kind"] != "DM" and values["number"]:
+        raise ValidationError({"number": _("Only a décision modificative has a number.")})
+    return values
 
 
 SAVING_RULES = (

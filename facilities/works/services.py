@@ -20,6 +20,7 @@ from facilities.validation import ValidationError
 from facilities.works.budget import Ledger, ledger_errors
 from facilities.works.models import (
     ApRevision,
+    BudgetVote,
     CpCarryOver,
     Envelope,
     EnvelopeCap,
@@ -28,6 +29,7 @@ from facilities.works.models import (
     OperationCp,
     OperationPhase,
     OperationSaving,
+    cents_by_year_text,
 )
 from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck, check_programme
 from facilities.works.scheduling.errors import SchedulingError
@@ -340,11 +342,13 @@ def create_operation(values: dict) -> Operation:
         note=values.get("note"),
     )
     _replace_phases(op, values.get("phases"))
-    op.ap_revisions.append(ApRevision(amount_cents=values["ap_cents"],
-                                      voted_on=values.get("ap_voted_on") or date.today(),
+    vote = vote_for(values.get("ap_vote_id"), values.get("ap_voted_on"), "ap_vote_id")
+    op.ap_revisions.append(ApRevision(amount_cents=values["ap_cents"], vote=vote,
+                                      voted_on=vote.voted_on if vote else values.get("ap_voted_on") or date.today(),
                                       reason=values.get("ap_reason") or _("Initial AP")))
     cp = values.get("cp")
     _replace_cp(op, cp if cp is not None else derive_cp(plan_of(op)))
+    op.ap_revisions[-1].cp_text = cents_by_year_text(op.cp_by_year)
     db.session.add(op)
     _set_status(op, values.get("status") or "proposed")
     _guard_overflow(envelope, before, bool(values.get("draft")), [op])
@@ -379,12 +383,16 @@ def update_operation(op: Operation, values: dict) -> Operation:
         moved = shift(plan_of(op), month_index(new_start) - month_index(op.start))
         _apply_plan(op, moved)
     if ap_changes:
-        op.ap_revisions.append(ApRevision(amount_cents=new_ap, voted_on=values.get("ap_voted_on") or date.today(),
-                                          reason=values.get("ap_reason") or _("AP revised")))
+        vote = vote_for(values.get("ap_vote_id"), values.get("ap_voted_on"), "ap_vote_id")
+        op.ap_revisions.append(ApRevision(
+            amount_cents=new_ap, vote=vote, reason=values.get("ap_reason") or _("AP revised"),
+            voted_on=vote.voted_on if vote else values.get("ap_voted_on") or date.today()))
     if "cp" in values and values["cp"] is not None and not ("phases" in values or new_duration != op.duration_months):
         _replace_cp(op, values["cp"])
     if "status" in values:
         _set_status(op, values["status"])
+    if ap_changes:
+        op.ap_revisions[-1].cp_text = cents_by_year_text(op.cp_by_year)
     if ap_changes or op.cp_by_year != old_cp or op.status != old_status:
         check_ledger(op, checking_ap=ap_changes, rename={"amount_eur": "ap_eur"})
     _guard_overflow(envelope, before, bool(values.get("draft")), [op])
@@ -412,8 +420,10 @@ def add_ap_revision(op: Operation, values: dict) -> ApRevision:
     """Append an AP vote (never edit one) with its échéancier: the CP given (they must add up to the new AP),
     or, on a voted operation, the new AP spread over the phases. Never below what is committed (nor paid);
     not dated before the latest vote."""
+    vote = vote_for(values.get("vote_id"), values.get("voted_on"))
+    voted_on = vote.voted_on if vote is not None else values["voted_on"]
     latest = op.ap_revisions[-1] if op.ap_revisions else None
-    if latest is not None and values["voted_on"] < latest.voted_on:
+    if latest is not None and voted_on < latest.voted_on:
         raise ValidationError({"voted_on": _("A revision cannot be dated before the latest vote (%(day)s)",
                                              day=latest.voted_on.isoformat())})
     cp = values.get("cp")
@@ -427,12 +437,13 @@ def add_ap_revision(op: Operation, values: dict) -> ApRevision:
                              diff=format_money(sum(cp.values()) - values["amount_cents"], locale))
         if errors:
             raise ValidationError(errors)
-    revision = ApRevision(amount_cents=values["amount_cents"], voted_on=values["voted_on"], reason=values["reason"])
+    revision = ApRevision(amount_cents=values["amount_cents"], voted_on=voted_on, reason=values["reason"], vote=vote)
     op.ap_revisions.append(revision)
     if cp is not None:
         _replace_cp(op, cp)
     elif is_voted(op):
         _replace_cp(op, derive_cp(plan_of(op)))
+    revision.cp_text = cents_by_year_text(op.cp_by_year)
     check_ledger(op, checking_ap=True)
     return revision
 
@@ -473,6 +484,44 @@ def set_actual(op: Operation, values: dict) -> OperationActual:
     return row
 
 
+# ---------------------------------------------------------------- budget votes
+
+
+def vote_for(vote_id: int | None, voted_on: date | None, field: str = "vote_id") -> BudgetVote | None:
+    """The budget vote a change names (None when it names none); a date given with it must be the vote's."""
+    if vote_id is None:
+        return None
+    vote = db.session.get(BudgetVote, vote_id)
+    if vote is None:
+        raise ValidationError({field: _("Budget vote %(id)s does not exist", id=vote_id)})
+    if voted_on is not None and voted_on != vote.voted_on:
+        raise ValidationError({field: _("%(vote)s %(year)s was voted on %(day)s, not on %(other)s: a change is dated "
+                                        "by the vote that approved it.", vote=vote.code, year=vote.year,
+                                        day=vote.voted_on.isoformat(), other=voted_on.isoformat())})
+    return vote
+
+
+def load_votes() -> list[BudgetVote]:
+    """Every budget vote, the latest first."""
+    return list(db.session.execute(select(BudgetVote).order_by(BudgetVote.voted_on.desc(),
+                                                              BudgetVote.id.desc())).scalars())
+
+
+def create_vote(values: dict) -> BudgetVote:
+    """Record a budget vote (BP, BS, DMn, CA of a year); the same vote twice is refused."""
+    existing = db.session.execute(select(BudgetVote).where(
+        BudgetVote.year == values["year"], BudgetVote.kind == values["kind"],
+        BudgetVote.number == (values.get("number") or 0))).scalar_one_or_none()
+    if existing is not None:
+        raise ValidationError({"kind": _("%(vote)s %(year)s is already recorded (voted on %(day)s).",
+                                         vote=existing.code, year=existing.year, day=existing.voted_on.isoformat())})
+    vote = BudgetVote(kind=values["kind"], number=values.get("number") or 0, year=values["year"],
+                      voted_on=values["voted_on"], deliberation_ref=values["deliberation_ref"], note=values.get("note"))
+    db.session.add(vote)
+    db.session.flush()
+    return vote
+
+
 # ---------------------------------------------------------------- CP carried over (report de crédits)
 
 
@@ -500,7 +549,8 @@ def carry_over_amounts(op: Operation, year: int, mode: str) -> dict[int, int]:
     return {y: share + (1 if i < rest else 0) for i, y in enumerate(targets)}
 
 
-def carry_over(op: Operation, year: int, mode: str = "next", on: date | None = None) -> CpCarryOver | None:
+def carry_over(op: Operation, year: int, mode: str = "next", on: date | None = None,
+               vote: BudgetVote | None = None) -> CpCarryOver | None:
     """Re-spread what was not paid of `year`'s CP onto later years and record it: the year's CP become what was
     paid; the AP and the CP total are unchanged. None when nothing is left unpaid."""
     moved = carry_over_amounts(op, year, mode)
@@ -512,7 +562,7 @@ def carry_over(op: Operation, year: int, mode: str = "next", on: date | None = N
         cp[target] = cp.get(target, 0) + cents
     _replace_cp(op, cp)
     record = CpCarryOver(from_year=year, amount_cents=sum(moved.values()), mode=mode, carried_on=on or date.today(),
-                         to_years=";".join(f"{y}:{c}" for y, c in sorted(moved.items())))
+                         to_years=cents_by_year_text(moved), vote=vote)
     op.carry_overs.append(record)
     check_ledger(op, rename={"paid_eur": "year", "cp": "year", "committed_eur": "year"})
     return record
@@ -526,10 +576,11 @@ def carry_over_envelope(envelope: Envelope, values: dict, on: date | None = None
     if year > today.year:
         raise ValidationError({"year": _("%(year)s has not started: only the CP of a past or current year can be "
                                          "carried over.", year=year)})
+    vote = vote_for(values.get("vote_id"), None)
     records, errors = [], {}
     for op in load_operations([envelope.id])[envelope.id]:
         try:
-            record = carry_over(op, year, mode, today)
+            record = carry_over(op, year, mode, vote.voted_on if vote else today, vote)
         except ValidationError as error:
             errors[f"year.{op.id}"] = " ".join(error.errors.values())
             continue
@@ -608,8 +659,8 @@ def create_scenario(envelope: Envelope, scenario_label: str) -> Envelope:
             copied_from_id=op.copied_from_id or op.id, illustrative=op.illustrative, note=op.note,
         )
         copy.phases = [OperationPhase(code=p.code, start=p.start, end=p.end, share_bp=p.share_bp) for p in op.phases]
-        copy.ap_revisions = [ApRevision(amount_cents=r.amount_cents, voted_on=r.voted_on, reason=r.reason)
-                             for r in op.ap_revisions]
+        copy.ap_revisions = [ApRevision(amount_cents=r.amount_cents, voted_on=r.voted_on, reason=r.reason,
+                                        vote_id=r.vote_id, cp_text=r.cp_text) for r in op.ap_revisions]
         copy.cp_rows = [OperationCp(year=r.year, amount_cents=r.amount_cents) for r in op.cp_rows]
         scenario.operations.append(copy)
     db.session.add(scenario)

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
-from facilities.works.models import Envelope, Operation
+from facilities.works.models import ApRevision, BudgetVote, CpCarryOver, Envelope, Operation
 from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck
 from facilities.works.scheduling.spreading import operation_cp
 from facilities.works.services import (
@@ -256,3 +256,36 @@ def home_figures(today: date) -> HomeFigures:
     starting = [op for op in live if (op.start.year, op.start.month) == month]
     ending = [op for op in live if (plan_of(op).end.year, plan_of(op).end.month) == month]
     return HomeFigures(today.year, board.ap_total_cents, this_year, shown, overflows, starting, ending)
+
+
+@dataclass
+class VoteGroup:
+    """What one budget vote approved for an operation (vote None: changes recorded without their vote)."""
+
+    vote: BudgetVote | None
+    day: date
+    revisions: list[ApRevision] = field(default_factory=list)
+    carry_overs: list[CpCarryOver] = field(default_factory=list)
+
+
+def history_by_vote(op: Operation) -> list[VoteGroup]:
+    """The operation's AP and CP history read vote by vote, oldest first: each vote with the AP creations or
+    revisions and the CP carry-overs it approved; changes without a vote stand alone under their date."""
+    groups: dict[tuple, VoteGroup] = {}
+    for revision in op.ap_revisions:
+        key = ("vote", revision.vote_id) if revision.vote_id else ("revision", revision.id)
+        groups.setdefault(key, VoteGroup(revision.vote, revision.voted_on)).revisions.append(revision)
+    for carried in op.carry_overs:
+        key = ("vote", carried.vote_id) if carried.vote_id else ("carry", carried.id)
+        groups.setdefault(key, VoteGroup(carried.vote, carried.carried_on)).carry_overs.append(carried)
+    return sorted(groups.values(), key=lambda g: (g.day, g.vote.id if g.vote else 0))
+
+
+def vote_items(vote: BudgetVote) -> list[tuple[Operation, list[ApRevision], list[CpCarryOver]]]:
+    """What a vote approved, operation by operation."""
+    by_op: dict[int, tuple[Operation, list, list]] = {}
+    for revision in vote.revisions:
+        by_op.setdefault(revision.operation_id, (revision.operation, [], []))[1].append(revision)
+    for carried in vote.carry_overs:
+        by_op.setdefault(carried.operation_id, (carried.operation, [], []))[2].append(carried)
+    return [by_op[key] for key in sorted(by_op)]
