@@ -92,6 +92,10 @@ CROSS_FIELD_RULES = {
     ("PATCH", "/api/v1/spaces/{space_id}"): "as for POST /spaces, with the space's stored type",
     ("POST", "/api/v1/buildings"): "an ERP category override needs its reason",
     ("PATCH", "/api/v1/buildings/{building_id}"): "as for POST /buildings",
+    ("POST", "/api/v1/operations/{operation_id}/actuals"): "commitments ≤ the AP, a year's payments ≤ its CP",
+    ("POST", "/api/v1/operations/{operation_id}/revisions"): "CP adding up to the new AP, not below the commitments",
+    ("POST", "/api/v1/envelopes/{envelope_id}/carry-over"): "a past or current year, within each operation's span",
+    ("POST", "/api/v1/votes"): "a number for a DM only; each vote (year, kind, number) recorded once",
     # Not a cross-field rule but a format the description does not state yet (to do: a pattern from the rule).
     ("POST", "/api/v1/sites"): "communes_served: each entry begins with a 5-character INSEE code",
     ("PATCH", "/api/v1/sites/{site_id}"): "as for POST /sites",
