@@ -145,3 +145,32 @@ def sites_csv(filters: inventory.SiteFilters, header: list[str]) -> str:
         writer.writerow(spreadsheet_row(["" if value is None else (value.isoformat() if hasattr(value, "isoformat")
                                                                    else value) for value in row]))
     return "\ufeff" + buffer.getvalue()
+
+
+def annex_xlsx(annex, header: list[str], title: str, subtotal: str) -> bytes:
+    """The budget annex (facilities.works.views.BudgetAnnex) as one sheet: a line per operation, a subtotal per
+    programme and the total; amounts are numbers in euros."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _sheet_title(title, set())
+
+    def amounts(line) -> list:
+        cents = [line.voted_cents, line.revision_cents, line.ap_cents, line.paid_before_cents,
+                 line.to_respread_cents, *line.cp_years, line.later_cents]
+        return [_number(cents_to_euros(c)) for c in cents]
+
+    rows, totals = [], []
+    for programme in annex.programmes:
+        rows.extend([programme.envelope.label, line.label, *amounts(line)] for line in programme.lines)
+        rows.append([programme.envelope.label, subtotal, *amounts(programme.total)])
+        totals.append(len(rows) + 1)  # the sheet's row number (the header is row 1)
+    rows.append([annex.total.label, "", *amounts(annex.total)])
+    totals.append(len(rows) + 1)
+    _write_rows(sheet, header, rows)
+    for row in sheet.iter_rows(min_row=2, min_col=3):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    for number in totals:
+        for cell in sheet[number]:
+            cell.font = Font(bold=True)
+    return _save(workbook)

@@ -167,6 +167,34 @@ def programme_pdf(envelope_id: int):
     return _pdf(body, services.safe_filename("programme", str(envelope.id), envelope.label, extension="pdf"))
 
 
+def _annex(year: int) -> works.BudgetAnnex:
+    if not works.PROGRAMME_YEARS.first <= year <= works.PROGRAMME_YEARS.last:
+        abort(404)
+    return works.budget_annex(year, _("Total"))
+
+
+@bp.route("/works/annex/<int:year>.pdf")
+@requires(Permission.READ)
+def annex_pdf(year: int):
+    """The budget annex "état des AP/CP" of a year as a PDF (landscape), programme by programme."""
+    annex = _annex(year)
+    body = render_pdf("annex.html", title=_("AP/CP statement %(year)s", year=year), annex=annex, today=date.today())
+    return _pdf(body, services.safe_filename("etat-ap-cp", str(year), extension="pdf"))
+
+
+@bp.route("/works/annex/<int:year>.xlsx")
+@requires(Permission.READ)
+def annex_xlsx(year: int):
+    """The budget annex of a year as a workbook: one line per operation with its programme, amounts in euros."""
+    annex = _annex(year)
+    header = [_("Programme"), _("Operation"), _("AP voted before %(year)s", year=year),
+              _("Revisions %(year)s", year=year), _("AP in force"),
+              _("CP paid before 1 January %(year)s", year=year), _("To re-spread"),
+              *[_("CP %(year)s", year=y) for y in annex.cp_year_numbers], _("Later")]
+    body = exports.annex_xlsx(annex, header, _("AP/CP statement %(year)s", year=year), _("Subtotal"))
+    return _download(body, services.safe_filename("etat-ap-cp", str(year), extension="xlsx"), XLSX)
+
+
 # ---------------------------------------------------------------- index and jobs
 
 

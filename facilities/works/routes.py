@@ -483,3 +483,17 @@ def vote_detail(vote_id: int):
     """One budget vote: the AP creations and revisions, with their échéanciers, and the carry-overs it approved."""
     vote = _or_404(db.session.get(BudgetVote, vote_id))
     return render_template("works/vote_detail.html", vote=vote, items=views.vote_items(vote))
+
+
+# ---------------------------------------------------------------- the budget annex
+
+
+@bp.route("/works/annex")
+@requires(Permission.READ)
+def annex():
+    """The budget annex "état des AP/CP" of a year, programme by programme and operation by operation."""
+    year = request.args.get("year", type=int) or date.today().year
+    if not rules.YEARS.first <= year <= rules.YEARS.last:
+        abort(404)
+    return render_template("works/annex.html", annex=views.budget_annex(year, _("Total")),
+                           action_panels=collect("annex.actions", year=year))

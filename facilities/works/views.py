@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from facilities import years
 from facilities.extensions import db
 from facilities.works.models import ApRevision, BudgetVote, CpCarryOver, Envelope, Operation
 from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck
@@ -289,3 +290,70 @@ def vote_items(vote: BudgetVote) -> list[tuple[Operation, list[ApRevision], list
     for carried in vote.carry_overs:
         by_op.setdefault(carried.operation_id, (carried.operation, [], []))[2].append(carried)
     return [by_op[key] for key in sorted(by_op)]
+
+
+# ---------------------------------------------------------------- the budget annex (état des AP/CP)
+
+ANNEX_CP_YEARS = 3  # the annex shows the CP of N, N+1 and N+2, then "later"
+PROGRAMME_YEARS = years.PROGRAMME
+
+
+@dataclass
+class AnnexLine:
+    """One line of the "état des autorisations de programme et crédits de paiement" for year N."""
+
+    label: str
+    operation: Operation | None
+    voted_cents: int  # AP voted before 1 January N
+    revision_cents: int  # revisions voted during N (a new AP counts whole)
+    paid_before_cents: int  # CP paid before 1 January N
+    to_respread_cents: int  # CP of years before N neither paid nor re-spread yet
+    cp_years: list[int]  # CP of N, N+1, N+2
+    later_cents: int  # CP of N+3 and after
+
+    @property
+    def ap_cents(self) -> int:
+        """The AP in force in N: voted before N + revisions of N."""
+        return self.voted_cents + self.revision_cents
+
+
+def _annex_line(op: Operation, year: int) -> AnnexLine:
+    row = ppi_row(op, year)
+    return AnnexLine(op.label, op, row.voted_cents, row.revision_cents, row.paid_before_cents, row.to_respread_cents,
+                     row.cp_years[:ANNEX_CP_YEARS], sum(row.cp_years[ANNEX_CP_YEARS:]) + row.cp_later_cents)
+
+
+def _annex_total(label: str, lines: Sequence[AnnexLine]) -> AnnexLine:
+    return AnnexLine(label, None, *(sum(getattr(line, name) for line in lines) for name in (
+        "voted_cents", "revision_cents", "paid_before_cents", "to_respread_cents")),
+        [sum(line.cp_years[k] for line in lines) for k in range(ANNEX_CP_YEARS)],
+        sum(line.later_cents for line in lines))
+
+
+@dataclass
+class AnnexProgramme:
+    envelope: Envelope
+    lines: list[AnnexLine]
+    total: AnnexLine
+
+
+@dataclass
+class BudgetAnnex:
+    year: int
+    programmes: list[AnnexProgramme]
+    total: AnnexLine
+
+    @property
+    def cp_year_numbers(self) -> list[int]:
+        return [self.year + k for k in range(ANNEX_CP_YEARS)]
+
+
+def budget_annex(year: int, total_label: str = "Total") -> BudgetAnnex:
+    """The annex of year N, programme (envelope, scenarios left out) by programme and operation by operation."""
+    envelopes = load_envelopes(include_scenarios=False)
+    operations = load_operations([e.id for e in envelopes])
+    programmes = []
+    for envelope in envelopes:
+        lines = [_annex_line(op, year) for op in operations[envelope.id]]
+        programmes.append(AnnexProgramme(envelope, lines, _annex_total(envelope.label, lines)))
+    return BudgetAnnex(year, programmes, _annex_total(total_label, [p.total for p in programmes]))
