@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from facilities.extensions import db
+from facilities.textsearch import fold
 
 _listening = False
 DEFAULT_BUSY_TIMEOUT_MS = 15_000
@@ -33,6 +34,8 @@ DEFAULT_BUSY_TIMEOUT_MS = 15_000
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    # The search indexes' triggers fold text with it (facilities/textsearch.py).
+    dbapi_connection.create_function("search_fold", 1, fold, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # Never lower the busy timeout the driver set from `connect_args={"timeout": …}`; raise it when it is 0.

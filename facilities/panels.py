@@ -21,7 +21,7 @@ from flask_login import current_user
 from facilities.permissions import Permission
 
 PLACES = ("login.panels", "site.panels", "building.actions", "building.panels", "home.panels", "floor.panels",
-          "envelope.actions", "map.links", "annex.actions")
+          "envelope.actions", "map.links", "annex.actions", "search.panels")
 
 
 @dataclass(frozen=True)

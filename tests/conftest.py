@@ -142,8 +142,13 @@ def app(tmp_path_factory):
 def drop_every_table(db) -> None:
     """Start from an empty database, whatever an earlier run of other code left there (tables since removed from
     the models, alembic_version): the tables the database has, not only those the models know."""
-    from sqlalchemy import MetaData
+    from sqlalchemy import MetaData, text
 
+    if db.engine.dialect.name == "sqlite":  # full-text tables first: dropping one drops its shadow tables
+        with db.engine.begin() as connection:
+            for (name,) in connection.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")):
+                connection.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
     existing = MetaData()
     existing.reflect(db.engine)
     existing.drop_all(db.engine)

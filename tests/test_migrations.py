@@ -46,8 +46,11 @@ def schema_differences(db) -> list:
     from alembic.migration import MigrationContext
 
     with db.engine.connect() as connection:
+        from facilities.textsearch import include_name
+
         context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "compare_server_default": False})
+                                                               "compare_server_default": False,
+                                                               "include_name": include_name})
         return compare_metadata(context, db.metadata)
 
 

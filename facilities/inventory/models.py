@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilities.database import Versioned, VersionedChild
 from facilities.extensions import db
+from facilities.textsearch import searchable
 from facilities.timeutil import utcnow
 
 AREA = Numeric(12, 2)
@@ -48,6 +49,9 @@ class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     __audit_collections__ = {"services": ("service_links", "service_code")}
     __table_args__ = (
         Index("ix_sites_commune_code", "commune_code"),
+        # The communes menu's loose index scan (services.commune_choices) and the viewport's box.
+        Index("ix_sites_commune_code_name", "commune_code", "commune_name"),
+        Index("ix_sites_latitude_longitude", "latitude", "longitude"),
         Index("ix_sites_status", "status"),
         Index("ix_sites_name", "name"),
     )
@@ -194,3 +198,8 @@ class Space(Versioned, TimestampMixin, db.Model):
 Index("ux_sites_code_lower", func.lower(Site.code), unique=True)
 Index("ux_buildings_code_lower", func.lower(Building.code), unique=True)
 Index("ux_spaces_floor_id_code_lower", Space.floor_id, func.lower(Space.code), unique=True)
+
+# Searched by index, accent- and case-insensitive (facilities/textsearch.py): the search page and the site list.
+searchable(Site.__table__, "code", "name", "commune_name")
+searchable(Building.__table__, "code", "name")
+searchable(Space.__table__, "code", "name")

@@ -1,15 +1,18 @@
-"""Search across the inventory: sites, buildings and spaces by name or code."""
+"""Search across the inventory: sites, buildings and spaces by name or code (by index); other areas add their
+records through the "search.panels" place (works: operations and envelopes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from facilities.extensions import db
 from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.panels import collect
 from facilities.permissions import Permission, requires
+from facilities.textsearch import COUNT_CAP, capped_count, text_matches
 
 bp = Blueprint("search", __name__)
 
@@ -23,6 +26,7 @@ class SearchResults:
     sites: list
     buildings: list
     spaces: list
+    counts: dict[str, int] = field(default_factory=dict)  # per kind, capped at COUNT_CAP + 1
 
     @property
     def total(self) -> int:
@@ -30,33 +34,30 @@ class SearchResults:
 
 
 def search_inventory(text: str, limit: int = RESULTS_PER_KIND) -> SearchResults:
-    """Sites, buildings and spaces whose name or code contains the text (case-insensitive), three queries."""
+    """Sites, buildings and spaces whose code or name contains the text, whatever its accents and case, found by
+    index (facilities/textsearch.py): the first `limit` of each kind and how many there are (capped)."""
     text = (text or "").strip()[:100]
     if len(text) < MIN_QUERY_LENGTH:
         return SearchResults(text, [], [], [])
-    pattern = f"%{text.lower()}%"
-
-    def matches(entity):
-        return or_(func.lower(entity.name).like(pattern), func.lower(entity.code).like(pattern))
-
-    sites = db.session.execute(
-        select(Site).where(matches(Site)).order_by(Site.name).limit(limit)
-    ).scalars().all()
-    buildings = db.session.execute(
-        select(Building, Site.name).join(Site, Building.site_id == Site.id).where(matches(Building))
-        .order_by(Building.name).limit(limit)
-    ).all()
-    spaces = db.session.execute(
-        select(Space, Floor.name, Floor.id, Building.name)
-        .join(Floor, Space.floor_id == Floor.id).join(Building, Floor.building_id == Building.id)
-        .where(matches(Space)).order_by(Building.name, Space.code).limit(limit)
-    ).all()
-    return SearchResults(text, list(sites), list(buildings), list(spaces))
+    sites = select(Site).where(text_matches(Site.__table__, text)).order_by(Site.name, Site.id)
+    buildings = (select(Building, Site.name).join(Site, Building.site_id == Site.id)
+                 .where(text_matches(Building.__table__, text)).order_by(Building.name, Building.id))
+    spaces = (select(Space, Floor.name, Floor.id, Building.name)
+              .join(Floor, Space.floor_id == Floor.id).join(Building, Floor.building_id == Building.id)
+              .where(text_matches(Space.__table__, text)).order_by(Building.name, Space.code, Space.id))
+    counts = {"sites": capped_count(select(Site.id).where(text_matches(Site.__table__, text))),
+              "buildings": capped_count(select(Building.id).where(text_matches(Building.__table__, text))),
+              "spaces": capped_count(select(Space.id).where(text_matches(Space.__table__, text)))}
+    return SearchResults(text, list(db.session.execute(sites.limit(limit)).scalars()),
+                         list(db.session.execute(buildings.limit(limit)).all()),
+                         list(db.session.execute(spaces.limit(limit)).all()), counts)
 
 
 @bp.route("/search")
 @requires(Permission.READ)
 def search():
-    """Find sites, buildings and spaces by name or code."""
+    """Find sites, buildings and spaces (and what other areas add: operations, envelopes) by name or code."""
     results = search_inventory(request.args.get("q", ""))
-    return render_template("inventory/search.html", results=results, min_length=MIN_QUERY_LENGTH)
+    panels = collect("search.panels", query=results.query) if len(results.query) >= MIN_QUERY_LENGTH else []
+    return render_template("inventory/search.html", results=results, min_length=MIN_QUERY_LENGTH, panels=panels,
+                           count_cap=COUNT_CAP)

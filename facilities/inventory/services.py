@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,6 +18,7 @@ from facilities.extensions import db
 from facilities.inventory import rules
 from facilities.inventory.models import Building, Floor, Site, SiteService, Space
 from facilities.inventory.summary import FloorFacts, InventorySummary, SpaceGroup, summarize
+from facilities.textsearch import fold, text_matches
 from facilities.validation import ValidationError
 
 # ---------------------------------------------------------------- reading
@@ -42,12 +43,8 @@ class SiteFilters:
 def site_query(filters: SiteFilters) -> Select:
     """Sites matching the filters, ordered by name; services are loaded with them in one more query."""
     query = select(Site).options(selectinload(Site.service_links)).order_by(Site.name, Site.id)
-    if filters.q:
-        pattern = f"%{filters.q.lower()}%"
-        query = query.where(
-            or_(func.lower(Site.name).like(pattern), func.lower(Site.code).like(pattern),
-                func.lower(Site.commune_name).like(pattern))
-        )
+    if filters.q:  # code, name or commune, by index, whatever the accents and case (facilities/textsearch.py)
+        query = query.where(text_matches(Site.__table__, filters.q))
     if filters.commune:
         query = query.where(or_(Site.commune_code == filters.commune, Site.commune_name == filters.commune))
     if filters.status:
@@ -61,15 +58,24 @@ def site_query(filters: SiteFilters) -> Select:
     return query
 
 
+# The distinct communes by a loose index scan: one seek in ix_sites_commune_code_name per commune (a recursive
+# query, the same on SQLite and PostgreSQL) instead of a GROUP BY over every site: 36 seeks, not 100,000 rows.
+_DISTINCT_COMMUNES = text("""
+WITH RECURSIVE communes(code) AS (
+    SELECT min(commune_code) FROM sites
+    UNION ALL
+    SELECT (SELECT min(commune_code) FROM sites WHERE commune_code > communes.code)
+    FROM communes WHERE communes.code IS NOT NULL
+)
+SELECT code, (SELECT min(commune_name) FROM sites WHERE commune_code = communes.code) AS name
+FROM communes WHERE code IS NOT NULL
+""")
+
+
 def commune_choices() -> list[tuple[str, str]]:
-    """(INSEE code, name) of the communes where sites stand, for filter menus."""
-    rows = db.session.execute(
-        select(Site.commune_code, Site.commune_name)
-        .where(Site.commune_code.is_not(None))
-        .group_by(Site.commune_code, Site.commune_name)
-        .order_by(Site.commune_name)
-    )
-    return [(code, name or code) for code, name in rows]
+    """(INSEE code, name) of the communes where sites stand, for filter menus, by name (an indexed query)."""
+    rows = db.session.execute(_DISTINCT_COMMUNES)
+    return sorted(((code, name or code) for code, name in rows), key=lambda choice: (fold(choice[1]), choice[0]))
 
 
 def building_summaries(building_ids: list[int]) -> dict[int, tuple[InventorySummary, dict[int, InventorySummary]]]:

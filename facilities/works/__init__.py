@@ -24,4 +24,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.cli)
     register_panel(app, "building.panels", "works/_building_panel.html", routes.building_panel, order=20)
     register_panel(app, "home.panels", "works/_home_panel.html", routes.home_panel, order=20)
+    register_panel(app, "search.panels", "works/_search_panel.html", routes.search_panel, order=20)
     add_nav_item(app, "works.envelope_list", _l("Works programme"), Permission.READ, "cone-striped", order=40)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilities.database import Versioned, VersionedChild
 from facilities.extensions import db
+from facilities.textsearch import searchable
 from facilities.timeutil import utcnow
 
 
@@ -296,3 +297,8 @@ class OperationSaving(db.Model):
 
     def __repr__(self) -> str:
         return f"<OperationSaving {self.operation_id} {self.carrier} {self.kwh_per_year}>"
+
+
+# Searched by index from the search page (facilities/textsearch.py).
+searchable(Envelope.__table__, "label", "category")
+searchable(Operation.__table__, "label")

@@ -19,6 +19,7 @@ from facilities.inventory.models import Building, Site
 from facilities.money import money_text
 from facilities.panels import Alert, collect
 from facilities.permissions import Permission, requires
+from facilities.textsearch import capped_count, text_matches
 from facilities.timeutil import paris_today
 from facilities.validation import ValidationError
 from facilities.works import catalogue, gantt, ledger_import, reasons, rules, services, views
@@ -53,6 +54,18 @@ def works_labels():
 def building_panel(building: Building, site: Site, **_objects) -> dict:
     """Data of the works panel of the building page: the operations about the building or its site."""
     return {"operations": views.operations_for_building(building.id, site.id), "status_labels": catalogue.STATUS_LABELS}
+
+
+def search_panel(query: str, **_objects) -> dict:
+    """Data of the works section of the search page: operations and envelopes whose label contains the text
+    (by index, accents and case ignored), the first 20 of each and how many there are (capped)."""
+    operations = select(Operation).where(text_matches(Operation.__table__, query))
+    envelopes = select(Envelope).where(text_matches(Envelope.__table__, query))
+    found = {"operations": list(db.session.scalars(operations.order_by(Operation.label, Operation.id).limit(20))),
+             "envelopes": list(db.session.scalars(envelopes.order_by(Envelope.label, Envelope.id).limit(20)))}
+    counts = {"operations": capped_count(operations.with_only_columns(Operation.id)),
+              "envelopes": capped_count(envelopes.with_only_columns(Envelope.id))}
+    return {**found, "counts": counts, "found": any(found.values()), "status_labels": catalogue.STATUS_LABELS}
 
 
 def home_panel(**_objects) -> dict:
