@@ -2,7 +2,7 @@
 the communes menu's and the map box's indexes on sites
 
 Revision ID: b20c4d6e8f10
-Revises: a9c4e2f7b318
+Revises: b3d8f1a6c492
 Create Date: 2026-11-30 08:00:00
 
 PostgreSQL: pg_trgm and a GIN index on each table's folded text. SQLite: an FTS5 trigram table per table, filled
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b20c4d6e8f10'
-down_revision = 'a9c4e2f7b318'
+down_revision = 'b3d8f1a6c492'
 branch_labels = None
 depends_on = None
 
