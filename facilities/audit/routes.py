@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from flask import Blueprint, abort, current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from facilities.audit import services
 from facilities.extensions import db
-from facilities.formatting import format_money
+from facilities.formatting import format_area, format_money, format_number
 from facilities.inventory import rules
-from facilities.inventory.catalogue import ENTITY_LABELS
+from facilities.inventory.catalogue import (
+    ENTITY_LABELS,
+    ERP_TYPE_LABELS,
+    LOCATION_PRECISION_LABELS,
+    MEDICAL_SPECIALTY_LABELS,
+    SERVICE_LABELS,
+    SITE_KIND_LABELS,
+    SITE_STATUS_LABELS,
+    SPACE_TYPE_LABELS,
+)
 from facilities.inventory.models import Building
 from facilities.pagination import paginate
 from facilities.permissions import Permission, requires
@@ -32,6 +45,19 @@ def building_history(building_id: int):
     return render_template("audit/building_history.html", building=building, site=building.site, page=page)
 
 
+# The records a field points to, named as the forms name them (the history shows "Floor: no. 4", not "floor_id").
+REFERENCE_LABELS = {"site_id": _l("Site"), "building_id": _l("Building"), "floor_id": _l("Floor")}
+# The code lists of the fields that hold codes: the history shows their French (or English) labels.
+CODE_LABELS = {
+    "site": {"kind": SITE_KIND_LABELS, "status": SITE_STATUS_LABELS, "location_precision": LOCATION_PRECISION_LABELS,
+             "services": SERVICE_LABELS},
+    "building": {"erp_type": ERP_TYPE_LABELS, "erp_types": ERP_TYPE_LABELS},
+    "space": {"space_type": SPACE_TYPE_LABELS, "specialty": MEDICAL_SPECIALTY_LABELS},
+}
+ACTORS = {"system": _l("system")}
+DECIMAL_TEXT = re.compile(r"-?\d+\.\d+")  # the actor of changes no person made (the demo loader, migrations)
+
+
 def _rules_by_entity() -> dict[str, dict[str, object]]:
     labels = {}
     for entity, rule_set in (("site", rules.SITE_RULES), ("building", rules.BUILDING_RULES),
@@ -46,18 +72,23 @@ def history_labels() -> dict:
     """The label helpers of the history page."""
     return {"audit_field_label": audit_field_label, "audit_action_label": audit_action_label,
             "audit_entity_label": audit_entity_label, "audit_source_label": audit_source_label,
-            "audit_value": audit_value}
+            "audit_value": audit_value, "audit_actor": audit_actor}
+
+
+def audit_actor(actor: str | None) -> str:
+    """Who made a change: a person's e-mail, or "system" in the reader's language."""
+    return str(ACTORS.get(actor or "", actor or "—"))
 
 
 def audit_field_label(entity: str, name: str) -> str:
     """The form label of a field, or its technical name for fields that have none."""
-    label = _rules_by_entity().get(entity, {}).get(name)
-    return str(label) if label is not None else name
+    label = _rules_by_entity().get(entity, {}).get(name) or REFERENCE_LABELS.get(name)
+    return str(label) if label is not None else name.replace("_", " ")
 
 
 def audit_action_label(action: str) -> str:
     """created / changed / deleted, in the reader's language."""
-    return {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}.get(action, action)
+    return {"create": _("Creation"), "update": _("Change of"), "delete": _("Deletion")}.get(action, action)
 
 
 def audit_entity_label(entity: str) -> str:
@@ -72,10 +103,20 @@ def audit_source_label(source: str) -> str:
             "system": _("system")}.get(source, source)
 
 
-def audit_value(value, name: str = "") -> str:
-    """A stored value as text: lists joined, booleans as yes/no, cents as money, nothing as a dash."""
+def audit_value(value, name: str = "", entity: str = "") -> str:
+    """A stored value as text: codes as their labels, lists joined, booleans as yes/no, cents as money, the id of
+    another record as its number, nothing as a dash."""
     if value is None or value == "" or value == []:
         return "—"
+    codes = CODE_LABELS.get(entity, {}).get(name)
+    if codes is not None and isinstance(value, str | list):
+        return ", ".join(str(codes.get(code, code)) for code in (value if isinstance(value, list) else [value]))
+    if name in REFERENCE_LABELS and isinstance(value, int):
+        return _("no. %(id)s", id=value)
+    if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value):  # areas and other decimals, stored as text
+        number = Decimal(value)
+        locale = str(get_locale() or "fr")
+        return format_area(number, locale) if name.endswith("_m2") else format_number(number, locale)
     if name.endswith("_cents") and isinstance(value, int) and not isinstance(value, bool):
         return format_money(value, str(get_locale() or "fr"))
     if isinstance(value, bool):
