@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import StringField
 
 from facilities import carriers
-from facilities.energy.reference import ConsumptionSource, ScaleCode
+from facilities.energy.reference import ConsumptionSource, ScaleCode, ScaleMetric
 from facilities.forms import RuleForm, choice_field, form_from_rules
 
 CARRIER_LABELS = carriers.labels()
@@ -22,6 +22,7 @@ SCALE_LABELS = {
     ScaleCode.TERTIARY_OTHER: _l("Tertiary: other buildings"),
     ScaleCode.RESIDENTIAL: _l("Residential (energy and GHG double threshold)"),
 }
+METRIC_LABELS = {ScaleMetric.PRIMARY_ENERGY: _l("Primary energy"), ScaleMetric.GHG: _l("Greenhouse gas emissions")}
 
 
 def _number(label, description=None):
@@ -51,7 +52,7 @@ class SettingsForm(RuleForm):
 
 class ImportForm(RuleForm):
     file = FileField(_l("CSV file (UTF-8)"),
-                     description=_l("Columns building_code, year, carrier, kwh, and optionally area_m2, source."))
+                     description=_l("The columns listed above, named on the first line."))
 
 
 class CloseRowForm(RuleForm):
@@ -60,4 +61,5 @@ class CloseRowForm(RuleForm):
 
 def reference_row_form(table):
     """A form class for a new row of a reference table, one text/select/checkbox field per rule."""
-    return form_from_rules(f"{table.name.title().replace('_', '')}Form", table.all_rules)
+    return form_from_rules(f"{table.name.title().replace('_', '')}Form", table.all_rules,
+                           {"carrier": CARRIER_LABELS, "code": SCALE_LABELS, "metric": METRIC_LABELS})

@@ -13,15 +13,19 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from facilities import years
 from facilities.energy import reference as ref
+from facilities.energy.forms import CARRIER_LABELS, METRIC_LABELS, SCALE_LABELS
 from facilities.energy.models import REFERENCE_MODELS, DatedRowMixin, DpeScaleRecord
 from facilities.energy.services import forget_reference_data, record_values
 from facilities.extensions import db
+from facilities.formatting import format_day
 from facilities.validation import Rule, ValidationError, clean, year_rule
 
 
@@ -62,7 +66,14 @@ class ReferenceTable:
 
 
 def _plain(value: Decimal) -> str:
-    return str(value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize())
+    """A factor as the reader writes numbers (2,3 in French), every significant decimal kept."""
+    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return format_decimal(value, format="#,##0.######", locale=str(get_locale() or "fr"))
+
+
+def _label(labels, code) -> str:
+    """A code shown as its label in the reader's language (the code itself when the list lacks it)."""
+    return str(labels.get(code, code))
 
 
 TABLES: dict[str, ReferenceTable] = {
@@ -71,14 +82,15 @@ TABLES: dict[str, ReferenceTable] = {
         ReferenceTable(
             "primary_energy_factors", _l("Primary-energy factors (kWh primary per kWh final)"),
             (CARRIER, _factor("factor", _l("Factor"), allow_zero=False)),
-            lambda r: r.carrier, lambda r: _plain(r.factor),
+            lambda r: _label(CARRIER_LABELS, r.carrier), lambda r: _plain(r.factor),
         ),
         ReferenceTable(
             "emission_factors", _l("Emission factors (kg CO2e per kWh final)"),
             (CARRIER, _factor("kg_co2e_per_kwh", _l("kg CO2e per kWh"), allow_zero=True),
              Rule("network", "text", _l("Network (district heating or cooling; empty: generic value)"),
                   max_length=100)),
-            lambda r: f"{r.carrier} / {r.network}" if r.network else r.carrier, lambda r: _plain(r.kg_co2e_per_kwh),
+            lambda r: (f"{_label(CARRIER_LABELS, r.carrier)} / {r.network}" if r.network
+                       else _label(CARRIER_LABELS, r.carrier)), lambda r: _plain(r.kg_co2e_per_kwh),
         ),
         ReferenceTable(
             "dpe_scales", _l("DPE scales (upper bounds of classes A to F; G above)"),
@@ -91,7 +103,7 @@ TABLES: dict[str, ReferenceTable] = {
                 Rule("upper_inclusive", "bool", _l("A value equal to a bound stays in the class"), default=False),
                 Rule("in_label", "bool", _l("Counts for the DPE letter"), default=False),
             ),
-            lambda r: f"{r.code} / {r.metric}",
+            lambda r: f"{_label(SCALE_LABELS, r.code)} / {_label(METRIC_LABELS, r.metric)}",
             lambda r: " · ".join(
                 f"{letter} {'≤' if r.upper_inclusive else '<'} {_plain(getattr(r, column))}"
                 for letter, column in zip(ref.DPE_LETTERS, DpeScaleRecord.BOUND_COLUMNS, strict=False)
@@ -100,7 +112,7 @@ TABLES: dict[str, ReferenceTable] = {
         ReferenceTable(
             "tertiaire_weights", _l("Décret tertiaire weights per carrier"),
             (CARRIER, _factor("weight", _l("Weight"), allow_zero=True)),
-            lambda r: r.carrier, lambda r: "× " + _plain(r.weight),
+            lambda r: _label(CARRIER_LABELS, r.carrier), lambda r: "× " + _plain(r.weight),
         ),
         ReferenceTable(
             "tertiaire_targets", _l("Décret tertiaire targets"),
@@ -123,9 +135,10 @@ TABLES: dict[str, ReferenceTable] = {
                 Rule("first_full_year_deadline", "date",
                      _l("Without a year in the window: first full year, provisional until")),
             ),
-            lambda r: "decret_tertiaire",
+            lambda r: _("Décret tertiaire"),
             lambda r: f"≥ {_plain(r.min_area_m2)} m², {r.reference_first_year}–{r.reference_last_year}" + (
-                f", {r.first_full_year_deadline.isoformat()}" if r.first_full_year_deadline else ""),
+                f", {format_day(r.first_full_year_deadline, str(get_locale() or 'fr'))}" if r.first_full_year_deadline
+                else ""),
         ),
     )
 }

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from facilities.database import discard_changes
 from facilities.energy import messages, reference_admin, services, transfer, views
 from facilities.energy.forms import (
+    CARRIER_LABELS,
+    SOURCE_LABELS,
     CloseRowForm,
     ConsumptionForm,
     ImportForm,
@@ -17,6 +19,8 @@ from facilities.energy.forms import (
 from facilities.energy.reference import MissingReferenceError
 from facilities.errors import error_response
 from facilities.extensions import db
+from facilities.formatting import format_number
+from facilities.i18n import current_locale
 from facilities.inventory.models import Building
 from facilities.inventory.services import load_building
 from facilities.permissions import Permission, requires
@@ -83,8 +87,10 @@ def consumption_save(building_id: int):
     if saved is None:
         return _building_page(building, consumption_form=form, status=422)
     record, created = saved
-    flash(_("%(year)s %(carrier)s: %(kwh)s kWh %(what)s.", year=record.year, carrier=record.carrier,
-            kwh=record.kwh, what=_("recorded") if created else _("replaced")), "success")
+    flash(_("%(year)s %(carrier)s: %(kwh)s kWh %(what)s.", year=record.year,
+            carrier=CARRIER_LABELS.get(record.carrier, record.carrier),
+            kwh=format_number(record.kwh, current_locale()), what=_("recorded") if created else _("replaced")),
+          "success")
     return redirect(url_for(".building", building_id=building.id) + "#consumption")
 
 
@@ -129,7 +135,8 @@ def import_page():
             if not report.written:
                 discard_changes()
     status = 422 if request.method == "POST" and (report is None or not report.ok) else 200
-    return render_template("energy/import.html", form=form, report=report, message=messages.translate), status
+    return render_template("energy/import.html", form=form, report=report, message=messages.translate,
+                           CARRIER_LABELS=CARRIER_LABELS, SOURCE_LABELS=SOURCE_LABELS), status
 
 
 @bp.route("/energy/reference")

@@ -42,9 +42,11 @@ def number(value, places: int) -> str:
 
 
 def _factor_used(year: dict[str, Any]) -> str:
-    """'electricity × 2.3 (from 2000-01-01)' for each non-unit primary factor used that year."""
-    parts = [f"{row['key']} × {row['value']}" for row in year["references"]
-             if row["table"] == "primary_energy_factors" and row["value"] != "1"]
+    """'Électricité × 2,3' for each non-unit primary factor used that year (labels and numbers in the reader's
+    language)."""
+    locale = str(get_locale() or "fr")
+    parts = [f"{CARRIER_LABELS.get(row['key'], row['key'])} × {formatting.format_number(row['value'], locale)}"
+             for row in year["references"] if row["table"] == "primary_energy_factors" and row["value"] != "1"]
     return ", ".join(parts) or "× 1"
 
 

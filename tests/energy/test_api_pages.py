@@ -71,7 +71,7 @@ def test_pages_answer_for_a_director(client_as, energy_demo, building_id):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<svg" in html and 'role="img"' in html  # the trajectory chart, inline
-    assert "indicators-table" in html and "electricity × 2.3" in html  # the factor used is shown
+    assert "indicators-table" in html and "Électricité × 2,3" in html  # the factor used is shown, in French
     assert 'id="entry"' not in html  # no entry form for a reader
     building_page = director.get(f"/buildings/{bid}").get_data(as_text=True)
     assert 'id="energy-panel"' in building_page and 'data-dpe="C"' in building_page

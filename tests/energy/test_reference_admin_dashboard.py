@@ -21,7 +21,7 @@ def test_reference_pages_for_an_admin_only(client_as, seeded):
     page = admin.get("/energy/reference")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "arrêté du 13 août 2025" in html and "2025-12-31" in html
+    assert "arrêté du 13 août 2025" in html and "31 décembre 2025" in html  # dates in French
     assert admin.get("/energy/reference/nope/new").status_code == 404
 
 
