@@ -260,3 +260,25 @@ def test_audit_api_refuses_numbers_no_record_can_have(client, token_for, query):
     """Found by schemathesis on PostgreSQL: an id beyond the INTEGER range made the query itself fail (500)."""
     response = client.get(f"/api/v1/audit?{query}", headers=bearer(token_for("director")))
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
+
+
+def test_history_shows_labels_and_french_numbers_never_codes(client_as, factory, db):
+    """Issue 14 point 8: "Type meeting_room", "floor_id 4" and "12.00" were shown as stored."""
+    import html as html_module
+
+    building = factory.building(floors=1, spaces_per_floor=2)
+    page = html_module.unescape(client_as("director").get(f"/buildings/{building.id}/history").get_data(as_text=True))
+    assert "interview_office" not in page and "floor_id" not in page and "12.00" not in page
+    assert "Bureau d'entretien" in page and "Niveau" in page and "12\u00a0m²" in page
+    assert "Création" in page and "Créé le" not in page
+
+
+def test_audit_values_are_shown_in_the_readers_language(app):
+    from facilities.audit.routes import audit_field_label, audit_value
+
+    with app.test_request_context():
+        assert audit_value("meeting_room", "space_type", "space") == "Salle de réunion"
+        assert audit_value(["pmi", "unknown_code"], "services", "site").endswith(", unknown_code")
+        assert audit_value(4, "floor_id", "space") == "n° 4"
+        assert audit_value("1792.50", "area_m2", "space") == "1\u202f792,5\u00a0m²"
+        assert audit_field_label("space", "floor_id") == "Niveau"
