@@ -146,6 +146,10 @@ class RuleForm(FlaskForm):
         for name, message in errors.items():
             field = self._fields.get(name)
             if field is None:
+                # A message about one row of a grid (facilities/grids.py) is shown on that row.
+                if any(getattr(grid, "claim_error", None) and grid.claim_error(name, message)
+                       for grid in self._fields.values()):
+                    continue
                 self.form_errors.append(message)
             else:
                 field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]

@@ -9,7 +9,9 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 
 from facilities import carriers
 from facilities.forms import RuleForm, choice_field
+from facilities.grids import PhaseGrid, YearAmountGrid
 from facilities.works.catalogue import CARRY_OVER_MODE_LABELS, NATURE_LABELS, STATUS_LABELS, VOTE_KIND_LABELS
+from facilities.works.scheduling.plans import PhaseCode
 
 
 def _amount(label, description=None):
@@ -21,10 +23,11 @@ def _integer(label, description=None):
 
 
 DRAFT_LABEL = _l("Save as a draft even though a year's cap is exceeded (I confirm)")
-CAPS_HELP = _l("One line per year: YEAR AMOUNT in euros, e.g. 2023 12 500 000")
-PHASES_HELP = _l("One line per phase: CODE START END SHARE%, e.g. APS 2023-01-01 2023-06-30 20 "
-                 "(codes DIAG, ESQ, APS, APD, PRO, ACT, VISA, DET, AOR; shares add up to 100)")
-CP_HELP = _l("One line per year: YEAR AMOUNT in euros; the total should equal the AP")
+CAPS_HELP = _l("One row per year, amounts in euros; beside each year, what the CP already allocated leave free")
+PHASES_HELP = _l("One row per phase (loi MOP), from its first to its last month; the shares add up to 100 %")
+CP_HELP = _l("One row per year, amounts in euros; the total must equal the AP, and each year's cap shows what "
+             "is still free")
+PHASE_CODES = {str(code): str(code) for code in PhaseCode}
 
 
 def _vote_field(label):
@@ -35,7 +38,7 @@ def _vote_field(label):
 class EnvelopeForm(RuleForm):
     label = StringField(_l("Label"))
     category = StringField(_l("Category"), description=_l("e.g. Medico-social buildings"))
-    caps = TextAreaField(_l("CP caps per year"), description=CAPS_HELP, render_kw={"rows": 5})
+    caps = YearAmountGrid(_l("CP caps per year"), description=CAPS_HELP)
     draft = BooleanField(DRAFT_LABEL)
 
 
@@ -50,7 +53,7 @@ class OperationForm(RuleForm):
     fixed = BooleanField(_l("Fixed dates (committed: the scheduler never moves it)"))
     site_id = SelectField(_l("Site (a planned site is a site with status planned)"), choices=[], validate_choice=False)
     building_id = SelectField(_l("Building"), choices=[], validate_choice=False)  # the rules check both ids
-    phases = TextAreaField(_l("Phases"), description=PHASES_HELP, render_kw={"rows": 5})
+    phases = PhaseGrid(_l("Phases"), description=PHASES_HELP, codes=PHASE_CODES)
     note = TextAreaField(_l("Note"), render_kw={"rows": 2})
     draft = BooleanField(DRAFT_LABEL)
 
@@ -71,16 +74,16 @@ class OperationEditForm(RuleForm):
 
 
 class PhasesForm(RuleForm):
-    phases = TextAreaField(_l("Phases"), description=PHASES_HELP, render_kw={"rows": 8})
+    phases = PhaseGrid(_l("Phases"), description=PHASES_HELP, codes=PHASE_CODES)
     draft = BooleanField(DRAFT_LABEL)
 
 
 class CpForm(RuleForm):
-    cp = TextAreaField(_l("CP échéancier"), description=CP_HELP, render_kw={"rows": 6})
+    cp = YearAmountGrid(_l("CP échéancier"), description=CP_HELP)
     draft = BooleanField(DRAFT_LABEL)
 
 
-REVISION_CP_HELP = _l("One line per year: YEAR AMOUNT in euros, adding up to the new AP. Left empty on a voted "
+REVISION_CP_HELP = _l("One row per year, amounts in euros, adding up to the new AP. Left empty on a voted "
                       "operation, the new AP is spread over the phases.")
 
 
@@ -90,7 +93,7 @@ class ApRevisionForm(RuleForm):
     voted_on = StringField(_l("Vote date"), render_kw={"type": "date"},
                            description=_l("Left empty when a budget vote is chosen: its date"))
     reason = StringField(_l("Reason"))
-    cp = TextAreaField(_l("New CP échéancier"), description=REVISION_CP_HELP, render_kw={"rows": 4})
+    cp = YearAmountGrid(_l("New CP échéancier"), description=REVISION_CP_HELP)
 
 
 class ActualForm(RuleForm):

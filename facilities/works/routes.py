@@ -13,10 +13,10 @@ from facilities import carriers
 from facilities.barchart import bar_chart
 from facilities.database import discard_changes
 from facilities.extensions import db
-from facilities.formatting import format_day, format_money
+from facilities.formatting import format_day, format_money, format_number
 from facilities.i18n import current_locale
 from facilities.inventory.models import Building, Site
-from facilities.money import money_text
+from facilities.money import cents_to_euros
 from facilities.panels import Alert, collect
 from facilities.permissions import Permission, requires
 from facilities.textsearch import capped_count, text_matches
@@ -105,7 +105,9 @@ def _status(form=None) -> int:
 
 
 def _year_lines(amounts: dict[int, int]) -> str:
-    return "\n".join(f"{year} {money_text(cents)}" for year, cents in sorted(amounts.items()))
+    """Amounts by year as the grids show them: in the reader's number format (the rules read both)."""
+    locale = current_locale()
+    return "\n".join(f"{year} {format_number(cents_to_euros(cents), locale)}" for year, cents in sorted(amounts.items()))
 
 
 def _phase_lines(op: Operation) -> str:
@@ -207,6 +209,7 @@ def envelope_edit(envelope_id: int):
     envelope = _or_404(db.session.get(Envelope, envelope_id))
     form = EnvelopeForm.editing(envelope, lambda: {"label": envelope.label, "category": envelope.category,
                                                    "caps": _year_lines(envelope.caps_by_year)})
+    form.caps.context = views.caps_grid_context(envelope)
     saved = form.submit_with(rules.clean_envelope,
                              lambda values: services.update_envelope(envelope, values, bool(form.draft.data)))
     if saved is not None:
@@ -358,6 +361,7 @@ def _load_operation(operation_id: int) -> Operation:
 def _render_operation(op: Operation, status: int = 200, **forms):
     forms.setdefault("ap_form", ApRevisionForm(formdata=None))
     _vote_choices(forms["ap_form"].vote_id)
+    forms["ap_form"].cp.context = views.cp_grid_context(op, ap_input="amount_eur")
     forms.setdefault("actual_form", ActualForm(formdata=None))
     forms.setdefault("saving_form", SavingForm(formdata=None))
     plan_check = services.operation_check(op)
@@ -409,6 +413,7 @@ def operation_cp(operation_id: int):
         flash(services.revision_needed(op), "warning")
         return redirect(url_for(".operation_detail", operation_id=op.id, _anchor="ap-title"))
     form = CpForm.editing(op, lambda: {"cp": _year_lines(op.cp_by_year)})
+    form.cp.context = views.cp_grid_context(op)
     if form.submit_with(rules.clean_cp, lambda values: services.set_cp(op, values)) is not None:
         flash(_("Échéancier saved."), "success")
         return redirect(url_for(".operation_detail", operation_id=op.id))

@@ -357,3 +357,33 @@ def budget_annex(year: int, total_label: str = "Total") -> BudgetAnnex:
         lines = [_annex_line(op, year) for op in operations[envelope.id]]
         programmes.append(AnnexProgramme(envelope, lines, _annex_total(envelope.label, lines)))
     return BudgetAnnex(year, programmes, _annex_total(total_label, [p.total for p in programmes]))
+
+# ---------------------------------------------------------------- what the grids show beside each year
+
+
+def caps_grid_context(envelope: Envelope) -> dict:
+    """For the caps grid: the CP allocated in each year, so that each typed cap shows what it leaves free."""
+    allocated: dict[int, int] = {}
+    for op in envelope.operations:
+        for year, cents in op.cp_by_year.items():
+            allocated[year] = allocated.get(year, 0) + cents
+    return {"years": {str(year): {"allocated_cents": cents} for year, cents in sorted(allocated.items())}}
+
+
+def cp_grid_context(op: Operation, *, ap_input: str | None = None) -> dict:
+    """For a CP grid: the AP to reach (or the form's field holding the new one) and, per year, the envelope's cap
+    and what the other operations take of it, so that each typed amount shows what the year still has free."""
+    caps = op.envelope.caps_by_year
+    others: dict[int, int] = {}
+    for other in op.envelope.operations:
+        if other.id != op.id:
+            for year, cents in other.cp_by_year.items():
+                others[year] = others.get(year, 0) + cents
+    years = sorted(set(caps) | set(others) | set(op.cp_by_year))
+    context: dict = {"years": {str(year): {"cap_cents": caps.get(year), "others_cents": others.get(year, 0)}
+                               for year in years}}
+    if ap_input:
+        context["ap_input"] = ap_input
+    else:
+        context["ap_cents"] = op.current_ap_cents
+    return context
