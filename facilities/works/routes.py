@@ -13,10 +13,9 @@ from facilities import carriers
 from facilities.barchart import bar_chart
 from facilities.database import discard_changes
 from facilities.extensions import db
-from facilities.formatting import format_day, format_money, format_number
+from facilities.formatting import format_day, format_money
 from facilities.i18n import current_locale
 from facilities.inventory.models import Building, Site
-from facilities.money import cents_to_euros
 from facilities.panels import Alert, collect
 from facilities.permissions import Permission, requires
 from facilities.textsearch import capped_count, text_matches
@@ -102,16 +101,6 @@ def _status(form=None) -> int:
     if getattr(form, "conflict", None) is not None:
         return 409
     return 422 if request.method == "POST" else 200
-
-
-def _year_lines(amounts: dict[int, int]) -> str:
-    """Amounts by year as the grids show them: in the reader's number format (the rules read both)."""
-    locale = current_locale()
-    return "\n".join(f"{year} {format_number(cents_to_euros(cents), locale)}" for year, cents in sorted(amounts.items()))
-
-
-def _phase_lines(op: Operation) -> str:
-    return "\n".join(f"{p.code} {p.start.isoformat()} {p.end.isoformat()} {p.share_bp / 100:g}" for p in op.phases)
 
 
 def _place_choices(form) -> None:
@@ -208,7 +197,7 @@ def envelope_edit(envelope_id: int):
     """Edit an envelope's label, category and caps (a cap below the CP asked needs the draft confirmation)."""
     envelope = _or_404(db.session.get(Envelope, envelope_id))
     form = EnvelopeForm.editing(envelope, lambda: {"label": envelope.label, "category": envelope.category,
-                                                   "caps": _year_lines(envelope.caps_by_year)})
+                                                   "caps": views.year_lines(envelope.caps_by_year)})
     form.caps.context = views.caps_grid_context(envelope)
     saved = form.submit_with(rules.clean_envelope,
                              lambda values: services.update_envelope(envelope, values, bool(form.draft.data)))
@@ -395,7 +384,7 @@ def operation_edit(operation_id: int):
 def operation_phases(operation_id: int):
     """Replace the phases; the échéancier is re-derived from them."""
     op = _load_operation(operation_id)
-    form = PhasesForm.editing(op, lambda: {"phases": _phase_lines(op)})
+    form = PhasesForm.editing(op, lambda: {"phases": views.phase_lines(op)})
     clean = lambda raw: rules.clean_operation(raw, partial=True, current=services.current_values(op))  # noqa: E731
     if form.submit_with(clean, lambda values: services.update_operation(op, values)) is not None:
         flash(_("Phases saved; the échéancier was derived from them."), "success")
@@ -412,7 +401,7 @@ def operation_cp(operation_id: int):
     if services.is_voted(op):
         flash(services.revision_needed(op), "warning")
         return redirect(url_for(".operation_detail", operation_id=op.id, _anchor="ap-title"))
-    form = CpForm.editing(op, lambda: {"cp": _year_lines(op.cp_by_year)})
+    form = CpForm.editing(op, lambda: {"cp": views.year_lines(op.cp_by_year)})
     form.cp.context = views.cp_grid_context(op)
     if form.submit_with(rules.clean_cp, lambda values: services.set_cp(op, values)) is not None:
         flash(_("Échéancier saved."), "success")

@@ -14,6 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from facilities import years
 from facilities.extensions import db
+from facilities.formatting import format_number
+from facilities.i18n import current_locale
+from facilities.money import cents_to_euros
 from facilities.works.models import ApRevision, BudgetVote, CpCarryOver, Envelope, Operation
 from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck
 from facilities.works.scheduling.spreading import operation_cp
@@ -387,3 +390,17 @@ def cp_grid_context(op: Operation, *, ap_input: str | None = None) -> dict:
     else:
         context["ap_cents"] = op.current_ap_cents
     return context
+
+
+# ---------------------------------------------------------------- what the forms show for editing
+
+
+def year_lines(amounts: dict[int, int]) -> str:
+    """Amounts by year as the grids show them: in the reader's number format (the rules read both)."""
+    locale = current_locale()
+    return "\n".join(f"{year} {format_number(cents_to_euros(cents), locale)}" for year, cents in sorted(amounts.items()))
+
+
+def phase_lines(op: Operation) -> str:
+    """The phases as the phases grid shows them (one 'CODE START END SHARE' line each)."""
+    return "\n".join(f"{p.code} {p.start.isoformat()} {p.end.isoformat()} {p.share_bp / 100:g}" for p in op.phases)
