@@ -16,11 +16,12 @@ def init_app(app: Flask) -> None:
     from facilities.navigation import add_nav_item
     from facilities.panels import register_panel
     from facilities.permissions import Permission
-    from facilities.works import api, cli, retrofit_routes, routes
+    from facilities.works import api, cli, retrofit_api, retrofit_routes, routes
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(retrofit_routes.bp)
     register_api(app, api.bp)
+    register_api(app, retrofit_api.bp)
     app.cli.add_command(cli.cli)
     register_panel(app, "building.panels", "works/_building_panel.html", routes.building_panel, order=20)
     register_panel(app, "home.panels", "works/_home_panel.html", routes.home_panel, order=20)

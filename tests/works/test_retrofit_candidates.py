@@ -79,3 +79,45 @@ def test_readers_see_the_list_but_cannot_edit(client_as, envelope, building):
     assert client.get(f"/envelopes/{envelope.id}/retrofit-candidates").status_code == 200
     assert client.get(f"/envelopes/{envelope.id}/retrofit-candidates/new").status_code == 403
     assert client.post(f"/envelopes/{envelope.id}/retrofit-candidates/new", data=_form(building)).status_code == 403
+
+
+# ---------------------------------------------------------------- the API (same rules as the form)
+
+
+def test_api_create_read_change_delete(client, token_for, envelope, building):
+    from tests.conftest import bearer
+
+    headers = bearer(token_for("facilities_manager"))
+    body = {"label": "Pompe à chaleur", "building_id": building.id, "cost_eur": "85000.50",
+            "earliest_start_year": 2027, "duration_years": 2, "savings_kwh": {"natural_gas": 30000}}
+    created = client.post(f"/api/v1/envelopes/{envelope.id}/retrofit-candidates", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    item = created.get_json()
+    assert (item["cost_eur"], item["savings_kwh"], item["illustrative"]) == ("85000.50", {"natural_gas": 30000}, False)
+    listed = client.get(f"/api/v1/envelopes/{envelope.id}/retrofit-candidates", headers=headers).get_json()
+    assert [c["id"] for c in listed["items"]] == [item["id"]]
+    read = client.get(f"/api/v1/retrofit-candidates/{item['id']}", headers=headers)
+    changed = client.patch(f"/api/v1/retrofit-candidates/{item['id']}", json={"savings_kwh": {"electricity": 9000}},
+                           headers={**headers, "If-Match": read.headers["ETag"]})
+    assert changed.status_code == 200
+    assert changed.get_json()["savings_kwh"] == {"electricity": 9000} and changed.get_json()["label"] == "Pompe à chaleur"
+    stale = client.patch(f"/api/v1/retrofit-candidates/{item['id']}", json={"label": "x"},
+                         headers={**headers, "If-Match": read.headers["ETag"]})
+    assert stale.status_code == 412
+    assert client.delete(f"/api/v1/retrofit-candidates/{item['id']}", headers=headers).status_code == 204
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"cost_eur": "0"}, "cost_eur"), ({"cost_eur": None}, "cost_eur"), ({"savings_kwh": {}}, "savings"),
+    ({"savings_kwh": {"natural_gas": 0}}, "savings"), ({"savings_kwh": {"coal": 5}}, "savings_kwh"),
+])
+def test_api_refuses_a_candidate_without_cost_or_savings(client, token_for, envelope, building, db, changes, field):
+    from tests.conftest import bearer
+
+    body = {"label": "Sans chiffres", "building_id": building.id, "cost_eur": "1000", "earliest_start_year": 2027,
+            "duration_years": 1, "savings_kwh": {"natural_gas": 100}, **changes}
+    response = client.post(f"/api/v1/envelopes/{envelope.id}/retrofit-candidates", json=body,
+                           headers=bearer(token_for("facilities_manager")))
+    assert response.status_code == 422
+    assert field in [error["field"] for error in response.get_json()["errors"]]
+    assert _candidates(db) == []
