@@ -53,7 +53,7 @@ def test_create_list_edit_delete(client_as, envelope, building, db):
 
 
 def _bound(label: str, message: str, **variables) -> str:
-    return f"{french(label)} {french(message, **variables)}"
+    return french("%(field)s %(problem)s", field=french(label), problem=french(message, **variables))
 
 
 @pytest.mark.parametrize(("changes", "message"), [
