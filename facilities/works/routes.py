@@ -256,8 +256,12 @@ def schedule(envelope_id: int):
         flash(" ".join(error.errors.values()), "danger")
         return redirect(url_for(".envelope_detail", envelope_id=envelope.id))
     labels = {op.id: op for op in services.load_operations([envelope.id])[envelope.id]}
+    before: dict[int, int] = {}
+    for op in labels.values():
+        for year, cents in op.cp_by_year.items():
+            before[year] = before.get(year, 0) + cents
     return render_template("works/schedule.html", envelope=envelope, proposal=proposal, operations=labels,
-                           reason=reasons.scheduled_reason, form=ConfirmForm())
+                           cp_before=before, reason=reasons.scheduled_reason, form=ConfirmForm())
 
 
 @bp.route("/envelopes/<int:envelope_id>/schedule", methods=["POST"])

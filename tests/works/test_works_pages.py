@@ -66,6 +66,10 @@ def test_manager_overflow_proposal_apply_changes_gantt(db, demo, client_as):
     assert "2023" in overflow
     proposal = page_text(client.get(f"/envelopes/{env.id}/schedule"))
     assert 'id="proposal"' in proposal
+    # Before and after, per year: 2023 is over its cap today (in red) and within it once the proposal applies.
+    row_2023 = re.search(r'<tr><th scope="row">2023</th>(.*?)</tr>', proposal, re.S).group(1)
+    cells = re.findall(r'<td class="num( table-danger)?">', row_2023)
+    assert cells == ["", " table-danger", ""]
     # Why it moves, in French: "moved N month(s) later: YEAR cap exceeded by AMOUNT" as the catalogue says it.
     reason = re.search(r'<td class="small reason" data-code="moved">(.*?)</td>', proposal).group(1)
     moved_words = french("moved %(months)s month(s) later: %(overflow)s", months="\0", overflow="\0").split("\0")
