@@ -3,9 +3,9 @@
 "asnieres" finds "Asnières", "PS-ASN" finds "ps-asn-01": the text and the query are folded the same way (lower
 case, accents removed) and matched as a substring through a trigram index, so a search costs the same at 100
 sites as at 100,000:
-- PostgreSQL: a GIN index (pg_trgm's gin_trgm_ops) on the folded expression of the columns; `LIKE '%…%'` on that
-  same expression uses it. Folding is lower() then translate() of accented Latin letters: both immutable, so the
-  expression can be indexed with no extension but pg_trgm.
+- PostgreSQL: a GIN index (pg_trgm's gin_trgm_ops) on the folded text of the columns (`search_fold`, an
+  immutable function: lower() then translate() of accented Latin letters); `LIKE '%…%'` on that same expression
+  uses it. No extension but pg_trgm.
 - SQLite: an FTS5 table with the trigram tokenizer per searched table (`<table>_search`, rowid = the record's id),
   kept up to date by triggers that fold the text with `search_fold`, a function every connection of the
   application registers (facilities/database.py); queries of three characters or more MATCH through the index.
@@ -46,14 +46,20 @@ def _joined(columns: Sequence[str], owner: str) -> str:
 
 
 def _pg_expression(columns: Sequence[str], owner: str) -> str:
-    return f"translate(lower({_joined(columns, owner)}), '{_ACCENTED}', '{_BASE}')"
+    return f"search_fold({_joined(columns, owner)})"
+
+
+# PostgreSQL's fold, immutable so that it can be indexed; PL/pgSQL and a high cost so that the planner, which
+# cannot see inside, reads the trigram index rather than folding every row of a table to filter it.
+_PG_FOLD = (f"CREATE OR REPLACE FUNCTION search_fold(value text) RETURNS text LANGUAGE plpgsql IMMUTABLE "
+            f"PARALLEL SAFE COST 1000 AS $$ BEGIN RETURN translate(lower(value), '{_ACCENTED}', '{_BASE}'); END $$")
 
 
 def ddl(dialect: str, table_name: str, columns: Sequence[str]) -> list[str]:
     """The statements that create a table's search index (and, on SQLite, fill it and keep it up to date)."""
     if dialect == "postgresql":
         expression = _pg_expression(columns, "")
-        return ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        return ["CREATE EXTENSION IF NOT EXISTS pg_trgm", _PG_FOLD,
                 f"CREATE INDEX IF NOT EXISTS ix_{table_name}_search ON {table_name} "
                 f"USING gin (({expression}) gin_trgm_ops)"]
     if dialect != "sqlite":
@@ -108,8 +114,11 @@ def matches(table: Table, query_text: str, dialect: str) -> ColumnElement[bool]:
     columns = _SEARCHED[table.name]
     folded = fold(query_text)
     if dialect == "postgresql":
-        return literal_column(_pg_expression(columns, f"{table.name}.")).like(literal(_escaped_like(folded)),
-                                                                        escape="\\")
+        found = literal_column(_pg_expression(columns, f"{table.name}.")).like(literal(_escaped_like(folded)),
+                                                                           escape="\\")
+        # OFFSET 0 keeps the subquery apart: planned alone, it reads the trigram index, where a query sorted by
+        # name and limited would walk the name index and compute the folded text of every row instead.
+        return table.c.id.in_(select(table.c.id).where(found).offset(0))
     if dialect == "sqlite":
         index = f"{table.name}_search"
         if len(folded) >= MIN_INDEXED_LENGTH:

@@ -44,5 +44,7 @@ def downgrade():
     for table in SEARCHED:
         for statement in drop_ddl(dialect, table):
             op.execute(statement)
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS search_fold(text)")
     op.drop_index("ix_sites_latitude_longitude", table_name="sites")
     op.drop_index("ix_sites_commune_code_name", table_name="sites")
