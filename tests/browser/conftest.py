@@ -304,6 +304,17 @@ def sites_on_map(frame) -> int:
     return clusters + drawn_markers(frame) - frame.locator(".marker-cluster").count()
 
 
+def click_the_lone_marker(page, frame):
+    """Open the popup of the one site a filtered map shows, as a person does: a mouse click on its marker, which
+    the map frames at its centre (no call into Leaflet); returns the popup's link."""
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    link = frame.locator(".leaflet-popup-content a")
+    link.wait_for(timeout=10_000)
+    frame.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    return link
+
+
 def open_a_popup(frame):
     """Open the popup of a site through Leaflet (zooming into its cluster if needed); returns its link."""
     frame.evaluate(

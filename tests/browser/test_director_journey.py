@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import map_frame, open_a_popup
+from tests.browser.conftest import click_the_lone_marker, map_frame
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_director_filters_the_map_and_downloads_a_fact_sheet(journey):
     journey.shot("map-filtered")
     journey.check_accessibility()
 
-    link = open_a_popup(frame)
+    link = click_the_lone_marker(page, frame)  # the mouse, not Leaflet's API
     popup = frame.locator(".leaflet-popup-content").inner_text()
     assert "Asnières" in popup and SERVICE in popup
     journey.shot("popup")
