@@ -98,6 +98,14 @@ def _fmt_number(value) -> str:
     return str(value)
 
 
+def format_area(value: Decimal | None) -> str:
+    """An area in a message: 1 400 or 900.5 (no padding zeros), 0 when not given."""
+    if value is None:
+        return "0"
+    value = Decimal(value)
+    return _fmt_number(value if value == value.to_integral() else value.normalize())
+
+
 # What JSON values a rule takes (numbers may also come as decimal strings, as amounts of money do).
 _JSON_TYPES = {"text": (str, lambda: _("must be text")), "bool": (bool, lambda: _("must be yes or no"))}
 

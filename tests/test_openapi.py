@@ -93,8 +93,9 @@ CROSS_FIELD_RULES = {
     ("PATCH", "/api/v1/retrofit-candidates/{candidate_id}"): "as for POST …/retrofit-candidates",
     ("POST", "/api/v1/spaces"): "a specialty only for a medical cabinet",
     ("PATCH", "/api/v1/spaces/{space_id}"): "as for POST /spaces, with the space's stored type",
-    ("POST", "/api/v1/buildings"): "an ERP category override needs its reason",
-    ("PATCH", "/api/v1/buildings/{building_id}"): "as for POST /buildings",
+    ("POST", "/api/v1/buildings"): "an ERP category override needs its reason; the tertiary and housing areas fit "
+                                   "in the gross floor area",
+    ("PATCH", "/api/v1/buildings/{building_id}"): "as for POST /buildings, with the building's stored areas",
     ("POST", "/api/v1/operations/{operation_id}/actuals"): "commitments ≤ the AP, a year's payments ≤ its CP",
     ("POST", "/api/v1/operations/{operation_id}/revisions"): "CP adding up to the new AP, not below the commitments",
     ("POST", "/api/v1/envelopes/{envelope_id}/carry-over"): "a past or current year, within each operation's span",

@@ -71,6 +71,9 @@ def _building_summary(building: Building) -> dict:
     return {"id": building.id, "code": building.code, "name": building.name, "site_id": building.site_id,
             "year_built": building.year_built,
             "gross_floor_area_m2": serializers.number(building.gross_floor_area_m2),
+            "tertiary_area_m2": serializers.number(building.tertiary_area_m2),
+            "housing_area_m2": serializers.number(building.housing_area_m2),
+            "activity_category": building.activity_category,
             "cost_eur": money_json(building.cost_cents)}
 
 

@@ -137,6 +137,36 @@ ERP_TYPE_LABELS = {
 ERP_CATEGORIES = (1, 2, 3, 4, 5)
 
 
+class ActivityCategory(StrEnum):
+    """The activity of a building's tertiary part, as the Décret tertiaire declares it (OPERAT's main
+    categories; the EFAs of the energy area use the same list)."""
+
+    OFFICES = "offices"
+    HEALTH = "health"
+    MEDICO_SOCIAL = "medico_social"
+    ACCOMMODATION = "accommodation"
+    TEACHING = "teaching"
+    EARLY_CHILDHOOD = "early_childhood"
+    CULTURE = "culture"
+    SPORT = "sport"
+    CATERING = "catering"
+    OTHER = "other"
+
+
+ACTIVITY_CATEGORY_LABELS = {
+    ActivityCategory.OFFICES: _l("Offices, public administration"),
+    ActivityCategory.HEALTH: _l("Health care"),
+    ActivityCategory.MEDICO_SOCIAL: _l("Medico-social care"),
+    ActivityCategory.ACCOMMODATION: _l("Accommodation (homes, residences)"),
+    ActivityCategory.TEACHING: _l("Teaching, training"),
+    ActivityCategory.EARLY_CHILDHOOD: _l("Early childhood (crèches)"),
+    ActivityCategory.CULTURE: _l("Culture, leisure"),
+    ActivityCategory.SPORT: _l("Sport"),
+    ActivityCategory.CATERING: _l("Catering"),
+    ActivityCategory.OTHER: _l("Other tertiary activity"),
+}
+
+
 def label(labels: dict, code: str | None) -> str:
     """The translated label of a code, or the code itself when unknown."""
     if code is None:

@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from facilities.forms import RuleForm, choice_field
 from facilities.inventory.catalogue import (
+    ACTIVITY_CATEGORY_LABELS,
     ERP_CATEGORIES,
     ERP_TYPE_LABELS,
     LOCATION_PRECISION_LABELS,
@@ -71,6 +72,9 @@ class BuildingForm(ProvenanceFields, RuleForm):
         _l("ERP category (override)"), {category: str(category) for category in ERP_CATEGORIES}, blank=True,
         description=_l("Leave blank to use the category derived from the capacity and the type's threshold"))
     erp_category_override_reason = TextAreaField(_l("Reason for the override"), render_kw={"rows": 2})
+    tertiary_area_m2 = _decimal(_l("Tertiary floor area (m²)"))
+    housing_area_m2 = _decimal(_l("Housing floor area (m²)"))
+    activity_category = choice_field(_l("Activity category (tertiary part)"), ACTIVITY_CATEGORY_LABELS, blank=True)
     cost_eur = _decimal(_l("Acquisition and fit-out cost (€)"))
     opened_on = StringField(_l("Opening date (if different from the site's)"), render_kw={"type": "date"})
 

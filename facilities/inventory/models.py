@@ -125,6 +125,11 @@ class Building(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     with_accommodation: Mapped[bool] = mapped_column(default=False)
     erp_category_override: Mapped[int | None]
     erp_category_override_reason: Mapped[str | None] = mapped_column(Text)
+    # Areas by use (Décret tertiaire): the tertiary floor area and the housing in the same building, and the
+    # activity of the tertiary part (inventory.catalogue.ACTIVITY_CATEGORY_LABELS).
+    tertiary_area_m2: Mapped[Decimal | None] = mapped_column(AREA)
+    housing_area_m2: Mapped[Decimal | None] = mapped_column(AREA)
+    activity_category: Mapped[str | None] = mapped_column(String(32))
     # Acquisition and fit-out cost, in euro cents.
     cost_cents: Mapped[int | None] = mapped_column(BigInteger)
     opened_on: Mapped[date | None] = mapped_column(Date)

@@ -9,6 +9,7 @@ from facilities.extensions import db
 from facilities.inventory import erp, rules, services
 from facilities.inventory import floor_copy as floor_copy_service
 from facilities.inventory.catalogue import (
+    ACTIVITY_CATEGORY_LABELS,
     ENTITY_LABELS,
     ERP_TYPE_LABELS,
     MEDICAL_SPECIALTY_LABELS,
@@ -38,6 +39,7 @@ def catalogue_labels():
         "MEDICAL_SPECIALTY_LABELS": MEDICAL_SPECIALTY_LABELS,
         "ENTITY_LABELS": ENTITY_LABELS,
         "ERP_TYPE_LABELS": ERP_TYPE_LABELS,
+        "ACTIVITY_CATEGORY_LABELS": ACTIVITY_CATEGORY_LABELS,
     }
 
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from facilities import years
 from facilities.inventory.catalogue import (
+    ACTIVITY_CATEGORY_LABELS,
     ERP_CATEGORIES,
     ERP_TYPE_LABELS,
     LOCATION_PRECISION_LABELS,
@@ -23,7 +24,7 @@ from facilities.inventory.catalogue import (
     SpaceType,
     codes,
 )
-from facilities.validation import Rule, ValidationError, clean, year_rule
+from facilities.validation import Rule, ValidationError, clean, format_area, year_rule
 
 MAX_AREA_M2 = Decimal("1000000")  # larger figures are typing mistakes, not buildings
 MIN_LEVEL, MAX_LEVEL = -10, 200
@@ -37,6 +38,11 @@ POSTCODE_PATTERN = re.compile(r"^\d{5}$")
 def _area(name: str, label, required: bool) -> Rule:
     return Rule(name, "decimal", label, required=required, minimum=Decimal(0), exclusive_minimum=True,
                 maximum=MAX_AREA_M2, unit="m²", places=2)
+
+
+def _area_by_use(name: str, label) -> Rule:
+    """An area of one use of a building: zero allowed (a building with no housing), never negative or absurd."""
+    return Rule(name, "decimal", label, minimum=Decimal(0), maximum=MAX_AREA_M2, unit="m²", places=2)
 
 
 PROVENANCE_RULES = (
@@ -87,6 +93,9 @@ BUILDING_RULES = (
     Rule("erp_category_override", "int", _l("ERP category (override)"), minimum=min(ERP_CATEGORIES),
          maximum=max(ERP_CATEGORIES)),
     Rule("erp_category_override_reason", "text", _l("Reason for the override"), max_length=500),
+    _area_by_use("tertiary_area_m2", _l("Tertiary floor area")),
+    _area_by_use("housing_area_m2", _l("Housing floor area")),
+    Rule("activity_category", "choice", _l("Activity category"), choices=lambda: codes(ACTIVITY_CATEGORY_LABELS)),
     Rule("cost_eur", "money", _l("Acquisition and fit-out cost")),
     Rule("opened_on", "date", _l("Opening date")),
     *PROVENANCE_RULES,
@@ -174,12 +183,39 @@ def clean_site(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     return values
 
 
+def check_areas_by_use(gross_m2: Decimal | None, tertiary_m2: Decimal | None,
+                       housing_m2: Decimal | None) -> dict[str, str]:
+    """The areas by use must fit in the gross floor area (when it is known): {field: message}, empty when they do."""
+    if gross_m2 is None:
+        return {}
+    used = (tertiary_m2 or Decimal(0)) + (housing_m2 or Decimal(0))
+    if used <= gross_m2:
+        return {}
+    field = "tertiary_area_m2" if tertiary_m2 is not None else "housing_area_m2"
+    return {field: _("The tertiary area (%(tertiary)s m²) and the housing area (%(housing)s m²) add up to more than "
+                     "the gross floor area (%(gross)s m²).", tertiary=format_area(tertiary_m2),
+                     housing=format_area(housing_m2), gross=format_area(gross_m2))}
+
+
+def tertiary_area_m2(gross_m2: Decimal | None, tertiary_m2: Decimal | None,
+                     housing_m2: Decimal | None) -> Decimal | None:
+    """A building's tertiary floor area: as recorded, else the gross floor area less the housing (None: unknown)."""
+    if tertiary_m2 is not None:
+        return tertiary_m2
+    if gross_m2 is None:
+        return None
+    return max(gross_m2 - (housing_m2 or Decimal(0)), Decimal(0))
+
+
 def clean_building(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Typed building values (cost in cents) from raw input, or ValidationError."""
     values = clean(BUILDING_RULES, raw, partial=partial)
     errors: dict[str, str] = {}
     _check_code(values, errors)
     check_erp_override(values, errors)
+    if not partial:
+        errors.update(check_areas_by_use(values.get("gross_floor_area_m2"), values.get("tertiary_area_m2"),
+                                         values.get("housing_area_m2")))
     if errors:
         raise ValidationError(errors)
     if "cost_eur" in values:  # euros in, cents stored (the money rule returns cents)

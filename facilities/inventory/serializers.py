@@ -39,7 +39,8 @@ FLOOR = response_schema(
 INVENTORY = {"type": "object", "required": list(KEY_FIGURES), "additionalProperties": False,
              "properties": {name: {"type": "integer"} for name in KEY_FIGURES}}
 
-_BUILDING_FIELDS = ("code", "name", "year_built", "gross_floor_area_m2", "cost_eur")
+_BUILDING_FIELDS = ("code", "name", "year_built", "gross_floor_area_m2", "tertiary_area_m2", "housing_area_m2",
+                    "activity_category", "cost_eur")
 BUILDING_SUMMARY = response_schema("BuildingSummary", pick(rules.BUILDING_RULES, *_BUILDING_FIELDS),
                                    extra={"id": ID, "site_id": ID}, required=["id", "code", "name", "site_id"])
 ERP_FIELDS = ("erp_types", "public_capacity", "staff_capacity", "with_accommodation", "erp_category_override",
@@ -118,6 +119,9 @@ def building_detail(building: Building, summary: InventorySummary, erp: Building
         "erp_category_source": erp.source,
         "erp_category_override": building.erp_category_override,
         "erp_category_override_reason": building.erp_category_override_reason,
+        "tertiary_area_m2": number(building.tertiary_area_m2),
+        "housing_area_m2": number(building.housing_area_m2),
+        "activity_category": building.activity_category,
         "cost_eur": money_json(building.cost_cents),
         "opened_on": iso(building.effective_opened_on),
         "provenance": provenance(building),

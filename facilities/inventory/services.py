@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from facilities.extensions import db
 from facilities.inventory import rules
 from facilities.inventory.models import Building, Floor, Site, SiteService, Space
+from facilities.inventory.rules import check_areas_by_use
 from facilities.inventory.summary import FloorFacts, InventorySummary, SpaceGroup, summarize
 from facilities.textsearch import fold, text_matches
 from facilities.validation import ValidationError
@@ -264,10 +265,20 @@ def create_building(site: Site, values: dict[str, Any]) -> Building:
     return building
 
 
+def _check_areas(building: Building, values: dict[str, Any]) -> None:
+    """The areas by use, as they will be after a (possibly partial) change, fit in the gross floor area."""
+    after = {name: values.get(name, getattr(building, name))
+             for name in ("gross_floor_area_m2", "tertiary_area_m2", "housing_area_m2")}
+    errors = check_areas_by_use(after["gross_floor_area_m2"], after["tertiary_area_m2"], after["housing_area_m2"])
+    if errors:
+        raise ValidationError(errors)
+
+
 def update_building(building: Building, values: dict[str, Any]) -> Building:
     """Change a building with cleaned (possibly partial) values."""
     building_id = building.id
     _check_building_code(values.get("code"), building_id)
+    _check_areas(building, values)
     _assign(building, values)
     _check_erp_override(building)
     _flush_unique(lambda: _check_building_code(values.get("code"), building_id))

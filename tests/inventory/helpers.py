@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Select fields a browser always submits (the first option when the user picks nothing).
 SITE_FORM = {"kind": "social_hub", "status": "open", "location_precision": ""}
-BUILDING_FORM = {"erp_category_override": ""}
+BUILDING_FORM = {"erp_category_override": "", "activity_category": ""}
 SPACE_FORM = {"space_type": "office", "specialty": ""}
 
 
