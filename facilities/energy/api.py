@@ -78,7 +78,11 @@ PROJECTION = nullable("object", description="Estimate after the received energy-
     "missing": {"type": "array", "items": {"type": "string"}}})
 # The Décret tertiaire position (facilities.energy.building_report): the reference year and how it was set.
 TERTIAIRE = {"type": "object", "properties": {
-    "subject": {"type": "boolean"}, "min_area_m2": {"type": "number"},
+    "subject": {"type": "boolean"},
+    "subject_reason": nullable("string", enum=["building", "mixed_building", "site_total", "previously_subject",
+                                               None], description="Why the building is subject; null when not"),
+    "tertiary_area_m2": nullable("number"), "site_tertiary_area_m2": nullable("number"),
+    "min_area_m2": {"type": "number"},
     "reference_window": {"type": "array", "items": {"type": "integer"}},
     "reference_year": nullable("integer"),
     "reference_kwh_m2": nullable("number", description="Créf: raw weighted kWh/m² of the reference year"),

@@ -20,7 +20,7 @@ from facilities.energy.tertiaire import (
     ReferenceYearError,
     TrajectoryPoint,
     choose_reference_year,
-    is_subject,
+    subject_test,
     trajectory,
 )
 from facilities.energy.year_indicators import (
@@ -94,6 +94,10 @@ def building_energy_report(
     today: date | None = None,
     operations: Iterable[Any] | None = None,
     network: str | None = None,
+    tertiary_area_m2: Decimal | None = None,
+    housing_area_m2: Decimal | None = None,
+    site_tertiary_area_m2: Decimal | None = None,
+    recorded_areas_m2: Iterable[Decimal | None] | None = None,
 ) -> dict[str, Any]:
     """The energy API payload of one building: {"scale", "years", "dpe_current", "tertiaire"}, and "projection" when
     `operations` (facilities.energy.projection.RetrofitOperation, the works about the building) are given:
@@ -101,8 +105,10 @@ def building_energy_report(
 
     Numbers are floats rounded for display (`DISPLAY_PLACES`: kWh to the unit, per-m² figures to
     0.01), the only place where rounding happens; None where an indicator cannot be computed.
-    `subject`: the building area or any year's area reached the threshold (a building stays subject
-    if its area later drops). `reference_year`: the user's stored choice; if it became invalid, the
+    `subject` and `subject_reason` (`tertiaire.subject_test`): on the building's `tertiary_area_m2` (without
+    it, `building_area_m2` or the latest year's area, as a purely tertiary building), its `housing_area_m2`,
+    the tertiary area of its whole site (`site_tertiary_area_m2`) and the areas recorded for earlier years
+    (`recorded_areas_m2`; without it, every year's area): a building stays subject if its area later drops. `reference_year`: the user's stored choice; if it became invalid, the
     report says why in `tertiaire.error` and shows no trajectory. Without a choice, the reference is
     that of `choose_reference_year`: `reference_kwh_m2` is its raw weighted kWh/m² (the targets follow
     from it), `reference_basis` says whether the choice compared climate-adjusted estimates
@@ -129,13 +135,18 @@ def building_energy_report(
         raise ValueError("each year must appear once")
 
     rule = ref.tertiaire_rule(today)
-    areas = [i.area_m2 for i in indicators] + (
-        [to_decimal(building_area_m2)] if building_area_m2 is not None else []
-    )
-    subject = any(is_subject(a, ref, today=today) for a in areas)
+    if tertiary_area_m2 is None:
+        tertiary_area_m2 = building_area_m2 if building_area_m2 is not None else (
+            indicators[-1].area_m2 if indicators else None)
+    past = [i.area_m2 for i in indicators] if recorded_areas_m2 is None else list(recorded_areas_m2)
+    test = subject_test(tertiary_area_m2, ref, housing_area_m2=housing_area_m2, gross_area_m2=building_area_m2,
+                        site_tertiary_area_m2=site_tertiary_area_m2, past_areas_m2=past, today=today)
 
     tertiaire: dict[str, Any] = {
-        "subject": subject,
+        "subject": test.subject,
+        "subject_reason": test.reason,
+        "tertiary_area_m2": round_for_display(test.tertiary_area_m2, DISPLAY_PLACES["area"]),
+        "site_tertiary_area_m2": round_for_display(test.site_tertiary_area_m2, DISPLAY_PLACES["area"]),
         "min_area_m2": round_for_display(rule.min_area_m2, DISPLAY_PLACES["area"]),
         "reference_window": [rule.reference_first_year, rule.reference_last_year],
         "reference_year": None,

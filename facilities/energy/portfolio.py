@@ -16,7 +16,7 @@ from facilities.energy.dpe_classes import worst_class
 from facilities.energy.models import EnergyConsumption
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError, ReferenceData, reference_date
 from facilities.energy.services import BuildingEnergy, load_building_energy, reference_data
-from facilities.energy.tertiaire import OFF_TRACK, is_subject
+from facilities.energy.tertiaire import OFF_TRACK
 from facilities.extensions import db
 
 
@@ -49,8 +49,7 @@ def standing(item: BuildingEnergy, ref: ReferenceData, today: date | None = None
     if not item.kwh:
         # Nothing recorded: no class and no position, only whether its area makes it subject. Most buildings
         # of a large portfolio are in this case, and the full report costs ~40 µs each.
-        area = item.gross_floor_area_m2
-        subject = area is not None and is_subject(area, ref, today=today)
+        subject = item.subject(ref, today).subject
         return BuildingStanding(item.building_id, item.site_id, item.code, item.name, None, None, None, None, None,
                                 None, subject)
     report = item.report(ref, today)

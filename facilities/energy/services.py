@@ -36,7 +36,9 @@ from facilities.energy.reference import (
     ScaleCode,
 )
 from facilities.energy.year_indicators import YearConsumption
+from facilities.energy.tertiaire import SubjectTest, subject_test
 from facilities.extensions import db
+from facilities.inventory import rules as inventory_rules
 from facilities.inventory.models import Building, Site
 from facilities.validation import Rule, ValidationError, clean, year_rule
 
@@ -250,6 +252,10 @@ class BuildingEnergy:
     gross_floor_area_m2: Decimal | None
     settings: EnergySettings
     kwh: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # year → carrier → kWh
+    tertiary_area_m2: Decimal | None = None  # as recorded, else the gross area less the housing
+    housing_area_m2: Decimal | None = None
+    site_tertiary_area_m2: Decimal | None = None  # the tertiary areas of every building of the site, added up
+    activity_category: str | None = None
     years: dict[int, dict[str, Any]] = field(default_factory=dict)  # year → area_m2, dju, dju_mean
 
     def consumptions(self) -> tuple[list[YearConsumption], list[int]]:
@@ -264,6 +270,20 @@ class BuildingEnergy:
             result.append(YearConsumption(year, self.kwh[year], area, extra.get("dju"), extra.get("dju_mean")))
         return result, no_area
 
+    def tertiary(self) -> Decimal | None:
+        """The tertiary floor area: as recorded, else the gross area less the housing."""
+        return inventory_rules.tertiary_area_m2(self.gross_floor_area_m2, self.tertiary_area_m2, self.housing_area_m2)
+
+    def recorded_areas(self) -> list[Decimal]:
+        """The areas recorded for the years (not the defaults): what made the building subject before."""
+        return [extra["area_m2"] for extra in self.years.values() if extra.get("area_m2") is not None]
+
+    def subject(self, ref: ReferenceData, today: date | None = None) -> SubjectTest:
+        """The Décret tertiaire subject test of the building, without computing its years."""
+        return subject_test(self.tertiary(), ref, housing_area_m2=self.housing_area_m2,
+                            gross_area_m2=self.gross_floor_area_m2, site_tertiary_area_m2=self.site_tertiary_area_m2,
+                            past_areas_m2=self.recorded_areas(), today=today)
+
     def report(self, ref: ReferenceData, today: date | None = None,
                operations: list[RetrofitOperation] | None = None) -> dict[str, Any]:
         """The API payload of `building_energy_report`, plus `years_without_area`; with `operations`
@@ -273,7 +293,9 @@ class BuildingEnergy:
         report = building_energy_report(
             consumptions, self.settings.scale_code, ref, building_area_m2=self.gross_floor_area_m2,
             reference_year=reference_year, cabs_kwh_m2=self.settings.cabs_kwh_m2, today=today,
-            operations=operations, network=self.settings.network,
+            operations=operations, network=self.settings.network, tertiary_area_m2=self.tertiary(),
+            housing_area_m2=self.housing_area_m2, site_tertiary_area_m2=self.site_tertiary_area_m2,
+            recorded_areas_m2=self.recorded_areas(),
         )
         report["years_without_area"] = no_area
         return report
@@ -284,7 +306,8 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
     ids = None if building_ids is None else list(building_ids)
     query = (
         select(Building.id, Building.site_id, Building.code, Building.name, Building.gross_floor_area_m2,
-               Site.kind, BuildingEnergySettings)
+               Site.kind, BuildingEnergySettings, Building.tertiary_area_m2, Building.housing_area_m2,
+               Building.activity_category)
         .join(Site, Building.site_id == Site.id)
         .outerjoin(BuildingEnergySettings, BuildingEnergySettings.building_id == Building.id)
         .order_by(Building.code)
@@ -292,15 +315,20 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
     if ids is not None:
         query = query.where(Building.id.in_(ids))
     result: dict[int, BuildingEnergy] = {}
-    for bid, site_id, code, name, area, kind, settings in db.session.execute(query):
+    for bid, site_id, code, name, area, kind, settings, tertiary, housing, category in db.session.execute(query):
         if settings is not None:
             chosen = EnergySettings(ScaleCode(settings.scale_code), settings.reference_year, settings.cabs_kwh_m2,
                                     True, settings.network)
         else:
             chosen = EnergySettings(default_scale(kind), None, None, False)
-        result[bid] = BuildingEnergy(bid, site_id, code, name, area, chosen)
+        result[bid] = BuildingEnergy(bid, site_id, code, name, area, chosen,
+                                     tertiary_area_m2=inventory_rules.tertiary_area_m2(area, tertiary, housing),
+                                     housing_area_m2=housing, activity_category=category)
     if not result:
         return result
+    totals = site_tertiary_areas({item.site_id for item in result.values()} if ids is not None else None)
+    for item in result.values():
+        item.site_tertiary_area_m2 = totals.get(item.site_id)
     kwh_query = (
         select(EnergyConsumption.building_id, EnergyConsumption.year, EnergyConsumption.carrier,
                func.sum(EnergyConsumption.kwh))
@@ -318,6 +346,18 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
             result[record.building_id].years[record.year] = {
                 "area_m2": record.area_m2, "dju": record.dju, "dju_mean": record.dju_mean}
     return result
+
+
+def site_tertiary_areas(site_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """{site id: the tertiary floor areas of its buildings added up} (one query; all sites when None)."""
+    query = select(Building.site_id, Building.gross_floor_area_m2, Building.tertiary_area_m2, Building.housing_area_m2)
+    if site_ids is not None:
+        query = query.where(Building.site_id.in_(list(site_ids)))
+    totals: dict[int, Decimal] = {}
+    for site_id, gross, tertiary, housing in db.session.execute(query):
+        area = inventory_rules.tertiary_area_m2(gross, tertiary, housing)
+        totals[site_id] = totals.get(site_id, Decimal(0)) + (area or Decimal(0))
+    return totals
 
 
 def retrofit_operations(building_id: int) -> list[RetrofitOperation]:

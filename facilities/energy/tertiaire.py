@@ -24,6 +24,61 @@ def is_subject(area_m2: Decimal, ref: ReferenceData, *, today: date | None = Non
     return to_decimal(area_m2) >= rule.min_area_m2
 
 
+# Why a building is subject (CCH R174-22; domain-rules.md §1): its own tertiary area, the tertiary parts of a
+# mixed building, the tertiary areas of the buildings of its site added up, or it was subject before.
+BUILDING, MIXED_BUILDING, SITE_TOTAL, PREVIOUSLY_SUBJECT = (
+    "building", "mixed_building", "site_total", "previously_subject")
+SUBJECT_REASONS = (BUILDING, MIXED_BUILDING, SITE_TOTAL, PREVIOUSLY_SUBJECT)
+
+
+@dataclass(frozen=True)
+class SubjectTest:
+    """Whether a building is subject to the Décret tertiaire, why (None when not), and the rule row used."""
+
+    subject: bool
+    reason: str | None
+    rule: TertiaireRule
+    tertiary_area_m2: Decimal | None
+    site_tertiary_area_m2: Decimal | None
+
+
+def subject_test(
+    tertiary_area_m2: Decimal | None,
+    ref: ReferenceData,
+    *,
+    housing_area_m2: Decimal | None = None,
+    gross_area_m2: Decimal | None = None,
+    site_tertiary_area_m2: Decimal | None = None,
+    past_areas_m2: Iterable[Decimal | None] = (),
+    today: date | None = None,
+) -> SubjectTest:
+    """The subject test of the law, on tertiary floor area only (housing never counts), against the threshold of
+    the rule in force today (`min_area_m2`, 1,000 m²):
+
+    - `building`: the building's tertiary area reaches it and the building has no other use;
+    - `mixed_building`: the tertiary parts of a building that also has housing (or other non-tertiary area)
+      reach it;
+    - `site_total`: the building has tertiary area and the tertiary areas of all the buildings of its site
+      (`site_tertiary_area_m2`, this one included) reach it;
+    - `previously_subject`: none of the above today, but an area recorded for an earlier year reached it
+      (once subject, subject);
+    - otherwise not subject (reason None)."""
+    rule = ref.tertiaire_rule(today or date.today())
+    threshold = rule.min_area_m2
+    tertiary = None if tertiary_area_m2 is None else to_decimal(tertiary_area_m2)
+    site_total = None if site_tertiary_area_m2 is None else to_decimal(site_tertiary_area_m2)
+    mixed = bool(housing_area_m2) or (
+        gross_area_m2 is not None and tertiary is not None and tertiary < to_decimal(gross_area_m2))
+    reason = None
+    if tertiary is not None and tertiary >= threshold:
+        reason = MIXED_BUILDING if mixed else BUILDING
+    elif tertiary and site_total is not None and site_total >= threshold:
+        reason = SITE_TOTAL
+    elif any(a is not None and to_decimal(a) >= threshold for a in past_areas_m2):
+        reason = PREVIOUSLY_SUBJECT
+    return SubjectTest(reason is not None, reason, rule, tertiary, site_total)
+
+
 class ReferenceYearError(ValueError):
     """The reference year set by the user cannot be used."""
 

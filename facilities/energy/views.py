@@ -114,6 +114,29 @@ def reference_sentence(tertiaire: dict[str, Any]) -> str | None:
     return text
 
 
+def subject_sentence(tertiaire: dict[str, Any]) -> str:
+    """Whether the building is subject to the Décret tertiaire and why, with the areas that decided it."""
+    threshold = number(tertiaire["min_area_m2"], 0)
+    area = number(tertiaire.get("tertiary_area_m2"), 0) if tertiaire.get("tertiary_area_m2") is not None else "—"
+    site = number(tertiaire.get("site_tertiary_area_m2"), 0) if tertiaire.get(
+        "site_tertiary_area_m2") is not None else "—"
+    reason = tertiaire.get("subject_reason")
+    if reason == "building":
+        return _("Subject to the Décret tertiaire: %(area)s m² of tertiary floor area (%(n)s m² or more).",
+                 area=area, n=threshold)
+    if reason == "mixed_building":
+        return _("Subject to the Décret tertiaire: the tertiary parts of this mixed building total %(area)s m² "
+                 "(%(n)s m² or more; housing does not count).", area=area, n=threshold)
+    if reason == "site_total":
+        return _("Subject to the Décret tertiaire: the buildings of the site total %(site)s m² of tertiary floor "
+                 "area (%(n)s m² or more), this one %(area)s m².", site=site, area=area, n=threshold)
+    if reason == "previously_subject":
+        return _("Subject to the Décret tertiaire: an earlier year's area reached %(n)s m² (a building once "
+                 "subject stays subject), %(area)s m² today.", area=area, n=threshold)
+    return _("Not subject to the Décret tertiaire: %(area)s m² of tertiary floor area, %(site)s m² on the site "
+             "(under %(n)s m²); the trajectory is shown for information.", area=area, site=site, n=threshold)
+
+
 def dpe_current_sentence(dpe: dict[str, Any] | None) -> str:
     """Which years today's DPE averages and the date of its factors; or why there is none."""
     locale = str(get_locale() or "fr")
@@ -182,6 +205,7 @@ def building_page(building: Building, consumption_form, settings_form_) -> dict[
         "status_label": status_label, "reference_text": reference_sentence(report["tertiaire"]),
         "incomplete_text": incomplete_text,
         "dpe_current_text": dpe_current_sentence(report["dpe_current"]),
+        "subject_text": subject_sentence(report["tertiaire"]),
         **projection_context(report.get("projection")),
     }
 
@@ -212,7 +236,7 @@ def panel(building: Building) -> dict[str, Any]:
         return {"latest": None, "missing_reference": True}
     incomplete = [y for y in report["years"] if not y["complete"] and y["year"] > (report["headline_year"] or 0)]
     return {"latest": headline(report), "incomplete": incomplete, "incomplete_text": incomplete_text,
-            "tertiaire": report["tertiaire"],
+            "tertiaire": report["tertiaire"], "subject_text": subject_sentence(report["tertiaire"]),
             "scale": SCALE_LABELS.get(loaded.settings.scale_code, loaded.settings.scale_code),
             "status": status_label(report["tertiaire"]["status"])}
 

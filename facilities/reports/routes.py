@@ -143,6 +143,7 @@ def energy_pdf(building_id: int):
                       site=building.site, report=report, chart_uri=_svg_data_uri(chart) if chart else None,
                       projection_text=projection_text,
                       reference_text=energy_views.reference_sentence(report["tertiaire"]),
+                      subject_text=energy_views.subject_sentence(report["tertiaire"]),
                       references=services.energy_references(report),
                       today=date.today())
     return _pdf(body, services.safe_filename("energie", building.code, extension="pdf"))

@@ -115,9 +115,11 @@ def test_operat_export(runner, two_buildings, tmp_path, db):
     path = tmp_path / "operat.csv"
     result = runner.invoke(args=["energy", "operat-export", "2024", str(path)])
     assert result.exit_code == 0, result.output
-    assert "1 building(s)" in result.output
+    assert "2 building(s)" in result.output
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert len(rows) == 1  # SMALL (400 m²) and BARE (no area) are not subject
+    # SMALL (400 m²) stands on BIG's site (1,500 + 400 = 1,900 m² of tertiary area): subject by the site total;
+    # BARE (no area) has no tertiary area, so is not.
+    assert [r["building_code"] for r in rows] == ["BIG", "SMALL"]
     row = rows[0]
     assert {k: row[k] for k in ("building_code", "building_name", "address", "postcode", "commune_insee_code",
                                 "year", "floor_area_m2")} == {
