@@ -156,3 +156,39 @@ def test_district_heating_of_the_works_savings_is_migrated_to_the_one_carrier_li
         assert carriers() == ["heating_network", "wood", "other"]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_buildings_get_their_tertiary_area_and_one_efa_each(tmp_path):
+    """f1a2b3c4d5e6 and a7e3c9d1f2b4 (issue 15): existing buildings get tertiary_area_m2 = gross area and one EFA
+    each (the whole building), nothing lost; downgrading removes them again."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    from facilities import create_app
+    from facilities.extensions import db
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'efas.sqlite3'}", "TESTING": True, "SECRET_KEY": "x"})
+    with app.app_context():
+        flask_migrate.upgrade(revision="f17a0c3b5d21")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO sites (id, code, name, kind, status, communes_served, synthetic, illustrative, created_at, "
+                "updated_at) VALUES (1, 'S', 'Site', 'social_hub', 'open', '[]', 0, 0, '2026-01-01', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO buildings (id, site_id, code, name, gross_floor_area_m2, illustrative, created_at, "
+                "updated_at) VALUES (1, 1, 'B1', 'Bureaux', 1400, 0, '2026-01-01', '2026-01-01'), "
+                "(2, 1, 'B2', 'Sans surface', NULL, 0, '2026-01-01', '2026-01-01')"))
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            areas = connection.execute(text("SELECT code, tertiary_area_m2 FROM buildings ORDER BY code")).all()
+            assert [(code, None if area is None else float(area)) for code, area in areas] == [
+                ("B1", 1400.0), ("B2", None)]
+            efas = connection.execute(text(
+                "SELECT e.site_id, e.label, e.activity_category, p.building_id, p.tertiary_area_m2 "
+                "FROM efas e JOIN efa_parts p ON p.efa_id = e.id")).all()
+            assert efas == [(1, "Bureaux", "offices", 1, None)]
+        flask_migrate.downgrade(revision="f17a0c3b5d21")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM buildings")).scalar() == 2
+        db.session.remove()
+        db.engine.dispose()

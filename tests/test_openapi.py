@@ -91,6 +91,9 @@ CROSS_FIELD_RULES = {
     # Not cross-field either: a candidate costs more than 0 €, which the money schema (a pattern) does not state.
     ("POST", "/api/v1/envelopes/{envelope_id}/retrofit-candidates"): "the cost above 0 €",
     ("PATCH", "/api/v1/retrofit-candidates/{candidate_id}"): "as for POST …/retrofit-candidates",
+    ("POST", "/api/v1/efas"): "parts name buildings of the EFA's site, within their tertiary areas; a reference "
+                              "year complete for the EFA",
+    ("PATCH", "/api/v1/efas/{efa_id}"): "as for POST /efas, with the EFA's stored parts",
     ("POST", "/api/v1/spaces"): "a specialty only for a medical cabinet",
     ("PATCH", "/api/v1/spaces/{space_id}"): "as for POST /spaces, with the space's stored type",
     ("POST", "/api/v1/buildings"): "an ERP category override needs its reason; the tertiary and housing areas fit "

@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from facilities.api import register_api
-    from facilities.energy import api, cli, retrofit_api, retrofit_routes, routes
+    from facilities.energy import api, cli, efa_routes, retrofit_api, retrofit_routes, routes
     from facilities.navigation import add_nav_item
     from facilities.panels import register_panel
     from facilities.permissions import Permission
@@ -26,4 +26,5 @@ def init_app(app: Flask) -> None:
     register_panel(app, "building.panels", "energy/_building_panel.html", routes.building_panel, order=10)
     register_panel(app, "home.panels", "energy/_home_panel.html", routes.home_panel, order=30)
     register_panel(app, "envelope.actions", "energy/_envelope_retrofit_action.html", retrofit_routes.envelope_action)
+    register_panel(app, "site.panels", "energy/_site_panel.html", efa_routes.site_panel, order=20)
     add_nav_item(app, "energy.dashboard", _l("Energy"), Permission.READ, "lightning-charge", order=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_babel import gettext as _
+from marshmallow import fields
 from sqlalchemy import select
 
 from facilities import years
@@ -29,13 +30,13 @@ from facilities.api.common import (
 from facilities.api.openapi import ApiBlueprint, field_names, json_body, pick, response_schema, rules_schema
 from facilities.api.schemas import nullable, ok, page_of
 from facilities.api.serializers import number
-from facilities.energy import services
+from facilities.energy import efas, services
 from facilities.energy.input_validation import ENTRY_RULES
-from facilities.energy.models import EnergyConsumption
+from facilities.energy.models import Efa, EnergyConsumption
 from facilities.energy.reference import Carrier, ConsumptionSource, MissingReferenceError
 from facilities.errors import problem
 from facilities.extensions import db
-from facilities.inventory.models import Building
+from facilities.inventory.models import Building, Site
 from facilities.permissions import Permission, requires
 
 bp = ApiBlueprint("energy_api", __name__, description="Energy: consumption records and the energy report.")
@@ -214,4 +215,89 @@ def record_delete(record_id: int):
     """Delete one consumption record."""
     found = get_or_404(EnergyConsumption, record_id)
     services.delete_consumption(db.session.get(Building, found.building_id), found.id)
+    return "", 204
+
+
+# ---------------------------------------------------------------- EFAs
+
+PART_INPUT = rules_schema("EfaPartInput", efas.PART_RULES)
+PARTS_FIELD = fields.List(fields.Nested(PART_INPUT), metadata={
+    "description": "Buildings of the EFA's site; tertiary_area_m2 null or absent: the building's whole tertiary "
+                   "area", "minItems": 1, "maxItems": efas.MAX_PARTS})
+EFA_INPUT = rules_schema("EfaInput", efas.EFA_RULES, extra={"site_id": ID_SCHEMA, "parts": PARTS_FIELD},
+                         required_extra=["site_id", "parts"])
+EFA_PATCH = rules_schema("EfaPatch", efas.EFA_RULES, extra={"parts": PARTS_FIELD}, partial=True)
+EFA_PART = response_schema("EfaPart", efas.PART_RULES, required=["building_id"])
+EFA = response_schema(
+    "Efa", efas.EFA_RULES,
+    extra={"id": ID_SCHEMA, "site_id": ID_SCHEMA, "parts": fields.List(fields.Nested(EFA_PART)),
+           "tertiary_area_m2": nullable("number", description="The parts' tertiary areas added up"),
+           "subject": {"type": "boolean", "description": "A building of the EFA is subject to the Décret tertiaire"}},
+    required=["id", "label", "site_id", "parts"])
+EFA_SORT = {"label": Efa.label, "site_id": Efa.site_id, "id": Efa.id}
+
+
+def _efa_json(efa: Efa) -> dict:
+    [figures] = efas.efa_figures([efa])
+    return {"id": efa.id, "label": efa.label, "site_id": efa.site_id, "activity_category": efa.activity_category,
+            "reference_year": efa.reference_year, "tertiary_area_m2": number(figures.area_m2),
+            "subject": figures.subject,
+            "parts": [{"building_id": p.building_id, "tertiary_area_m2": number(p.tertiary_area_m2)}
+                      for p in efa.parts]}
+
+
+@bp.route("/efas", methods=["GET"])
+@bp.doc(summary="EFAs (entités fonctionnelles assujetties, the units declared on OPERAT)", parameters=[
+    query_parameter("site_id", ID_SCHEMA), *PAGE_PARAMETERS, sort_parameter(EFA_SORT)],
+    responses={"200": ok(page_of(EFA))})
+@requires(Permission.READ)
+def efa_list():
+    """The EFAs, of one site or all, sorted and paginated."""
+    query = select(Efa)
+    site_id = id_arg("site_id")
+    if site_id is not None:
+        query = query.where(Efa.site_id == site_id)
+    return paginated(sorted_query(query, EFA_SORT, "label", Efa.id), _efa_json)
+
+
+@bp.route("/efas", methods=["POST"])
+@bp.doc(summary="Create an EFA", requestBody=json_body(EFA_INPUT), responses={"201": ok(EFA, "Created")})
+@versioned(Efa)
+@requires(Permission.EDIT_ENERGY)
+def efa_create():
+    """Create an EFA: a label, an activity category, buildings (or parts of buildings) of one site."""
+    body = json_object(field_names(EFA_INPUT))
+    site = referenced(Site, body.pop("site_id", None), "site_id")
+    efa = efas.create_efa(site, efas.clean_efa(body, site))
+    return _efa_json(efa), 201
+
+
+@bp.route("/efas/<int:efa_id>", methods=["GET"])
+@bp.doc(summary="Read an EFA", responses={"200": ok(EFA)})
+@versioned(Efa, "efa_id")
+@requires(Permission.READ)
+def efa_read(efa_id: int):
+    """One EFA with its parts."""
+    return _efa_json(get_or_404(Efa, efa_id))
+
+
+@bp.route("/efas/<int:efa_id>", methods=["PATCH"])
+@bp.doc(summary="Change an EFA", requestBody=json_body(EFA_PATCH), responses={"200": ok(EFA)})
+@versioned(Efa, "efa_id")
+@requires(Permission.EDIT_ENERGY)
+def efa_update(efa_id: int):
+    """Change an EFA's label, activity category, reference year or parts (the parts given replace them all)."""
+    efa = get_or_404(Efa, efa_id)
+    body = json_object(field_names(EFA_PATCH))
+    efas.update_efa(efa, efas.clean_efa(body, db.session.get(Site, efa.site_id), efa, partial=True))
+    return _efa_json(efa)
+
+
+@bp.route("/efas/<int:efa_id>", methods=["DELETE"])
+@bp.doc(summary="Delete an EFA", responses={"204": {"description": "Deleted"}})
+@versioned(Efa, "efa_id")
+@requires(Permission.EDIT_ENERGY)
+def efa_delete(efa_id: int):
+    """Delete an EFA; its buildings stay (a subject building is then proposed in an EFA of its own again)."""
+    efas.delete_efa(get_or_404(Efa, efa_id))
     return "", 204

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import StringField
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from facilities import carriers
 from facilities.energy.reference import ConsumptionSource, ScaleCode, ScaleMetric
 from facilities.forms import RuleForm, choice_field, form_from_rules
-
+from facilities.inventory.catalogue import ACTIVITY_CATEGORY_LABELS
 CARRIER_LABELS = carriers.labels()
 SOURCE_LABELS = {
     ConsumptionSource.INVOICE: _l("Invoice"),
@@ -63,3 +65,31 @@ def reference_row_form(table):
     """A form class for a new row of a reference table, one text/select/checkbox field per rule."""
     return form_from_rules(f"{table.name.title().replace('_', '')}Form", table.all_rules,
                            {"carrier": CARRIER_LABELS, "code": SCALE_LABELS, "metric": METRIC_LABELS})
+
+
+
+class EfaForm(RuleForm):
+    """An EFA's label, activity category and reference year; its parts are one row per building of the site
+    in the page (part_<id> ticked, area_<id> the part's tertiary area), read by `efa_parts_from`."""
+
+    label = StringField(_l("Label"), render_kw={"autocomplete": "off"})
+    activity_category = choice_field(_l("Activity category"), ACTIVITY_CATEGORY_LABELS)
+    reference_year = StringField(_l("Décret tertiaire reference year"),
+                                 description=_l("Empty: the year of highest consumption per m² in the window."),
+                                 render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+def efa_parts_from(formdata, building_ids) -> list[dict]:
+    """The parts ticked on the EFA form: [{building_id, tertiary_area_m2 (text, empty: whole)}]."""
+    return [{"building_id": bid, "tertiary_area_m2": formdata.get(f"area_{bid}", "")}
+            for bid in building_ids if formdata.get(f"part_{bid}")]
+
+
+class EfaMergeForm(FlaskForm):
+    target = SelectField(_l("Keep"), validate_choice=False)
+    others = SelectMultipleField(_l("Merge into it"), validate_choice=False, widget=ListWidget(prefix_label=False),
+                                 option_widget=CheckboxInput())
+
+
+class EfaProposeForm(FlaskForm):
+    """Propose one EFA per building that belongs to none (a button)."""

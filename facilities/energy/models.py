@@ -7,9 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilities.database import Versioned
+from facilities.database import Versioned, VersionedChild
 from facilities.energy import reference as ref
 from facilities.extensions import db
 from facilities.timeutil import utcnow
@@ -72,6 +72,45 @@ class BuildingEnergySettings(Versioned, db.Model):
 
     def __repr__(self) -> str:
         return f"<BuildingEnergySettings {self.building_id} {self.scale_code}>"
+
+
+class Efa(Versioned, db.Model):
+    """An EFA (entité fonctionnelle assujettie), the unit declared on OPERAT: one site, one activity category,
+    one or more buildings or parts of buildings (`parts`), with an optional reference year chosen by a user."""
+
+    __tablename__ = "efas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    activity_category: Mapped[str | None] = mapped_column(String(32))  # inventory.catalogue; None: not stated
+    reference_year: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    parts: Mapped[list[EfaPart]] = relationship(back_populates="efa", cascade="all, delete-orphan",
+                                                order_by="EfaPart.building_id")
+
+    def __repr__(self) -> str:
+        return f"<Efa {self.id} {self.label}>"
+
+
+class EfaPart(VersionedChild, db.Model):
+    """A building, or the part of it with `tertiary_area_m2` of tertiary floor area, in an EFA; None: the
+    building's whole tertiary area (it follows the building's)."""
+
+    __tablename__ = "efa_parts"
+    __version_parent__ = "efa"
+    __table_args__ = (UniqueConstraint("efa_id", "building_id", name="uq_efa_parts_efa_building"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    efa_id: Mapped[int] = mapped_column(ForeignKey("efas.id", ondelete="CASCADE"), index=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    tertiary_area_m2: Mapped[Decimal | None] = mapped_column(AREA)
+
+    efa: Mapped[Efa] = relationship(back_populates="parts")
+
+    def __repr__(self) -> str:
+        return f"<EfaPart {self.efa_id} {self.building_id} {self.tertiary_area_m2}>"
 
 
 # ---------------------------------------------------------------------------------------------- reference

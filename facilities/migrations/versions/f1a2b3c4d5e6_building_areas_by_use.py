@@ -5,7 +5,7 @@ buildings get tertiary_area_m2 = their gross floor area (no housing is known yet
 what the application assumed until now; a user then records the housing of the mixed buildings.
 
 Revision ID: f1a2b3c4d5e6
-Revises: a9c4e2f7b318
+Revises: b20c4d6e8f10
 Create Date: 2026-11-30 07:20:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f1a2b3c4d5e6'
-down_revision = 'a9c4e2f7b318'
+down_revision = 'b20c4d6e8f10'
 branch_labels = None
 depends_on = None
 
