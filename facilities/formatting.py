@@ -88,3 +88,34 @@ def spreadsheet_row(values) -> list:
 def spreadsheet_text_from_csv(text: str) -> str:
     """The text that `spreadsheet_text` neutralised, as it was: `'=1` → `=1`, `''=1` → `'=1`; else unchanged."""
     return text[1:] if text.startswith("'") and formula_like(text) else text
+
+
+def xlsx_bytes(sheets) -> bytes:
+    """A workbook of (sheet name, headers, rows) sheets. Text stays text, exactly: a string cell, never a formula,
+    marked "quote prefix" when it starts like one, so that editing it keeps it text; booleans are yes/no."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    for name, headers, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        sheet.append(list(headers))
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, bool):
+                    value = "yes" if value else "no"
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    if formula_like(value):
+                        cell.quotePrefix = True
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -113,7 +113,11 @@ REPORT = {"type": "object", "required": ["scale", "years", "tertiaire"], "proper
     "headline_year": nullable("integer", description="The latest complete year (an incomplete year: not "
                               "ended, or missing a carrier used the year before, has `complete` false and no "
                               "class nor trajectory position)"),
-    "tertiaire": TERTIAIRE, "dpe_current": DPE_CURRENT, "years_without_area": {"type": "array", "items": {"type": "integer"}},
+    "tertiaire": TERTIAIRE, "dpe_current": DPE_CURRENT,
+    "dpe_display": {"type": "object", "description": "Whether the building must display its DPE (a public owner, "
+                    "over the area and an ERP category of the dated rule)", "properties": {
+                        "required": nullable("boolean"), "references": {"type": "array", "items": {"type": "object"}},
+                        "missing": {"type": "array", "items": {"type": "string"}}}}, "years_without_area": {"type": "array", "items": {"type": "integer"}},
     "projection": PROJECTION}}
 
 

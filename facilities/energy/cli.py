@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from facilities import years
-from facilities.energy import services, transfer
+from facilities.energy import efas, operat, services, transfer
 from facilities.extensions import db
 
 cli = AppGroup("energy", help="Commands of the energy area.")
@@ -40,18 +40,28 @@ def import_command(path: Path, dry_run: bool) -> None:
 @cli.command("operat-export")
 @click.argument("year", type=int)
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def operat_export_command(year: int, path: Path) -> None:
-    """Write the OPERAT declaration of YEAR: one CSV row per building subject to the Décret tertiaire."""
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+              help="csv or xlsx (default: from the file's extension, else csv).")
+def operat_export_command(year: int, path: Path, fmt: str | None) -> None:
+    """Write the OPERAT declaration of YEAR: one row per EFA subject to the Décret tertiaire (subject buildings
+    in no EFA first get one of their own)."""
     last = date.today().year
     if not years.CONSUMPTION.first <= year <= last:  # a consumption year, and over: it can be declared
         raise click.BadParameter(f"year must be between {years.CONSUMPTION.first} and {last} (got {year})",
                                  param_hint="YEAR")
-    text, count = transfer.operat_csv(year)
+    fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    proposed = efas.propose_efas([item.site_id for item in efas.unassigned_subject_buildings()])
+    if proposed:
+        click.echo(f"{len(proposed)} EFA(s) proposed for subject buildings in none.")
+    data, count = operat.operat_xlsx(year) if fmt == "xlsx" else operat.operat_csv(year)
     try:
-        path.write_text(text, encoding="utf-8")
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
     except OSError as error:
         raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
-    click.echo(f"{count} building(s) written to {path} for {year}.")
+    click.echo(f"{count} EFA(s) written to {path} for {year}.")
 
 
 @cli.command("seed-reference")

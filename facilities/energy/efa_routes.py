@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from facilities.energy import efas
+from facilities import years
+from facilities.energy import efas, operat
 from facilities.energy.forms import EfaForm, EfaMergeForm, EfaProposeForm, efa_parts_from
 from facilities.energy.models import Efa
+from facilities.energy.reference import MissingReferenceError
 from facilities.energy.routes import bp
 from facilities.extensions import db
 from facilities.inventory.models import Site
@@ -32,7 +34,11 @@ def _efa_or_404(efa_id: int) -> Efa:
 
 def site_panel(site: Site, **_objects) -> dict:
     """Data of the site page's EFA panel: the site's EFAs and its subject buildings in none."""
-    return {"efas": efas.site_efas(site.id), "unassigned": efas.unassigned_subject_buildings(site.id)}
+    try:
+        unassigned = efas.unassigned_subject_buildings(site.id)
+    except MissingReferenceError:  # a database migrated but never seeded: the site page still answers
+        unassigned = []
+    return {"efas": efas.site_efas(site.id), "unassigned": unassigned}
 
 
 def _list_page(site: Site, merge_form: EfaMergeForm | None = None, status: int = 200):
@@ -145,3 +151,30 @@ def efa_delete(efa_id: int):
         flash(_("EFA deleted."), "success")
         return redirect(url_for(".site_efas", site_id=site.id))
     return render_template("energy/efa_delete.html", site=site, efa=efa, form=form)
+
+
+@bp.route("/energy/efas/propose", methods=["POST"])
+@requires(Permission.EDIT_ENERGY)
+def efa_propose_all():
+    """Propose one EFA for each subject building that belongs to none, across the portfolio."""
+    if not EfaProposeForm().validate_on_submit():
+        abort(400)
+    created = efas.propose_efas([item.site_id for item in efas.unassigned_subject_buildings()])
+    flash(_("%(n)s EFA(s) proposed, one per building.", n=len(created)), "success")
+    return redirect(url_for(".dashboard") + "#declaration")
+
+
+@bp.route("/energy/operat/<int:year>.<fmt>")
+@requires(Permission.READ)
+def operat_export(year: int, fmt: str):
+    """The OPERAT declaration of a year, one row per subject EFA, as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx") or not years.CONSUMPTION.first <= year <= years.CONSUMPTION.last_year():
+        abort(404)
+    if fmt == "xlsx":
+        data, _count = operat.operat_xlsx(year)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        text, _count = operat.operat_csv(year)
+        data, mimetype = ("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8"
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="operat-{year}.{fmt}"'})

@@ -223,13 +223,28 @@ class TertiaireRuleRecord(DatedRowMixin, db.Model):
     reference_first_year: Mapped[int]
     reference_last_year: Mapped[int]
     first_full_year_deadline: Mapped[date | None] = mapped_column(Date)
+    declaration_month: Mapped[int | None]
+    declaration_day: Mapped[int | None]
 
     def to_row(self) -> ref.TertiaireRule:
         return ref.TertiaireRule(
             min_area_m2=plain_decimal(self.min_area_m2), reference_first_year=self.reference_first_year,
             reference_last_year=self.reference_last_year, first_full_year_deadline=self.first_full_year_deadline,
-            **self._dated(),
+            declaration_month=self.declaration_month, declaration_day=self.declaration_day, **self._dated(),
         )
+
+
+class DpeDisplayRuleRecord(DatedRowMixin, db.Model):
+    __tablename__ = ref.DpeDisplayRule.table
+    row_type = ref.DpeDisplayRule
+
+    min_area_m2: Mapped[Decimal] = mapped_column(AREA)
+    max_erp_category: Mapped[int]
+    public_owner_only: Mapped[bool] = mapped_column(default=True)
+
+    def to_row(self) -> ref.DpeDisplayRule:
+        return ref.DpeDisplayRule(min_area_m2=plain_decimal(self.min_area_m2), max_erp_category=self.max_erp_category,
+                                  public_owner_only=self.public_owner_only, **self._dated())
 
 
 # ReferenceData field name → model, in the order of the ReferenceData fields.
@@ -240,4 +255,5 @@ REFERENCE_MODELS: dict[str, type[DatedRowMixin]] = {
     "tertiaire_weights": TertiaireWeightRecord,
     "tertiaire_targets": TertiaireTargetRecord,
     "tertiaire_rules": TertiaireRuleRecord,
+    "dpe_display_rules": DpeDisplayRuleRecord,
 }

@@ -29,12 +29,14 @@ class BuildingStanding:
     code: str
     name: str
     latest_year: int | None
-    dpe_class: str | None
+    dpe_class: str | None  # today's DPE (the last three complete years, today's factors)
     tertiaire_kwh_m2: float | None
     path_kwh_m2: float | None
     gap_kwh_m2: float | None
     status: str | None
     subject: bool
+    dpe_display_required: bool | None = None  # must display its DPE (None: no rule in force)
+    dpe_years: tuple[int, ...] = ()  # the years today's DPE averages
 
     @property
     def gap_ratio(self) -> float | None:
@@ -51,15 +53,17 @@ def standing(item: BuildingEnergy, ref: ReferenceData, today: date | None = None
         # of a large portfolio are in this case, and the full report costs ~40 µs each.
         subject = item.subject(ref, today).subject
         return BuildingStanding(item.building_id, item.site_id, item.code, item.name, None, None, None, None, None,
-                                None, subject)
+                                None, subject, item.dpe_display(ref, today)["required"])
     report = item.report(ref, today)
     latest = headline(report)  # the latest complete year: an incomplete one is never judged
+    current = report["dpe_current"]
     return BuildingStanding(
         item.building_id, item.site_id, item.code, item.name,
-        latest["year"] if latest else None, latest["dpe_class"] if latest else None,
+        latest["year"] if latest else None, current["dpe_class"] if current else None,
         latest["tertiaire_kwh_m2"] if latest else None, latest["path_kwh_m2"] if latest else None,
         latest["gap_kwh_m2"] if latest else None, latest["status"] if latest else None,
-        report["tertiaire"]["subject"],
+        report["tertiaire"]["subject"], report["dpe_display"]["required"],
+        tuple(current["years"]) if current else (),
     )
 
 
@@ -113,6 +117,7 @@ class Dashboard:
     buildings: int
     subject: int
     off_track: int
+    must_display: list[BuildingStanding]  # buildings that must display their DPE
 
 
 def dashboard(limit: int = 10, today: date | None = None) -> Dashboard:
@@ -125,11 +130,12 @@ def dashboard(limit: int = 10, today: date | None = None) -> Dashboard:
     off = [s for s in standings if s.status == OFF_TRACK]
     off.sort(key=lambda s: (-(s.gap_ratio or 0), -(s.gap_kwh_m2 or 0), s.code))
     return Dashboard(counts, off[:limit], yearly_totals(), len(standings),
-                     sum(1 for s in standings if s.subject), len(off))
+                     sum(1 for s in standings if s.subject), len(off),
+                     sorted((s for s in standings if s.dpe_display_required), key=lambda s: s.code))
 
 
 def latest_dpe_class_by_site(today: date | None = None) -> dict[int, str]:
-    """{site id: DPE letter} for the map: the worst latest-year class among the site's buildings
+    """{site id: DPE letter} for the map: the worst of today's DPE classes among the site's buildings
     (sites without any class are left out). A fixed number of queries, whatever the number of sites."""
     letters: dict[int, list[str]] = defaultdict(list)
     for item in portfolio_standings(today):

@@ -297,9 +297,25 @@ class TertiaireRule(DatedRow):
     reference_first_year: int
     reference_last_year: int
     first_full_year_deadline: date | None = None
+    declaration_month: int | None = None  # year N is declared on OPERAT by this month and day of N + 1
+    declaration_day: int | None = None
+
+    def declaration_deadline(self, year: int) -> date | None:
+        """The last day to declare `year` on OPERAT (None: the rule sets none)."""
+        if self.declaration_month is None or self.declaration_day is None:
+            return None
+        return date(year + 1, self.declaration_month, self.declaration_day)
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if (self.declaration_month is None) != (self.declaration_day is None):
+            raise ValueError(f"{self.table}: give both the declaration month and day, or neither")
+        if self.declaration_month is not None:
+            try:
+                date(2001, self.declaration_month, self.declaration_day)  # a day of a common year
+            except (TypeError, ValueError):
+                raise ValueError(f"{self.table}: declaration day {self.declaration_month}-{self.declaration_day} "
+                                 "is not a day of the year") from None
         _positive_decimal(self.table, "min_area_m2", self.min_area_m2)
         if self.reference_last_year < self.reference_first_year:
             raise ValueError(
@@ -319,6 +335,37 @@ class TertiaireRule(DatedRow):
     @property
     def value(self) -> tuple[Decimal, ...]:
         return (self.min_area_m2, Decimal(self.reference_first_year), Decimal(self.reference_last_year))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DpeDisplayRule(DatedRow):
+    """Who must display a DPE where the public sees it: a building of a public owner with more than `min_area_m2`
+    hosting an ERP of category 1 to `max_erp_category` (domain-rules.md §2)."""
+
+    table: ClassVar[str] = "dpe_display_rules"
+    min_area_m2: Decimal
+    max_erp_category: int
+    public_owner_only: bool = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _positive_decimal(self.table, "min_area_m2", self.min_area_m2)
+        if not 1 <= self.max_erp_category <= 5:
+            raise ValueError(f"{self.table}: max_erp_category is an ERP category 1..5, got {self.max_erp_category}")
+
+    @property
+    def key(self) -> str:
+        return "dpe_display"
+
+    @property
+    def value(self) -> tuple[Decimal, ...]:
+        return (self.min_area_m2, Decimal(self.max_erp_category))
+
+    def applies(self, area_m2: Decimal | None, erp_category: int | None, public_owner: bool) -> bool:
+        """Whether a building must display its DPE: over the area (strictly), an ERP of a category up to the
+        maximum, and a public owner when the rule asks for one."""
+        return (area_m2 is not None and area_m2 > self.min_area_m2 and erp_category is not None
+                and 1 <= erp_category <= self.max_erp_category and (public_owner or not self.public_owner_only))
 
 
 Row = TypeVar("Row", bound=DatedRow)
@@ -354,6 +401,7 @@ class ReferenceData:
     tertiaire_weights: tuple[TertiaireWeight, ...] = ()
     tertiaire_targets: tuple[TertiaireTarget, ...] = ()
     tertiaire_rules: tuple[TertiaireRule, ...] = ()
+    dpe_display_rules: tuple[DpeDisplayRule, ...] = ()
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
@@ -396,6 +444,9 @@ class ReferenceData:
 
     def tertiaire_rule(self, on: date) -> TertiaireRule:
         return self._one(self.tertiaire_rules, TertiaireRule, "decret_tertiaire", on)
+
+    def dpe_display_rule(self, on: date) -> DpeDisplayRule:
+        return self._one(self.dpe_display_rules, DpeDisplayRule, "dpe_display", on)
 
     def dpe_scale(self, code: ScaleCode | str, metric: ScaleMetric | str, on: date) -> DpeScale:
         return self._one(self.dpe_scales, DpeScale, (ScaleCode(code), ScaleMetric(metric)), on)

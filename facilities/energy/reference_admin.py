@@ -134,11 +134,27 @@ TABLES: dict[str, ReferenceTable] = {
                           required=True),
                 Rule("first_full_year_deadline", "date",
                      _l("Without a year in the window: first full year, provisional until")),
+                Rule("declaration_month", "int", _l("Year N declared by (month of N + 1)"), minimum=1, maximum=12),
+                Rule("declaration_day", "int", _l("Year N declared by (day of that month)"), minimum=1, maximum=31),
             ),
             lambda r: _("Décret tertiaire"),
             lambda r: f"≥ {_plain(r.min_area_m2)} m², {r.reference_first_year}–{r.reference_last_year}" + (
                 f", {format_day(r.first_full_year_deadline, str(get_locale() or 'fr'))}" if r.first_full_year_deadline
-                else ""),
+                else "") + (
+                _(", year N declared by %(day)s/%(month)s of N + 1", day=f"{r.declaration_day:02d}",
+                  month=f"{r.declaration_month:02d}") if r.declaration_month else ""),
+        ),
+        ReferenceTable(
+            "dpe_display_rules", _l("Mandatory DPE display (public buildings open to the public)"),
+            (
+                Rule("min_area_m2", "decimal", _l("Over (m²)"), required=True, minimum=Decimal(0),
+                     exclusive_minimum=True),
+                Rule("max_erp_category", "int", _l("ERP categories 1 to"), required=True, minimum=1, maximum=5),
+                Rule("public_owner_only", "bool", _l("Public owners only"), default=False),
+            ),
+            lambda r: _("Mandatory DPE display"),
+            lambda r: _("over %(area)s m², ERP categories 1 to %(category)s", area=_plain(r.min_area_m2),
+                        category=r.max_erp_category) + (_(", public owners") if r.public_owner_only else ""),
         ),
     )
 }

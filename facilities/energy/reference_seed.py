@@ -16,6 +16,7 @@ from decimal import Decimal as D
 
 from facilities.energy.reference import (
     Carrier,
+    DpeDisplayRule,
     DpeScale,
     EmissionFactor,
     PrimaryEnergyFactor,
@@ -175,12 +176,16 @@ FIRST_FULL_YEAR_SOURCE = (
     "CCH R174-22 and following: subject from 1,000 m²; reference year 2010–2022 since 2024; "
     "arrêté du 10 avril 2020 art. 3 as amended in 2024: without a reference declared by 30 September 2027, "
     "the first full year of operation reported on OPERAT"
-)
+)  # the declaration date: arrêté du 10 avril 2020 (year N by 30 September of N + 1)
+# Year N is declared on OPERAT by 30 September of N + 1 (arrêté du 10 avril 2020, art. 4 as amended).
+DECLARATION_MONTH, DECLARATION_DAY = 9, 30
 TERTIAIRE_RULES: tuple[TertiaireRule, ...] = (
     TertiaireRule(
         min_area_m2=D("1000"),
         reference_first_year=2010,
         reference_last_year=2019,
+        declaration_month=DECLARATION_MONTH,
+        declaration_day=DECLARATION_DAY,
         valid_from=DECRET_TERTIAIRE_START,
         valid_to=date(2023, 12, 31),
         source="CCH R174-22 and following: subject from 1,000 m²; reference year 2010–2019 before 2024",
@@ -190,8 +195,22 @@ TERTIAIRE_RULES: tuple[TertiaireRule, ...] = (
         reference_first_year=2010,
         reference_last_year=2022,
         first_full_year_deadline=FIRST_FULL_YEAR_DEADLINE,
+        declaration_month=DECLARATION_MONTH,
+        declaration_day=DECLARATION_DAY,
         valid_from=date(2024, 1, 1),
         source=FIRST_FULL_YEAR_SOURCE,
+    ),
+)
+
+
+DPE_DISPLAY_RULES: tuple[DpeDisplayRule, ...] = (
+    DpeDisplayRule(
+        min_area_m2=D("250"),
+        max_erp_category=4,
+        public_owner_only=True,
+        valid_from=date(2015, 7, 1),
+        source="CCH R126-30 (formerly R134-4-3), décret n° 2013-695 du 30 juillet 2013: a public body's building "
+               "over 250 m² hosting an ERP of category 1 to 4 displays its DPE, from 1 July 2015 (secondary)",
     ),
 )
 
@@ -205,4 +224,5 @@ def seed_reference_data() -> ReferenceData:
         tertiaire_weights=TERTIAIRE_WEIGHTS,
         tertiaire_targets=TERTIAIRE_TARGETS,
         tertiaire_rules=TERTIAIRE_RULES,
+        dpe_display_rules=DPE_DISPLAY_RULES,
     )

@@ -32,16 +32,19 @@ from facilities.energy.models import (
 )
 from facilities.energy.projection import RetrofitOperation, reception_year
 from facilities.energy.reference import (
+    MissingReferenceError,
     ReferenceData,
     ScaleCode,
 )
-from facilities.energy.year_indicators import YearConsumption
 from facilities.energy.tertiaire import SubjectTest, subject_test
+from facilities.energy.year_indicators import YearConsumption
 from facilities.extensions import db
 from facilities.inventory import rules as inventory_rules
 from facilities.inventory.models import Building, Site
 from facilities.validation import Rule, ValidationError, clean, year_rule
 
+# The portfolio is the département's own: every building has a public owner (the mandatory DPE display).
+PORTFOLIO_IS_PUBLIC = True
 # Sites whose buildings are occupied day and night are rated on the continuous-occupation scale.
 CONTINUOUS_OCCUPATION_KINDS = frozenset({"child_welfare_home", "ime"})
 
@@ -256,6 +259,7 @@ class BuildingEnergy:
     housing_area_m2: Decimal | None = None
     site_tertiary_area_m2: Decimal | None = None  # the tertiary areas of every building of the site, added up
     activity_category: str | None = None
+    erp_category: int | None = None
     years: dict[int, dict[str, Any]] = field(default_factory=dict)  # year → area_m2, dju, dju_mean
 
     def consumptions(self) -> tuple[list[YearConsumption], list[int]]:
@@ -284,6 +288,16 @@ class BuildingEnergy:
                             gross_area_m2=self.gross_floor_area_m2, site_tertiary_area_m2=self.site_tertiary_area_m2,
                             past_areas_m2=self.recorded_areas(), today=today)
 
+    def dpe_display(self, ref: ReferenceData, today: date | None = None) -> dict[str, Any]:
+        """Whether the building must display its DPE (`DpeDisplayRule`: a public owner, the département, over the
+        area, an ERP of category 1 to 4); `required` None when no rule is in force."""
+        try:
+            rule = ref.dpe_display_rule(today or date.today())
+        except MissingReferenceError as error:
+            return {"required": None, "references": [], "missing": [str(error)]}
+        required = rule.applies(self.gross_floor_area_m2, self.erp_category, public_owner=PORTFOLIO_IS_PUBLIC)
+        return {"required": required, "references": [rule.describe()], "missing": []}
+
     def report(self, ref: ReferenceData, today: date | None = None,
                operations: list[RetrofitOperation] | None = None) -> dict[str, Any]:
         """The API payload of `building_energy_report`, plus `years_without_area`; with `operations`
@@ -298,6 +312,7 @@ class BuildingEnergy:
             recorded_areas_m2=self.recorded_areas(),
         )
         report["years_without_area"] = no_area
+        report["dpe_display"] = self.dpe_display(ref, today)
         return report
 
 
@@ -307,7 +322,7 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
     query = (
         select(Building.id, Building.site_id, Building.code, Building.name, Building.gross_floor_area_m2,
                Site.kind, BuildingEnergySettings, Building.tertiary_area_m2, Building.housing_area_m2,
-               Building.activity_category)
+               Building.activity_category, Building.erp_category)
         .join(Site, Building.site_id == Site.id)
         .outerjoin(BuildingEnergySettings, BuildingEnergySettings.building_id == Building.id)
         .order_by(Building.code)
@@ -315,7 +330,7 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
     if ids is not None:
         query = query.where(Building.id.in_(ids))
     result: dict[int, BuildingEnergy] = {}
-    for bid, site_id, code, name, area, kind, settings, tertiary, housing, category in db.session.execute(query):
+    for bid, site_id, code, name, area, kind, settings, tertiary, housing, category, erp in db.session.execute(query):
         if settings is not None:
             chosen = EnergySettings(ScaleCode(settings.scale_code), settings.reference_year, settings.cabs_kwh_m2,
                                     True, settings.network)
@@ -323,10 +338,15 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
             chosen = EnergySettings(default_scale(kind), None, None, False)
         result[bid] = BuildingEnergy(bid, site_id, code, name, area, chosen,
                                      tertiary_area_m2=inventory_rules.tertiary_area_m2(area, tertiary, housing),
-                                     housing_area_m2=housing, activity_category=category)
+                                     housing_area_m2=housing, activity_category=category, erp_category=erp)
     if not result:
         return result
-    totals = site_tertiary_areas({item.site_id for item in result.values()} if ids is not None else None)
+    if ids is None:  # every building is loaded: add up the sites' tertiary areas without another query
+        totals: dict[int, Decimal] = {}
+        for item in result.values():
+            totals[item.site_id] = totals.get(item.site_id, Decimal(0)) + (item.tertiary_area_m2 or Decimal(0))
+    else:
+        totals = site_tertiary_areas({item.site_id for item in result.values()})
     for item in result.values():
         item.site_tertiary_area_m2 = totals.get(item.site_id)
     kwh_query = (

@@ -1,4 +1,4 @@
-"""Consumption import from CSV (command line and web) and the yearly OPERAT export.
+"""Consumption import from CSV (command line and web); the OPERAT export is in `operat` (one row per EFA).
 
 Import: columns building_code, year, carrier, kwh, optional area_m2 and source; a line for an existing
 building + year + carrier replaces it. Every line is checked first; if ANY line is refused, nothing is
@@ -6,36 +6,26 @@ written. Messages name the line (the file's line number, header = line 1) and th
 read by the rules of the consumption form and the API (facilities.energy.input_validation), with their
 messages; what concerns the file or several lines is an InputMessage (code and parameters), English on the
 command line (`describe`, `summary`) and in the user's language on the import page (facilities.energy.messages).
-
-Export: one row per building subject to the Décret tertiaire for a year; the columns are declared once in
-`OPERAT_COLUMNS` (header, function) so that a change of the platform's template is a change of that list.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 
 from facilities.energy.input_messages import Code, InputMessage, message
 from facilities.energy.input_validation import IMPORT_RULES, area_required_message, check_entry
 from facilities.energy.models import BuildingEnergyYear, EnergyConsumption
-from facilities.energy.reference import Carrier
 from facilities.energy.services import (
-    BuildingEnergy,
-    load_building_energy,
     record_consumption,
-    reference_data,
 )
 from facilities.extensions import db
-from facilities.formatting import spreadsheet_row
-from facilities.inventory.models import Building, Site
+from facilities.inventory.models import Building
 
 REQUIRED_COLUMNS = ("building_code", "year", "carrier", "kwh")
 OPTIONAL_COLUMNS = ("area_m2", "source")
@@ -215,86 +205,3 @@ def import_consumption_csv(data: bytes, *, write: bool = True, today: date | Non
         record_consumption(building, values)
     report.written = True
     return report
-
-
-# ------------------------------------------------------------------------------------ OPERAT export
-
-
-@dataclass(frozen=True)
-class OperatRow:
-    """What one export line is built from."""
-
-    building: Building
-    site: Site
-    year: int
-    area_m2: Decimal | None
-    kwh: dict[str, Decimal]
-    report: dict[str, Any]
-    reference_kwh: Decimal | None  # final kWh of the reference year, all carriers
-
-
-def _number(value: Decimal | float | None) -> str:
-    if value is None:
-        return ""
-    number = Decimal(str(value))
-    return str(number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize())
-
-
-def _carrier(carrier: Carrier) -> Callable[[OperatRow], str]:
-    return lambda row: _number(row.kwh.get(str(carrier)))
-
-
-# The export's columns, in order: (header, how to compute it). Change this list when OPERAT's template changes.
-OPERAT_COLUMNS: list[tuple[str, Callable[[OperatRow], str]]] = [
-    ("building_code", lambda r: r.building.code),
-    ("building_name", lambda r: r.building.name),
-    ("site_name", lambda r: r.site.name),
-    ("address", lambda r: r.site.address or ""),
-    ("postcode", lambda r: r.site.postcode or ""),
-    ("commune_insee_code", lambda r: r.site.commune_code or ""),
-    ("commune_name", lambda r: r.site.commune_name or ""),
-    ("year", lambda r: str(r.year)),
-    ("floor_area_m2", lambda r: _number(r.area_m2)),
-    *((f"kwh_final_{carrier}", _carrier(carrier)) for carrier in Carrier),
-    ("kwh_final_total", lambda r: _number(sum(r.kwh.values(), Decimal(0))) if r.kwh else ""),
-    ("reference_year", lambda r: str(r.report["tertiaire"]["reference_year"] or "")),
-    ("reference_kwh_final", lambda r: _number(r.reference_kwh)),
-    ("reference_kwh_m2", lambda r: _number(r.report["tertiaire"]["reference_kwh_m2"])),
-]
-
-
-def operat_rows(year: int, today: date | None = None) -> list[OperatRow]:
-    """The buildings subject to the Décret tertiaire, with their consumption of `year` (bulk loaded)."""
-    ref = reference_data()
-    loaded: dict[int, BuildingEnergy] = load_building_energy()
-    buildings = {
-        b.id: b for b in db.session.execute(
-            select(Building).where(Building.id.in_(list(loaded))).join(Site)
-            .order_by(Building.code)).scalars()
-    }
-    sites = {s.id: s for s in db.session.execute(
-        select(Site).where(Site.id.in_({b.site_id for b in buildings.values()}))).scalars()}
-    rows = []
-    for bid, item in loaded.items():
-        report = item.report(ref, today)
-        if not report["tertiaire"]["subject"]:
-            continue
-        area = item.years.get(year, {}).get("area_m2") or item.gross_floor_area_m2
-        reference_year = report["tertiaire"]["reference_year"]
-        reference_kwh = sum(item.kwh[reference_year].values(), Decimal(0)) if reference_year else None
-        building = buildings[bid]
-        rows.append(OperatRow(building, sites[building.site_id], year, area, item.kwh.get(year, {}), report,
-                              reference_kwh))
-    rows.sort(key=lambda r: r.building.code)
-    return rows
-
-
-def operat_csv(year: int, today: date | None = None) -> tuple[str, int]:
-    """The OPERAT export of a year as CSV text (UTF-8, comma separated) and its number of buildings."""
-    rows = operat_rows(year, today)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([header for header, _fn in OPERAT_COLUMNS])
-    for row in rows:
-        writer.writerow(spreadsheet_row([fn(row) for _header, fn in OPERAT_COLUMNS]))
-    return out.getvalue(), len(rows)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from facilities import formatting
-from facilities.energy import charts, portfolio, services
+from facilities.energy import charts, efas, operat, portfolio, services
 from facilities.energy.building_report import headline
-from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, SettingsForm
+from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, EfaProposeForm, SettingsForm
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
 from facilities.inventory.models import Building
+from facilities.panels import Alert
 from facilities.works.catalogue import STATUS_LABELS as WORKS_STATUS_LABELS
 
 
@@ -137,6 +139,15 @@ def subject_sentence(tertiaire: dict[str, Any]) -> str:
              "(under %(n)s m²); the trajectory is shown for information.", area=area, site=site, n=threshold)
 
 
+def dpe_display_sentence(display: dict[str, Any]) -> str | None:
+    """The mandatory DPE display flag, with the thresholds of the dated rule; None when not required."""
+    if not display.get("required"):
+        return None
+    area, category = display["references"][0]["value"]
+    return _("Must display its DPE where the public sees it: a public owner's building over %(area)s m² hosting an "
+             "ERP of category 1 to %(category)s.", area=number(area, 0), category=category)
+
+
 def dpe_current_sentence(dpe: dict[str, Any] | None) -> str:
     """Which years today's DPE averages and the date of its factors; or why there is none."""
     locale = str(get_locale() or "fr")
@@ -206,6 +217,7 @@ def building_page(building: Building, consumption_form, settings_form_) -> dict[
         "incomplete_text": incomplete_text,
         "dpe_current_text": dpe_current_sentence(report["dpe_current"]),
         "subject_text": subject_sentence(report["tertiaire"]),
+        "display_text": dpe_display_sentence(report["dpe_display"]),
         **projection_context(report.get("projection")),
     }
 
@@ -237,6 +249,7 @@ def panel(building: Building) -> dict[str, Any]:
     incomplete = [y for y in report["years"] if not y["complete"] and y["year"] > (report["headline_year"] or 0)]
     return {"latest": headline(report), "incomplete": incomplete, "incomplete_text": incomplete_text,
             "tertiaire": report["tertiaire"], "subject_text": subject_sentence(report["tertiaire"]),
+            "current": report["dpe_current"], "display_text": dpe_display_sentence(report["dpe_display"]),
             "scale": SCALE_LABELS.get(loaded.settings.scale_code, loaded.settings.scale_code),
             "status": status_label(report["tertiaire"]["status"])}
 
@@ -247,7 +260,7 @@ def dashboard_page() -> dict[str, Any]:
     counts = {letter: data.class_counts[letter] for letter in DPE_LETTERS}
     class_text = ", ".join(f"{letter}: {n}" for letter, n in counts.items())
     class_chart = charts.dpe_distribution_svg(counts, labels={
-        "title": _("Buildings per DPE class (latest year)"), "y": _("Buildings"), "description": class_text})
+        "title": _("Buildings per DPE class (today's DPE)"), "y": _("Buildings"), "description": class_text})
     totals_chart = None
     if data.totals:
         totals_chart = charts.yearly_totals_svg(
@@ -256,7 +269,19 @@ def dashboard_page() -> dict[str, Any]:
             labels={"title": _("Portfolio consumption and emissions by year"), "mwh": _("MWh final"),
                     "co2": _("t CO2e"), "description": _("See the table of totals by year.")})
     return {"data": data, "counts": counts, "class_chart": class_chart, "totals_chart": totals_chart,
-            "status_label": status_label}
+            "status_label": status_label, **declaration_context()}
+
+
+def declaration_context(today: date | None = None) -> dict[str, Any]:
+    """The OPERAT declaration of last year: its deadline, the days left, the subject EFAs whose year is missing or
+    incomplete, the subject buildings in no EFA."""
+    today = today or date.today()
+    year, deadline, pending = operat.pending_declarations(today)
+    return {"declaration_year": year, "declaration_deadline": deadline, "pending": pending,
+            "days_left": (deadline - today).days if deadline else None,
+            "unassigned": efas.unassigned_subject_buildings(today=today),
+            "YEAR_STATUS_LABELS": {"missing": _("missing"), "incomplete": _("incomplete"), "complete": _("complete")},
+            "propose_form": EfaProposeForm(formdata=None)}
 
 
 HOME_OFF_TRACK = 5  # the home panel names the buildings furthest off track, up to this many
@@ -271,6 +296,15 @@ def home_panel() -> dict[str, Any]:
         return {"missing_reference": True}
     counts = {letter: data.class_counts[letter] for letter in DPE_LETTERS}
     chart = charts.dpe_distribution_svg(counts, labels={
-        "title": _("Buildings per DPE class (latest year)"), "y": _("Buildings"),
+        "title": _("Buildings per DPE class (today's DPE)"), "y": _("Buildings"),
         "description": ", ".join(f"{letter}: {n}" for letter, n in counts.items())})
-    return {"data": data, "counts": counts, "chart": chart}
+    declaration = declaration_context()
+    alerts = []
+    if declaration["pending"] and declaration["days_left"] is not None:
+        alerts.append(Alert(
+            _("OPERAT: %(n)s EFA(s) without complete %(year)s consumption, %(days)s day(s) before %(date)s.",
+              n=len(declaration["pending"]), year=declaration["declaration_year"], days=declaration["days_left"],
+              date=formatting.format_day(declaration["declaration_deadline"], str(get_locale() or "fr"))),
+            url_for("energy.dashboard") + "#declaration", "danger" if declaration["days_left"] < 0 else "warning",
+            _("Décret tertiaire")))
+    return {"data": data, "counts": counts, "chart": chart, "alerts": alerts, **declaration}

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
-from facilities.formatting import formula_like, spreadsheet_text
+from facilities.formatting import spreadsheet_text, xlsx_bytes
 from facilities.inventory.bulk_columns import CSV_HEADERS, ENTITY, FIELDS, HEADERS, KINDS
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.money import cents_to_euros
@@ -89,32 +89,7 @@ def export_csv(tables: dict[str, list[list[Any]]]) -> bytes:
 
 def export_xlsx(tables: dict[str, list[list[Any]]]) -> bytes:
     """The inventory as a workbook with the sheets sites, buildings, floors and spaces."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    for kind in KINDS:
-        sheet = workbook.create_sheet(kind)
-        sheet.append(HEADERS[kind])
-        for row in tables[kind]:
-            cells = []
-            for value in row:
-                if isinstance(value, bool):
-                    value = "yes" if value else "no"
-                if isinstance(value, str):
-                    # Text stays text, exactly (no added quote to take off on import): a string cell, never a
-                    # formula, and marked "quote prefix" when it starts like one, so that editing it keeps it text.
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.data_type = "s"
-                    if formula_like(value):
-                        cell.quotePrefix = True
-                    cells.append(cell)
-                else:
-                    cells.append(value)
-            sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes([(kind, HEADERS[kind], tables[kind]) for kind in KINDS])
 
 
 def export_file(fmt: str) -> bytes:

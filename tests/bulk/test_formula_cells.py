@@ -79,4 +79,4 @@ def test_operat_csv_neutralises_formulas(runner, factory, db, tmp_path):
     result = runner.invoke(args=["energy", "operat-export", "2024", str(path)])
     assert result.exit_code == 0, result.output
     [row] = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert (row["building_name"], row["address"], row["kwh_final_natural_gas"]) == ("'-Bâtiment", "'+1 rue", "300000")
+    assert (row["efa_label"], row["address"], row["kwh_final_natural_gas"]) == ("'-Bâtiment", "'+1 rue", "300000")

@@ -115,20 +115,25 @@ def test_operat_export(runner, two_buildings, tmp_path, db):
     path = tmp_path / "operat.csv"
     result = runner.invoke(args=["energy", "operat-export", "2024", str(path)])
     assert result.exit_code == 0, result.output
-    assert "2 building(s)" in result.output
+    # BIG and SMALL stand on one site (1,500 + 400 = 1,900 m² of tertiary area): both subject, each proposed an
+    # EFA of its own; BARE (no area) has no tertiary area, so is not.
+    assert "2 EFA(s) proposed" in result.output and "2 EFA(s) written" in result.output
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    # SMALL (400 m²) stands on BIG's site (1,500 + 400 = 1,900 m² of tertiary area): subject by the site total;
-    # BARE (no area) has no tertiary area, so is not.
-    assert [r["building_code"] for r in rows] == ["BIG", "SMALL"]
+    assert [r["efa_label"] for r in rows] == ["Big", "Small"]
     row = rows[0]
-    assert {k: row[k] for k in ("building_code", "building_name", "address", "postcode", "commune_insee_code",
-                                "year", "floor_area_m2")} == {
-        "building_code": "BIG", "building_name": "Big", "address": "1 rue A", "postcode": "92600",
-        "commune_insee_code": "92004", "year": "2024", "floor_area_m2": "1500"}
+    assert {k: row[k] for k in ("buildings", "address", "postcode", "commune_insee_code", "year",
+                                "tertiary_area_m2", "activity_category", "activity_category_label")} == {
+        "buildings": "BIG", "address": "1 rue A", "postcode": "92600", "commune_insee_code": "92004",
+        "year": "2024", "tertiary_area_m2": "1500.00", "activity_category": "offices",
+        "activity_category_label": "Bureaux, administration publique"}
     assert row["kwh_final_natural_gas"] == "250000" and row["kwh_final_district_heating"] == "40000"
-    assert row["kwh_final_electricity"] == "" and row["kwh_final_total"] == "290000"
-    # Reference: 2015 only year in the window: 300,000 kWh, 200 kWh/m².
-    assert (row["reference_year"], row["reference_kwh_final"], row["reference_kwh_m2"]) == ("2015", "300000", "200")
+    # Raw 290,000 kWh; weighted 250,000 + 40,000 × 0.77 = 280,800 kWh.
+    assert (row["kwh_final_electricity"], row["kwh_final_total"], row["kwh_weighted_total"]) == (
+        "", "290000", "280800")
+    # Reference: 2015 only year in the window: 300,000 kWh raw and weighted, 1,500 m², 200 kWh/m².
+    assert (row["reference_year"], row["reference_kwh_final_total"], row["reference_kwh_weighted_total"],
+            row["reference_area_m2"], row["reference_kwh_weighted_per_m2"]) == (
+        "2015", "300000", "300000", "1500.00", "200.00")
 
 
 def test_operat_export_refuses_a_bad_year(runner, tmp_path, seeded):
@@ -137,9 +142,12 @@ def test_operat_export_refuses_a_bad_year(runner, tmp_path, seeded):
 
 
 def test_operat_columns_live_in_one_list():
-    from facilities.energy.transfer import OPERAT_COLUMNS
+    from facilities.energy.operat import OPERAT_COLUMNS
 
     headers = [header for header, _fn in OPERAT_COLUMNS]
     assert len(headers) == len(set(headers))
-    assert {"building_code", "commune_insee_code", "floor_area_m2", "kwh_final_electricity",
-            "reference_year", "reference_kwh_final"} <= set(headers)
+    assert {"efa_id", "commune_insee_code", "tertiary_area_m2", "kwh_final_electricity", "kwh_weighted_total",
+            "reference_year", "reference_kwh_final_total", "reference_kwh_weighted_per_m2"} <= set(headers)
+    # Every figure names its unit: kWh, m² or kWh per m².
+    figures = [h for h in headers if h.startswith(("kwh", "reference_kwh", "tertiary", "reference_area"))]
+    assert all(h.endswith(("_m2", "_total", "_per_m2")) or h.startswith("kwh_final_") for h in figures)
