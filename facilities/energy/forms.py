@@ -12,6 +12,7 @@ from facilities import carriers
 from facilities.energy.reference import ConsumptionSource, ScaleCode, ScaleMetric
 from facilities.forms import RuleForm, choice_field, form_from_rules
 from facilities.inventory.catalogue import ACTIVITY_CATEGORY_LABELS
+
 CARRIER_LABELS = carriers.labels()
 SOURCE_LABELS = {
     ConsumptionSource.INVOICE: _l("Invoice"),

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from flask import g, has_app_context
@@ -111,6 +112,7 @@ def forget_reference_data() -> None:
     """Drop the per-request copy after the tables changed."""
     if has_app_context():
         g.pop("energy_reference", None)
+        g.pop("erp_reference", None)
 
 
 # ------------------------------------------------------------------------------------ settings
@@ -322,7 +324,8 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
     query = (
         select(Building.id, Building.site_id, Building.code, Building.name, Building.gross_floor_area_m2,
                Site.kind, BuildingEnergySettings, Building.tertiary_area_m2, Building.housing_area_m2,
-               Building.activity_category, Building.erp_category)
+               Building.activity_category, Building.erp_types, Building.public_capacity, Building.staff_capacity,
+               Building.with_accommodation, Building.erp_category_override)
         .join(Site, Building.site_id == Site.id)
         .outerjoin(BuildingEnergySettings, BuildingEnergySettings.building_id == Building.id)
         .order_by(Building.code)
@@ -330,7 +333,9 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
     if ids is not None:
         query = query.where(Building.id.in_(ids))
     result: dict[int, BuildingEnergy] = {}
-    for bid, site_id, code, name, area, kind, settings, tertiary, housing, category, erp in db.session.execute(query):
+    rows = db.session.execute(query).all()
+    erp_ref = erp_reference() if rows else None
+    for bid, site_id, code, name, area, kind, settings, tertiary, housing, category, *erp_data in rows:
         if settings is not None:
             chosen = EnergySettings(ScaleCode(settings.scale_code), settings.reference_year, settings.cabs_kwh_m2,
                                     True, settings.network)
@@ -338,7 +343,8 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
             chosen = EnergySettings(default_scale(kind), None, None, False)
         result[bid] = BuildingEnergy(bid, site_id, code, name, area, chosen,
                                      tertiary_area_m2=inventory_rules.tertiary_area_m2(area, tertiary, housing),
-                                     housing_area_m2=housing, activity_category=category, erp_category=erp)
+                                     housing_area_m2=housing, activity_category=category,
+                                     erp_category=_erp_category(erp_data, erp_ref))
     if not result:
         return result
     if ids is None:  # every building is loaded: add up the sites' tertiary areas without another query
@@ -366,6 +372,27 @@ def load_building_energy(building_ids: Iterable[int] | None = None) -> dict[int,
             result[record.building_id].years[record.year] = {
                 "area_m2": record.area_m2, "dju": record.dju, "dju_mean": record.dju_mean}
     return result
+
+
+def erp_reference():
+    """The ERP thresholds and category scale in force today (inventory.erp), read once per request or command."""
+    from facilities.inventory import erp
+
+    if not has_app_context():
+        return erp.reference_in_force()
+    if "erp_reference" not in g:
+        g.erp_reference = erp.reference_in_force()
+    return g.erp_reference
+
+
+def _erp_category(erp_data, reference) -> int | None:
+    """A building's ERP category in force (its override, else derived from its types and capacities)."""
+    from facilities.inventory import erp
+
+    types, public, staff, accommodation, override = erp_data
+    building = SimpleNamespace(erp_types=types, public_capacity=public, staff_capacity=staff,
+                               with_accommodation=accommodation, erp_category_override=override)
+    return erp.building_category(building, reference).category
 
 
 def site_tertiary_areas(site_ids: Iterable[int] | None = None) -> dict[int, Decimal]:

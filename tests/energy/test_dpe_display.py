@@ -30,13 +30,13 @@ def test_display_rule(area, category, public, expected):
 
 @pytest.fixture
 def electric(factory, seeded, db):
-    """500 m², ERP category 3: must display its DPE. 2025: 55,000 kWh of electricity.
+    """500 m², ERP category 3 (set by an override, with its reason): must display its DPE. 2025: 55,000 kWh of electricity.
     As labelled in 2025 (factor 2.3): 55,000 × 2.3 / 500 = 253 kWh/m² → D (211–350);
     today's DPE (factor 1.9 since 1 January 2026): 55,000 × 1.9 / 500 = 209 → C (111–210)."""
     from facilities.energy import services
 
-    building = factory.building(code="ELEC", name="Électrique", gross_floor_area_m2="500", erp_type="W",
-                                erp_category="3")
+    building = factory.building(code="ELEC", name="Électrique", gross_floor_area_m2="500",
+                                erp_category_override="3", erp_category_override_reason="Commission de sécurité")
     services.record_consumption(building, services.clean_entry(
         building, {"year": 2025, "carrier": "electricity", "kwh": "55000"}))
     db.session.commit()
@@ -63,8 +63,9 @@ def test_report_and_pages_show_the_flag_and_todays_dpe(client, client_as, token_
 
 def test_small_or_category_5_buildings_are_not_flagged(client, token_for, factory, seeded):
     headers = bearer(token_for("director"))
-    for values in ({"gross_floor_area_m2": "250", "erp_category": "3"}, {"gross_floor_area_m2": "900",
-                                                                          "erp_category": "5"}):
+    for category in ("3", "5"):
+        values = {"gross_floor_area_m2": "250" if category == "3" else "900", "erp_category_override": category,
+                  "erp_category_override_reason": "test"}
         building = factory.building(**values)
         report = client.get(f"/api/v1/buildings/{building.id}/energy", headers=headers).get_json()
         assert report["dpe_display"]["required"] is False
