@@ -89,7 +89,8 @@ def _clichy_floors() -> list[dict]:
     ]
 
 
-def _hub(code, name, commune_code, commune_name, lat, lon, status, note, services=("pmi", "ase", "social_action")):
+def _hub(code, name, commune_code, commune_name, lat, lon, status, note, services=("pmi", "ase", "social_action"),
+         **building):
     """A hub the sources name without details: everything but its name, commune and role is illustrative."""
     return {
         "code": code, "name": name, "kind": "social_hub", "status": status,
@@ -100,8 +101,17 @@ def _hub(code, name, commune_code, commune_name, lat, lon, status, note, service
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
         "provenance_note": note,
         "buildings": [{"code": f"{code}-B1", "name": name, "gross_floor_area_m2": "1400", "illustrative": True,
-                       "provenance_note": ILLUSTRATIVE, "floors": []}],
+                       "activity_category": "offices", "provenance_note": ILLUSTRATIVE, "floors": [], **building}],
     }
+
+
+# A mixed building (Décret tertiaire: only the tertiary floor area counts, never the housing).
+MIXED_BUILDING = {
+    "tertiary_area_m2": "900", "housing_area_m2": "500",
+    "provenance_note": "Exemple illustratif (inventé) d'un bâtiment mixte : 900 m² de bureaux et 500 m² de logements "
+                       "de fonction sur 1 400 m² ; seuls les 900 m² tertiaires comptent, donc il n'est pas assujetti "
+                       "au décret tertiaire.",
+}
 
 
 DEMO_SITES: list[dict] = [
@@ -158,7 +168,8 @@ DEMO_SITES: list[dict] = [
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
         "provenance_note": "Cité dans le programme de travaux 2023 (travaux d'ouverture de l'IME). Services et localisation illustratifs.",
         "buildings": [{"code": "IME-VLG-B1", "name": "IME Villeneuve-la-Garenne", "gross_floor_area_m2": "1800",
-                       "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
+                       "activity_category": "medico_social", "illustrative": True, "provenance_note": ILLUSTRATIVE,
+                       "floors": []}],
     },
     {
         "code": "MDA-NAN", "name": "Maison de l'Avenir", "kind": "other", "status": "planned",
@@ -168,7 +179,15 @@ DEMO_SITES: list[dict] = [
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
         "provenance_note": "Cité dans le programme de travaux 2023 (études). Services et localisation illustratifs.",
         "buildings": [{"code": "MDA-NAN-B1", "name": "Maison de l'Avenir", "gross_floor_area_m2": "1200",
-                       "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
+                       "activity_category": "accommodation", "illustrative": True, "provenance_note": ILLUSTRATIVE,
+                       "floors": []},
+                      # A site of two buildings (Décret tertiaire: tertiary areas added up over the site).
+                      {"code": "MDA-NAN-B2", "name": "Maison de l'Avenir – pavillon administratif",
+                       "gross_floor_area_m2": "400", "tertiary_area_m2": "400", "activity_category": "offices",
+                       "illustrative": True, "floors": [],
+                       "provenance_note": "Exemple illustratif (inventé) d'un site de deux bâtiments : ce pavillon de "
+                                          "400 m² n'atteint pas seul 1 000 m², mais le site en totalise 1 600 m² "
+                                          "tertiaires, donc il est assujetti au décret tertiaire."}],
     },
     {
         "code": "FOY-RUE", "name": "Foyer de l'aide sociale à l'enfance de Rueil-Malmaison",
@@ -178,7 +197,8 @@ DEMO_SITES: list[dict] = [
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
         "provenance_note": "Cité dans le programme de travaux 2023 (études). Services et localisation illustratifs.",
         "buildings": [{"code": "FOY-RUE-B1", "name": "Foyer ASE Rueil-Malmaison", "gross_floor_area_m2": "1100",
-                       "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
+                       "activity_category": "accommodation", "illustrative": True, "provenance_note": ILLUSTRATIVE,
+                       "floors": []}],
     },
     _hub("PS-ISS", "Pôle social départemental d'Issy-les-Moulineaux", "92040", "Issy-les-Moulineaux", 48.82326,
          2.26261, "in_works", "Cité dans le programme de travaux 2023 (poursuite des travaux). Détails illustratifs."),
@@ -187,7 +207,7 @@ DEMO_SITES: list[dict] = [
     _hub("PS-BAG", "Pôle social départemental de Bagneux", "92007", "Bagneux", 48.79966, 2.30953, "in_works",
          "Cité dans le programme de travaux 2023 (poursuite des travaux). Détails illustratifs."),
     _hub("PS-CHM", "Pôle social départemental de Châtenay-Malabry", "92019", "Châtenay-Malabry", 48.77019, 2.25983,
-         "open", "Modernisé en 2016 selon la source. Détails illustratifs."),
+         "open", "Modernisé en 2016 selon la source. Détails illustratifs.", **MIXED_BUILDING),
     _hub("PS-VLG", "Pôle social départemental de Villeneuve-la-Garenne", "92078", "Villeneuve-la-Garenne", 48.9305,
          2.3232, "open", "Modernisé en 2018 selon la source. Détails illustratifs."),
     _hub("PS-CHT", "Pôle social départemental de Châtillon", "92020", "Châtillon", 48.80306, 2.28772, "open",

@@ -34,7 +34,10 @@ SERIES: dict[str, tuple[int, dict[str, int], str]] = {
     "PS-CHM-B1": (2018, {"natural_gas": 260_000, "electricity": 90_000}, "0.005"),
     "PS-VLG-B1": (2018, {"electricity": 120_000, "natural_gas": 90_000}, "-0.02"),
     "PS-CHT-B1": (2018, {"district_heating": 140_000, "electricity": 50_000}, "-0.065"),
+    "MDA-NAN-B2": (2018, {"electricity": 36_000}, "-0.04"),
 }
+# The demo's two-building site: one EFA for both (the app proposes one per building; a user merged them).
+MERGED_SITE, MERGED_LABEL = "MDA-NAN", "Maison de l'Avenir – site (démo illustrative)"
 
 
 def demo_kwh(first_kwh: int, change: Decimal, years_since_start: int) -> Decimal:
@@ -64,3 +67,20 @@ def load_demo() -> None:
                     building_id=building.id, year=year, carrier=carrier,
                     kwh=demo_kwh(kwh, Decimal(change), year - first_year), source="estimate", note=NOTE))
     db.session.flush()
+    _load_efas()
+
+
+def _load_efas() -> None:
+    """One EFA per demo building with tertiary area, the two of the two-building site merged into one."""
+    from facilities.energy import efas
+    from facilities.inventory.models import Site
+
+    efas.propose_efas()
+    site = db.session.execute(select(Site).where(Site.code == MERGED_SITE)).scalar_one_or_none()
+    if site is None:
+        return
+    found = efas.site_efas(site.id)
+    if len(found) > 1:
+        efas.merge_efas(found[0], found[1:])
+        found[0].label = MERGED_LABEL
+        db.session.flush()
