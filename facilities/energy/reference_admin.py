@@ -141,8 +141,8 @@ TABLES: dict[str, ReferenceTable] = {
             lambda r: f"≥ {_plain(r.min_area_m2)} m², {r.reference_first_year}–{r.reference_last_year}" + (
                 f", {format_day(r.first_full_year_deadline, str(get_locale() or 'fr'))}" if r.first_full_year_deadline
                 else "") + (
-                _(", year N declared by %(day)s/%(month)s of N + 1", day=f"{r.declaration_day:02d}",
-                  month=f"{r.declaration_month:02d}") if r.declaration_month else ""),
+                _(", year N declared by %(day)s/%(month)s of N + 1", day=str(r.declaration_day).zfill(2),
+                  month=str(r.declaration_month).zfill(2)) if r.declaration_month else ""),
         ),
         ReferenceTable(
             "dpe_display_rules", _l("Mandatory DPE display (public buildings open to the public)"),
