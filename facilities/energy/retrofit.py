@@ -309,7 +309,7 @@ def plan_json(result: RetrofitPlan) -> dict[str, Any]:
         "total_cost_eur": money_json(plan.total_cost_cents),
         "cost_by_year": _by_year(plan.cost_by_year), "available_by_year": _by_year(plan.available_by_year),
         "operations": operations, "buildings": buildings, "unreachable": unreachable,
-        "extra_cap_by_year": _by_year(plan.extra_cap_by_year),
+        "extra_cap_by_year": _by_year(plan.extra_cap_by_year), "extra_cap_status": plan.extra_cap_status,
         "extra_cap_reaches": [b["building_id"] for b in buildings if b["status"] == BUDGET]
         if plan.extra_cap_by_year else [],
         "excluded": [{"building_id": info.id, "code": info.code, "reason": info.reason} for info in result.excluded],

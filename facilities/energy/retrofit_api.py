@@ -52,6 +52,8 @@ PLAN = {"type": "object", "required": ["target_year", "status", "operations", "c
     "extra_cap_by_year": {**BY_YEAR, "description": "Extra cap per year that would bring the buildings the caps "
                                                     "leave out to their target"},
     "extra_cap_reaches": {"type": "array", "items": {"type": "integer"}},
+    "extra_cap_status": {"type": "string", "enum": ["none_needed", "found", "not_found"],
+                         "description": "not_found: the time limit stopped the search for the extra cap"},
     "excluded": {"type": "array", "items": {"type": "object", "properties": {
         "building_id": {"type": "integer"}, "code": {"type": "string"},
         "reason": {"type": "string", "enum": list(retrofit.REASON_LABELS)}}}},

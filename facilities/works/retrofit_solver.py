@@ -158,6 +158,14 @@ class Plan:
         return costed[0].gap if costed else 0.0
 
     @property
+    def extra_cap_status(self) -> str:
+        """none_needed (no building left out by the caps), found, or not_found (the time limit stopped the
+        relaxed solve before it found a plan)."""
+        if not any(b.status == BUDGET for b in self.buildings):
+            return "none_needed"
+        return "found" if self.extra_cap_by_year else "not_found"
+
+    @property
     def unreachable(self) -> tuple[BuildingOutcome, ...]:
         return tuple(b for b in self.buildings if not b.reached)
 

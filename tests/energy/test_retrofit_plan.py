@@ -78,7 +78,7 @@ def test_api_plan_with_hand_figures(client, token_for, plan_case):
     a, b = buildings[case["a"].id], buildings[case["b"].id]
     assert (a["before_kwh_m2"], a["projected_kwh_m2"], a["target_kwh_m2"], a["status"]) == (180, 110, 120, "reached")
     assert (b["before_kwh_m2"], b["projected_kwh_m2"], b["target_kwh_m2"], b["status"]) == (125, 75, 75, "reached")
-    assert plan["unreachable"] == [] and plan["extra_cap_by_year"] == {}
+    assert plan["unreachable"] == [] and plan["extra_cap_by_year"] == {} and plan["extra_cap_status"] == "none_needed"
     assert plan["excluded"] == [{"building_id": case["c"].id, "code": case["c"].code, "reason": "no_consumption"}]
     assert [op["illustrative"] for op in plan["operations"] if op["label"] == "A1"] == [True]
 
@@ -96,7 +96,7 @@ def test_api_tight_caps_name_the_unreachable_building_and_the_extra_cap(client, 
                                     "gap_kwh_m2": 50, "reason": "budget"}]
     # B1 takes 45,000 € in 2027 and in 2028 (50,000 € left): A1 fits nowhere beside it; 35,000 € more in 2027
     # (A1 then) is the least extra money.
-    assert plan["extra_cap_by_year"] == {"2027": "35000.00"}
+    assert plan["extra_cap_by_year"] == {"2027": "35000.00"} and plan["extra_cap_status"] == "found"
     assert plan["extra_cap_reaches"] == [plan_case["b"].id]
 
 

@@ -82,7 +82,7 @@ def test_hand_case_optimal_set_schedule_and_cost():
     assert plan.cost_by_year == {2028: 12_000_000, 2029: 15_000_000}
     assert {b.building_id: (b.projected_kwh_m2, b.status) for b in plan.buildings} == {
         1: (Decimal(145), REACHED), 2: (Decimal(75), REACHED), 3: (Decimal(100), REACHED)}
-    assert not plan.unreachable and plan.extra_cap_by_year == {}
+    assert not plan.unreachable and plan.extra_cap_by_year == {} and plan.extra_cap_status == "none_needed"
     assert [step.status for step in plan.steps] == ["optimal", "optimal"] and plan.gap == 0
     assert not plan.stopped_at_time_limit and plan.solver.startswith("HiGHS")
 
@@ -95,6 +95,7 @@ def test_tight_cap_leaves_a_building_out_and_names_the_extra_cap():
     assert [(b.building_id, b.status, b.gap_kwh_m2) for b in left_out] == [(3, BUDGET, Decimal(50))]
     assert left_out[0].best_possible_kwh_m2 == Decimal(100)  # C5 would bring it exactly to its target
     assert plan.extra_cap_by_year == {2028: 1_000_000}  # 10,000 € more in 2028
+    assert plan.extra_cap_status == "found"
     # The extra cap is enough: the same problem with it planned reaches every building.
     fixed = optimise(problem(cap_2029=14_000_000, available_cents={2028: 16_000_000, 2029: 14_000_000}))
     assert not fixed.unreachable
