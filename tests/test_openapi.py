@@ -103,6 +103,10 @@ CROSS_FIELD_RULES = {
     ("POST", "/api/v1/operations/{operation_id}/revisions"): "CP adding up to the new AP, not below the commitments",
     ("POST", "/api/v1/envelopes/{envelope_id}/carry-over"): "a past or current year, within each operation's span",
     ("POST", "/api/v1/votes"): "a number for a DM only; each vote (year, kind, number) recorded once",
+    ("PUT", "/api/v1/floors/{floor_id}/plan"): "polygons that do not cross themselves, rooms that neither overlap "
+                                               "nor leave the floor's outline, space_id a space of that floor",
+    ("POST", "/api/v1/buildings/{building_id}/plans/import"): "the file's content: an IFC or DXF model of the "
+                                                               "building (no description states a valid drawing)",
     # Not a cross-field rule but a format the description does not state yet (to do: a pattern from the rule).
     ("POST", "/api/v1/sites"): "communes_served: each entry begins with a 5-character INSEE code",
     ("PATCH", "/api/v1/sites/{site_id}"): "as for POST /sites",

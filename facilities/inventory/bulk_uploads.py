@@ -19,8 +19,8 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}\.(csv|xlsx)$")
 _COPY_CHUNK = 1024 * 1024
 
 
-def folder() -> Path:
-    path = Path(current_app.instance_path) / "imports"
+def folder(subfolder: str = "imports") -> Path:
+    path = Path(current_app.instance_path) / subfolder
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -32,9 +32,10 @@ def _forget_old(where: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def keep(stream: IO[bytes], fmt: str, user_id: int) -> tuple[str, Path]:
-    """Copy an upload to disk, a chunk at a time: (the name to send back, its path)."""
-    where = folder()
+def keep(stream: IO[bytes], fmt: str, user_id: int, subfolder: str = "imports") -> tuple[str, Path]:
+    """Copy an upload to disk, a chunk at a time: (the name to send back, its path). Other imports (the plans')
+    keep theirs in a `subfolder` of their own."""
+    where = folder(subfolder)
     _forget_old(where)
     name = f"{secrets.token_urlsafe(24)}.{fmt}"
     path = where / f"{user_id}-{name}"
@@ -44,9 +45,10 @@ def keep(stream: IO[bytes], fmt: str, user_id: int) -> tuple[str, Path]:
     return name, path
 
 
-def path_of(name: str, user_id: int | None) -> Path | None:
+def path_of(name: str, user_id: int | None, subfolder: str = "imports", pattern: re.Pattern = NAME_PATTERN
+            ) -> Path | None:
     """The kept file of `name` for this user, or None (a malformed name, someone else's or a forgotten file)."""
-    if not name or user_id is None or not NAME_PATTERN.match(name):
+    if not name or user_id is None or not pattern.match(name):
         return None
-    path = folder() / f"{user_id}-{name}"
+    path = folder(subfolder) / f"{user_id}-{name}"
     return path if path.is_file() else None

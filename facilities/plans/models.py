@@ -83,3 +83,19 @@ class BuildingGeoreference(db.Model):
     def __audit_label__(values) -> str:
         """A georeference in the audit trail."""
         return f"{values.get('latitude')}, {values.get('longitude')}"
+
+
+class TypeMapping(db.Model):
+    """A text of an imported space (its long name, name or classification) that gives its type: the mapping
+    users edit, read before the shipped defaults (facilities/plans/types.py)."""
+
+    __tablename__ = "plan_type_mappings"
+    __audited__ = True
+    __audit_building__ = None
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pattern: Mapped[str] = mapped_column(String(120), unique=True)
+    space_type: Mapped[str] = mapped_column(String(32))
+
+    def __repr__(self) -> str:
+        return f"<TypeMapping {self.pattern!r} -> {self.space_type}>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, json, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,11 +11,13 @@ from facilities.formatting import format_number
 from facilities.inventory import services as inventory
 from facilities.panels import Alert
 from facilities.permissions import Permission, requires
-from facilities.plans import colours, rules, services
+from facilities.plans import colours, exchange, rules, services
 from facilities.plans.drawing import draw
 from facilities.plans.forms import OutlineForm
 
 bp = Blueprint("plans", __name__)
+
+PLAN_SCALE = 100  # the SVG export and the PDF draw plans at 1:100 (1 m = 10 mm)
 
 
 def _or_404(entity):
@@ -99,3 +101,51 @@ def floor_outline(floor_id: int):
                          lambda shape: services.save_floor_outline(floor, shape),
                          _("Outline of floor %(name)s", name=floor.name), floor,
                          _("Outline of floor %(name)s saved.", name=floor.name))
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _drawn_plan(floor_id: int):
+    floor = _or_404(inventory.load_floor(floor_id))
+    plan = services.floor_plan(floor)
+    if not plan.drawn:
+        abort(404)
+    return floor, plan
+
+
+def _download(body: bytes | str, mimetype: str, floor, extension: str):
+    response = current_app.response_class(body, mimetype=mimetype)
+    name = f"plan-{floor.building.code}-{floor.level}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/floors/<int:floor_id>/plan.svg")
+@requires(Permission.READ)
+def plan_svg(floor_id: int):
+    """The floor's plan as an SVG drawing at 1:100 (coloured by type, labelled, with a scale bar and legend)."""
+    floor, plan = _drawn_plan(floor_id)
+    drawing = draw(plan)
+    body = render_template("plans/plan.svg", drawing=drawing, floor=floor, legend=colours.legends()["type"],
+                           scale=PLAN_SCALE)
+    return _download(body, "image/svg+xml", floor, "svg")
+
+
+@bp.route("/floors/<int:floor_id>/plan.geojson")
+@requires(Permission.READ)
+def plan_geojson(floor_id: int):
+    """The floor's plan as GeoJSON: local metres, or WGS84 (?crs=EPSG:4326) when the building is georeferenced."""
+    floor, plan = _drawn_plan(floor_id)
+    georef = services.georeference(floor.building_id) if request.args.get("crs") == "EPSG:4326" else None
+    if request.args.get("crs") == "EPSG:4326" and georef is None:
+        abort(404)
+    return _download(json.dumps(exchange.feature_collection(plan, georef)), "application/geo+json", floor, "geojson")
+
+
+@bp.route("/floors/<int:floor_id>/plan.dxf")
+@requires(Permission.READ)
+def plan_dxf(floor_id: int):
+    """The floor's plan as a DXF drawing in metres (layers FLOOR, ROOMS and CODES)."""
+    floor, plan = _drawn_plan(floor_id)
+    return _download(exchange.dxf_bytes(plan), "image/vnd.dxf", floor, "dxf")

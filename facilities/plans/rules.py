@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from facilities.formatting import format_number
+from facilities.inventory.catalogue import SPACE_TYPE_LABELS, codes
+from facilities.inventory.rules import MAX_LEVEL, MIN_LEVEL
 from facilities.plans.geometry import (
     MAX_COORDINATE_M,
     MAX_VERTICES,
@@ -32,6 +34,21 @@ OUTLINE_RULES = (
     Rule("outline", "text", _l("Outline (one point per line: x y, in metres)"), max_length=200_000),
     Rule("move_x", "decimal", _l("Move east by (m)"), minimum=-MAX_MOVE_M, maximum=MAX_MOVE_M, places=3, unit="m"),
     Rule("move_y", "decimal", _l("Move north by (m)"), minimum=-MAX_MOVE_M, maximum=MAX_MOVE_M, places=3, unit="m"),
+)
+
+# The options of an import, read alike from the page, the API and the command line.
+DXF_UNITS = ("m", "cm", "mm")
+IMPORT_RULES = (
+    Rule("layer", "text", _l("DXF: layer of the rooms"), max_length=100),
+    Rule("unit", "choice", _l("DXF: drawing unit"), choices=lambda: DXF_UNITS, default="m"),
+    Rule("level", "int", _l("DXF: level of the floor drawn"), minimum=MIN_LEVEL, maximum=MAX_LEVEL, default=0),
+    Rule("dry_run", "bool", _l("Preview only"), default=False),
+)
+
+TYPE_MAPPING_RULES = (
+    Rule("pattern", "text", _l("Text in the room's name or classification"), required=True, min_length=2,
+         max_length=120),
+    Rule("space_type", "choice", _l("Type"), required=True, choices=lambda: codes(SPACE_TYPE_LABELS)),
 )
 
 _SEPARATOR = re.compile(r"[\s;]+")
@@ -117,6 +134,13 @@ def clean_outline_form(raw: dict[str, Any]) -> dict[str, Any]:
     except GeometryProblem as problem:
         raise ValidationError({"outline": f"{_('Outline')}: {problem_message(problem)}"}) from None
     return {"shape": shape}
+
+
+def clean_import_options(raw: dict[str, Any]) -> dict[str, Any]:
+    """The options of an import (layer, unit, level, dry_run), or ValidationError."""
+    values = clean(IMPORT_RULES, raw)
+    values["layer"] = values.get("layer") or None
+    return values
 
 
 def clean_geometry(value: Any, field: str):

@@ -140,12 +140,12 @@ def _write_outline(model, row, shape: Polygon | None, **keys: int) -> None:
         row.geometry, row.drawn_area_m2 = data, area
 
 
-def _write_space_outline(space: Space, floor: Floor, shape: Polygon | None) -> None:
+def write_space_outline(space: Space, floor: Floor, shape: Polygon | None) -> None:
     _write_outline(SpaceOutline, _space_outline_row(space.id), shape, space_id=space.id, floor_id=floor.id,
                    building_id=floor.building_id)
 
 
-def _write_floor_outline(floor: Floor, shape: Polygon | None) -> None:
+def write_floor_outline(floor: Floor, shape: Polygon | None) -> None:
     _write_outline(FloorOutline, _floor_outline_row(floor.id), shape, floor_id=floor.id,
                    building_id=floor.building_id)
 
@@ -159,7 +159,7 @@ def save_space_outline(space: Space, shape: Polygon | None) -> None:
         rooms = {room.space.code: room.shape for room in plan.rooms if room.space.id != space.id}
         rooms[space.code] = shape
         check_plan(plan.outline, rooms, "outline", only=space.code)
-    _write_space_outline(space, floor, shape)
+    write_space_outline(space, floor, shape)
     db.session.flush()
 
 
@@ -168,7 +168,7 @@ def save_floor_outline(floor: Floor, shape: Polygon | None) -> None:
     if shape is not None:
         plan = floor_plan(floor)
         check_plan(shape, {room.space.code: room.shape for room in plan.rooms}, "outline")
-    _write_floor_outline(floor, shape)
+    write_floor_outline(floor, shape)
     db.session.flush()
 
 
@@ -180,9 +180,9 @@ def replace_floor_plan(floor: Floor, outline: Polygon | None, rooms: dict[int, P
     if unknown:
         raise ValidationError({"features": f"space_id {unknown[0]}: not a space of this floor"})
     check_plan(outline, {by_id[space_id].code: shape for space_id, shape in rooms.items()}, "features")
-    _write_floor_outline(floor, outline)
+    write_floor_outline(floor, outline)
     for space in floor.spaces:
-        _write_space_outline(space, floor, rooms.get(space.id))
+        write_space_outline(space, floor, rooms.get(space.id))
     db.session.flush()
 
 

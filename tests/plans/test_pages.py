@@ -121,3 +121,23 @@ def test_drawn_and_declared_areas_more_than_5_percent_apart_are_flagged_everywhe
     home = page_text(client.get("/"))
     assert "Plans et surfaces déclarées" in home
     assert f"{drawn_floor.building.name} : 2 local(aux) dessiné(s) à plus de 5 %" in home  # a room and the floor
+
+
+def test_the_plan_downloads_as_svg_geojson_and_dxf(client_as, drawn_floor):
+    import io
+
+    import ezdxf
+
+    client = client_as("director")
+    svg = client.get(f"/floors/{drawn_floor.id}/plan.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    text = svg.get_data(as_text=True)
+    assert text.startswith("<?xml") and 'width="' in text and "mm" in text and "1:100" in text
+    assert "Bureau d" not in text or "&#39;" in text or "&#x27;" in text  # names escaped
+    geojson = client.get(f"/floors/{drawn_floor.id}/plan.geojson").get_json(force=True)
+    assert [f["properties"]["role"] for f in geojson["features"]] == ["floor", "space", "space", "space"]
+    dxf = client.get(f"/floors/{drawn_floor.id}/plan.dxf")
+    document = ezdxf.read(io.StringIO(dxf.get_data(as_text=True)))
+    rooms = document.modelspace().query('LWPOLYLINE[layer=="ROOMS"]')
+    assert len(rooms) == 3 and all(polyline.closed for polyline in rooms)
+    assert client.get(f"/floors/{drawn_floor.id}/plan.geojson?crs=EPSG:4326").status_code == 404  # not placed

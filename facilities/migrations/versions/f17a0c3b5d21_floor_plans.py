@@ -67,7 +67,18 @@ def upgrade():
     )
 
 
+    op.create_table(
+        "plan_type_mappings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pattern", sa.String(length=120), nullable=False),
+        sa.Column("space_type", sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_plan_type_mappings"),
+        sa.UniqueConstraint("pattern", name="uq_plan_type_mappings_pattern"),
+    )
+
+
 def downgrade():
+    op.drop_table("plan_type_mappings")
     op.drop_table("building_georeferences")
     op.drop_index("ix_space_outlines_building_id", table_name="space_outlines")
     op.drop_index("ix_space_outlines_floor_id", table_name="space_outlines")
