@@ -184,6 +184,8 @@ def build_site_map(
     asset_url: AssetUrl = local_asset_url,
     lang: str = "en",
     title: str = "Map of the sites",
+    footprints: Mapping[str, Any] | None = None,
+    footprints_min_zoom: int = 17,
 ) -> str:
     """Build the sites web map (clustered circle markers, legend, optional choropleth) as an HTML document.
 
@@ -200,6 +202,8 @@ def build_site_map(
     Framing a few sites never zooms closer than ``fit_max_zoom`` (a lone site is shown with its surroundings).
     ``decimal_mark`` writes the figures of legends and tooltips in the reader's language ("," in French).
     ``asset_url(package, file name)`` gives the URL of each file of :data:`MAP_ASSETS`.
+    ``footprints``: a FeatureCollection of building outlines (WGS84 polygons with a ``name`` and a ``url``),
+    drawn from zoom ``footprints_min_zoom`` on, where a building is large enough on screen to be seen.
     """
     if color_by not in ("kind", "status"):
         raise MapBuildError(f"color_by must be 'kind' or 'status', not {color_by!r}.")
@@ -285,6 +289,10 @@ def build_site_map(
             bounds = sites_bounds
     if frame_bounds is not None:
         bounds = frame_bounds
+
+    if footprints is not None and footprints.get("features"):
+        spec["footprints"] = {"name": texts.get("footprints_layer", "Buildings"), "data": dict(footprints),
+                              "minZoom": footprints_min_zoom}
 
     if bounds is not None:
         minx, miny, maxx, maxy = bounds

@@ -14,6 +14,7 @@ from facilities.extensions import db
 from facilities.inventory import erp, rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.maps import demo as maps_demo
+from facilities.plans import demo as plans_demo
 from facilities.works import demo as works_demo
 
 
@@ -50,6 +51,7 @@ def load_demo(with_users: bool) -> LoadReport:
     works_demo.load_demo()
     retrofit_demo.load_demo()
     maps_demo.load_demo()
+    plans_demo.load_demo()
     if with_users:
         for user in DEMO_USERS:
             if auth_services.find_user(user["email"]) is None:

@@ -19,6 +19,7 @@ from facilities.inventory.services import SiteFilters
 from facilities.maps import services
 from facilities.maps.assets import asset_url
 from facilities.palette import DPE_COLORS
+from facilities.plans import services as plans
 from gis.webmap import build_site_map
 
 KIND_COLORS = {
@@ -124,6 +125,12 @@ def _frame(outlines, options: dict[str, Any], filtered: bool) -> tuple[float, fl
     return tuple(float(b) for b in chosen.total_bounds) if not chosen.empty else None
 
 
+def _building_url():
+    """building id → its page, built once (url_for per building would cost at 10,000 buildings)."""
+    template = url_for("inventory.building_detail", building_id=999999999)
+    return lambda building_id: template.replace("999999999", str(building_id))
+
+
 FIGURES_URL_SUFFIX = "/figures.json"  # after a site's URL: the maps.site_figures route
 
 
@@ -188,7 +195,7 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
             "workstations": _("Workstations"), "medical_cabinets": _("Medical cabinets"),
             "open_site": _("Open the site page"), "sites_layer": _("Sites"), "communes_layer": _("Communes"),
             "no_value": _("No value"), "other": _("Other") if color_by != "dpe" else _("No DPE"),
-            "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"),
+            "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "footprints_layer": _("Buildings"),
         },
         service_labels={code: str(label) for code, label in SERVICE_LABELS.items()},
         asset_url=asset_url,
@@ -196,6 +203,7 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
         decimal_mark=decimal_mark(str(get_locale() or "fr")),
         lang=str(get_locale() or "en"),
         title=_("Map of the sites"),
+        footprints=plans.footprints_geojson(_building_url()),
         **map_args,
     )
     return MapPage(html=html, located=len(located), not_located=not_located, legend=legend,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Numeric, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilities.extensions import db
@@ -30,6 +30,8 @@ class FloorOutline(OutlineColumns, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     floor_id: Mapped[int] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"), unique=True)
+    # A drawing made up to show the plans (the demo), not surveyed: the page, the exports and the PDF say so.
+    illustrative: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     floor: Mapped[Floor] = relationship()
 

@@ -38,7 +38,8 @@ def floor_panel(floor, **_objects) -> dict:
     else:
         hrefs = {room.space.id: f"#space-{room.space.id}" for room in plan.rooms}
     return {"plan": plan, "drawing": draw(plan), "legends": colours.legends(), "modes": colours.MODES,
-            "mode_labels": colours.MODE_LABELS, "tolerance": rules.AREA_GAP_FLAG, "room_hrefs": hrefs}
+            "mode_labels": colours.MODE_LABELS, "tolerance": rules.AREA_GAP_FLAG, "room_hrefs": hrefs,
+            "georeferenced": services.georeference(floor.building_id) is not None}
 
 
 def building_panel(building, **_objects) -> dict:
@@ -128,7 +129,7 @@ def plan_svg(floor_id: int):
     floor, plan = _drawn_plan(floor_id)
     drawing = draw(plan)
     body = render_template("plans/plan.svg", drawing=drawing, floor=floor, legend=colours.legends()["type"],
-                           scale=PLAN_SCALE)
+                           scale=PLAN_SCALE, illustrative=plan.illustrative, illustrative_label=_("Illustrative plan"))
     return _download(body, "image/svg+xml", floor, "svg")
 
 

@@ -6,6 +6,7 @@ Services flush but never commit: the request or the command that calls them comm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -51,6 +52,7 @@ class FloorPlan:
     outline_area_m2: Decimal | None
     rooms: list[Room] = field(default_factory=list)
     undrawn: list[Space] = field(default_factory=list)
+    illustrative: bool = False  # made up to show plans (the demo), not surveyed
 
     @property
     def outline_flagged(self) -> bool:
@@ -75,7 +77,7 @@ def floor_plan(floor: Floor) -> FloorPlan:
     rows = {row.space_id: row for row in db.session.scalars(
         select(SpaceOutline).where(SpaceOutline.floor_id == floor.id))}
     plan = FloorPlan(floor, geometry.polygon(outline.geometry) if outline else None,
-                     outline.drawn_area_m2 if outline else None)
+                     outline.drawn_area_m2 if outline else None, illustrative=bool(outline and outline.illustrative))
     for space in floor.spaces:
         row = rows.get(space.id)
         if row is None:
@@ -141,13 +143,18 @@ def _write_outline(model, row, shape: Polygon | None, **keys: int) -> None:
 
 
 def write_space_outline(space: Space, floor: Floor, shape: Polygon | None) -> None:
+    """Draw (or erase) a space's outline as it is, without checking it against the plan (an import checked)."""
     _write_outline(SpaceOutline, _space_outline_row(space.id), shape, space_id=space.id, floor_id=floor.id,
                    building_id=floor.building_id)
 
 
-def write_floor_outline(floor: Floor, shape: Polygon | None) -> None:
-    _write_outline(FloorOutline, _floor_outline_row(floor.id), shape, floor_id=floor.id,
-                   building_id=floor.building_id)
+def write_floor_outline(floor: Floor, shape: Polygon | None, illustrative: bool = False) -> None:
+    """Draw (or erase) a floor's outline as it is, without checking the rooms against it (an import checked)."""
+    row = _floor_outline_row(floor.id)
+    _write_outline(FloorOutline, row, shape, floor_id=floor.id, building_id=floor.building_id,
+                   illustrative=illustrative)
+    if row is not None and shape is not None and row.illustrative != illustrative:
+        row.illustrative = illustrative
 
 
 def save_space_outline(space: Space, shape: Polygon | None) -> None:
@@ -267,3 +274,41 @@ def portfolio_flags(limit: int = 10) -> tuple[int, list[BuildingFlags]]:
     found = sorted((BuildingFlags(bid, *names[bid], spaces.get(bid, 0), floors.get(bid, 0)) for bid in ids),
                    key=lambda b: (-b.flagged_spaces, -b.flagged_floors, b.code))
     return len(found), found[:limit]
+
+
+def footprints_geojson(building_url: Callable[[int], str]) -> dict:
+    """The footprints of the georeferenced buildings in WGS84, for the map: the outline of the ground floor (or
+    of the lowest floor drawn; failing an outline, its rooms merged), with the building's name and page."""
+    import shapely
+
+    georefs = {row.building_id: row for row in db.session.scalars(select(BuildingGeoreference))}
+    if not georefs:
+        return {"type": "FeatureCollection", "features": []}
+    outlines = db.session.execute(
+        select(FloorOutline.building_id, Floor.level, FloorOutline.geometry).join(Floor, Floor.id == FloorOutline.floor_id)
+        .where(FloorOutline.building_id.in_(georefs))).all()
+    rooms = db.session.execute(
+        select(SpaceOutline.building_id, Floor.level, SpaceOutline.geometry).join(Floor, Floor.id == SpaceOutline.floor_id)
+        .where(SpaceOutline.building_id.in_(georefs))).all()
+    names = dict(db.session.execute(select(Building.id, Building.name).where(Building.id.in_(georefs))).all())
+    shapes: dict[int, tuple[int, Polygon]] = {}
+    for building_id, level, data in outlines:
+        rank = (abs(level), level)
+        if building_id not in shapes or rank < shapes[building_id][0]:
+            shapes[building_id] = (rank, geometry.polygon(data))
+    by_floor: dict[tuple[int, int], list[Polygon]] = {}
+    for building_id, level, data in rooms:
+        if building_id not in shapes:
+            by_floor.setdefault((building_id, level), []).append(geometry.polygon(data))
+    for (building_id, level), polygons in sorted(by_floor.items(), key=lambda item: (abs(item[0][1]), item[0][1])):
+        if building_id not in shapes:
+            merged = geometry.repaired(shapely.union_all(polygons).convex_hull)
+            if merged is not None:
+                shapes[building_id] = ((abs(level), level), merged)
+    features = []
+    for building_id, (_rank, shape) in sorted(shapes.items()):
+        row = georefs[building_id]
+        georef = geometry.Georeference(row.latitude, row.longitude, row.rotation_deg)
+        features.append({"type": "Feature", "geometry": geometry.wgs84_geojson(shape, georef),
+                         "properties": {"name": names.get(building_id, ""), "url": building_url(building_id)}})
+    return {"type": "FeatureCollection", "features": features}

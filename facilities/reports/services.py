@@ -16,6 +16,7 @@ from facilities.inventory import erp
 from facilities.inventory import services as inventory
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.inventory.summary import InventorySummary
+from facilities.plans import figures as plan_figures
 from facilities.reports import locator
 
 
@@ -60,7 +61,9 @@ def inventory_context(building: Building) -> dict:
             "total": total, "empty": InventorySummary(), "today": date.today(), "show_summary": True,
             "sections": [(floor, floor.spaces, False, True) for floor in floors],
             # Translated once per report, not once per row (10,000 rows for the biggest buildings).
-            "type_labels": {code: str(label) for code, label in SPACE_TYPE_LABELS.items()}}
+            "type_labels": {code: str(label) for code, label in SPACE_TYPE_LABELS.items()},
+            # Each drawn floor's plan, to scale (facilities/plans/figures.py renders it).
+            "floor_plans": {floor.id: figure for floor in floors if (figure := plan_figures.pdf_figure(floor))}}
 
 
 def load_building_code(building_id: int) -> str:

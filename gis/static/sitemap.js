@@ -195,6 +195,21 @@
       overlays[spec.sites.name] = cluster.addTo(map);
       if (sitesLegend) { legendControl(spec.sites.legend).addTo(map); }
     }
+    if (spec.footprints) {
+      // Building outlines from their plans: shown only from a zoom where a building is seen as a shape.
+      var footprints = L.geoJSON(spec.footprints.data, {
+        style: function () { return {color: "#212529", weight: 1.5, fillColor: "#6c757d", fillOpacity: 0.35}; },
+        onEachFeature: function (feature, layer) {
+          var p = feature.properties || {};
+          layer.bindPopup('<a href="' + esc(p.url || "#") + '">' + esc(p.name || "") + "</a>");
+        }
+      });
+      var showFootprints = function () {
+        if (map.getZoom() >= spec.footprints.minZoom) { footprints.addTo(map); } else { footprints.remove(); }
+      };
+      map.on("zoomend", showFootprints);
+      showFootprints();
+    }
     if (spec.communes || spec.outlines) {
       L.control.layers(null, overlays, {collapsed: touchSized()}).addTo(map);
     }
