@@ -61,10 +61,11 @@ LAYOUT_CSS = """
 .plan-frame { border: 1px solid #dee2e6; background: #fff; }
 .floor-plan { display: block; width: 100%; height: auto; max-height: 75vh; }
 .floor-plan .room path { transition: opacity .15s; }
-.floor-plan a.room-link:hover path, .floor-plan a.room-link:focus path { stroke: #0a58ca; stroke-width: .25; }
-.floor-plan a.room-link:focus { outline: none; }
+.floor-plan a.room-link:hover path { stroke: #0a58ca; stroke-width: .18; }
+.floor-plan a.room-link { text-decoration: none; }
+.floor-plan a.room-link:focus-visible path { stroke: #0a58ca; stroke-width: .3; }
 .floor-plan .room.flagged path { stroke: #b02a37; stroke-width: .2; stroke-dasharray: .4 .2; }
-.floor-plan .room.is-match path { stroke: #0a58ca; stroke-width: .35; }
+.floor-plan .room.is-match path { stroke: #0a58ca; stroke-width: .18; }
 .floor-plan .room.is-dimmed { opacity: .25; }
 .floor-plan text { pointer-events: none; font-family: system-ui, sans-serif; }
 .plan-legend .swatch { display: inline-block; width: 1rem; height: 1rem; border: 1px solid #6c757d;

@@ -4,8 +4,11 @@ by this area's own template so that the report includes markup, never another ar
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
+from facilities.formatting import format_area
 from facilities.inventory.catalogue import SPACE_TYPE_LABELS
 from facilities.plans import colours, services
 from facilities.plans.drawing import draw
@@ -13,6 +16,28 @@ from facilities.plans.drawing import draw
 # Scales a plan is printed at, largest first; the first at which it fits the page's frame is used.
 SCALES = (50, 100, 200, 500, 1000, 2000)
 FRAME_MM = (170.0, 150.0)  # width and height left for a plan on an A4 portrait page under the floor's title
+
+
+def room_tips(drawing) -> dict[int, tuple[str, str]]:
+    """Per room: its link's name (code and name) and its tooltip (type, areas declared and drawn, workstations),
+    translated and formatted once per floor (a floor may have 500 rooms)."""
+    locale = str(get_locale() or "fr")
+    formatted: dict = {}
+
+    def area(value) -> str:
+        if value not in formatted:
+            formatted[value] = format_area(value, locale)
+        return formatted[value]
+
+    labels = {code: str(label) for code, label in SPACE_TYPE_LABELS.items()}
+    declared, drawn, stations = _("declared"), _("drawn"), _("workstations")
+    tips = {}
+    for room in drawing.rooms:
+        name = f"{room.code} · {room.name}"
+        tips[room.space_id] = (name, f"{name} · {labels.get(room.space_type, room.space_type)} · {declared} "
+                                     f"{area(room.area_m2)} · {drawn} {area(room.drawn_area_m2)} · {stations} "
+                                     f"{room.workstations}")
+    return tips
 
 
 def print_scale(width_m: float, height_m: float) -> int:
@@ -35,4 +60,4 @@ def pdf_figure(floor) -> Markup | None:
     template = current_app.jinja_env.get_template("plans/_pdf_plan.html")
     return Markup(template.render(drawing=drawing, floor=floor, scale=scale, svg_size=size,
                                   legend=colours.legends()["type"], illustrative=plan.illustrative,
-                                  svg_id=f"plan-{floor.id}", SPACE_TYPE_LABELS=SPACE_TYPE_LABELS))
+                                  svg_id=f"plan-{floor.id}", room_tips=room_tips(drawing)))

@@ -88,6 +88,12 @@ def polygon(geometry: Any) -> Polygon:
     return orient(shape)  # exterior counter-clockwise, as GeoJSON (RFC 7946) wants
 
 
+def stored_polygon(geometry: Mapping) -> Polygon:
+    """A polygon saved by this application (checked when it was saved): read without checking it again."""
+    exterior, *holes = geometry["coordinates"]
+    return Polygon(exterior, holes)
+
+
 def polygon_from_points(points: Iterable[tuple[float, float]]) -> Polygon:
     """A polygon from one ring of (x, y) points (a form, an imported outline)."""
     return polygon({"type": "Polygon", "coordinates": [[list(point) for point in points]]})
@@ -207,9 +213,9 @@ def label_point(shape: Polygon) -> tuple[float, float]:
 
 
 def label_size(shape: Polygon) -> float:
-    """A label's height in metres that fits the room: a fraction of its narrower side, between 0.25 and 1.2 m."""
+    """A label's height in metres that fits the room: a fraction of its narrower side, between 0.25 and 0.9 m."""
     min_x, min_y, max_x, max_y = shape.bounds
-    return round(max(0.25, min(1.2, min(max_x - min_x, max_y - min_y) / 4)), 2)
+    return round(max(0.25, min(0.9, min(max_x - min_x, max_y - min_y) / 4)), 2)
 
 
 def scale_bar_m(width_m: float) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, json, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, json, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +13,7 @@ from facilities.panels import Alert
 from facilities.permissions import Permission, requires
 from facilities.plans import colours, exchange, rules, services
 from facilities.plans.drawing import draw
+from facilities.plans.figures import room_tips
 from facilities.plans.forms import OutlineForm
 
 bp = Blueprint("plans", __name__)
@@ -29,15 +30,29 @@ def _or_404(entity):
 # ---------------------------------------------------------------- panels (computed in the host's view)
 
 
+def _space_url(endpoint: str, space_id: int) -> str:
+    """A space's page, from one url_for per request and endpoint (a floor may have 500 rooms)."""
+    cache = g.setdefault("plans_space_urls", {})
+    if endpoint not in cache:
+        cache[endpoint] = url_for(endpoint, space_id=987654321)
+    return cache[endpoint].replace("987654321", str(space_id))
+
+
 def floor_panel(floor, **_objects) -> dict:
     """The floor page's plan: the drawing, its legends, and the rooms whose drawn area is off."""
     plan = services.floor_plan(floor)
-    if current_user.can(Permission.EDIT_BUILDINGS):  # a click opens the room's form, else its row of the table
-        edit = url_for("inventory.space_edit", space_id=0).removesuffix("/0/edit")
-        hrefs = {room.space.id: f"{edit}/{room.space.id}/edit" for room in plan.rooms}
+    drawing = draw(plan)
+    editor = current_user.can(Permission.EDIT_BUILDINGS)
+    if editor:  # a click opens the room's form, else its row of the table
+        hrefs = {room.space.id: _space_url("inventory.space_edit", room.space.id) for room in plan.rooms}
     else:
         hrefs = {room.space.id: f"#space-{room.space.id}" for room in plan.rooms}
-    return {"plan": plan, "drawing": draw(plan), "legends": colours.legends(), "modes": colours.MODES,
+    outline_hrefs = {space.id: _space_url("plans.space_outline", space.id) for space in floor.spaces} if editor else {}
+    legends = colours.legends()
+    present = {f"t-{room.space.space_type}" for room in plan.rooms}
+    legends["type"] = [entry for entry in legends["type"] if entry[0] in present]  # the types drawn only
+    return {"plan": plan, "drawing": drawing, "room_tips": room_tips(drawing) if drawing else {},
+            "outline_hrefs": outline_hrefs, "legends": legends, "modes": colours.MODES,
             "mode_labels": colours.MODE_LABELS, "tolerance": rules.AREA_GAP_FLAG, "room_hrefs": hrefs,
             "georeferenced": services.georeference(floor.building_id) is not None}
 
@@ -129,7 +144,8 @@ def plan_svg(floor_id: int):
     floor, plan = _drawn_plan(floor_id)
     drawing = draw(plan)
     body = render_template("plans/plan.svg", drawing=drawing, floor=floor, legend=colours.legends()["type"],
-                           scale=PLAN_SCALE, illustrative=plan.illustrative, illustrative_label=_("Illustrative plan"))
+                           scale=PLAN_SCALE, illustrative=plan.illustrative, illustrative_label=_("Illustrative plan"),
+                           room_tips=room_tips(drawing))
     return _download(body, "image/svg+xml", floor, "svg")
 
 

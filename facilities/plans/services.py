@@ -76,14 +76,14 @@ def floor_plan(floor: Floor) -> FloorPlan:
     outline = _floor_outline_row(floor.id)
     rows = {row.space_id: row for row in db.session.scalars(
         select(SpaceOutline).where(SpaceOutline.floor_id == floor.id))}
-    plan = FloorPlan(floor, geometry.polygon(outline.geometry) if outline else None,
+    plan = FloorPlan(floor, geometry.stored_polygon(outline.geometry) if outline else None,
                      outline.drawn_area_m2 if outline else None, illustrative=bool(outline and outline.illustrative))
     for space in floor.spaces:
         row = rows.get(space.id)
         if row is None:
             plan.undrawn.append(space)
         else:
-            plan.rooms.append(Room(space, geometry.polygon(row.geometry), row.drawn_area_m2))
+            plan.rooms.append(Room(space, geometry.stored_polygon(row.geometry), row.drawn_area_m2))
     return plan
 
 
@@ -295,11 +295,11 @@ def footprints_geojson(building_url: Callable[[int], str]) -> dict:
     for building_id, level, data in outlines:
         rank = (abs(level), level)
         if building_id not in shapes or rank < shapes[building_id][0]:
-            shapes[building_id] = (rank, geometry.polygon(data))
+            shapes[building_id] = (rank, geometry.stored_polygon(data))
     by_floor: dict[tuple[int, int], list[Polygon]] = {}
     for building_id, level, data in rooms:
         if building_id not in shapes:
-            by_floor.setdefault((building_id, level), []).append(geometry.polygon(data))
+            by_floor.setdefault((building_id, level), []).append(geometry.stored_polygon(data))
     for (building_id, level), polygons in sorted(by_floor.items(), key=lambda item: (abs(item[0][1]), item[0][1])):
         if building_id not in shapes:
             merged = geometry.repaired(shapely.union_all(polygons).convex_hull)
