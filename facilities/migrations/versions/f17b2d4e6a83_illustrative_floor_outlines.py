@@ -1,7 +1,7 @@
 """Floor outlines say whether they are illustrative (the demo's drawn floors), as sites and buildings do
 
 Revision ID: f17b2d4e6a83
-Revises: b20c4d6e8f10
+Revises: b3d5f7a9c1e2
 Create Date: 2026-11-30 07:30:00
 
 Existing outlines are not illustrative (false): no row changes meaning.
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f17b2d4e6a83'
-down_revision = 'b20c4d6e8f10'
+down_revision = 'b3d5f7a9c1e2'
 branch_labels = None
 depends_on = None
 
