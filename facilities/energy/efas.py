@@ -51,9 +51,7 @@ MAX_PARTS = 200  # far more buildings than one site has
 
 
 def _tertiary(building: Building) -> Decimal | None:
-    from facilities.inventory.rules import tertiary_area_m2
-
-    return tertiary_area_m2(building.gross_floor_area_m2, building.tertiary_area_m2, building.housing_area_m2)
+    return building.effective_tertiary_area_m2
 
 
 def _clean_parts(raw_parts: Any, site: Site, efa_id: int | None) -> list[dict]:

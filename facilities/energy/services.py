@@ -456,7 +456,22 @@ def clean_settings(raw: dict, building_id: int, today: date | None = None) -> di
         if not has_data:
             raise ValidationError({"reference_year": _(
                 "No consumption is recorded for %(year)s: enter it first.", year=year)})
+        _check_complete_year(building_id, year, today or date.today())
     return values
+
+
+def _check_complete_year(building_id: int, year: int, today: date) -> None:
+    """A reference year must be complete (energy.completeness): a carrier used the year before with no record
+    that year would make the reference too low."""
+    from facilities.energy.completeness import year_completeness
+
+    loaded = load_building_energy([building_id]).get(building_id)
+    consumptions, _no_area = loaded.consumptions() if loaded else ([], [])
+    found = year_completeness(consumptions, today).get(year)
+    if found is not None and found.missing_carriers:
+        raise ValidationError({"reference_year": _(
+            "%(year)s is incomplete: no consumption recorded for %(carriers)s, used the year before.", year=year,
+            carriers=", ".join(found.missing_carriers))})
 
 
 def clean_entry(building: Building, raw: dict, today: date | None = None) -> dict:

@@ -301,10 +301,16 @@ def home_panel() -> dict[str, Any]:
     declaration = declaration_context()
     alerts = []
     if declaration["pending"] and declaration["days_left"] is not None:
+        day = formatting.format_day(declaration["declaration_deadline"], str(get_locale() or "fr"))
+        late = declaration["days_left"] < 0
+        text = (_("OPERAT: %(n)s EFA(s) without complete %(year)s consumption, the deadline (%(date)s) passed %(days)s "
+                  "day(s) ago.", n=len(declaration["pending"]), year=declaration["declaration_year"],
+                  days=-declaration["days_left"], date=day) if late else
+                _("OPERAT: %(n)s EFA(s) without complete %(year)s consumption, %(days)s day(s) before %(date)s.",
+                  n=len(declaration["pending"]), year=declaration["declaration_year"], days=declaration["days_left"],
+                  date=day))
         alerts.append(Alert(
-            _("OPERAT: %(n)s EFA(s) without complete %(year)s consumption, %(days)s day(s) before %(date)s.",
-              n=len(declaration["pending"]), year=declaration["declaration_year"], days=declaration["days_left"],
-              date=formatting.format_day(declaration["declaration_deadline"], str(get_locale() or "fr"))),
-            url_for("energy.dashboard") + "#declaration", "danger" if declaration["days_left"] < 0 else "warning",
+            text,
+            url_for("energy.dashboard") + "#declaration", "danger" if late else "warning",
             _("Décret tertiaire")))
     return {"data": data, "counts": counts, "chart": chart, "alerts": alerts, **declaration}

@@ -143,6 +143,13 @@ class Building(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
         return f"<Building {self.code}>"
 
     @property
+    def effective_tertiary_area_m2(self) -> Decimal | None:
+        """The tertiary floor area: as recorded, else the gross floor area less the housing (None: unknown)."""
+        from facilities.inventory.rules import tertiary_area_m2
+
+        return tertiary_area_m2(self.gross_floor_area_m2, self.tertiary_area_m2, self.housing_area_m2)
+
+    @property
     def effective_opened_on(self) -> date | None:
         return self.opened_on or (self.site.opened_on if self.site else None)
 

@@ -92,3 +92,25 @@ def test_energy_page_says_why(client_as, factory, seeded):
     assert "the buildings of the site total 1,200 m² of tertiary floor area" in page
     panel = client.get(f"/buildings/{building.id}").get_data(as_text=True)
     assert "the buildings of the site total 1,200 m²" in panel
+
+
+def test_reference_year_must_be_complete_nothing_saved(client, token_for, factory, seeded, db):
+    """Bad input (issue 15): a reference year incomplete (gas used in 2014, none recorded in 2015) is refused on
+    the settings, nothing saved; a year outside the 2010–2022 window too."""
+    from facilities.energy import services
+    from facilities.energy.models import BuildingEnergySettings
+    from facilities.validation import ValidationError
+
+    building = factory.building(gross_floor_area_m2="1200")
+    for year, carrier in ((2014, "natural_gas"), (2014, "electricity"), (2015, "electricity")):
+        services.record_consumption(building, services.clean_entry(
+            building, {"year": year, "carrier": carrier, "kwh": "10000"}))
+    db.session.commit()
+    for year, message in ((2015, "natural_gas"), (2024, "2010")):
+        with pytest.raises(ValidationError) as refused:
+            services.clean_settings({"scale_code": "tertiary_office", "reference_year": str(year)}, building.id,
+                                    today=TODAY)
+        assert message in refused.value.errors["reference_year"]
+    assert services.clean_settings({"scale_code": "tertiary_office", "reference_year": "2014"}, building.id,
+                                   today=TODAY)["reference_year"] == 2014
+    assert db.session.get(BuildingEnergySettings, building.id) is None
