@@ -93,3 +93,40 @@ def ledger_errors(ledger: Ledger, *, checking_ap: bool = False) -> dict[str, str
                        "its échéancier, dated, with its vote).", cp=_eur(ledger.cp_total_cents), ap=_eur(ap),
                        diff=_eur(ledger.cp_total_cents - ap))
     return errors
+
+
+# ---------------------------------------------------------------- caducité (an AP lapsing without commitment)
+
+LAPSING = "lapsing"  # within the warning window before its lapse date
+LAPSED = "lapsed"
+
+
+def add_years(day, years: int):
+    """The same day `years` later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """When an AP with no commitment lapses: `years` after its latest vote (a vote renews it)."""
+
+    last_vote: object  # date
+    lapses_on: object  # date
+    state: str | None  # None (committed, or far from its date), LAPSING or LAPSED
+
+
+def lapse_of(last_vote, committed_cents: int, lapse_years: int, today, warn_days: int = 365) -> Lapse | None:
+    """The caducité of an AP voted (or last renewed) on `last_vote`: None once anything is committed."""
+    if committed_cents > 0 or last_vote is None:
+        return None
+    lapses_on = add_years(last_vote, lapse_years)
+    if today >= lapses_on:
+        state = LAPSED
+    elif (lapses_on - today).days <= warn_days:
+        state = LAPSING
+    else:
+        state = None
+    return Lapse(last_vote, lapses_on, state)

@@ -135,3 +135,15 @@ class VoteForm(RuleForm):
     voted_on = StringField(_l("Vote date"), render_kw={"type": "date"})
     deliberation_ref = StringField(_l("Deliberation reference"), description=_l("e.g. CD 2031-12-15 n° 31.045"))
     note = TextAreaField(_l("Note"), render_kw={"rows": 2})
+
+
+class RenewForm(RuleForm):
+    vote_id = _vote_field(_l("Renewed by the budget vote"))
+    voted_on = StringField(_l("Vote date"), render_kw={"type": "date"},
+                           description=_l("Left empty when a budget vote is chosen: its date"))
+
+
+class LapseRuleForm(RuleForm):
+    valid_from = StringField(_l("In force from"), render_kw={"type": "date"})
+    lapse_years = _integer(_l("Years without commitment before an AP lapses"), description=_l("At least 1"))
+    source = StringField(_l("Source (règlement budgétaire et financier)"))

@@ -162,6 +162,22 @@ class OperationPhase(VersionedChild, db.Model):
         return f"<OperationPhase {self.operation_id} {self.code}>"
 
 
+class ApLapseRule(db.Model):
+    """The caducité rule of the département's règlement budgétaire et financier, dated: an AP with no commitment
+    `lapse_years` after its latest vote lapses. The row in force on a day is the latest one valid from it."""
+
+    __tablename__ = "ap_lapse_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    valid_from: Mapped[date] = mapped_column(Date, unique=True)
+    lapse_years: Mapped[int]
+    source: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ApLapseRule {self.valid_from} {self.lapse_years}>"
+
+
 class BudgetVote(db.Model):
     """A budget vote of the assembly (budget primitif, décision modificative…): it approves AP creations,
     revisions and CP changes, which name it."""

@@ -16,6 +16,7 @@ from facilities.extensions import db
 from facilities.formatting import format_day, format_money
 from facilities.i18n import current_locale
 from facilities.inventory.models import Building, Site
+from facilities.money import money_text
 from facilities.panels import Alert, collect
 from facilities.permissions import Permission, requires
 from facilities.textsearch import capped_count, text_matches
@@ -29,10 +30,12 @@ from facilities.works.forms import (
     ConfirmForm,
     CpForm,
     EnvelopeForm,
+    LapseRuleForm,
     LedgerImportForm,
     OperationEditForm,
     OperationForm,
     PhasesForm,
+    RenewForm,
     SavingForm,
     ScenarioForm,
     VoteForm,
@@ -87,7 +90,27 @@ def home_panel(**_objects) -> dict:
     alerts += [Alert(_("%(operation)s is due for acceptance (réception) this month", operation=op.label),
                      url_for("works.operation_detail", operation_id=op.id), "info", _("Acceptance"))
                for op in figures.ending]
+    alerts += lapse_alerts(locale)
     return {"works": figures, "chart": bar_chart(chart_rows), "alerts": alerts}
+
+
+def lapse_alerts(locale: str) -> list[Alert]:
+    """APs with no commitment lapsing within a year, or lapsed (caducité), for the home dashboard."""
+    ops = [op for ops in services.load_operations(e.id for e in services.load_envelopes(False)).values()
+           for op in ops]
+    by_id = {op.id: op for op in ops}
+    alerts = []
+    for op_id, lapse in sorted(services.lapses(ops, paris_today()).items(), key=lambda item: item[1].lapses_on):
+        op, day = by_id[op_id], format_day(lapse.lapses_on, locale)
+        if lapse.state == "lapsed":
+            alerts.append(Alert(_("The AP of %(operation)s lapsed on %(day)s: nothing committed since its vote; left "
+                                  "out of the programme's totals unless a vote renews it.", operation=op.label, day=day),
+                                url_for("works.operation_detail", operation_id=op.id), "danger", _("AP lapsed")))
+        else:
+            alerts.append(Alert(_("The AP of %(operation)s lapses on %(day)s unless something is committed or a vote "
+                                  "renews it.", operation=op.label, day=day),
+                                url_for("works.operation_detail", operation_id=op.id), "warning", _("AP lapsing")))
+    return alerts
 
 
 def _or_404(entity):
@@ -357,10 +380,13 @@ def _render_operation(op: Operation, status: int = 200, **forms):
     forms["ap_form"].cp.context = views.cp_grid_context(op, ap_input="amount_eur")
     forms.setdefault("actual_form", ActualForm(formdata=None))
     forms.setdefault("saving_form", SavingForm(formdata=None))
+    forms.setdefault("renew_form", RenewForm(formdata=None))
+    _vote_choices(forms["renew_form"].vote_id)
     plan_check = services.operation_check(op)
+    lapse = services.lapse_of_operation(op, services.lapse_years_on(date.today()), date.today())
     return render_template("works/operation_detail.html", op=op, check=plan_check, voted=services.is_voted(op),
                            cp=views.cp_by_year_of(op), chart=chart([op], op.label),
-                           history=views.history_by_vote(op),
+                           history=views.history_by_vote(op), lapse=lapse if lapse and lapse.state else None,
                            phase_labels={c.value: PHASE_LABELS[c] for c in PhaseCode}, derive_form=ConfirmForm(),
                            **forms), status
 
@@ -433,36 +459,24 @@ def operation_cp_derive(operation_id: int):
 @requires(Permission.EDIT_WORKS)
 def ap_revision(operation_id: int):
     """Append a vote of the AP (the history is never edited)."""
-    op = _load_operation(operation_id)
-    form = ApRevisionForm()
-    if form.submit_with(rules.clean_ap_revision, lambda values: services.add_ap_revision(op, values)) is None:
-        return _render_operation(_load_operation(operation_id), 422, ap_form=form)
-    flash(_("AP revision recorded."), "success")
-    return redirect(url_for(".operation_detail", operation_id=op.id))
+    return _operation_form_post(operation_id, ApRevisionForm(), "ap_form", lambda _op, raw: rules.clean_ap_revision(raw),
+                                services.add_ap_revision, _("AP revision recorded."))
 
 
 @bp.route("/operations/<int:operation_id>/actuals", methods=["POST"])
 @requires(Permission.EDIT_WORKS)
 def operation_actual(operation_id: int):
     """Record the commitments and payments of a year."""
-    op = _load_operation(operation_id)
-    form = ActualForm()
-    if form.submit_with(rules.clean_actual, lambda values: services.set_actual(op, values)) is None:
-        return _render_operation(_load_operation(operation_id), 422, actual_form=form)
-    flash(_("Actuals saved."), "success")
-    return redirect(url_for(".operation_detail", operation_id=op.id))
+    return _operation_form_post(operation_id, ActualForm(), "actual_form", lambda _op, raw: rules.clean_actual(raw),
+                                services.set_actual, _("Actuals saved."))
 
 
 @bp.route("/operations/<int:operation_id>/savings", methods=["POST"])
 @requires(Permission.EDIT_WORKS)
 def operation_saving(operation_id: int):
     """Record the expected energy savings of a carrier."""
-    op = _load_operation(operation_id)
-    form = SavingForm()
-    if form.submit_with(rules.clean_saving, lambda values: services.set_saving(op, values)) is None:
-        return _render_operation(_load_operation(operation_id), 422, saving_form=form)
-    flash(_("Expected savings saved."), "success")
-    return redirect(url_for(".operation_detail", operation_id=op.id))
+    return _operation_form_post(operation_id, SavingForm(), "saving_form", lambda _op, raw: rules.clean_saving(raw),
+                                services.set_saving, _("Expected savings saved."))
 
 
 # ---------------------------------------------------------------- budget votes
@@ -508,3 +522,49 @@ def annex():
         abort(404)
     return render_template("works/annex.html", annex=views.budget_annex(year, _("Total")),
                            action_panels=collect("annex.actions", year=year))
+
+
+@bp.route("/operations/<int:operation_id>/renew", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def ap_renew(operation_id: int):
+    """Renew the AP by a vote (same amount and échéancier): its caducité starts over."""
+    return _operation_form_post(
+        operation_id, RenewForm(), "renew_form",
+        lambda op, raw: rules.clean_ap_revision({**raw, "amount_eur": money_text(op.current_ap_cents),
+                                                 "reason": _("AP renewed (caducité)")}),
+        services.renew_ap, _("AP renewed: its caducité starts over from this vote."))
+
+
+def _operation_form_post(operation_id: int, form, form_key: str, clean, action, message: str):
+    """A form of the operation page: saved, then back to the page; or the page again with its messages (422)."""
+    op = _load_operation(operation_id)
+    if form.submit_with(lambda raw: clean(op, raw), lambda values: action(op, values)) is None:
+        return _render_operation(_load_operation(operation_id), 422, **{form_key: form})
+    flash(message, "success")
+    return redirect(url_for(".operation_detail", operation_id=op.id))
+
+
+# ---------------------------------------------------------------- caducité rule
+
+
+@bp.route("/works/caducite")
+@requires(Permission.READ)
+def lapse_rules():
+    """The caducité rule in force (years without commitment before an AP lapses) and its dated history."""
+    return _lapse_page(LapseRuleForm(formdata=None), 200)
+
+
+@bp.route("/works/caducite", methods=["POST"])
+@requires(Permission.MANAGE_REFERENCE)
+def lapse_rule_create():
+    """Record a caducité rule from a date (administrators: the règlement budgétaire et financier changed)."""
+    form = LapseRuleForm()
+    if form.submit_with(rules.clean_lapse_rule, services.create_lapse_rule) is not None:
+        flash(_("Caducité rule recorded."), "success")
+        return redirect(url_for(".lapse_rules"))
+    return _lapse_page(form, 422)
+
+
+def _lapse_page(form, status: int):
+    return render_template("works/lapse_rules.html", form=form, rules=services.lapse_rules(),
+                           years=services.lapse_years_on(date.today()), default=services.DEFAULT_LAPSE_YEARS), status

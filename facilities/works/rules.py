@@ -375,6 +375,20 @@ def clean_vote(raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+LAPSE_RULES = (
+    Rule("valid_from", "date", _l("In force from"), required=True, minimum=date(YEARS.first, 1, 1),
+         maximum=date(YEARS.last, 12, 31)),
+    Rule("lapse_years", "int", _l("Years without commitment before an AP lapses"), required=True, minimum=1,
+         maximum=20),
+    Rule("source", "text", _l("Source (règlement budgétaire et financier)"), required=True, max_length=300),
+)
+
+
+def clean_lapse_rule(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A caducité rule: from when, after how many years (at least 1) without commitment, and its source."""
+    return clean(LAPSE_RULES, raw)
+
+
 SAVING_RULES = (
     Rule("carrier", "choice", _l("Energy carrier"), required=True, choices=lambda: carriers.CODES),
     Rule("kwh_per_year", "int", _l("Expected savings (kWh/year)"), required=True, minimum=0, maximum=MAX_KWH_PER_YEAR),

@@ -17,8 +17,9 @@ from sqlalchemy.orm import selectinload
 from facilities.extensions import db
 from facilities.formatting import format_money
 from facilities.validation import ValidationError
-from facilities.works.budget import Ledger, ledger_errors
+from facilities.works.budget import Lapse, Ledger, lapse_of, ledger_errors
 from facilities.works.models import (
+    ApLapseRule,
     ApRevision,
     BudgetVote,
     CpCarryOver,
@@ -520,6 +521,57 @@ def create_vote(values: dict) -> BudgetVote:
     db.session.add(vote)
     db.session.flush()
     return vote
+
+
+# ---------------------------------------------------------------- caducité
+
+# When no rule is recorded: three years, the term most règlements budgétaires et financiers set (each
+# département sets its own; an administrator records it on the caducité page).
+DEFAULT_LAPSE_YEARS = 3
+FINISHED_STATUSES = ("received", "closed")
+
+
+def lapse_rules() -> list[ApLapseRule]:
+    """The caducité rules recorded, the latest first."""
+    return list(db.session.execute(select(ApLapseRule).order_by(ApLapseRule.valid_from.desc())).scalars())
+
+
+def lapse_years_on(day: date) -> int:
+    """The years without commitment after which an AP lapses, by the rule in force on `day`."""
+    rule = db.session.execute(select(ApLapseRule).where(ApLapseRule.valid_from <= day)
+                              .order_by(ApLapseRule.valid_from.desc()).limit(1)).scalar_one_or_none()
+    return rule.lapse_years if rule is not None else DEFAULT_LAPSE_YEARS
+
+
+def create_lapse_rule(values: dict) -> ApLapseRule:
+    """Record a caducité rule from a date (one rule per date)."""
+    if db.session.execute(select(ApLapseRule.id).where(ApLapseRule.valid_from == values["valid_from"])).first():
+        raise ValidationError({"valid_from": _("A rule already starts on %(day)s.", day=values["valid_from"].isoformat())})
+    rule = ApLapseRule(**values)
+    db.session.add(rule)
+    db.session.flush()
+    return rule
+
+
+def lapse_of_operation(op: Operation, years: int, today: date) -> Lapse | None:
+    """The caducité of a voted AP not yet finished: from its latest vote (a vote renews it), unless committed."""
+    if not is_voted(op) or op.status in FINISHED_STATUSES or not op.ap_revisions:
+        return None
+    last_vote = max(r.voted_on for r in op.ap_revisions)
+    return lapse_of(last_vote, sum(a.committed_cents for a in op.actuals), years, today)
+
+
+def lapses(operations: Iterable[Operation], today: date) -> dict[int, Lapse]:
+    """The APs lapsing (within a year) or lapsed among these operations, by operation id."""
+    years = lapse_years_on(today)
+    found = {op.id: lapse_of_operation(op, years, today) for op in operations}
+    return {op_id: lapse for op_id, lapse in found.items() if lapse is not None and lapse.state}
+
+
+def renew_ap(op: Operation, values: dict) -> ApRevision:
+    """Renew an AP by a vote: the same amount and échéancier, voted again, so that its caducité starts over."""
+    return add_ap_revision(op, {**values, "amount_cents": op.current_ap_cents, "cp": op.cp_by_year,
+                                "reason": values.get("reason") or _("AP renewed (caducité)")})
 
 
 # ---------------------------------------------------------------- CP carried over (report de crédits)

@@ -17,12 +17,14 @@ from facilities.extensions import db
 from facilities.formatting import format_number
 from facilities.i18n import current_locale
 from facilities.money import cents_to_euros
+from facilities.works.budget import LAPSED, Lapse
 from facilities.works.models import ApRevision, BudgetVote, CpCarryOver, Envelope, Operation
 from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck
 from facilities.works.scheduling.spreading import operation_cp
 from facilities.works.services import (
     build_plan,
     check_plan,
+    lapses,
     load_envelopes,
     load_operations,
     operation_query,
@@ -56,6 +58,12 @@ class EnvelopeFigures:
     years: list[YearFigures]
     programme_check: ProgrammeCheck
     totals: YearFigures = field(default_factory=lambda: YearFigures(0))
+    lapses: dict[int, Lapse] = field(default_factory=dict)  # APs lapsing or lapsed, by operation id
+
+    @property
+    def lapsed_ids(self) -> set[int]:
+        """Operations whose AP has lapsed (caducité): left out of the programme's totals."""
+        return {op_id for op_id, lapse in self.lapses.items() if lapse.state == LAPSED}
 
     @property
     def overflow_by_year(self) -> dict[int, int]:
@@ -67,12 +75,15 @@ class EnvelopeFigures:
 
     @property
     def ap_total_cents(self) -> int:
-        return sum(op.current_ap_cents for op in self.operations)
+        """The APs in force of the programme, lapsed ones left out."""
+        lapsed = self.lapsed_ids
+        return sum(op.current_ap_cents for op in self.operations if op.id not in lapsed)
 
 
 def envelope_figures(envelopes: Sequence[Envelope]) -> list[EnvelopeFigures]:
     """Per envelope and year: cap, CP allocated, committed, paid and remaining (cap − allocated)."""
     by_envelope = load_operations([e.id for e in envelopes])
+    found_lapses = lapses([op for ops in by_envelope.values() for op in ops], date.today())
     out = []
     for envelope in envelopes:
         ops = by_envelope[envelope.id]
@@ -88,7 +99,8 @@ def envelope_figures(envelopes: Sequence[Envelope]) -> list[EnvelopeFigures]:
         rows = [years[y] for y in sorted(years)]
         totals = YearFigures(0, sum(r.cap_cents for r in rows), sum(r.allocated_cents for r in rows),
                              sum(r.committed_cents for r in rows), sum(r.paid_cents for r in rows))
-        out.append(EnvelopeFigures(envelope, ops, rows, programme_check, totals))
+        out.append(EnvelopeFigures(envelope, ops, rows, programme_check, totals,
+                                   {op.id: found_lapses[op.id] for op in ops if op.id in found_lapses}))
     return out
 
 
@@ -185,7 +197,7 @@ def dashboard(limit: int = 10) -> Dashboard:
             ops.append(op)
     biggest = sorted(ops, key=lambda op: (-op.current_ap_cents, op.id))[:limit]
     return Dashboard([years[y] for y in sorted(years)], dict(status_counts), biggest, figures,
-                     sum(op.current_ap_cents for op in ops))
+                     sum(fig.ap_total_cents for fig in figures))
 
 
 def operations_for_building(building_id: int | None, site_id: int | None) -> list[Operation]:
@@ -313,6 +325,7 @@ class AnnexLine:
     to_respread_cents: int  # CP of years before N neither paid nor re-spread yet
     cp_years: list[int]  # CP of N, N+1, N+2
     later_cents: int  # CP of N+3 and after
+    lapsed: bool = False  # the AP lapsed (caducité): shown, left out of the totals
 
     @property
     def ap_cents(self) -> int:
@@ -327,6 +340,7 @@ def _annex_line(op: Operation, year: int) -> AnnexLine:
 
 
 def _annex_total(label: str, lines: Sequence[AnnexLine]) -> AnnexLine:
+    lines = [line for line in lines if not line.lapsed]
     return AnnexLine(label, None, *(sum(getattr(line, name) for line in lines) for name in (
         "voted_cents", "revision_cents", "paid_before_cents", "to_respread_cents")),
         [sum(line.cp_years[k] for line in lines) for k in range(ANNEX_CP_YEARS)],
@@ -355,9 +369,13 @@ def budget_annex(year: int, total_label: str = "Total") -> BudgetAnnex:
     """The annex of year N, programme (envelope, scenarios left out) by programme and operation by operation."""
     envelopes = load_envelopes(include_scenarios=False)
     operations = load_operations([e.id for e in envelopes])
+    found = lapses([op for ops in operations.values() for op in ops], date.today())
+    lapsed = {op_id for op_id, lapse in found.items() if lapse.state == LAPSED}
     programmes = []
     for envelope in envelopes:
         lines = [_annex_line(op, year) for op in operations[envelope.id]]
+        for line in lines:
+            line.lapsed = line.operation.id in lapsed
         programmes.append(AnnexProgramme(envelope, lines, _annex_total(envelope.label, lines)))
     return BudgetAnnex(year, programmes, _annex_total(total_label, [p.total for p in programmes]))
 
