@@ -2,7 +2,7 @@
 AP lapses); no row means the default of 3 years
 
 Revision ID: c7e2a9d4f153
-Revises: b3d5f7a9c1e2
+Revises: f17b2d4e6a83
 Create Date: 2026-11-30 08:10:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7e2a9d4f153'
-down_revision = 'b3d5f7a9c1e2'
+down_revision = 'f17b2d4e6a83'
 branch_labels = None
 depends_on = None
 
