@@ -45,11 +45,13 @@ class BarChart:
 
 def bar_chart(rows: Sequence[tuple[str, Sequence[tuple[str, int, str]]]]) -> BarChart:
     """Rows of (label, [(css class, value, text)…]): one bar per value, all on one scale (the largest value
-    fills the bars' column); negative values draw as empty bars. A row's bars are stacked under its label."""
+    fills the bars' column); negative values draw as empty bars, zero values are left out (their text would
+    only repeat "0"). A row's bars are stacked under its label."""
     largest = max((value for _label, bars in rows for _css, value, _text in bars), default=0)
     scale = BAR_AREA / largest if largest > 0 else 0
     out, y = [], ROW_GAP
     for label, bars in rows:
+        bars = [bar for bar in bars if bar[1] != 0] or list(bars[:1])
         drawn = []
         for index, (css, value, text) in enumerate(bars):
             drawn.append(Bar(css, value, text, LABEL_WIDTH, y + index * BAR_HEIGHT,

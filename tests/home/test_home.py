@@ -96,7 +96,8 @@ def test_a_cap_exceeded_this_year_or_later_is_a_danger_alert(client_as, demo, db
 def test_bar_chart_geometry_shares_one_scale():
     from facilities.barchart import BAR_AREA, bar_chart
 
-    chart = bar_chart([("2025", [("bar-cap", 200, "200"), ("bar-cp", 100, "100")]), ("2026", [("bar-cp", -5, "-5")])])
+    chart = bar_chart([("2025", [("bar-cap", 200, "200"), ("bar-cp", 100, "100"), ("bar-paid", 0, "0")]),
+                       ("2026", [("bar-cp", -5, "-5")])])
     widths = [bar.width for row in chart.rows for bar in row.bars]
-    assert widths == [BAR_AREA, BAR_AREA / 2, 0]
+    assert widths == [BAR_AREA, BAR_AREA / 2, 0]  # the zero bar is left out
     assert chart.rows[1].bars[0].y > chart.rows[0].bars[1].y

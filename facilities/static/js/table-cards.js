@@ -4,14 +4,25 @@
 (function () {
   "use strict";
   function headers(table) {
+    /* The name of each column: the lowest header cell over it, through the rowspans and colspans of every
+       header row (a grouped header such as the PPI's). */
     var head = table.tHead;
     if (!head || !head.rows.length) { return null; }
-    var row = head.rows[head.rows.length - 1], names = [];
-    for (var i = 0; i < row.cells.length; i++) {
-      var cell = row.cells[i], span = cell.colSpan || 1, text = cell.textContent.replace(/\s+/g, " ").trim();
-      for (var k = 0; k < span; k++) { names.push(text); }
+    var grid = [];
+    for (var r = 0; r < head.rows.length; r++) {
+      grid[r] = grid[r] || [];
+      var column = 0;
+      for (var c = 0; c < head.rows[r].cells.length; c++) {
+        var cell = head.rows[r].cells[c], text = cell.textContent.replace(/\s+/g, " ").trim();
+        while (grid[r][column] !== undefined) { column++; }
+        for (var dr = 0; dr < (cell.rowSpan || 1); dr++) {
+          grid[r + dr] = grid[r + dr] || [];
+          for (var dc = 0; dc < (cell.colSpan || 1); dc++) { grid[r + dr][column + dc] = text; }
+        }
+        column += cell.colSpan || 1;
+      }
     }
-    return names;
+    return grid[head.rows.length - 1];
   }
   function label(table) {
     var names = headers(table);
