@@ -290,15 +290,15 @@ HOME_OFF_TRACK = 5  # the home panel names the buildings furthest off track, up 
 def home_panel() -> dict[str, Any]:
     """The energy panel of the home dashboard: buildings per DPE class (a chart and its figures) and the
     buildings off their Décret tertiaire trajectory, furthest first."""
-    try:
+    try:  # a database migrated but never seeded: the home page still answers and says what to do
         data = portfolio.dashboard(limit=HOME_OFF_TRACK)
+        declaration = declaration_context()
     except MissingReferenceError:
         return {"missing_reference": True}
     counts = {letter: data.class_counts[letter] for letter in DPE_LETTERS}
     chart = charts.dpe_distribution_svg(counts, labels={
         "title": _("Buildings per DPE class (today's DPE)"), "y": _("Buildings"),
         "description": ", ".join(f"{letter}: {n}" for letter, n in counts.items())})
-    declaration = declaration_context()
     alerts = []
     if declaration["pending"] and declaration["days_left"] is not None:
         day = formatting.format_day(declaration["declaration_deadline"], str(get_locale() or "fr"))
