@@ -249,6 +249,13 @@ def site_efas(site_id: int) -> list[Efa]:
     ).scalars())
 
 
+def building_efas(building_id: int) -> list[Efa]:
+    """The EFAs a building belongs to (whole or in part)."""
+    return list(db.session.execute(
+        select(Efa).join(EfaPart, EfaPart.efa_id == Efa.id).where(EfaPart.building_id == building_id)
+        .order_by(Efa.label, Efa.id)).scalars())
+
+
 def all_efas() -> list[Efa]:
     """Every EFA with its parts, by site then label."""
     return list(db.session.execute(

@@ -218,6 +218,7 @@ def building_page(building: Building, consumption_form, settings_form_) -> dict[
         "dpe_current_text": dpe_current_sentence(report["dpe_current"]),
         "subject_text": subject_sentence(report["tertiaire"]),
         "display_text": dpe_display_sentence(report["dpe_display"]),
+        "building_efas": efas.building_efas(building.id),
         **projection_context(report.get("projection")),
     }
 

@@ -88,6 +88,8 @@ def test_every_subject_building_gets_an_efa_then_merge(client_as, site_two, db):
     assert db.session.scalar(select(func.count()).select_from(Efa)) == 1
     site_page = client.get(f"/sites/{site.id}").get_data(as_text=True)
     assert "efa-panel" in site_page and efa.label in site_page
+    energy_page = client.get(f"/buildings/{b.id}/energy").get_data(as_text=True)
+    assert "Declared in the EFA" in energy_page.split('id="building-efas"')[1][:400]
 
 
 def _token(response) -> str:
