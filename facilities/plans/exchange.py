@@ -20,18 +20,20 @@ def feature_collection(plan: FloorPlan, georef: geometry.Georeference | None = N
     """The plan as a FeatureCollection: the floor's outline (role "floor"), then one feature per drawn space;
     in WGS84 longitude/latitude when `georef` is given, else in the building's local metres."""
 
-    def shape(polygon) -> dict:
-        return geometry.wgs84_geojson(polygon, georef) if georef else geometry.to_geojson(polygon)
+    def shape(polygon, stored: dict | None) -> dict:
+        if georef:
+            return geometry.wgs84_geojson(polygon, georef)
+        return stored if stored is not None else geometry.to_geojson(polygon)  # saved as GeoJSON already
 
     features = []
     floor = plan.floor
     if plan.outline is not None:
-        features.append({"type": "Feature", "geometry": shape(plan.outline), "properties": {
+        features.append({"type": "Feature", "geometry": shape(plan.outline, plan.outline_geometry), "properties": {
             "role": "floor", "floor_id": floor.id, "level": floor.level, "name": floor.name,
             "area_m2": number(floor.area_m2), "drawn_area_m2": number(plan.outline_area_m2)}})
     for room in plan.rooms:
         space = room.space
-        features.append({"type": "Feature", "geometry": shape(room.shape), "properties": {
+        features.append({"type": "Feature", "geometry": shape(room.shape, room.geometry), "properties": {
             "role": "space", "space_id": space.id, "code": space.code, "name": space.name, "type": space.space_type,
             "area_m2": number(space.area_m2), "drawn_area_m2": number(room.drawn_area_m2),
             "is_public": space.is_public, "step_free": space.step_free, "workstations": space.workstations}})

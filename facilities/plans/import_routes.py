@@ -11,6 +11,7 @@ from sqlalchemy import select
 from facilities.database import after_commit, discard_changes
 from facilities.extensions import db
 from facilities.inventory import services as inventory
+from facilities.inventory.rules import SPACE_RULES
 from facilities.permissions import Permission, requires
 from facilities.plans import importer, uploads
 from facilities.plans.forms import ApplyImportForm, DeleteMappingForm, ImportForm, TypeMappingForm
@@ -33,7 +34,8 @@ def _building(building_id: int):
 
 def _page(building, form, preview=None, apply_form=None, filename=None, status=200):
     return render_template("plans/import.html", building=building, site=building.site, form=form, preview=preview,
-                           apply_form=apply_form, filename=filename, tolerance=AREA_GAP_FLAG), status
+                           apply_form=apply_form, filename=filename, tolerance=AREA_GAP_FLAG,
+                           field_labels={**{rule.name: rule.label for rule in SPACE_RULES}, "outline": _("Outline")}), status
 
 
 def _options(form) -> dict:

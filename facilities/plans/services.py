@@ -33,6 +33,7 @@ class Room:
     space: Space
     shape: Polygon
     drawn_area_m2: Decimal
+    geometry: dict | None = None  # as stored (GeoJSON, local metres)
 
     @property
     def gap(self) -> Decimal | None:
@@ -53,6 +54,7 @@ class FloorPlan:
     rooms: list[Room] = field(default_factory=list)
     undrawn: list[Space] = field(default_factory=list)
     illustrative: bool = False  # made up to show plans (the demo), not surveyed
+    outline_geometry: dict | None = None  # as stored
 
     @property
     def outline_flagged(self) -> bool:
@@ -77,13 +79,14 @@ def floor_plan(floor: Floor) -> FloorPlan:
     rows = {row.space_id: row for row in db.session.scalars(
         select(SpaceOutline).where(SpaceOutline.floor_id == floor.id))}
     plan = FloorPlan(floor, geometry.stored_polygon(outline.geometry) if outline else None,
-                     outline.drawn_area_m2 if outline else None, illustrative=bool(outline and outline.illustrative))
+                     outline.drawn_area_m2 if outline else None, illustrative=bool(outline and outline.illustrative),
+                     outline_geometry=outline.geometry if outline else None)
     for space in floor.spaces:
         row = rows.get(space.id)
         if row is None:
             plan.undrawn.append(space)
         else:
-            plan.rooms.append(Room(space, geometry.stored_polygon(row.geometry), row.drawn_area_m2))
+            plan.rooms.append(Room(space, geometry.stored_polygon(row.geometry), row.drawn_area_m2, row.geometry))
     return plan
 
 
