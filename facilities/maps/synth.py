@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 
 from facilities.extensions import db
 from facilities.inventory.catalogue import SpaceType
@@ -129,6 +129,14 @@ def remove_synthetic_sites() -> dict[str, int]:
     return removed
 
 
+def analyze_loaded_tables() -> None:
+    """PostgreSQL: fresh planner statistics for the tables a bulk load filled (pages were 5-7 times slower until
+    someone ran ANALYZE). In the load's own transaction: ANALYZE counts the rows it inserted, and the statistics
+    are committed (or rolled back) with them. SQLite's planner needs none here."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE sites, site_services, buildings, floors, spaces"))
+
+
 @click.command("synth")
 @click.option("--sites", "count", type=click.IntRange(1, 100_000), required=True, help="How many sites to add.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same sites.")
@@ -137,6 +145,7 @@ def synth_command(count: int, seed: int) -> None:
     """Add N reproducible synthetic sites, spread over the loaded communes (or a bounding box when none)."""
     started = time.perf_counter()
     created = add_synthetic_sites(count, seed)
+    analyze_loaded_tables()
     summary = ", ".join(f"{n} {kind}" for kind, n in created.items())
     click.echo(f"Added synthetic data ({summary}) in {time.perf_counter() - started:.1f} s.")
 
