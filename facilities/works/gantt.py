@@ -130,8 +130,11 @@ def gantt_svg(rows: Sequence[Mapping], *, title: str = "Gantt chart", descriptio
     plot_width = width - LABEL_WIDTH - 10
     month_width = plot_width / months
     height = AXIS_HEIGHT + ROW_HEIGHT * len(rows) + LEGEND_HEIGHT + 10
+    # An image's content is presentational: with links to the operations inside, the chart is a group instead
+    # (axe: "interactive controls must not be nested").
+    role = "group" if link_rows and any(row.get("url") for row in rows) else "img"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="img" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" role="{role}" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" aria-labelledby="{chart_id}-t {chart_id}-d" '
         f'font-family="sans-serif" font-size="11">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
