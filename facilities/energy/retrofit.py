@@ -24,6 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from facilities import years
+from facilities.energy.completeness import year_completeness
 from facilities.energy.decimals import DISPLAY_PLACES, round_for_display
 from facilities.energy.projection import (
     ALREADY_REFLECTED,
@@ -34,10 +35,11 @@ from facilities.energy.projection import (
 )
 from facilities.energy.reference import MissingReferenceError, ReferenceData
 from facilities.energy.services import BuildingEnergy, load_building_energy, reference_data
-from facilities.energy.tertiaire import ReferenceYearError, choose_reference_year, is_subject, trajectory
+from facilities.energy.tertiaire import ReferenceYearError, choose_reference_year, trajectory
 from facilities.energy.year_indicators import compute_year
 from facilities.extensions import db
 from facilities.money import money_json
+from facilities.timeutil import paris_today
 from facilities.validation import Rule, ValidationError, clean, year_rule
 from facilities.works import retrofit as candidates_area
 from facilities.works import services as works_services
@@ -93,7 +95,7 @@ def clean_options(raw: dict, today: date | None = None) -> dict[str, Any]:
     year of works must come before the target year."""
     values = clean(PLAN_RULES, raw)
     if values.get("first_year") is None:
-        values["first_year"] = (today or date.today()).year + 1
+        values["first_year"] = (today or paris_today()).year + 1
     if values.get("time_limit_s") is None:
         values["time_limit_s"] = Decimal(str(DEFAULT_TIME_LIMIT_S))
     if values["first_year"] >= values["target_year"]:
@@ -161,13 +163,15 @@ def _programmed_savings(building_ids: list[int], target_year: int,
 
 
 def _target(item: BuildingEnergy, ref: ReferenceData, target_year: int, today: date):
-    """(latest consumption, target kWh/m², reason): the target is None with the reason when there is none."""
+    """(latest complete year's consumption, target kWh/m², reason): the target is None with the reason when
+    there is none. The subject test, the years judged and the path are those of the energy report."""
     consumptions, _no_area = item.consumptions()
-    if not consumptions:
+    completeness = year_completeness(consumptions, today)
+    complete = [c for c in consumptions if completeness[c.year].complete]  # incomplete years are never judged
+    if not complete:
         return None, None, NO_CONSUMPTION
-    latest = max(consumptions, key=lambda c: c.year)
-    areas = [c.area_m2 for c in consumptions] + ([item.gross_floor_area_m2] if item.gross_floor_area_m2 else [])
-    if not any(is_subject(area, ref, today=today) for area in areas):
+    latest = max(complete, key=lambda c: c.year)
+    if not item.subject(ref, today).subject:
         return latest, None, NOT_SUBJECT
     try:
         indicators = [compute_year(c, item.settings.scale_code, ref, network=item.settings.network)
@@ -177,7 +181,8 @@ def _target(item: BuildingEnergy, ref: ReferenceData, target_year: int, today: d
         chosen = None
     if chosen is None:
         return latest, None, NO_REFERENCE
-    path = trajectory(indicators, chosen.year, chosen.kwh_m2, ref, item.settings.cabs_kwh_m2, today=today)
+    judged = [i for i in indicators if completeness[i.year].complete]
+    path = trajectory(judged, chosen.year, chosen.kwh_m2, ref, item.settings.cabs_kwh_m2, today=today)
     target = path.targets.get(target_year)
     if target is None:
         return latest, None, NO_TARGET
@@ -188,12 +193,13 @@ def _target(item: BuildingEnergy, ref: ReferenceData, target_year: int, today: d
 
 def build_problem(envelope: Envelope, options: dict[str, Any], today: date | None = None) -> RetrofitPlan:
     """The optimiser's problem for an envelope's candidates (a fixed number of queries), unsolved."""
-    today = today or date.today()
+    today = today or paris_today()
     ref = reference_data()
     target_year, first_year = options["target_year"], options["first_year"]
     stored = candidates_area.candidates_of(envelope.id)
     energy = load_building_energy(sorted({c.building_id for c in stored}))
-    latest_years = {bid: max(item.kwh) for bid, item in energy.items() if item.kwh}
+    targets = {bid: _target(item, ref, target_year, today) for bid, item in energy.items()}
+    latest_years = {bid: latest.year for bid, (latest, _t, _r) in targets.items() if latest is not None}
     programmed = _programmed_savings(sorted(energy), target_year, latest_years)
     weights = {}
     for carrier in sorted({row.carrier for c in stored for row in c.savings} | {
@@ -204,7 +210,7 @@ def build_problem(envelope: Envelope, options: dict[str, Any], today: date | Non
             continue
     infos, needs, excluded = {}, [], []
     for bid, item in energy.items():
-        latest, target, reason = _target(item, ref, target_year, today)
+        latest, target, reason = targets[bid]
         info = BuildingInfo(bid, item.code, item.name, latest.area_m2 if latest else item.gross_floor_area_m2, reason)
         infos[bid] = info
         if reason is not None:

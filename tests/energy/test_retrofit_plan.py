@@ -7,7 +7,8 @@ Worked example (weights 1: gas and electricity; the 2030 target is Créf × (1 �
   saves 40,000 kWh for 30,000 € (too little alone, and A1 + A2 costs more than A1).
 - building B, 1,200 m²: electricity 150,000 kWh in 2019 and in 2025 (125 kWh/m²). Target 75: 60,000 kWh to
   save. Candidate B1 saves 60,000 kWh for 90,000 € over two years (45,000 € a year).
-- building C has a candidate but no consumption: no target, listed apart.
+- building C has a candidate but no consumption, building D (800 m²) is not subject to the Décret tertiaire:
+  no target, listed apart.
 
 Caps 100,000 € in 2027 and 2028, with an operation already taking 20,000 € of 2028: A1 in 2027 and B1 in
 2027–2028 fit (2027: 95,000 €; 2028: 45,000 of 80,000 €). The plan costs 140,000 €; A goes to 110 kWh/m²,
@@ -36,8 +37,10 @@ def plan_case(db, seeded, factory):
     a = factory.building(gross_floor_area_m2="1000", name="Bâtiment A")
     b = factory.building(gross_floor_area_m2="1200", name="Bâtiment B")
     c = factory.building(gross_floor_area_m2="1500", name="Bâtiment C")
+    d = factory.building(gross_floor_area_m2="800", name="Bâtiment D")
     for building, carrier, kwh_2019, kwh_2025 in ((a, "natural_gas", 200_000, 180_000),
-                                                   (b, "electricity", 150_000, 150_000)):
+                                                   (b, "electricity", 150_000, 150_000),
+                                                   (d, "electricity", 100_000, 100_000)):
         for year, kwh in ((2019, kwh_2019), (2025, kwh_2025)):
             energy.record_consumption(building, energy.clean_entry(
                 building, {"year": year, "carrier": carrier, "kwh": str(kwh)}))
@@ -49,12 +52,13 @@ def plan_case(db, seeded, factory):
     ids = {}
     for name, building, cost, carrier, kwh, years in (
             ("A1", a, "50000", "natural_gas", 70_000, 1), ("A2", a, "30000", "natural_gas", 40_000, 1),
-            ("B1", b, "90000", "electricity", 60_000, 2), ("C1", c, "10000", "electricity", 5_000, 1)):
+            ("B1", b, "90000", "electricity", 60_000, 2), ("C1", c, "10000", "electricity", 5_000, 1),
+            ("D1", d, "10000", "electricity", 5_000, 1)):
         ids[name] = retrofit.create_candidate(envelope.id, retrofit.clean_candidate({
             "label": name, "building_id": building.id, "cost_eur": cost, "earliest_start_year": 2027,
             "duration_years": years, "illustrative": name == "A1", f"savings_{carrier}": kwh})).id
     db.session.commit()
-    return {"envelope": envelope, "a": a, "b": b, "c": c, "candidates": ids}
+    return {"envelope": envelope, "a": a, "b": b, "c": c, "d": d, "candidates": ids}
 
 
 def _plan(client, envelope_id, body=None, token=None):
@@ -79,7 +83,8 @@ def test_api_plan_with_hand_figures(client, token_for, plan_case):
     assert (a["before_kwh_m2"], a["projected_kwh_m2"], a["target_kwh_m2"], a["status"]) == (180, 110, 120, "reached")
     assert (b["before_kwh_m2"], b["projected_kwh_m2"], b["target_kwh_m2"], b["status"]) == (125, 75, 75, "reached")
     assert plan["unreachable"] == [] and plan["extra_cap_by_year"] == {} and plan["extra_cap_status"] == "none_needed"
-    assert plan["excluded"] == [{"building_id": case["c"].id, "code": case["c"].code, "reason": "no_consumption"}]
+    assert plan["excluded"] == [{"building_id": case["c"].id, "code": case["c"].code, "reason": "no_consumption"},
+                                {"building_id": case["d"].id, "code": case["d"].code, "reason": "not_subject"}]
     assert [op["illustrative"] for op in plan["operations"] if op["label"] == "A1"] == [True]
 
 
