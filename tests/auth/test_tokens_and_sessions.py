@@ -10,10 +10,11 @@ from tests.conftest import PASSWORD, bearer, login
 
 
 def _page_get_routes(app):
+    from facilities.errors import is_api_path
     from facilities.permissions import PUBLIC_ENDPOINTS
 
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS or rule.rule.startswith("/api/") or rule.arguments:
+    for rule in app.url_map.iter_rules():  # the APIs (/api/v1, the OGC API at /ogc) take tokens; pages never do
+        if rule.endpoint in PUBLIC_ENDPOINTS or is_api_path(rule.rule) or rule.arguments:
             continue
         if "GET" in rule.methods:
             yield rule.rule

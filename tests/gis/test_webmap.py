@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -175,15 +174,11 @@ def test_bad_palette_colour_is_refused(small_fc):
         build_site_map(small_fc, palette={"ime": ('red" onload="x', "IME")}, tile_url=None)
 
 
-def test_10000_sites_size_and_time():
+def test_10000_sites_size():
+    """The size of the document; its build time is measured by benchmarks/bench_map.py, not here."""
     fc = sites_to_geojson(sites_to_gdf(synthetic_sites(10_000, seed=42)))
-    best = float("inf")
-    for _ in range(3):  # best of three: the limit is about our code, not a busy CI machine
-        start = time.perf_counter()
-        html = build_site_map(fc, palette=PALETTE, tile_url=TILE, tile_attribution="© test")
-        best = min(best, time.perf_counter() - start)
+    html = build_site_map(fc, palette=PALETTE, tile_url=TILE, tile_attribution="© test")
     assert len(html.encode("utf-8")) <= 1_500_000
-    assert best <= 0.5, f"built in {best:.2f} s"
 
 
 NODE_HARNESS = r"""
