@@ -147,3 +147,20 @@ class LapseRuleForm(RuleForm):
     valid_from = StringField(_l("In force from"), render_kw={"type": "date"})
     lapse_years = _integer(_l("Years without commitment before an AP lapses"), description=_l("At least 1"))
     source = StringField(_l("Source (règlement budgétaire et financier)"))
+
+
+class ProgrammeApForm(RuleForm):
+    label = StringField(_l("Label"), description=_l("e.g. AP « Bâtiments médico-sociaux 2024–2028 »"))
+    amount_eur = _amount(_l("AP voted for the programme (€)"))
+    vote_id = _vote_field(_l("Approved by the budget vote"))
+    voted_on = StringField(_l("Vote date"), render_kw={"type": "date"},
+                           description=_l("Left empty when a budget vote is chosen: its date"))
+
+
+class AssignmentForm(RuleForm):
+    programme_ap_id = SelectField(_l("Programme AP"), choices=[], validate_choice=False)
+    operation_id = SelectField(_l("Operation"), choices=[], validate_choice=False)
+    amount_eur = _amount(_l("Amount assigned (€)"), description=_l("0 removes the assignment"))
+    vote_id = _vote_field(_l("Approved by the budget vote"))
+    voted_on = StringField(_l("Vote date"), render_kw={"type": "date"},
+                           description=_l("Left empty when a budget vote is chosen: its date"))

@@ -162,6 +162,58 @@ class OperationPhase(VersionedChild, db.Model):
         return f"<OperationPhase {self.operation_id} {self.code}>"
 
 
+class ProgrammeAp(db.Model):
+    """An AP voted for a programme (an envelope), then assigned ("affectée") to its operations in parts whose sum
+    never exceeds it."""
+
+    __tablename__ = "programme_aps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    envelope_id: Mapped[int] = mapped_column(ForeignKey("envelopes.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)  # voted (after its latest revision)
+    voted_on: Mapped[date] = mapped_column(Date)
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("budget_votes.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    envelope: Mapped[Envelope] = relationship()
+    vote: Mapped[BudgetVote | None] = relationship()
+    assignments: Mapped[list[ApAssignment]] = relationship(
+        back_populates="programme_ap", cascade="all, delete-orphan", order_by="ApAssignment.id")
+
+    def __repr__(self) -> str:
+        return f"<ProgrammeAp {self.id} {self.label!r} {self.amount_cents}>"
+
+    @property
+    def assigned_cents(self) -> int:
+        return sum(a.amount_cents for a in self.assignments)
+
+    @property
+    def unassigned_cents(self) -> int:
+        return self.amount_cents - self.assigned_cents
+
+
+class ApAssignment(db.Model):
+    """The part of a programme AP assigned to one of its operations (one line per operation, changed in place)."""
+
+    __tablename__ = "ap_assignments"
+    __table_args__ = (UniqueConstraint("programme_ap_id", "operation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_ap_id: Mapped[int] = mapped_column(ForeignKey("programme_aps.id", ondelete="CASCADE"), index=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    assigned_on: Mapped[date] = mapped_column(Date)
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("budget_votes.id"), index=True)
+
+    programme_ap: Mapped[ProgrammeAp] = relationship(back_populates="assignments")
+    operation: Mapped[Operation] = relationship()
+    vote: Mapped[BudgetVote | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApAssignment {self.programme_ap_id} {self.operation_id} {self.amount_cents}>"
+
+
 class ApLapseRule(db.Model):
     """The caducité rule of the département's règlement budgétaire et financier, dated: an AP with no commitment
     `lapse_years` after its latest vote lapses. The row in force on a day is the latest one valid from it."""

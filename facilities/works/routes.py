@@ -26,6 +26,7 @@ from facilities.works import catalogue, gantt, ledger_import, reasons, rules, se
 from facilities.works.forms import (
     ActualForm,
     ApRevisionForm,
+    AssignmentForm,
     CarryOverForm,
     ConfirmForm,
     CpForm,
@@ -35,12 +36,13 @@ from facilities.works.forms import (
     OperationEditForm,
     OperationForm,
     PhasesForm,
+    ProgrammeApForm,
     RenewForm,
     SavingForm,
     ScenarioForm,
     VoteForm,
 )
-from facilities.works.models import BudgetVote, Envelope, Operation
+from facilities.works.models import BudgetVote, Envelope, Operation, ProgrammeAp
 from facilities.works.scheduling.plans import PHASE_LABELS, PhaseCode
 
 bp = Blueprint("works", __name__)
@@ -188,8 +190,20 @@ def envelope_detail(envelope_id: int):
                            gantt_rows=gantt.gantt_table(views.gantt_rows(figures.operations)),
                            scenario_form=ScenarioForm(), comparable=services.comparable(envelope),
                            action_panels=collect("envelope.actions", envelope=envelope),
+                           programme=views.programme_ap_figures(envelope), **_programme_forms(envelope, figures),
                            carry_form=_with_votes(CarryOverForm(formdata=None,
                                                                 data={"year": str(year - 1), "mode": "next"})))
+
+
+def _programme_forms(envelope: Envelope, figures) -> dict:
+    """The forms of the envelope page's programme APs: a new programme AP, an assignment, a revision."""
+    forms = {"programme_form": _with_votes(ProgrammeApForm(formdata=None)),
+             "assignment_form": _with_votes(AssignmentForm(formdata=None)),
+             "revise_form": _with_votes(ProgrammeApForm(formdata=None))}
+    forms["assignment_form"].programme_ap_id.choices = [
+        (str(p.id), p.label) for p in services.programme_aps(envelope)]
+    forms["assignment_form"].operation_id.choices = [(str(op.id), op.label) for op in figures.operations]
+    return forms
 
 
 def _with_votes(form):
@@ -568,3 +582,43 @@ def lapse_rule_create():
 def _lapse_page(form, status: int):
     return render_template("works/lapse_rules.html", form=form, rules=services.lapse_rules(),
                            years=services.lapse_years_on(date.today()), default=services.DEFAULT_LAPSE_YEARS), status
+
+
+# ---------------------------------------------------------------- programme APs
+
+
+def _programme_post(envelope_id: int, form, clean, action, message: str):
+    """A programme-AP form of the envelope page: saved, or its messages shown; back to the programme APs."""
+    envelope = _or_404(db.session.get(Envelope, envelope_id))
+    if form.submit_with(clean, lambda values: action(envelope, values)) is None:
+        discard_changes()
+        flash(" ".join(message for errors in form.errors.values() for message in errors), "danger")
+    else:
+        flash(message, "success")
+    return redirect(url_for(".envelope_detail", envelope_id=envelope.id, _anchor="programme-aps-title"))
+
+
+@bp.route("/envelopes/<int:envelope_id>/programme-aps", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def programme_ap_create(envelope_id: int):
+    """Record an AP voted for the programme, to assign to its operations."""
+    return _programme_post(envelope_id, ProgrammeApForm(), rules.clean_programme_ap, services.create_programme_ap,
+                           _("Programme AP recorded."))
+
+
+@bp.route("/programme-aps/<int:programme_ap_id>/revise", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def programme_ap_revise(programme_ap_id: int):
+    """Revise a programme AP by a vote (never below what is assigned)."""
+    programme_ap = _or_404(db.session.get(ProgrammeAp, programme_ap_id))
+    return _programme_post(programme_ap.envelope_id, ProgrammeApForm(), rules.clean_programme_ap,
+                           lambda _envelope, values: services.revise_programme_ap(programme_ap, values),
+                           _("Programme AP revised."))
+
+
+@bp.route("/envelopes/<int:envelope_id>/assignments", methods=["POST"])
+@requires(Permission.EDIT_WORKS)
+def assignment(envelope_id: int):
+    """Assign part of a programme AP to one of its operations (the sum never exceeds the programme AP)."""
+    return _programme_post(envelope_id, AssignmentForm(), rules.clean_assignment, services.assign,
+                           _("Assignment saved."))

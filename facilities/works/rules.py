@@ -375,6 +375,41 @@ def clean_vote(raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+PROGRAMME_AP_RULES = (
+    Rule("label", "text", _l("Label"), required=True, max_length=200),
+    Rule("amount_eur", "money", _l("AP voted for the programme"), required=True),
+    Rule("voted_on", "date", _l("Vote date"), minimum=date(YEARS.first, 1, 1), maximum=date(YEARS.last, 12, 31)),
+    VOTE_ID_RULE,
+)
+ASSIGNMENT_RULES = (
+    Rule("programme_ap_id", "int", _l("Programme AP"), required=True, minimum=1, maximum=MAX_ID),
+    Rule("operation_id", "int", _l("Operation"), required=True, minimum=1, maximum=MAX_ID),
+    Rule("amount_eur", "money", _l("Amount assigned"), required=True),
+    Rule("voted_on", "date", _l("Vote date"), minimum=date(YEARS.first, 1, 1), maximum=date(YEARS.last, 12, 31)),
+    VOTE_ID_RULE,
+)
+
+
+def _dated_by_a_vote(values: dict) -> dict:
+    if not values.get("voted_on") and not values.get("vote_id"):
+        raise ValidationError({"voted_on": _("Give the vote date (or the budget vote that approved it).")})
+    return values
+
+
+def clean_programme_ap(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A programme AP (or its revision): label, amount (euros → cents), its vote or vote date."""
+    values = clean(PROGRAMME_AP_RULES, raw)
+    values["amount_cents"] = values.pop("amount_eur")
+    return _dated_by_a_vote(values)
+
+
+def clean_assignment(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A part of a programme AP assigned to an operation (0 removes the assignment)."""
+    values = clean(ASSIGNMENT_RULES, raw)
+    values["amount_cents"] = values.pop("amount_eur")
+    return _dated_by_a_vote(values)
+
+
 LAPSE_RULES = (
     Rule("valid_from", "date", _l("In force from"), required=True, minimum=date(YEARS.first, 1, 1),
          maximum=date(YEARS.last, 12, 31)),

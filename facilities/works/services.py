@@ -19,6 +19,7 @@ from facilities.formatting import format_money
 from facilities.validation import ValidationError
 from facilities.works.budget import Lapse, Ledger, lapse_of, ledger_errors
 from facilities.works.models import (
+    ApAssignment,
     ApLapseRule,
     ApRevision,
     BudgetVote,
@@ -30,6 +31,7 @@ from facilities.works.models import (
     OperationCp,
     OperationPhase,
     OperationSaving,
+    ProgrammeAp,
     cents_by_year_text,
 )
 from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck, check_programme
@@ -521,6 +523,78 @@ def create_vote(values: dict) -> BudgetVote:
     db.session.add(vote)
     db.session.flush()
     return vote
+
+
+# ---------------------------------------------------------------- programme APs and their assignments
+
+
+def _over_assigned(programme_ap: ProgrammeAp, field: str) -> None:
+    """Refuse when the assignments add up to more than the programme AP, naming the amounts."""
+    db.session.flush()
+    if programme_ap.assigned_cents > programme_ap.amount_cents:
+        locale = _locale()
+        raise ValidationError({field: _(
+            "The assignments of %(label)s would total %(assigned)s, above its AP of %(voted)s by %(over)s: the sum "
+            "assigned never exceeds the programme AP.", label=programme_ap.label,
+            assigned=format_money(programme_ap.assigned_cents, locale),
+            voted=format_money(programme_ap.amount_cents, locale),
+            over=format_money(programme_ap.assigned_cents - programme_ap.amount_cents, locale))})
+
+
+def create_programme_ap(envelope: Envelope, values: dict) -> ProgrammeAp:
+    """Record an AP voted for the programme (the envelope), dated by its vote."""
+    vote = vote_for(values.get("vote_id"), values.get("voted_on"))
+    programme_ap = ProgrammeAp(envelope=envelope, label=values["label"], amount_cents=values["amount_cents"],
+                               voted_on=vote.voted_on if vote else values["voted_on"], vote=vote)
+    db.session.add(programme_ap)
+    db.session.flush()
+    return programme_ap
+
+
+def revise_programme_ap(programme_ap: ProgrammeAp, values: dict) -> ProgrammeAp:
+    """A vote changing the programme AP's amount: never below what is already assigned."""
+    vote = vote_for(values.get("vote_id"), values.get("voted_on"))
+    programme_ap.amount_cents = values["amount_cents"]
+    programme_ap.voted_on = vote.voted_on if vote else values["voted_on"]
+    programme_ap.vote = vote
+    programme_ap.label = values.get("label") or programme_ap.label
+    _over_assigned(programme_ap, "amount_eur")
+    return programme_ap
+
+
+def assign(envelope: Envelope, values: dict) -> ProgrammeAp:
+    """Assign part of a programme AP to an operation of the same programme (replacing its previous part; 0
+    removes it); the sum assigned never exceeds the programme AP. Returns the programme AP."""
+    programme_ap = db.session.get(ProgrammeAp, values["programme_ap_id"])
+    if programme_ap is None or programme_ap.envelope_id != envelope.id:
+        raise ValidationError({"programme_ap_id": _("Programme AP %(id)s does not exist in this programme",
+                                                    id=values["programme_ap_id"])})
+    op = db.session.get(Operation, values["operation_id"])
+    if op is None or op.envelope_id != envelope.id:
+        raise ValidationError({"operation_id": _("Operation %(id)s does not exist in this programme",
+                                                 id=values["operation_id"])})
+    vote = vote_for(values.get("vote_id"), values.get("voted_on"))
+    row = next((a for a in programme_ap.assignments if a.operation_id == op.id), None)
+    if values["amount_cents"] == 0:
+        if row is not None:
+            programme_ap.assignments.remove(row)
+        db.session.flush()
+        return programme_ap
+    if row is None:
+        row = ApAssignment(operation=op, amount_cents=0, assigned_on=date.today())
+        programme_ap.assignments.append(row)
+    row.amount_cents = values["amount_cents"]
+    row.assigned_on = vote.voted_on if vote else values["voted_on"]
+    row.vote = vote
+    _over_assigned(programme_ap, "amount_eur")
+    return programme_ap
+
+
+def programme_aps(envelope: Envelope) -> list[ProgrammeAp]:
+    """The programme APs of an envelope with their assignments."""
+    return list(db.session.execute(select(ProgrammeAp).where(ProgrammeAp.envelope_id == envelope.id)
+                                   .options(selectinload(ProgrammeAp.assignments))
+                                   .order_by(ProgrammeAp.voted_on, ProgrammeAp.id)).scalars())
 
 
 # ---------------------------------------------------------------- caducité

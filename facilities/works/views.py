@@ -17,18 +17,20 @@ from facilities.extensions import db
 from facilities.formatting import format_number
 from facilities.i18n import current_locale
 from facilities.money import cents_to_euros
-from facilities.works.budget import LAPSED, Lapse
-from facilities.works.models import ApRevision, BudgetVote, CpCarryOver, Envelope, Operation
+from facilities.works.budget import LAPSED, Lapse, lapse_of
+from facilities.works.models import ApRevision, BudgetVote, CpCarryOver, Envelope, Operation, ProgrammeAp
 from facilities.works.scheduling.checks import OperationCheck, ProgrammeCheck
 from facilities.works.scheduling.spreading import operation_cp
 from facilities.works.services import (
     build_plan,
     check_plan,
+    lapse_years_on,
     lapses,
     load_envelopes,
     load_operations,
     operation_query,
     plan_of,
+    programme_aps,
 )
 
 PPI_YEARS_AHEAD = 3  # the multi-year table shows N, N+1, N+2, N+3, then "later"
@@ -422,3 +424,49 @@ def year_lines(amounts: dict[int, int]) -> str:
 def phase_lines(op: Operation) -> str:
     """The phases as the phases grid shows them (one 'CODE START END SHARE' line each)."""
     return "\n".join(f"{p.code} {p.start.isoformat()} {p.end.isoformat()} {p.share_bp / 100:g}" for p in op.phases)
+
+
+# ---------------------------------------------------------------- programme APs
+
+
+@dataclass
+class ProgrammeApRow:
+    programme_ap: ProgrammeAp
+    lapse: Lapse | None  # its caducité (no commitment on any operation it was assigned to)
+
+    @property
+    def lapsed(self) -> bool:
+        return self.lapse is not None and self.lapse.state == LAPSED
+
+
+@dataclass
+class ProgrammeApFigures:
+    rows: list[ProgrammeApRow]
+
+    def _total(self, name: str) -> int:
+        return sum(getattr(row.programme_ap, name) for row in self.rows if not row.lapsed)
+
+    @property
+    def voted_cents(self) -> int:
+        """Voted for the programme, lapsed programme APs left out."""
+        return self._total("amount_cents")
+
+    @property
+    def assigned_cents(self) -> int:
+        return self._total("assigned_cents")
+
+    @property
+    def unassigned_cents(self) -> int:
+        return self._total("unassigned_cents")
+
+
+def programme_ap_figures(envelope: Envelope, today: date | None = None) -> ProgrammeApFigures:
+    """Each programme AP of the envelope: voted, assigned, unassigned, and its caducité; totals without the lapsed."""
+    today = today or date.today()
+    years = lapse_years_on(today)
+    rows = []
+    for programme_ap in programme_aps(envelope):
+        committed = sum(a.committed_cents for assigned in programme_ap.assignments
+                        for a in assigned.operation.actuals)
+        rows.append(ProgrammeApRow(programme_ap, lapse_of(programme_ap.voted_on, committed, years, today)))
+    return ProgrammeApFigures(rows)
