@@ -85,7 +85,7 @@ def test_energy_report_shows_years_dpe_class_trajectory_and_sources(client_as, a
     text = " ".join(pages)
     for year in ("2023", "2024", "2025"):
         assert year in text
-    assert french("DPE class") in text and french("Yearly indicators") in text
+    assert french("DPE today") in text and french("Yearly indicators") in text  # the DPE a diagnosis made today gives
     # Asnières opened in 2023: no year in 2010–2022, so its reference is the first complete year reported,
     # and the report says so (as the energy tab does).
     assert french("Reference year %(year)s: no complete year in %(first)s–%(last)s, so the first complete year "
