@@ -67,6 +67,8 @@ LAYOUT_CSS = """
 .floor-plan .room.flagged path { stroke: #b02a37; stroke-width: .2; stroke-dasharray: .4 .2; }
 .floor-plan .room.is-match path { stroke: #0a58ca; stroke-width: .18; }
 .floor-plan .room.is-dimmed { opacity: .25; }
+.floor-plan .room.is-dragged path { stroke: #0a58ca; stroke-width: .18; fill-opacity: .7; }
+.floor-plan.moving .room { cursor: move; }
 .floor-plan text { pointer-events: none; font-family: system-ui, sans-serif; }
 .plan-legend .swatch { display: inline-block; width: 1rem; height: 1rem; border: 1px solid #6c757d;
   vertical-align: text-bottom; }

@@ -48,3 +48,10 @@ class TypeMappingForm(FlaskForm):
 
 class DeleteMappingForm(FlaskForm):
     mapping_id = HiddenField()
+
+
+class MoveForm(FlaskForm):
+    """A room dragged on the plan: how far, in metres (filled by static/js/floorplan.js)."""
+
+    move_x = HiddenField()
+    move_y = HiddenField()

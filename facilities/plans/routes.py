@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from facilities.database import discard_changes
 from facilities.formatting import format_number
 from facilities.inventory import services as inventory
 from facilities.panels import Alert
@@ -14,7 +15,8 @@ from facilities.permissions import Permission, requires
 from facilities.plans import colours, exchange, rules, services
 from facilities.plans.drawing import draw
 from facilities.plans.figures import room_tips
-from facilities.plans.forms import OutlineForm
+from facilities.plans.forms import MoveForm, OutlineForm
+from facilities.validation import ValidationError
 
 bp = Blueprint("plans", __name__)
 
@@ -48,11 +50,12 @@ def floor_panel(floor, **_objects) -> dict:
     else:
         hrefs = {room.space.id: f"#space-{room.space.id}" for room in plan.rooms}
     outline_hrefs = {space.id: _space_url("plans.space_outline", space.id) for space in floor.spaces} if editor else {}
+    move_url = _space_url("plans.space_move", 0).replace("/0/", "/{id}/") if editor else None
     legends = colours.legends()
     present = {f"t-{room.space.space_type}" for room in plan.rooms}
     legends["type"] = [entry for entry in legends["type"] if entry[0] in present]  # the types drawn only
     return {"plan": plan, "drawing": drawing, "room_tips": room_tips(drawing) if drawing else {},
-            "outline_hrefs": outline_hrefs, "legends": legends, "modes": colours.MODES,
+            "outline_hrefs": outline_hrefs, "move_url": move_url, "move_form": MoveForm() if editor else None, "legends": legends, "modes": colours.MODES,
             "mode_labels": colours.MODE_LABELS, "tolerance": rules.AREA_GAP_FLAG, "room_hrefs": hrefs,
             "georeferenced": services.georeference(floor.building_id) is not None}
 
@@ -106,6 +109,28 @@ def space_outline(space_id: int):
                          lambda shape: services.save_space_outline(space, shape),
                          _("Outline of space %(code)s", code=space.code), space.floor,
                          _("Outline of %(code)s saved.", code=space.code))
+
+
+@bp.route("/spaces/<int:space_id>/move", methods=["POST"])
+@requires(Permission.EDIT_BUILDINGS)
+def space_move(space_id: int):
+    """Move a room on the plan (dragged on the floor page): the same rules and checks as the coordinates form."""
+    space = _or_404(inventory.load_space(space_id))
+    back = url_for("inventory.floor_detail", floor_id=space.floor_id) + "#floor-plan"
+    form = MoveForm()
+    stored = services.outline_geometry(space_id=space.id)
+    if stored is None or not form.validate_on_submit():
+        abort(400)
+    try:
+        values = rules.clean_outline_form({"outline": rules.points_text(stored), "move_x": form.move_x.data,
+                                           "move_y": form.move_y.data})
+        services.save_space_outline(space, values["shape"])
+        flash(_("Room %(code)s moved.", code=space.code), "success")
+    except ValidationError as error:
+        discard_changes()
+        flash(_("Room %(code)s not moved: %(reason)s", code=space.code, reason="; ".join(error.errors.values())),
+              "danger")
+    return redirect(back)
 
 
 @bp.route("/floors/<int:floor_id>/outline", methods=["GET", "POST"])

@@ -28,6 +28,21 @@ def test_architect_clicks_a_room_on_the_plan_and_reaches_its_form(journey):
     assert not page.locator('.plan-legend[data-mode="type"]').is_visible()
     journey.shot("floor-plan-occupancy")
 
+    # Drag a room on the plan: 0.90 one metre-odd north, into the free end of the corridor (the same checks as
+    # the coordinates form; the page comes back saying so).
+    page.locator("#plan-move-mode").check()
+    room_090 = page.locator('#floor-plan-svg g.room:has(text:text-is("0.90")) path')
+    room_090.scroll_into_view_if_needed()
+    box = room_090.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 - box["height"] / 4, steps=5)
+    page.mouse.up()
+    page.wait_for_load_state()
+    assert "Local 0.90 déplacé" in page.locator(".alert").first.inner_text()
+    journey.shot("room-moved")
+    page.locator("#plan-mode").select_option("occupancy")
+
     # The filter of the table highlights the matching rooms on the plan.
     page.locator("#space-filter-type").select_option("interview_office")
     assert page.locator("#floor-plan-svg g.room.is-match").count() == 5

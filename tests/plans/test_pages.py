@@ -141,3 +141,22 @@ def test_the_plan_downloads_as_svg_geojson_and_dxf(client_as, drawn_floor):
     rooms = document.modelspace().query('LWPOLYLINE[layer=="ROOMS"]')
     assert len(rooms) == 3 and all(polyline.closed for polyline in rooms)
     assert client.get(f"/floors/{drawn_floor.id}/plan.geojson?crs=EPSG:4326").status_code == 404  # not placed
+
+
+def test_a_room_dragged_on_the_plan_moves_through_the_same_checks(client_as, drawn_floor, db):
+    spaces = sorted(drawn_floor.spaces, key=lambda s: s.code)
+    client = client_as("architect")
+    page = client.get(f"/floors/{drawn_floor.id}").get_data(as_text=True)
+    assert 'id="plan-move-form"' in page and "/spaces/{id}/move" in page
+    # The floor is 12 × 3 m, its first room 4 × 3 m: 0.2 m north leaves the floor (0.8 m² outside), refused.
+    response = client.post(f"/spaces/{spaces[0].id}/move", data={"move_x": "0", "move_y": "0.2"},
+                           follow_redirects=True)
+    assert "non déplacé" in page_text(response) and "hors du contour" in page_text(response)
+    assert outline_of(db, spaces[0].id).geometry["coordinates"][0][0] == [0.0, 0.0]
+    # Enlarge the floor, then move the room 1 m north: accepted, audited.
+    client.post(f"/floors/{drawn_floor.id}/outline", data={"outline": outline_text(0, 0, 12, 5)})
+    response = client.post(f"/spaces/{spaces[0].id}/move", data={"move_x": "0", "move_y": "1"}, follow_redirects=True)
+    assert "déplacé" in page_text(response)
+    db.session.expire_all()
+    assert outline_of(db, spaces[0].id).geometry["coordinates"][0][0] == [0.0, 1.0]
+    assert client_as("director").post(f"/spaces/{spaces[0].id}/move", data={"move_y": "1"}).status_code == 403
