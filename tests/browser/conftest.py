@@ -136,10 +136,12 @@ def english_interface_strings() -> tuple[frozenset[str], tuple[re.Pattern, ...]]
 
     with open(ROOT / "facilities/translations/fr/LC_MESSAGES/messages.po", "rb") as f:
         catalogue = read_po(f, locale="fr")
-    exact, patterns = set(), []
+    exact, patterns, french = set(), [], set()
     for message in catalogue:
         msgid = message.id if isinstance(message.id, str) else (message.id[0] if message.id else "")
         string = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
+        if string:
+            french.add(" ".join(string.split()))
         if not msgid or not re.search("[a-z]", msgid) or msgid == string:
             continue
         parts = re.split(r"%\(\w+\)[sd]", msgid.replace("%%", "%"))
@@ -147,7 +149,9 @@ def english_interface_strings() -> tuple[frozenset[str], tuple[re.Pattern, ...]]
             exact.add(" ".join(msgid.split()))
         elif sum(len(p.strip()) for p in parts) >= 12:
             patterns.append(re.compile("^" + ".+?".join(re.escape(re.sub(r"\s+", " ", p)) for p in parts) + "$"))
-    return frozenset(exact), tuple(patterns)
+    # A word of both languages ("Report": the English for « Compte rendu », and the French for CP to re-spread)
+    # is French on a French page.
+    return frozenset(exact - french), tuple(patterns)
 
 
 TEXTS_JS = """() => {
