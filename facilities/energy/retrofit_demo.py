@@ -19,7 +19,7 @@ from facilities.works.models import Envelope
 from facilities.works.retrofit_models import RetrofitCandidate
 
 ENVELOPE = "Plan de rénovation Décret tertiaire 2030 (illustratif)"
-CAPS = "2027 500000\n2028 600000\n2029 300000"
+CAPS = "2027 400000\n2028 500000\n2029 300000"
 ENVELOPE_NOTE = ("Enveloppe inventée pour illustrer le plan de rénovation : plafonds illustratifs, candidats "
                  "générés pour les bâtiments hors trajectoire.")
 NOTE = ("Candidat inventé (illustratif) : coût et économies calculés sur la dernière consommation connue du "
