@@ -192,3 +192,33 @@ def test_buildings_get_their_tertiary_area_and_one_efa_each(tmp_path):
             assert connection.execute(text("SELECT count(*) FROM buildings")).scalar() == 2
         db.session.remove()
         db.engine.dispose()
+
+
+def test_seeded_databases_get_the_generic_district_cooling_factor(tmp_path):
+    """c6e8a0b2d4f7 (issue 15 point 7): a database whose emission factors are seeded gets district cooling's
+    generic row (0.385, an unlisted network); downgrading removes it."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    from facilities import create_app
+    from facilities.extensions import db
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'cooling.sqlite3'}", "TESTING": True,
+                      "SECRET_KEY": "x"})
+
+    def cooling() -> list:
+        with db.engine.connect() as connection:
+            return [float(v) for v in connection.execute(text(
+                "SELECT kg_co2e_per_kwh FROM emission_factors WHERE carrier = 'district_cooling'")).scalars()]
+
+    with app.app_context():
+        flask_migrate.upgrade(revision="d4a8b6c2e917")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO emission_factors (carrier, kg_co2e_per_kwh, valid_from, source, "
+                                    "version) VALUES ('district_heating', 0.385, '2000-01-01', 'seed', 1)"))
+        flask_migrate.upgrade(revision="c6e8a0b2d4f7")
+        assert cooling() == [0.385]
+        flask_migrate.downgrade(revision="d4a8b6c2e917")
+        assert cooling() == []
+        db.session.remove()
+        db.engine.dispose()

@@ -33,6 +33,10 @@ SEED_START = date(CONSUMPTION_YEARS.first, 1, 1)  # the rows cover every consump
 DECRET_TERTIAIRE_START = date(2019, 10, 1)  # décret n° 2019-771 of 23 July 2019, in force 1 October 2019
 
 _NON_ELECTRIC = [c for c in Carrier if c is not Carrier.ELECTRICITY]
+DISTRICT_COOLING_SOURCE = (
+    "Arrêté du 15 septembre 2006, annexe 7 (contenus CO2 des réseaux): a cooling network not listed takes the "
+    "least favourable content, coal's 0.385 (secondary) per Cerema, DPE des réseaux de chaleur et de froid; each "
+    "listed network has its own value")
 
 PRIMARY_ENERGY_FACTORS: tuple[PrimaryEnergyFactor, ...] = (
     PrimaryEnergyFactor(
@@ -59,10 +63,10 @@ PRIMARY_ENERGY_FACTORS: tuple[PrimaryEnergyFactor, ...] = (
     ),
 )
 
-# kg CO2e per kWh of final energy. No generic value was found for district cooling: an administrator adds
-# the row of the building's network (network = its name, the CO2 content of the DPE arrêté's annex), and the
-# building names its network in its energy settings; until then its GHG indicators are left empty. A
-# district-heating network's own row replaces the generic 0.385 the same way.
+# kg CO2e per kWh of final energy. A network's own row (network = its name, the CO2 content of the DPE
+# arrêté's annex 7) replaces the generic value of district heating or cooling for the buildings that name it in
+# their energy settings; a network the arrêté does not list takes the least favourable content, coal's (0.385),
+# for heating and cooling alike.
 EMISSION_FACTORS: tuple[EmissionFactor, ...] = tuple(
     EmissionFactor(carrier=carrier, kg_co2e_per_kwh=D(value), valid_from=SEED_START, source=source)
     for carrier, value, source in [
@@ -80,6 +84,7 @@ EMISSION_FACTORS: tuple[EmissionFactor, ...] = tuple(
             "0.385",
             "DPE 2021, district heating default (secondary); each network has its own value",
         ),
+        (Carrier.DISTRICT_COOLING, "0.385", DISTRICT_COOLING_SOURCE),
     ]
 )
 

@@ -57,11 +57,12 @@ def test_district_heating_and_cooling_weights_in_the_tertiaire_consumption():
     assert result.tertiaire_kwh_m2 == D("73.5")
     assert result.primary_kwh_m2 == D(139)
     assert result.dpe_class == "C"
-    # No emission factor is seeded for district cooling: GHG is left empty and the reason given,
-    # the other indicators stay.
-    assert result.ghg_kg_m2 is None
-    assert result.dpe_classes[ScaleMetric.GHG] is None
-    assert len(result.missing) == 1 and "emission_factors [district_cooling]" in result.missing[0]
+    # District cooling has its generic emission factor (an unlisted network: coal's 0.385), so GHG is known:
+    # 100,000 × 0.385 + 40,000 × 0.385 + 60,000 × 0.079 = 38,500 + 15,400 + 4,740 = 58,640 kg
+    # = 29.32 kg/m² → 29 → climate class C (16–30).
+    assert result.ghg_kg_m2 == D("29.32")
+    assert result.dpe_classes[ScaleMetric.GHG] == "C"
+    assert not result.missing
 
 
 def test_ghg_with_district_heating_default_factor():

@@ -1,5 +1,5 @@
 """Heating and cooling networks (issue 15 point 7): a network's CO2 content row replaces the generic one for
-the buildings on it; district cooling, without a generic value, is computed once its network's row exists.
+the buildings on it; district cooling has a generic row too (a network the DPE arrêté does not list: coal's 0.385).
 The network values below are test figures, not a network's published content."""
 
 from datetime import date
@@ -35,9 +35,10 @@ def test_a_network_row_replaces_the_generic_value_and_gives_cooling_its_ghg():
     assert on_network.ghg_kg_m2 == D(19)
     assert {r.key for r in on_network.references if r.table == "emission_factors"} == {
         ("district_heating", "Réseau Nord"), ("district_cooling", "Réseau Nord")}
-    # No network named: heating takes the generic 0.385, cooling has no generic row → GHG unknown.
+    # No network named: heating and cooling take the generic 0.385 (an unlisted network: coal's content):
+    # (100,000 + 50,000) × 0.385 / 1,000 = 57.75 kg CO2e/m².
     generic = compute_year(YEAR, "tertiary_office", REF)
-    assert generic.ghg_kg_m2 is None and "district_cooling" in generic.missing[0]
+    assert generic.ghg_kg_m2 == D("57.75") and not generic.missing
     # Heating only, on an unknown network: the generic 0.385 → 100,000 × 0.385 / 1,000 = 38.5.
     heating = YearConsumption(2025, {"district_heating": D(100_000)}, D(1000))
     assert compute_year(heating, "tertiary_office", REF, network="Réseau Sud").ghg_kg_m2 == D("38.5")

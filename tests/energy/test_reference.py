@@ -153,6 +153,7 @@ def test_seed_rows_match_the_domain_rules():
     ]
     assert REF.emission_factor(Carrier.NATURAL_GAS, on).kg_co2e_per_kwh == D("0.227")
     assert REF.emission_factor(Carrier.DISTRICT_HEATING, on).kg_co2e_per_kwh == D("0.385")
+    assert REF.emission_factor(Carrier.DISTRICT_COOLING, on).kg_co2e_per_kwh == D("0.385")  # unlisted network
     # Every emission factor is marked secondary in its source, as in domain-rules.md.
     assert all("(secondary)" in row.source for row in reference_seed.EMISSION_FACTORS)
     continuous = REF.dpe_scale(ScaleCode.TERTIARY_CONTINUOUS, ScaleMetric.PRIMARY_ENERGY, on)
