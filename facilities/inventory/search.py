@@ -45,12 +45,14 @@ def search_inventory(text: str, limit: int = RESULTS_PER_KIND) -> SearchResults:
     spaces = (select(Space, Floor.name, Floor.id, Building.name)
               .join(Floor, Space.floor_id == Floor.id).join(Building, Floor.building_id == Building.id)
               .where(text_matches(Space.__table__, text)).order_by(Building.name, Space.code, Space.id))
-    counts = {"sites": capped_count(select(Site.id).where(text_matches(Site.__table__, text))),
-              "buildings": capped_count(select(Building.id).where(text_matches(Building.__table__, text))),
-              "spaces": capped_count(select(Space.id).where(text_matches(Space.__table__, text)))}
-    return SearchResults(text, list(db.session.execute(sites.limit(limit)).scalars()),
-                         list(db.session.execute(buildings.limit(limit)).all()),
-                         list(db.session.execute(spaces.limit(limit)).all()), counts)
+    found = {"sites": list(db.session.execute(sites.limit(limit)).scalars()),
+             "buildings": list(db.session.execute(buildings.limit(limit)).all()),
+             "spaces": list(db.session.execute(spaces.limit(limit)).all())}
+    models = {"sites": Site, "buildings": Building, "spaces": Space}
+    # Counted only when the list is full: a shorter list is the whole answer.
+    counts = {kind: capped_count(select(models[kind].id).where(text_matches(models[kind].__table__, text)))
+              if len(rows) == limit else len(rows) for kind, rows in found.items()}
+    return SearchResults(text, found["sites"], found["buildings"], found["spaces"], counts)
 
 
 @bp.route("/search")

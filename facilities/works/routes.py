@@ -67,8 +67,10 @@ def search_panel(query: str, **_objects) -> dict:
     envelopes = select(Envelope).where(text_matches(Envelope.__table__, query))
     found = {"operations": list(db.session.scalars(operations.order_by(Operation.label, Operation.id).limit(20))),
              "envelopes": list(db.session.scalars(envelopes.order_by(Envelope.label, Envelope.id).limit(20)))}
-    counts = {"operations": capped_count(operations.with_only_columns(Operation.id)),
-              "envelopes": capped_count(envelopes.with_only_columns(Envelope.id))}
+    counts = {"operations": capped_count(operations.with_only_columns(Operation.id))
+              if len(found["operations"]) == 20 else len(found["operations"]),
+              "envelopes": capped_count(envelopes.with_only_columns(Envelope.id))
+              if len(found["envelopes"]) == 20 else len(found["envelopes"])}
     return {**found, "counts": counts, "found": any(found.values()), "status_labels": catalogue.STATUS_LABELS}
 
 

@@ -76,14 +76,30 @@ def test_counts_are_capped(client_as, factory, monkeypatch):
     from facilities import textsearch
     from facilities.inventory import search
 
-    monkeypatch.setattr(textsearch, "COUNT_CAP", 2)
-    monkeypatch.setattr(search, "COUNT_CAP", 2)
-    for i in range(4):
-        factory.site(code=f"CAP-{i}", name=f"Capped {i}")
+    monkeypatch.setattr(textsearch, "COUNT_CAP", 21)
+    monkeypatch.setattr(search, "COUNT_CAP", 21)
+    for i in range(23):  # 20 listed; counted up to the cap + 1 = 22, shown as "more than 21"
+        factory.site(code=f"CAP-{i:02d}", name=f"Capped {i:02d}")
     client = client_as("director")
     page = client.get("/search?q=capped").get_data(as_text=True)
-    assert "plus de 2" in page
-    assert "CAP-3" in page  # the list itself is not capped by the count (20 per kind)
+    assert "plus de 21" in page
+    assert "CAP-19" in page and "CAP-20" not in page  # the first 20 by name
+
+
+def test_a_short_list_is_its_own_count(client_as, factory, db):
+    from sqlalchemy import event
+
+    for i in range(3):
+        factory.site(code=f"FEW-{i}", name=f"Few {i}")
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        page = client_as("director").get("/search?q=few").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert '<span class="badge text-bg-light">3</span>' in page
+    assert not [s for s in statements if "count(" in s.lower()]  # nothing counted: every list is short
 
 
 def test_site_list_text_filter_uses_the_index(client_as, factory):
