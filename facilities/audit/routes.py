@@ -47,6 +47,8 @@ def building_history(building_id: int):
 
 # The records a field points to, named as the forms name them (the history shows "Floor: no. 4", not "floor_id").
 REFERENCE_LABELS = {"site_id": _l("Site"), "building_id": _l("Building"), "floor_id": _l("Floor")}
+# Recorded fields that no form rule labels.
+FIELD_LABELS = {"illustrative": _l("Illustrative"), **REFERENCE_LABELS}
 # The code lists of the fields that hold codes: the history shows their French (or English) labels.
 CODE_LABELS = {
     "site": {"kind": SITE_KIND_LABELS, "status": SITE_STATUS_LABELS, "location_precision": LOCATION_PRECISION_LABELS,
@@ -82,7 +84,7 @@ def audit_actor(actor: str | None) -> str:
 
 def audit_field_label(entity: str, name: str) -> str:
     """The form label of a field, or its technical name for fields that have none."""
-    label = _rules_by_entity().get(entity, {}).get(name) or REFERENCE_LABELS.get(name)
+    label = _rules_by_entity().get(entity, {}).get(name) or FIELD_LABELS.get(name)
     return str(label) if label is not None else name.replace("_", " ")
 
 
