@@ -337,6 +337,7 @@ def create_operation(values: dict) -> Operation:
     """
     envelope = db.session.get(Envelope, values["envelope_id"])
     before = check(envelope).overflow_by_year
+    vote = vote_for(values.get("ap_vote_id"), values.get("ap_voted_on"), "ap_vote_id")  # before the new row
     op = Operation(
         envelope=envelope, label=values["label"], site_id=values.get("site_id"),
         building_id=values.get("building_id"), nature=values["nature"], priority=values.get("priority") or 1,
@@ -345,7 +346,6 @@ def create_operation(values: dict) -> Operation:
         note=values.get("note"),
     )
     _replace_phases(op, values.get("phases"))
-    vote = vote_for(values.get("ap_vote_id"), values.get("ap_voted_on"), "ap_vote_id")
     op.ap_revisions.append(ApRevision(amount_cents=values["ap_cents"], vote=vote,
                                       voted_on=vote.voted_on if vote else values.get("ap_voted_on") or date.today(),
                                       reason=values.get("ap_reason") or _("Initial AP")))
