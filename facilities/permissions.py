@@ -31,6 +31,7 @@ class Permission(StrEnum):
     EDIT_BUILDINGS = "edit_buildings"  # buildings, floors and spaces
     EDIT_ENERGY = "edit_energy"
     EDIT_WORKS = "edit_works"
+    EDIT_SAFETY = "edit_safety"  # equipment, checks and their reports, findings, safety commission visits
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"  # regulatory reference tables
     OWN_ACCOUNT = "own_account"  # one's own profile, language and API tokens
@@ -42,7 +43,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(_READER | {Permission.MANAGE_USERS, Permission.MANAGE_REFERENCE}),
     Role.FACILITIES_MANAGER: frozenset(
         _READER
-        | {Permission.EDIT_SITES, Permission.EDIT_BUILDINGS, Permission.EDIT_ENERGY, Permission.EDIT_WORKS}
+        | {Permission.EDIT_SITES, Permission.EDIT_BUILDINGS, Permission.EDIT_ENERGY, Permission.EDIT_WORKS,
+           Permission.EDIT_SAFETY}
     ),
     Role.ARCHITECT: frozenset(_READER | {Permission.EDIT_BUILDINGS}),
     Role.DIRECTOR: frozenset(_READER),
@@ -63,7 +65,10 @@ PUBLIC_ENDPOINTS = frozenset(
      "api-docs.openapi_json", "apidocs.page", "apidocs.asset",
      # Choosing a password through a one-time link: its owner has no password yet (or forgot it); the
      # link's unguessable single-use token is the credential.
-     "auth.reset_password"}
+     "auth.reset_password",
+     # A user's calendar feed of due safety checks, read by calendar programs: the address's unguessable,
+     # revocable secret is the credential (only its hash is stored).
+     "safety.calendar_feed"}
 )
 
 F = TypeVar("F", bound=Callable)

@@ -62,13 +62,37 @@ def known_rows(db, demo):
             envelope = Envelope(label="Schemathesis")
             db.session.add(envelope)
         db.session.flush()
-        return {"building_id": building.id, "site_id": building.site_id, "floor_id": building.floors[0].id,
+        rows = {"building_id": building.id, "site_id": building.site_id, "floor_id": building.floors[0].id,
                 "envelope_id": envelope.id}
+        return {**rows, **safety_rows(db, building)}
 
     return now
 
 
 UNIQUE = iter(range(10**9))
+
+
+def safety_rows(db, building) -> dict:
+    """A space on the building's first floor, an item of equipment there and a check of it (safety area)."""
+    from datetime import date
+
+    from facilities.inventory.models import Space
+    from facilities.safety.models import Check, Equipment
+
+    floor = building.floors[0]
+    space = db.session.query(Space).filter(Space.floor_id == floor.id).first()
+    if space is None:
+        space = Space(floor=floor, code=f"ST-{next(UNIQUE)}", name="Schemathesis", space_type="office", area_m2=10)
+    item = db.session.query(Equipment).filter(Equipment.building_id == building.id).first()
+    if item is None:
+        item = Equipment(building=building, floor=floor, space=space, category="lift", name="Schemathesis")
+    check = db.session.query(Check).filter(Check.building_id == building.id).first()
+    if check is None:
+        check = Check(building=building, equipment=item, check_type="lift_yearly", done_on=date(2025, 1, 1),
+                      body="Schemathesis", result="compliant")
+    db.session.add_all([space, item, check])
+    db.session.flush()
+    return {"space_id": space.id, "equipment_id": item.id, "check_id": check.id}
 
 
 def free_level(building_id: int) -> int:
@@ -99,6 +123,9 @@ CROSS_FIELD_RULES = {
     ("POST", "/api/v1/buildings"): "an ERP category override needs its reason; the tertiary and housing areas fit "
                                    "in the gross floor area",
     ("PATCH", "/api/v1/buildings/{building_id}"): "as for POST /buildings, with the building's stored areas",
+    ("POST", "/api/v1/checks"): "the check type applies to the item's equipment category (the reference table)",
+    ("PATCH", "/api/v1/checks/{check_id}"): "as for POST /checks",
+    ("PATCH", "/api/v1/findings/{finding_id}"): "lifted on or after the day it was raised, with its evidence",
     ("POST", "/api/v1/operations/{operation_id}/actuals"): "commitments ≤ the AP, a year's payments ≤ its CP",
     ("POST", "/api/v1/operations/{operation_id}/revisions"): "CP adding up to the new AP, not below the commitments",
     ("POST", "/api/v1/envelopes/{envelope_id}/carry-over"): "a past or current year, within each operation's span",

@@ -168,8 +168,10 @@ DEMO_SITES: list[dict] = [
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
         "provenance_note": "Cité dans le programme de travaux 2023 (travaux d'ouverture de l'IME). Services et localisation illustratifs.",
         "buildings": [{"code": "IME-VLG-B1", "name": "IME Villeneuve-la-Garenne", "gross_floor_area_m2": "1800",
-                       "activity_category": "medico_social", "illustrative": True, "provenance_note": ILLUSTRATIVE,
-                       "floors": []}],
+                       "activity_category": "medico_social",
+                       # Illustrative ERP data: day care and teaching (U, R); U threshold 100 <= 110; 110 + 45 = 155 -> 4.
+                       "erp_types": ["U", "R"], "public_capacity": 110, "staff_capacity": 45,
+                       "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
     },
     {
         "code": "MDA-NAN", "name": "Maison de l'Avenir", "kind": "other", "status": "planned",
@@ -197,8 +199,10 @@ DEMO_SITES: list[dict] = [
         "provenance_source": ASNIERES_RELEASE, "provenance_date": "2023-06-06", "illustrative": True,
         "provenance_note": "Cité dans le programme de travaux 2023 (études). Services et localisation illustratifs.",
         "buildings": [{"code": "FOY-RUE-B1", "name": "Foyer ASE Rueil-Malmaison", "gross_floor_area_m2": "1100",
-                       "activity_category": "accommodation", "illustrative": True, "provenance_note": ILLUSTRATIVE,
-                       "floors": []}],
+                       "activity_category": "accommodation",
+                       # Illustrative ERP data: a home for children, with accommodation (J); 24 >= 20 -> category 4.
+                       "erp_types": ["J"], "public_capacity": 24, "staff_capacity": 30, "with_accommodation": True,
+                       "illustrative": True, "provenance_note": ILLUSTRATIVE, "floors": []}],
     },
     _hub("PS-ISS", "Pôle social départemental d'Issy-les-Moulineaux", "92040", "Issy-les-Moulineaux", 48.82326,
          2.26261, "in_works", "Cité dans le programme de travaux 2023 (poursuite des travaux). Détails illustratifs."),

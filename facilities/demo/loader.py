@@ -11,10 +11,12 @@ from facilities.demo.data import DEMO_SITES, DEMO_USERS
 from facilities.energy import demo as energy_demo
 from facilities.energy import retrofit_demo
 from facilities.extensions import db
-from facilities.inventory import erp, rules, services
+from facilities.inventory import rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.maps import demo as maps_demo
 from facilities.plans import demo as plans_demo
+from facilities.safety import demo as safety_demo
+from facilities.safety import reference as safety_reference
 from facilities.works import demo as works_demo
 
 
@@ -34,7 +36,7 @@ def _strip(record: dict, *children: str) -> dict:
 def load_demo(with_users: bool) -> LoadReport:
     """Create what is missing of the demo portfolio and update what differs; a second run changes nothing."""
     report = LoadReport()
-    erp.ensure_seeded()  # the thresholds the demo buildings' ERP categories are derived from
+    safety_reference.ensure_seeded()  # the thresholds the demo buildings' ERP categories are derived from
     for site_record in DEMO_SITES:
         values = rules.clean_site(_strip(site_record, "buildings"))
         site = db.session.execute(select(Site).where(Site.code == values["code"])).scalar_one_or_none()
@@ -49,6 +51,7 @@ def load_demo(with_users: bool) -> LoadReport:
     # Each area adds its illustrative demo records on top of the inventory.
     energy_demo.load_demo()
     works_demo.load_demo()
+    safety_demo.load_demo()
     retrofit_demo.load_demo()
     maps_demo.load_demo()
     plans_demo.load_demo()

@@ -40,6 +40,30 @@ CSV_HEADERS = ["entity"] + list(dict.fromkeys(
 FORMATS = ("csv", "xlsx")
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The columns of an import file: one sheet per kind (XLSX); in CSV, one file whose `entity` column says the
+    kind of each line, or, with a single kind, no such column at all. The inventory's is INVENTORY; other areas
+    read their own files with the same readers (facilities.inventory.bulk_read) by giving theirs."""
+
+    kinds: tuple[str, ...]
+    headers: dict[str, list[str]]
+    csv_headers: list[str]
+    kind_of_entity: dict[str, str]
+
+    @property
+    def single(self) -> bool:
+        return len(self.kinds) == 1
+
+
+INVENTORY = Layout(KINDS, HEADERS, CSV_HEADERS, KIND_OF_ENTITY)
+
+
+def single_layout(kind: str, headers: list[str]) -> Layout:
+    """The layout of a file of one kind of record: a sheet named `kind`, or a CSV file with these columns."""
+    return Layout((kind,), {kind: headers}, headers, {kind: kind})
+
+
 class FileError(Exception):
     """The file as a whole cannot be read (encoding, format, size, missing sheet or column). Nothing is written."""
 

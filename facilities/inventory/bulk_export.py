@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
 from facilities.formatting import spreadsheet_text, xlsx_bytes
-from facilities.inventory.bulk_columns import CSV_HEADERS, ENTITY, FIELDS, HEADERS, KINDS
+from facilities.inventory.bulk_columns import ENTITY, FIELDS, INVENTORY, KINDS, Layout
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.money import cents_to_euros
 
@@ -71,25 +71,27 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def export_csv(tables: dict[str, list[list[Any]]]) -> bytes:
-    """The inventory as one UTF-8 CSV file (with BOM, so that spreadsheet programs read the accents)."""
+def export_csv(tables: dict[str, list[list[Any]]], layout: Layout = INVENTORY) -> bytes:
+    """The inventory (or the records of another layout) as one UTF-8 CSV file (with BOM, so that spreadsheet
+    programs read the accents)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a text holding \r or \n is then quoted
-    writer.writerow(CSV_HEADERS)
-    position = {name: index for index, name in enumerate(CSV_HEADERS)}
-    for kind in KINDS:
+    writer.writerow(layout.csv_headers)
+    position = {name: index for index, name in enumerate(layout.csv_headers)}
+    for kind in layout.kinds:
         for row in tables[kind]:
-            line = [""] * len(CSV_HEADERS)
-            line[0] = ENTITY[kind]
-            for name, value in zip(HEADERS[kind], row, strict=True):
+            line = [""] * len(layout.csv_headers)
+            if not layout.single:
+                line[0] = ENTITY[kind]
+            for name, value in zip(layout.headers[kind], row, strict=True):
                 line[position[name]] = _as_text(value)
             writer.writerow(line)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def export_xlsx(tables: dict[str, list[list[Any]]]) -> bytes:
-    """The inventory as a workbook with the sheets sites, buildings, floors and spaces."""
-    return xlsx_bytes([(kind, HEADERS[kind], tables[kind]) for kind in KINDS])
+def export_xlsx(tables: dict[str, list[list[Any]]], layout: Layout = INVENTORY) -> bytes:
+    """The inventory as a workbook with the sheets sites, buildings, floors and spaces (or a layout's sheets)."""
+    return xlsx_bytes([(kind, layout.headers[kind], tables[kind]) for kind in layout.kinds])
 
 
 def export_file(fmt: str) -> bytes:

@@ -28,7 +28,7 @@ from flask_babel import format_decimal, format_number
 from flask_babel import gettext as _
 
 from facilities.formatting import spreadsheet_text_from_csv
-from facilities.inventory.bulk_columns import CSV_HEADERS, HEADERS, KIND_OF_ENTITY, KINDS, FileError, Row
+from facilities.inventory.bulk_columns import INVENTORY, FileError, Layout, Row
 
 Progress = Callable[[float], None]  # the share of the file read so far, 0.0 to 1.0
 
@@ -69,19 +69,19 @@ Source = bytes | Path | IO[bytes]
 
 
 def read_file(source: Source, fmt: str, limits: Limits | None = None, *, stop_after: int | None = None,
-              progress: Progress | None = None) -> list[Row]:
+              progress: Progress | None = None, layout: Layout = INVENTORY) -> list[Row]:
     """Rows of a CSV or XLSX file (bytes, a path or a binary file), or FileError; MoreRows past `stop_after`."""
     limits = limits or Limits.from_config()
     if isinstance(source, Path):
         with source.open("rb") as stream:
-            return read_file(stream, fmt, limits, stop_after=stop_after, progress=progress)
+            return read_file(stream, fmt, limits, stop_after=stop_after, progress=progress, layout=layout)
     stream = BytesIO(source) if isinstance(source, bytes) else source
     size = _size(stream)
     if size > limits.max_bytes:
         raise FileError(_("The file is %(size)s MB; an import reads at most %(max)s MB.",
                           size=_mb(size), max=_mb(limits.max_bytes)))
     reader = read_csv if fmt == "csv" else read_xlsx
-    return reader(stream, limits, stop_after=stop_after, progress=progress or (lambda share: None))
+    return reader(stream, limits, stop_after=stop_after, progress=progress or (lambda share: None), layout=layout)
 
 
 def _size(stream: IO[bytes]) -> int:
@@ -197,7 +197,7 @@ def _decode(data: bytes, offset: int, number: int) -> str:
 
 
 def read_csv(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None,
-             progress: Progress = lambda share: None) -> list[Row]:
+             progress: Progress = lambda share: None, layout: Layout = INVENTORY) -> list[Row]:
     """The lines of a CSV file, or FileError naming what is wrong."""
     lines = _lines(stream, limits, _size(stream), progress)
     first_line = next(lines, "")
@@ -209,25 +209,29 @@ def read_csv(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None
             raise FileError(_("The file is empty: the first line must name the columns."))
         if len(header) > limits.max_columns:
             raise _too_many_columns(_("Line 1"), limits)
-        if "entity" not in header:
+        if layout.single:
+            _check_columns(header, layout.csv_headers, _("Line 1"), layout.csv_headers)
+        elif "entity" not in header:
             raise FileError(_("Line 1: the column 'entity' is missing (site, building, floor or space on each "
                               "line). The columns are those of an export: %(expected)s.",
-                              expected=", ".join(CSV_HEADERS)))
-        _check_columns(header, CSV_HEADERS, _("Line 1"), ["entity"])
-        return _csv_rows(reader, header, limits, stop_after)
+                              expected=", ".join(layout.csv_headers)))
+        else:
+            _check_columns(header, layout.csv_headers, _("Line 1"), ["entity"])
+        return _csv_rows(reader, header, limits, stop_after, layout)
     except csv.Error as error:
         raise FileError(_("The CSV file is malformed (line %(line)s): %(error)s", line=reader.line_num,
                           error=str(error))) from None
 
 
-def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None) -> list[Row]:
+def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None, layout: Layout) -> list[Row]:
     rows: list[Row] = []
     counter = _Counter(limits, stop_after)
     kinds_present: set[str] = set()
     width = len(header)
     # Per line, only the cells of the columns that do not belong to its entity need checking for stray values.
-    foreign = {kind: [name for name in dict.fromkeys(header) if name and name != "entity" and name not in HEADERS[kind]]
-               for kind in KINDS}
+    foreign = {kind: [name for name in dict.fromkeys(header)
+                      if name and name != "entity" and name not in layout.headers[kind]]
+               for kind in layout.kinds}
     line_label = _("line %(line)s")  # translated once: gettext per line costs seconds on 100,000 lines
     for number, cells in enumerate(reader, start=2):
         counter.seen()
@@ -237,20 +241,20 @@ def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None)
             raise FileError(_("Line %(line)s has more values than there are columns.", line=number))
         counter.add()
         values = dict(zip(header, cells, strict=False))
-        entity = (values.get("entity") or "").strip().lower()
-        kind = KIND_OF_ENTITY.get(entity)
+        entity = layout.kinds[0] if layout.single else (values.get("entity") or "").strip().lower()
+        kind = layout.kind_of_entity.get(entity)
         where = line_label % {"line": number}
         if kind is None:
             rows.append(Row("", number, where, {"entity": entity}))
             continue
         kinds_present.add(kind)
-        raw = {name: spreadsheet_text_from_csv(values.get(name, "")) for name in HEADERS[kind]}
+        raw = {name: spreadsheet_text_from_csv(values.get(name, "")) for name in layout.headers[kind]}
         stray = [name for name in foreign[kind] if values.get(name, "").strip()]
         if stray:
             raw["__stray__"] = stray
         rows.append(Row(kind, number, where, raw))
-    for kind in sorted(kinds_present, key=KINDS.index):
-        _check_columns(header, CSV_HEADERS, _("Line 1"), HEADERS[kind])
+    for kind in sorted(kinds_present, key=layout.kinds.index):
+        _check_columns(header, layout.csv_headers, _("Line 1"), layout.headers[kind])
     return rows
 
 
@@ -297,8 +301,8 @@ def _cell(value: Any) -> Any:
 
 
 def read_xlsx(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None,
-              progress: Progress = lambda share: None) -> list[Row]:
-    """The rows of the four sheets of a workbook, or FileError naming what is wrong."""
+              progress: Progress = lambda share: None, layout: Layout = INVENTORY) -> list[Row]:
+    """The rows of the sheets of a workbook (the inventory's four), or FileError naming what is wrong."""
     from openpyxl import load_workbook
 
     _check_zip(stream, limits)
@@ -313,20 +317,21 @@ def read_xlsx(stream: IO[bytes], limits: Limits, *, stop_after: int | None = Non
         except Exception:  # noqa: BLE001 — openpyxl raises many kinds of errors for a damaged file
             raise FileError(_("The file is not a readable .xlsx workbook.")) from None
     try:
-        missing = [kind for kind in KINDS if kind not in workbook.sheetnames]
+        missing = [kind for kind in layout.kinds if kind not in workbook.sheetnames]
         if missing:
             raise FileError(_("The workbook has no sheet named %(names)s; it needs the sheets %(expected)s "
-                              "(as an export writes them).", names=", ".join(missing), expected=", ".join(KINDS)))
-        sizes = {kind: workbook._archive.getinfo(workbook[kind]._worksheet_path).file_size for kind in KINDS}
+                              "(as an export writes them).", names=", ".join(missing),
+                              expected=", ".join(layout.kinds)))
+        sizes = {kind: workbook._archive.getinfo(workbook[kind]._worksheet_path).file_size for kind in layout.kinds}
         total, before = sum(sizes.values()) or 1, 0
         rows: list[Row] = []
         counter = _Counter(limits, stop_after)
-        for kind in KINDS:
+        for kind in layout.kinds:
             def sheet_progress(position: int, before: int = before) -> None:
                 progress((before + position) / total)
 
             try:
-                rows.extend(_sheet_rows(workbook, kind, limits, counter, sheet_progress))
+                rows.extend(_sheet_rows(workbook, kind, limits, counter, sheet_progress, layout.headers[kind]))
             except (FileError, MoreRows):
                 raise
             except Exception:  # noqa: BLE001
@@ -338,7 +343,7 @@ def read_xlsx(stream: IO[bytes], limits: Limits, *, stop_after: int | None = Non
 
 
 def _sheet_rows(workbook, kind: str, limits: Limits, counter: _Counter,
-                progress: Callable[[int], None]) -> Iterator[Row]:
+                progress: Callable[[int], None], headers: list[str]) -> Iterator[Row]:
     """The rows of one sheet, from its row elements as they come (openpyxl's read-only parser, without the
     padding to the declared dimension that `iter_rows` does, and with the row numbers checked)."""
     from openpyxl.worksheet._reader import WorkSheetParser
@@ -371,7 +376,7 @@ def _sheet_rows(workbook, kind: str, limits: Limits, counter: _Counter,
                 header = [str(value).strip() if value is not None else "" for value in values] if number == 1 else []
                 while header and not header[-1]:
                     header.pop()
-                _check_columns(header, HEADERS[kind], _("Sheet %(sheet)s, line 1", sheet=kind), HEADERS[kind])
+                _check_columns(header, headers, _("Sheet %(sheet)s, line 1", sheet=kind), headers)
                 continue
             if all(_blank(value) for value in values):
                 continue
@@ -380,8 +385,8 @@ def _sheet_rows(workbook, kind: str, limits: Limits, counter: _Counter,
                                   sheet=kind, line=number))
             counter.add()
             raw = {name: _cell(value) for name, value in zip(header, values, strict=False)}
-            for name in HEADERS[kind]:
+            for name in headers:
                 raw.setdefault(name, None)
             yield Row(kind, number, line_label % {"sheet": kind, "line": number}, raw)
     if header is None:
-        _check_columns([], HEADERS[kind], _("Sheet %(sheet)s, line 1", sheet=kind), HEADERS[kind])
+        _check_columns([], headers, _("Sheet %(sheet)s, line 1", sheet=kind), headers)

@@ -18,6 +18,8 @@ from sqlalchemy import select
 from facilities.extensions import db
 from facilities.inventory import erp
 from facilities.inventory.catalogue import ERP_TYPE_LABELS, codes, label
+from facilities.safety.catalogue import CHECK_TYPE_LABELS, EQUIPMENT_CATEGORY_LABELS, PERFORMER_LABELS
+from facilities.safety.models import CheckRule
 from facilities.validation import Rule, ValidationError, clean
 
 ACCOMMODATION_LABELS = {"any": _l("with or without accommodation"), "with": _l("with accommodation"),
@@ -93,6 +95,72 @@ register(ReferenceTable(
 ))
 
 
+def _check_rule_to_model(values: dict) -> dict:
+    values = dict(values)
+    values["erp_categories"] = sorted(int(code) for code in values.get("erp_categories") or [])
+    return values
+
+
+def _applies_to(row) -> str:
+    types = ", ".join(row.erp_types) if row.erp_types else _("every type")
+    categories = ", ".join(map(str, row.erp_categories)) if row.erp_categories else _("every category")
+    return _("ERP %(types)s, category %(categories)s", types=types, categories=categories)
+
+
+register(ReferenceTable(
+    "check_rules", _l("Periodic checks: what, where, how often, by whom"), CheckRule,
+    (Rule("check_type", "choice", _l("Check"), required=True, choices=lambda: codes(CHECK_TYPE_LABELS)),
+     Rule("equipment_category", "choice", _l("Equipment category"), required=True,
+          choices=lambda: codes(EQUIPMENT_CATEGORY_LABELS)),
+     Rule("erp_types", "list", _l("ERP types (empty: every type)"), choices=lambda: codes(ERP_TYPE_LABELS),
+          default=list),
+     Rule("erp_categories", "list", _l("ERP categories (empty: every category)"),
+          choices=lambda: ["1", "2", "3", "4", "5"], default=list),
+     Rule("periodicity_months", "int", _l("Periodicity (months)"), required=True, minimum=1, maximum=240),
+     Rule("performer", "choice", _l("Performed by"), required=True, choices=lambda: codes(PERFORMER_LABELS))),
+    key=lambda row: (row.check_type, tuple(row.erp_types or ()), tuple(row.erp_categories or ())),
+    key_label=lambda row: f"{label(CHECK_TYPE_LABELS, row.check_type)} · "
+                          f"{label(EQUIPMENT_CATEGORY_LABELS, row.equipment_category)} · {_applies_to(row)}",
+    value_label=lambda row: _("every %(n)s months, %(who)s", n=row.periodicity_months,
+                              who=label(PERFORMER_LABELS, row.performer)),
+    to_form=lambda row: {"erp_types": list(row.erp_types or []),
+                         "erp_categories": [str(c) for c in row.erp_categories or []]},
+    to_model=_check_rule_to_model,
+))
+
+_RS = "Arrêté du 25 juin 1980 (règlement de sécurité)"
+_CCH = "Code de la construction et de l'habitation"
+# (check type, equipment category, ERP categories, months, performer, source). Every value here comes from
+# secondary sources (domain-rules.md: "articles to confirm before use"): all are marked to confirm.
+_CHECK_RULES = (
+    ("electrical", "electrical", (1, 2, 3, 4), 12, "approved_body", f"{_RS}, art. EL 19"),
+    ("electrical", "electrical", (5,), 12, "competent_technician", f"{_RS}, art. PE 4"),
+    ("gas", "gas", (), 12, "competent_technician", f"{_RS}, art. GZ 30"),
+    ("heating_ventilation", "heating", (), 12, "competent_technician", f"{_RS}, art. CH 58"),
+    ("heating_ventilation", "ventilation", (), 12, "competent_technician", f"{_RS}, art. CH 58"),
+    ("kitchen_hood", "kitchen_hood", (), 12, "competent_technician", f"{_RS}, art. GC 21"),
+    ("fire_alarm", "fire_alarm", (), 12, "competent_technician", f"{_RS}, art. MS 73"),
+    ("smoke_extraction", "smoke_extraction", (), 12, "competent_technician", f"{_RS}, art. DF 10"),
+    ("emergency_lighting", "emergency_lighting", (), 12, "competent_technician", f"{_RS}, art. EC 15"),
+    ("extinguishers", "extinguishers", (), 12, "competent_technician", f"{_RS}, art. MS 38"),
+    ("fire_doors", "fire_doors", (), 12, "competent_technician", f"{_RS}, art. CO 48"),
+    ("lift_yearly", "lift", (), 12, "competent_technician", f"{_RS}, art. AS 9; {_CCH}, art. R134-2"),
+    ("lift_five_yearly", "lift", (), 60, "approved_body", f"{_CCH}, art. R134-11 (contrôle technique)"),
+    ("automatic_doors", "automatic_doors", (), 6, "competent_technician", "Arrêté du 21 décembre 1993"),
+    ("lightning_protection", "lightning_protection", (), 12, "competent_technician", f"{_RS}, art. PE 4"),
+    ("legionella", "hot_water", (), 12, "competent_technician", "Arrêté du 1er février 2010 (légionelles)"),
+)
+
+
+def check_rule_seed() -> list[CheckRule]:
+    """The initial periodic-check rows, every one to confirm (an administrator corrects them on the page)."""
+    return [CheckRule(check_type=check_type, equipment_category=category, erp_types=[],
+                      erp_categories=list(categories), periodicity_months=months, performer=performer,
+                      valid_from=date(1980, 6, 25), source=f"{source} (secondary source: to check against the text)",
+                      sourced=False)
+            for check_type, category, categories, months, performer, source in _CHECK_RULES]
+
+
 def rows_of(table: ReferenceTable) -> list:
     """A table's rows, by key then date."""
     return sorted(db.session.scalars(select(table.model)), key=lambda row: (str(table.key(row)), row.valid_from))
@@ -102,7 +170,8 @@ def form_values(table: ReferenceTable, row) -> dict:
     """A stored row as the edit form shows it."""
     values = {rule.name: getattr(row, rule.name, None) for rule in table.all_rules}
     values.update(table.to_form(row))
-    return {name: ("" if value is None else value if isinstance(value, bool) else str(value))
+    return {name: ("" if value is None else value if isinstance(value, bool)
+                   else ", ".join(map(str, value)) if isinstance(value, list) else str(value))
             for name, value in values.items()}
 
 
@@ -141,4 +210,10 @@ def save_row(table: ReferenceTable, values: dict, row=None):
 
 def ensure_seeded() -> int:
     """Fill each empty reference table of the area with its seed rows; idempotent. The number of rows inserted."""
-    return erp.ensure_seeded()
+    inserted = erp.ensure_seeded()
+    if db.session.scalar(select(CheckRule.id).limit(1)) is None:
+        rows = check_rule_seed()
+        db.session.add_all(rows)
+        db.session.flush()
+        inserted += len(rows)
+    return inserted

@@ -1,0 +1,140 @@
+"""Technical equipment of buildings, and what the safety area records about it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from facilities.database import Versioned
+from facilities.extensions import db
+from facilities.inventory.models import Building, Floor, Space
+from facilities.timeutil import utcnow
+
+
+class Equipment(Versioned, db.Model):
+    """An item of technical equipment, located in a building (and optionally on a floor or in a space)."""
+
+    __tablename__ = "equipment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    floor_id: Mapped[int | None] = mapped_column(ForeignKey("floors.id", ondelete="SET NULL"), index=True)
+    space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="SET NULL"), index=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    make: Mapped[str | None] = mapped_column(String(120))
+    model: Mapped[str | None] = mapped_column(String(120))
+    serial_number: Mapped[str | None] = mapped_column(String(120))
+    installed_on: Mapped[date | None] = mapped_column(Date)
+    expected_life_years: Mapped[int | None]
+    replacement_cost_cents: Mapped[int | None] = mapped_column(BigInteger)
+    condition: Mapped[int | None]
+    condition_on: Mapped[date | None] = mapped_column(Date)
+    criticality: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    building: Mapped[Building] = relationship()
+    floor: Mapped[Floor | None] = relationship()
+    space: Mapped[Space | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Equipment {self.id} {self.category}>"
+
+
+class CheckRule(db.Model):
+    """A periodic check the rules require: of which equipment, in which ERP, how often, by whom, from which text.
+    A dated reference row (valid_from..valid_to); `sourced = False` marks a value to confirm against the text."""
+
+    __tablename__ = "check_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_type: Mapped[str] = mapped_column(String(32), index=True)
+    equipment_category: Mapped[str] = mapped_column(String(32))
+    erp_types: Mapped[list] = mapped_column(JSON, default=list)  # empty: every type
+    erp_categories: Mapped[list] = mapped_column(JSON, default=list)  # empty: every category
+    periodicity_months: Mapped[int]
+    performer: Mapped[str] = mapped_column(String(32))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300))
+    sourced: Mapped[bool] = mapped_column(default=False)
+
+    def __repr__(self) -> str:
+        return f"<CheckRule {self.check_type} every {self.periodicity_months} months>"
+
+
+class Check(Versioned, db.Model):
+    """A periodic check done: on which item, when, by whom, its result, its report (a PDF kept outside the web
+    root) and the due date of the next one, from the reference row in force on the day it was done."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    equipment_id: Mapped[int] = mapped_column(ForeignKey("equipment.id", ondelete="CASCADE"), index=True)
+    check_type: Mapped[str] = mapped_column(String(32))
+    done_on: Mapped[date] = mapped_column(Date, index=True)
+    body: Mapped[str] = mapped_column(String(200))
+    result: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("check_rules.id", ondelete="SET NULL"))
+    next_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    report_file: Mapped[str | None] = mapped_column(String(80))  # the stored file's random name
+    report_name: Mapped[str | None] = mapped_column(String(120))  # a safe download name
+    report_bytes: Mapped[int | None]
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    building: Mapped[Building] = relationship()
+    equipment: Mapped[Equipment] = relationship()
+    rule: Mapped[CheckRule | None] = relationship()
+    findings: Mapped[list[Finding]] = relationship(back_populates="check", order_by="Finding.id")
+
+    def __repr__(self) -> str:
+        return f"<Check {self.id} {self.check_type} {self.done_on}>"
+
+
+class Finding(Versioned, db.Model):
+    """An observation of a check (or a prescription of the safety commission), followed until it is lifted."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16))
+    raised_on: Mapped[date] = mapped_column(Date)
+    lifted_on: Mapped[date | None] = mapped_column(Date, index=True)
+    lifted_evidence: Mapped[str | None] = mapped_column(Text)
+    illustrative: Mapped[bool] = mapped_column(default=False)
+
+    building: Mapped[Building] = relationship()
+    check: Mapped[Check | None] = relationship(back_populates="findings")
+
+    def __repr__(self) -> str:
+        return f"<Finding {self.id} {self.severity}{' lifted' if self.lifted_on else ''}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.lifted_on is None
+
+
+class CalendarFeed(db.Model):
+    """A user's secret iCalendar address of due checks: only the hash of its secret is kept; a new address or a
+    revocation deletes the row, so that the old address stops working at once."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CalendarFeed of user {self.user_id}>"
