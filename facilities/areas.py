@@ -21,7 +21,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from facilities import api, audit, auth, demo, energy, inventory, jobs, maps, ogc, ops, plans, reports, safety, works
+from facilities import (
+    api,
+    audit,
+    auth,
+    demo,
+    energy,
+    inventory,
+    jobs,
+    maps,
+    ogc,
+    ops,
+    plans,
+    reports,
+    safety,
+    works,
+)
 
 if TYPE_CHECKING:
     from flask import Flask

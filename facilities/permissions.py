@@ -68,7 +68,10 @@ PUBLIC_ENDPOINTS = frozenset(
      "auth.reset_password",
      # A user's calendar feed of due safety checks, read by calendar programs: the address's unguessable,
      # revocable secret is the credential (only its hash is stored).
-     "safety.calendar_feed"}
+     "safety.calendar_feed",
+     # The public accessibility register of an ERP (arrêté du 19 avril 2017), at an unguessable address, and its
+     # PDF: the register's fields and nothing else (tests/safety/test_public_register.py).
+     "safety.public_register", "reports.accessibility_register_pdf"}
 )
 
 F = TypeVar("F", bound=Callable)

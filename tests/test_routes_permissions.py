@@ -110,6 +110,10 @@ def test_the_allow_list_is_short_and_known(app):
     # (whose owner has no usable password yet) are open without a session.
     assert {e for e in PUBLIC_ENDPOINTS if e.startswith("auth.")} == {"auth.login", "auth.set_language",
                                                                        "auth.reset_password"}
+    # Of the safety area, only the public accessibility register (page and PDF) and the calendar feed a calendar
+    # program reads, each at an unguessable address (tests/safety/test_public_register.py, test_due.py).
+    assert {e for e in PUBLIC_ENDPOINTS if "safety" in e or "accessibility" in e or "calendar" in e} == {
+        "safety.public_register", "reports.accessibility_register_pdf", "safety.calendar_feed"}
 
 
 def test_every_guarded_route_needs_a_login(app, client, real_ids):

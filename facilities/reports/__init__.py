@@ -21,4 +21,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.cli)
     register_panel(app, "building.actions", "reports/_building_actions.html", order=10)
     register_panel(app, "annex.actions", "reports/_annex_actions.html", lambda year: {"year": year}, order=10)
+    register_panel(app, "site.panels", "reports/_site_safety_register.html", routes.site_safety_panel, order=45)
     add_nav_item(app, "reports.index", _l("Reports"), Permission.READ, "file-earmark-pdf", order=50)

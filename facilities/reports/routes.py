@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,10 +17,12 @@ from facilities.energy import services as energy
 from facilities.energy import views as energy_views
 from facilities.extensions import db
 from facilities.inventory import services as inventory
+from facilities.inventory.models import Site
 from facilities.permissions import Permission, requires
 from facilities.reports import exports, jobs, services
 from facilities.reports.forms import StartJobForm
 from facilities.reports.pdf import render_pdf
+from facilities.safety import accessibility
 from facilities.works import gantt
 from facilities.works import views as works
 from facilities.works.models import Envelope
@@ -233,3 +236,36 @@ def _start_job(kind: str, params: dict, refused_url: str):
         flash(limit.message, "warning")
         return redirect(refused_url)
     return redirect(url_for("jobs.detail", job_id=job_id))
+
+
+# ---------------------------------------------------------------- safety registers
+
+
+@bp.route("/sites/<int:site_id>/safety-register.pdf")
+@requires(Permission.READ)
+def safety_register(site_id: int):
+    """The registre de sécurité of a site, ready to hand to the safety commission: ERP data, equipment, checks
+    with their results and reports, findings and their follow-up, commission visits."""
+    site = db.session.get(Site, site_id) or abort(404)
+    body = render_pdf("safety_register.html", title=_("Safety register · %(name)s", name=site.name),
+                      **services.safety_register_context(site))
+    return _pdf(body, services.safe_filename("registre-securite", site.code, extension="pdf"))
+
+
+def site_safety_panel(site, **_objects) -> dict:
+    """The site page's link to its registre de sécurité."""
+    return {"site": site}
+
+
+@bp.route("/accessibility/<token>.pdf")
+def accessibility_register_pdf(token: str):
+    """The public accessibility register of an ERP as a PDF, without sign-in (its unguessable address): the
+    register's fields and nothing else."""
+    register = accessibility.by_token(token) if re.fullmatch(accessibility.TOKEN_PATTERN, token) else None
+    if register is None:
+        abort(404)
+    view = accessibility.public_view(register)
+    body = render_pdf("accessibility_register.html", title=_("Public accessibility register · %(name)s",
+                                                             name=view["public_name"]),
+                      register=view, today=date.today(), **services.safety_labels())
+    return _pdf(body, "registre-accessibilite.pdf")

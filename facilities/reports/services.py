@@ -133,3 +133,39 @@ def numbered_gantt_rows(rows: list[dict]) -> list[dict]:
     """Gantt rows labelled "1. …", "2. …" like the programme table: the chart shortens long labels, and several
     operations often start with the same words."""
     return [{**row, "label": f"{number}. {row['label']}"} for number, row in enumerate(rows, start=1)]
+
+
+def safety_register_context(site: Site) -> dict:
+    """What the registre de sécurité of a site shows, building by building: ERP data, equipment, the checks done
+    with their results and reports, findings and their follow-up, the safety commission's visits."""
+    from facilities.safety import services as safety
+    from facilities.safety.models import Check, Equipment, Finding, SafetyVisit
+
+    buildings = []
+    reference = erp.reference_in_force()
+    for building in sorted(site.buildings, key=lambda b: b.code):
+        buildings.append({
+            "building": building, "erp": erp.building_category(building, reference),
+            "equipment": db.session.scalars(select(Equipment).where(Equipment.building_id == building.id)
+                                            .order_by(Equipment.category, Equipment.name)).all(),
+            "checks": db.session.scalars(select(Check).where(Check.building_id == building.id)
+                                         .order_by(Check.done_on.desc(), Check.id.desc())).all(),
+            "findings": db.session.scalars(select(Finding).where(Finding.building_id == building.id)
+                                           .order_by(Finding.lifted_on.is_not(None), Finding.raised_on)).all(),
+            "visits": db.session.scalars(select(SafetyVisit).where(SafetyVisit.building_id == building.id)
+                                         .order_by(SafetyVisit.visited_on.desc())).all(),
+            "plan": safety.building_plan(building),
+        })
+    return {"site": site, "buildings": buildings, "today": date.today(), **safety_labels()}
+
+
+def safety_labels() -> dict:
+    """The safety area's code lists, for report templates (no context processor runs there)."""
+    from facilities.inventory.catalogue import ERP_TYPE_LABELS
+    from facilities.safety import catalogue
+
+    return {"ERP_TYPE_LABELS": ERP_TYPE_LABELS, "EQUIPMENT_CATEGORY_LABELS": catalogue.EQUIPMENT_CATEGORY_LABELS,
+            "CHECK_TYPE_LABELS": catalogue.CHECK_TYPE_LABELS, "CHECK_RESULT_LABELS": catalogue.CHECK_RESULT_LABELS,
+            "CHECK_STATUS_LABELS": catalogue.CHECK_STATUS_LABELS, "OPINION_LABELS": catalogue.OPINION_LABELS,
+            "FINDING_SEVERITY_LABELS": catalogue.FINDING_SEVERITY_LABELS,
+            "ACCESSIBILITY_STATUS_LABELS": catalogue.ACCESSIBILITY_STATUS_LABELS}

@@ -28,15 +28,17 @@ from facilities.inventory import erp
 from facilities.inventory.models import Building
 from facilities.permissions import Permission, requires
 from facilities.safety import rules, serializers, services
-from facilities.safety.models import Check, Equipment, Finding
+from facilities.safety.models import Check, Equipment, Finding, SafetyVisit
 from facilities.safety.serializers import (
     CHECK,
     COMPLIANCE,
     EQUIPMENT,
     FINDING,
+    VISIT,
     check_record,
     equipment_record,
     finding_record,
+    visit_record,
 )
 from facilities.validation import ValidationError
 
@@ -253,5 +255,78 @@ def delete_finding(finding_id: int):
 def compliance(building_id: int):
     """A building's ERP category, its planned checks with their status, open findings and commission visits."""
     building = get_or_404(Building, building_id)
+    last = services.last_visits([building.id]).get(building.id)
     return serializers.compliance(erp.building_category(building).category, services.building_plan(building),
-                                  len(services.open_findings([building.id])), None, None)
+                                  len(services.open_findings([building.id])), serializers.visit_summary(last),
+                                  last.next_visit_due_on if last else None)
+
+
+# ---------------------------------------------------------------- safety commission visits
+
+VISIT_SORT = {"id": SafetyVisit.id, "visited_on": SafetyVisit.visited_on,
+              "next_visit_due_on": SafetyVisit.next_visit_due_on}
+_PRESCRIPTIONS = {"type": "array", "maxItems": rules.MAX_PRESCRIPTIONS,
+                  "items": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"^[^\x00]*\S[^\x00]*$"},
+                  "description": "The commission's prescriptions, each recorded as a major finding of the visit."}
+VISIT_INPUT = rules_schema("SafetyVisitInput", rules.VISIT_RULES,
+                           extra={"building_id": ID_SCHEMA, "prescriptions": _PRESCRIPTIONS},
+                           required_extra=["building_id"])
+VISIT_PATCH = rules_schema("SafetyVisitPatch", rules.VISIT_RULES, partial=True)
+
+
+@bp.route("/safety-visits", methods=["GET"])
+@bp.doc(summary="List safety commission visits", parameters=[*rule_parameters(rules.VISIT_FILTER_RULES),
+                                                             *PAGE_PARAMETERS, sort_parameter(VISIT_SORT)],
+        responses={"200": ok(page_of(VISIT))})
+@requires(Permission.READ)
+def visits():
+    """Commission visits, optionally of one site or building, with one opinion (status), or whose next visit is
+    due before a day (due_before)."""
+    query = services.visit_query(rule_args(rules.VISIT_FILTER_RULES))
+    return paginated(sorted_query(query, VISIT_SORT, "id", SafetyVisit.id), visit_record)
+
+
+@bp.route("/safety-visits", methods=["POST"])
+@bp.doc(summary="Record a safety commission visit", requestBody=json_body(VISIT_INPUT),
+        responses={"201": ok(VISIT, "Created")})
+@versioned(SafetyVisit)
+@requires(Permission.EDIT_SAFETY)
+def create_visit():
+    """Record a visit of the safety commission with its opinion and prescriptions; the next visit follows."""
+    body = json_object(field_names(VISIT_INPUT))
+    building = referenced(Building, body.pop("building_id", None), "building_id")
+    raw = body.pop("prescriptions", None) or []
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ValidationError({"prescriptions": _("must be a list of texts")})
+    found = rules.prescriptions("\n".join(item.replace("\n", " ") for item in raw))
+    return visit_record(services.record_visit(building, rules.clean_visit(body), found)), 201
+
+
+@bp.route("/safety-visits/<int:visit_id>", methods=["GET"])
+@bp.doc(summary="Read a safety commission visit", responses={"200": ok(VISIT)})
+@versioned(SafetyVisit, "visit_id")
+@requires(Permission.READ)
+def visit(visit_id: int):
+    """One commission visit, with the ids of its prescriptions (findings)."""
+    return visit_record(get_or_404(SafetyVisit, visit_id))
+
+
+@bp.route("/safety-visits/<int:visit_id>", methods=["PATCH"])
+@bp.doc(summary="Change a safety commission visit", requestBody=json_body(VISIT_PATCH), responses={"200": ok(VISIT)})
+@versioned(SafetyVisit, "visit_id")
+@requires(Permission.EDIT_SAFETY)
+def update_visit(visit_id: int):
+    """Change some fields of a visit; its next visit follows."""
+    found = get_or_404(SafetyVisit, visit_id)
+    services.update_visit(found, rules.clean_visit(json_object(field_names(VISIT_PATCH)), partial=True))
+    return visit_record(found)
+
+
+@bp.route("/safety-visits/<int:visit_id>", methods=["DELETE"])
+@bp.doc(summary="Delete a safety commission visit", responses={"204": {"description": "Deleted"}})
+@versioned(SafetyVisit, "visit_id")
+@requires(Permission.EDIT_SAFETY)
+def delete_visit(visit_id: int):
+    """Remove a visit and its prescriptions."""
+    services.delete_visit(get_or_404(SafetyVisit, visit_id))
+    return "", 204

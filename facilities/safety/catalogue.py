@@ -82,3 +82,17 @@ CHECK_STATUS_LABELS = {
     "overdue": _l("Overdue"),
     "never_done": _l("Never done"),
 }
+
+# The safety commission's opinion after a visit.
+OPINION_LABELS = {
+    "favourable": _l("Favourable"),
+    "unfavourable": _l("Unfavourable (défavorable)"),
+}
+
+# How an ERP stands against the accessibility rules (registre public d'accessibilité, arrêté du 19 avril 2017).
+ACCESSIBILITY_STATUS_LABELS = {
+    "certificate": _l("Accessible: accessibility certificate"),
+    "adap": _l("Works under way: Ad'AP schedule approved"),
+    "derogation": _l("Accessible with derogations"),
+    "pending": _l("Being made accessible"),
+}

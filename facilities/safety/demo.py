@@ -1,4 +1,5 @@
-"""Illustrative safety records of the demo: equipment, checks and a finding for Asnières and Clichy.
+"""Illustrative safety records of the demo: equipment, checks, a finding and commission visits for Asnières and
+Clichy.
 
 Every record is marked illustrative. Dates are relative to the day the demo is loaded, so that the demo always
 shows one overdue check (Asnières' lift, done 13 months ago on a yearly periodicity), one check due within 30
@@ -14,8 +15,8 @@ from sqlalchemy import select
 
 from facilities.extensions import db
 from facilities.inventory.models import Building
-from facilities.safety import reference, rules, services
-from facilities.safety.models import Check, Equipment, Finding
+from facilities.safety import accessibility, reference, rules, services
+from facilities.safety.models import Check, Equipment, Finding, SafetyVisit
 from facilities.safety.planning import add_months
 
 # building code -> [(category, name, make, installed, [(check type, months ago, body, result)])]
@@ -39,6 +40,9 @@ DEMO_EQUIPMENT = {
     ],
 }
 DEMO_FINDING = ("PS-ASN-B1", "fire_alarm", "Détecteur optique hors service au R+2 (illustratif)", "major")
+# building code -> (months ago, commission): favourable visits, so that the demo's one alert stays the lift's check.
+DEMO_VISITS = {"PS-ASN-B1": (14, "Sous-commission départementale (illustratif)"),
+               "PS-CLI-B1": (20, "Commission communale de sécurité de Clichy (illustratif)")}
 
 
 def load_demo(today: date | None = None) -> None:
@@ -63,6 +67,22 @@ def load_demo(today: date | None = None) -> None:
                     services.record_check(item, rules.clean_check({
                         "check_type": check_type, "done_on": done.isoformat(), "body": body, "result": result,
                         "illustrative": True}))
+    for code, (months_ago, commission) in DEMO_VISITS.items():
+        building = db.session.scalar(select(Building).where(Building.code == code))
+        if building is not None and db.session.scalar(
+                select(SafetyVisit.id).where(SafetyVisit.building_id == building.id)) is None:
+            services.record_visit(building, rules.clean_visit({
+                "visited_on": add_months(today, -months_ago).isoformat(), "commission": commission,
+                "opinion": "favourable", "illustrative": True}))
+    building = db.session.scalar(select(Building).where(Building.code == "PS-ASN-B1"))
+    if building is not None and accessibility.register_of(building) is None:
+        accessibility.save_register(building, accessibility.clean_register({
+            "public_name": "Pôle social départemental d'Asnières / Gennevilliers",
+            "services": "Accueil social, PMI, centre de santé sexuelle, aide sociale à l'enfance (illustratif)",
+            "status": "certificate", "status_reference": "Attestation d'accessibilité (illustratif)",
+            "staff_training": "Agents d'accueil formés à l'accueil des personnes handicapées (illustratif)",
+            "equipment_upkeep": "Ascenseur entretenu par contrat ; boucle magnétique à l'accueil (illustratif)",
+            "updated_on": today.isoformat()}))
     code, check_type, text, severity = DEMO_FINDING
     building = db.session.scalar(select(Building).where(Building.code == code))
     if building is None or db.session.scalar(select(Finding.id).where(Finding.description == text)) is not None:

@@ -10,12 +10,14 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from facilities.forms import RuleForm, choice_field, form_from_rules
 from facilities.inventory.catalogue import ERP_TYPE_LABELS
 from facilities.safety.catalogue import (
+    ACCESSIBILITY_STATUS_LABELS,
     CHECK_RESULT_LABELS,
     CHECK_TYPE_LABELS,
     CONDITION_LABELS,
     CRITICALITY_LABELS,
     EQUIPMENT_CATEGORY_LABELS,
     FINDING_SEVERITY_LABELS,
+    OPINION_LABELS,
     PERFORMER_LABELS,
 )
 from facilities.safety.reference import ACCOMMODATION_LABELS, ReferenceTable
@@ -103,3 +105,30 @@ class LiftForm(RuleForm):
 class CalendarForm(FlaskForm):
     create = SubmitField(_l("Make a new secret address"))
     revoke = SubmitField(_l("Revoke my address"))
+
+
+class VisitForm(RuleForm):
+    visited_on = StringField(_l("Visited on"), render_kw={"type": "date"})
+    commission = StringField(_l("Commission"), description=_l("e.g. Sous-commission départementale, commission "
+                                                              "communale de sécurité"))
+    opinion = choice_field(_l("Opinion"), OPINION_LABELS)
+    prescriptions = TextAreaField(_l("Prescriptions (one a line)"), render_kw={"rows": 3},
+                                  description=_l("Each is followed as a finding until it is lifted."))
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})
+
+    def raw_values(self):
+        values = super().raw_values()
+        values.pop("prescriptions", None)
+        return values
+
+
+class AccessibilityForm(RuleForm):
+    public_name = StringField(_l("Name shown to the public"))
+    services = TextAreaField(_l("Services offered"), render_kw={"rows": 3})
+    status = choice_field(_l("Accessibility"), ACCESSIBILITY_STATUS_LABELS)
+    status_reference = TextAreaField(_l("Certificate or Ad'AP schedule (reference, dates)"), render_kw={"rows": 2})
+    derogations = TextAreaField(_l("Derogations granted"), render_kw={"rows": 2})
+    staff_training = TextAreaField(_l("Staff training to welcome disabled people"), render_kw={"rows": 2})
+    equipment_upkeep = TextAreaField(_l("Upkeep of the accessibility equipment (lifts, ramps…)"),
+                                     render_kw={"rows": 2})
+    updated_on = StringField(_l("Up to date on"), render_kw={"type": "date"})

@@ -107,6 +107,8 @@ class Finding(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
     check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"), index=True)
+    # A prescription of the safety commission is a finding of its visit.
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("safety_visits.id", ondelete="CASCADE"), index=True)
     description: Mapped[str] = mapped_column(Text)
     severity: Mapped[str] = mapped_column(String(16))
     raised_on: Mapped[date] = mapped_column(Date)
@@ -116,6 +118,7 @@ class Finding(Versioned, db.Model):
 
     building: Mapped[Building] = relationship()
     check: Mapped[Check | None] = relationship(back_populates="findings")
+    visit: Mapped[SafetyVisit | None] = relationship(back_populates="prescriptions")
 
     def __repr__(self) -> str:
         return f"<Finding {self.id} {self.severity}{' lifted' if self.lifted_on else ''}>"
@@ -138,3 +141,69 @@ class CalendarFeed(db.Model):
 
     def __repr__(self) -> str:
         return f"<CalendarFeed of user {self.user_id}>"
+
+
+class VisitRule(db.Model):
+    """How often the safety commission visits an ERP of these types and categories (arrêté du 25 juin 1980,
+    GE 4). A dated reference row; `sourced = False` marks a value to confirm against the text."""
+
+    __tablename__ = "visit_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    erp_types: Mapped[list] = mapped_column(JSON, default=list)  # empty: every type
+    erp_categories: Mapped[list] = mapped_column(JSON, default=list)  # empty: every category
+    periodicity_months: Mapped[int]
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300))
+    sourced: Mapped[bool] = mapped_column(default=False)
+
+    def __repr__(self) -> str:
+        return f"<VisitRule {self.erp_types} {self.erp_categories} every {self.periodicity_months} months>"
+
+
+class SafetyVisit(Versioned, db.Model):
+    """A visit of the safety commission: its date, opinion, and the next visit due; its prescriptions are findings."""
+
+    __tablename__ = "safety_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date, index=True)
+    commission: Mapped[str | None] = mapped_column(String(200))
+    opinion: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("visit_rules.id", ondelete="SET NULL"))
+    next_visit_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    illustrative: Mapped[bool] = mapped_column(default=False)
+
+    building: Mapped[Building] = relationship()
+    rule: Mapped[VisitRule | None] = relationship()
+    prescriptions: Mapped[list[Finding]] = relationship(back_populates="visit", order_by="Finding.id")
+
+    def __repr__(self) -> str:
+        return f"<SafetyVisit {self.id} {self.visited_on} {self.opinion}>"
+
+
+class AccessibilityRegister(Versioned, db.Model):
+    """The registre public d'accessibilité of an ERP: what the public may read about its accessibility, at an
+    unguessable public address (the token), and nothing else of the building."""
+
+    __tablename__ = "accessibility_registers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), unique=True)
+    public_token: Mapped[str] = mapped_column(String(64), unique=True)
+    public_name: Mapped[str] = mapped_column(String(200))
+    services: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    status_reference: Mapped[str | None] = mapped_column(Text)
+    derogations: Mapped[str | None] = mapped_column(Text)
+    staff_training: Mapped[str | None] = mapped_column(Text)
+    equipment_upkeep: Mapped[str | None] = mapped_column(Text)
+    updated_on: Mapped[date] = mapped_column(Date)
+
+    building: Mapped[Building] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AccessibilityRegister of building {self.building_id}>"

@@ -109,3 +109,11 @@ def plan(items: Iterable[Item], rules: Iterable[RuleRow], erp_types: Iterable[st
                                         status(due_on, done is not None, today, soon_days)))
     order = {"overdue": 0, "never_done": 1, "due_soon": 2, "ok": 3}
     return sorted(planned, key=lambda p: (order[p.status], p.due_on or date.min, p.equipment_name))
+
+
+def visit_periodicity(rules: Iterable[RuleRow], erp_types: Iterable[str], category: int | None) -> RuleRow | None:
+    """The commission-visit row that applies to an ERP: the most frequent when several do (none in the 5th
+    category, which the commission visits only on request, unless a row says otherwise)."""
+    erp_types = list(erp_types)
+    found = [rule for rule in rules if applies(rule, erp_types, category)]
+    return min(found, key=lambda rule: rule.periodicity_months, default=None)

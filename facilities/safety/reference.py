@@ -19,7 +19,7 @@ from facilities.extensions import db
 from facilities.inventory import erp
 from facilities.inventory.catalogue import ERP_TYPE_LABELS, codes, label
 from facilities.safety.catalogue import CHECK_TYPE_LABELS, EQUIPMENT_CATEGORY_LABELS, PERFORMER_LABELS
-from facilities.safety.models import CheckRule
+from facilities.safety.models import CheckRule, VisitRule
 from facilities.validation import Rule, ValidationError, clean
 
 ACCOMMODATION_LABELS = {"any": _l("with or without accommodation"), "with": _l("with accommodation"),
@@ -161,6 +161,39 @@ def check_rule_seed() -> list[CheckRule]:
             for check_type, category, categories, months, performer, source in _CHECK_RULES]
 
 
+register(ReferenceTable(
+    "visit_rules", _l("Safety commission: periodicity of visits"), VisitRule,
+    (Rule("erp_types", "list", _l("ERP types (empty: every type)"), choices=lambda: codes(ERP_TYPE_LABELS),
+          default=list),
+     Rule("erp_categories", "list", _l("ERP categories (empty: every category)"),
+          choices=lambda: ["1", "2", "3", "4", "5"], default=list),
+     Rule("periodicity_months", "int", _l("Periodicity (months)"), required=True, minimum=1, maximum=240)),
+    key=lambda row: (tuple(row.erp_types or ()), tuple(row.erp_categories or ())),
+    key_label=_applies_to,
+    value_label=lambda row: _("every %(n)s months", n=row.periodicity_months),
+    to_form=lambda row: {"erp_types": list(row.erp_types or []),
+                         "erp_categories": [str(c) for c in row.erp_categories or []]},
+    to_model=_check_rule_to_model,
+))
+
+_GE4 = f"{_RS}, art. GE 4 (secondary source: to check against the text; accommodation not modelled)"
+# (ERP types, categories, months): every row to confirm.
+_VISIT_RULES = (
+    (("J", "O", "U"), (1, 2, 3, 4), 36),
+    (("L", "M", "N", "P", "R", "S", "T", "V", "W", "X", "Y", "PA", "CTS", "SG", "PS", "GA", "OA", "REF", "EF"),
+     (1, 2), 36),
+    (("L", "M", "N", "P", "R", "S", "T", "V", "W", "X", "Y", "PA", "CTS", "SG", "PS", "GA", "OA", "REF", "EF"),
+     (3, 4), 60),
+)
+
+
+def visit_rule_seed() -> list[VisitRule]:
+    """The initial commission-visit rows, every one to confirm."""
+    return [VisitRule(erp_types=list(types), erp_categories=list(categories), periodicity_months=months,
+                      valid_from=date(1980, 6, 25), source=_GE4, sourced=False)
+            for types, categories, months in _VISIT_RULES]
+
+
 def rows_of(table: ReferenceTable) -> list:
     """A table's rows, by key then date."""
     return sorted(db.session.scalars(select(table.model)), key=lambda row: (str(table.key(row)), row.valid_from))
@@ -211,9 +244,10 @@ def save_row(table: ReferenceTable, values: dict, row=None):
 def ensure_seeded() -> int:
     """Fill each empty reference table of the area with its seed rows; idempotent. The number of rows inserted."""
     inserted = erp.ensure_seeded()
-    if db.session.scalar(select(CheckRule.id).limit(1)) is None:
-        rows = check_rule_seed()
-        db.session.add_all(rows)
-        db.session.flush()
-        inserted += len(rows)
+    for model, seed in ((CheckRule, check_rule_seed), (VisitRule, visit_rule_seed)):
+        if db.session.scalar(select(model.id).limit(1)) is None:
+            rows = seed()
+            db.session.add_all(rows)
+            db.session.flush()
+            inserted += len(rows)
     return inserted

@@ -22,8 +22,9 @@ from facilities.inventory.models import Building, Site
 from facilities.money import money_text
 from facilities.panels import Alert
 from facilities.permissions import Permission, requires
-from facilities.safety import calendar, imports, reference, report_files, rules, services
+from facilities.safety import accessibility, calendar, imports, reference, report_files, rules, services
 from facilities.safety.catalogue import (
+    ACCESSIBILITY_STATUS_LABELS,
     CHECK_RESULT_LABELS,
     CHECK_STATUS_LABELS,
     CHECK_TYPE_LABELS,
@@ -31,9 +32,11 @@ from facilities.safety.catalogue import (
     CRITICALITY_LABELS,
     EQUIPMENT_CATEGORY_LABELS,
     FINDING_SEVERITY_LABELS,
+    OPINION_LABELS,
     PERFORMER_LABELS,
 )
 from facilities.safety.forms import (
+    AccessibilityForm,
     ApplyImportForm,
     CalendarForm,
     CheckForm,
@@ -42,9 +45,10 @@ from facilities.safety.forms import (
     EquipmentImportForm,
     FindingForm,
     LiftForm,
+    VisitForm,
     reference_form,
 )
-from facilities.safety.models import Check, Equipment, Finding
+from facilities.safety.models import Check, Equipment, Finding, SafetyVisit
 from facilities.timeutil import utcnow
 from facilities.validation import ValidationError, clean
 
@@ -56,7 +60,8 @@ def safety_labels():
     return {"EQUIPMENT_CATEGORY_LABELS": EQUIPMENT_CATEGORY_LABELS, "CONDITION_LABELS": CONDITION_LABELS,
             "CRITICALITY_LABELS": CRITICALITY_LABELS, "CHECK_TYPE_LABELS": CHECK_TYPE_LABELS,
             "CHECK_RESULT_LABELS": CHECK_RESULT_LABELS, "CHECK_STATUS_LABELS": CHECK_STATUS_LABELS,
-            "FINDING_SEVERITY_LABELS": FINDING_SEVERITY_LABELS, "PERFORMER_LABELS": PERFORMER_LABELS}
+            "FINDING_SEVERITY_LABELS": FINDING_SEVERITY_LABELS, "PERFORMER_LABELS": PERFORMER_LABELS,
+            "OPINION_LABELS": OPINION_LABELS, "ACCESSIBILITY_STATUS_LABELS": ACCESSIBILITY_STATUS_LABELS}
 
 
 @bp.route("/safety")
@@ -281,9 +286,12 @@ def building_safety(building_id: int):
     building = _building_or_404(building_id)
     checks = db.session.scalars(select(Check).where(Check.building_id == building.id)
                                 .order_by(Check.done_on.desc(), Check.id.desc()).limit(50)).all()
+    visits = db.session.scalars(select(SafetyVisit).where(SafetyVisit.building_id == building.id)
+                                .order_by(SafetyVisit.visited_on.desc(), SafetyVisit.id.desc())).all()
     return render_template("safety/building_safety.html", building=building, site=building.site,
                            erp=erp.building_category(building), plan=services.building_plan(building),
-                           checks=checks, findings=services.open_findings([building.id]), today=date.today())
+                           checks=checks, findings=services.open_findings([building.id]), visits=visits,
+                           register=accessibility.register_of(building), today=date.today())
 
 
 def _check_types_for(item: Equipment) -> list[tuple[str, str]]:
@@ -384,7 +392,8 @@ def _totals(lines: list[services.BuildingDue]) -> dict:
             "never_done": sum(line.summary.never_done for line in lines),
             "due_soon": sum(line.summary.due_soon for line in lines),
             "due_90_days": sum(line.summary.due_90_days for line in lines),
-            "findings": sum(severities.values()), "by_severity": severities, "soon_days": services.soon_days()}
+            "findings": sum(severities.values()), "by_severity": severities, "soon_days": services.soon_days(),
+            "unfavourable": sum(1 for line in lines if line.unfavourable)}
 
 
 def home_panel(**_objects) -> dict:
@@ -400,12 +409,23 @@ def home_panel(**_objects) -> dict:
                                       check=CHECK_TYPE_LABELS.get(planned.check_type, planned.check_type),
                                       day=format_day(planned.due_on, str(get_locale()))),
                                     f"{url}#planned-checks", "danger", _("Safety")))
+        if line.unfavourable:
+            alerts.append(Alert(_("%(building)s: unfavourable opinion of the safety commission (%(day)s)",
+                                  building=line.building.name,
+                                  day=format_day(line.last_visit.visited_on, str(get_locale()))),
+                                f"{url}#visits-title", "danger", _("Safety")))
+        if line.visit_overdue(date.today()):
+            alerts.append(Alert(_("%(building)s: visit of the safety commission overdue since %(day)s",
+                                  building=line.building.name,
+                                  day=format_day(line.last_visit.next_visit_due_on, str(get_locale()))),
+                                f"{url}#visits-title", "warning", _("Safety")))
         for finding in line.open_findings:
             if finding.severity == "critical":
                 alerts.append(Alert(_("%(building)s: critical finding not lifted (%(text)s)",
                                       building=line.building.name, text=finding.description[:80]),
                                     f"{url}#finding-{finding.id}", "danger", _("Safety")))
-    return {"lines": [line for line in lines if line.summary.alerts or line.open_findings or line.summary.due_soon],
+    return {"lines": [line for line in lines if line.summary.alerts or line.open_findings or line.summary.due_soon
+                      or line.unfavourable],
             "totals": _totals(lines), "alerts": alerts}
 
 
@@ -448,3 +468,64 @@ def calendar_feed(secret: str):
     response.cache_control.private = True
     response.cache_control.no_store = True
     return response
+
+
+# ---------------------------------------------------------------- safety commission visits
+
+
+@bp.route("/buildings/<int:building_id>/safety-visits/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_SAFETY)
+def visit_create(building_id: int):
+    """Record a visit of the safety commission: its date, opinion and prescriptions (followed as findings)."""
+    building = _building_or_404(building_id)
+    form = VisitForm()
+
+    def record(values):
+        return services.record_visit(building, values, rules.prescriptions(form.prescriptions.data))
+
+    visit = form.submit_with(rules.clean_visit, record)
+    if visit is not None:
+        flash(_("Visit recorded; next one due on %(day)s.", day=format_day(visit.next_visit_due_on, str(get_locale())))
+              if visit.next_visit_due_on else _("Visit recorded."), "success")
+        return redirect(url_for(".building_safety", building_id=building.id, _anchor="visits-title"))
+    return render_template("safety/visit_form.html", form=form, building=building, site=building.site), \
+        form.status_code
+
+
+# ---------------------------------------------------------------- public accessibility register
+
+
+@bp.route("/buildings/<int:building_id>/accessibility/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_SAFETY)
+def accessibility_edit(building_id: int):
+    """Fill in or update the building's public accessibility register."""
+    building = _building_or_404(building_id)
+    register = accessibility.register_of(building)
+    shown = {name: getattr(register, name) for name in accessibility.PUBLIC_FIELDS} if register else {
+        "public_name": building.name, "updated_on": date.today()}
+    form = AccessibilityForm(data={name: "" if value is None else str(value) for name, value in shown.items()})
+    if form.submit_with(accessibility.clean_register,
+                        lambda values: accessibility.save_register(building, values)) is not None:
+        flash(_("Accessibility register saved."), "success")
+        return redirect(url_for(".building_safety", building_id=building.id, _anchor="accessibility-title"))
+    return render_template("safety/accessibility_form.html", form=form, building=building, site=building.site), \
+        form.status_code
+
+
+@bp.route("/buildings/<int:building_id>/accessibility/qr.svg")
+@requires(Permission.READ)
+def accessibility_qr(building_id: int):
+    """The public address of the building's register as a QR code (SVG), to print."""
+    register = accessibility.register_of(_building_or_404(building_id)) or abort(404)
+    url = url_for(".public_register", token=register.public_token, _external=True)
+    return current_app.response_class(accessibility.qr_svg(url), mimetype="image/svg+xml")
+
+
+@bp.route("/accessibility/<token>")
+def public_register(token: str):
+    """The public accessibility register of an ERP, without sign-in, at its unguessable address: the register's
+    fields and nothing else of the building or the application."""
+    register = accessibility.by_token(token) if re.fullmatch(accessibility.TOKEN_PATTERN, token) else None
+    if register is None:
+        abort(404)
+    return render_template("safety/public_register.html", register=accessibility.public_view(register), token=token)

@@ -17,6 +17,7 @@ from facilities.safety.catalogue import (
     CRITICALITY_LABELS,
     EQUIPMENT_CATEGORY_LABELS,
     FINDING_SEVERITY_LABELS,
+    OPINION_LABELS,
 )
 from facilities.validation import MAX_ID, Rule, ValidationError, clean
 
@@ -94,7 +95,7 @@ FINDING_PATCH_RULES = (*FINDING_RULES, *(replace(rule, required=False) for rule 
 CHECK_FILTER_RULES = (
     *EQUIPMENT_FILTER_RULES[:2],
     Rule("status", "choice", _l("Result"), choices=lambda: codes(CHECK_RESULT_LABELS)),
-    Rule("due_before", "date", _l("Next check due before"), minimum=EARLIEST, maximum=date(2200, 12, 31)),
+    Rule("due_before", "date", _l("Next check due before")),
 )
 FINDING_FILTER_RULES = (
     *EQUIPMENT_FILTER_RULES[:2],
@@ -125,3 +126,32 @@ def clean_lift(raw: dict[str, Any], raised_on: date) -> dict[str, Any]:
         raise ValidationError({"lifted_on": _("A finding cannot be lifted before it was raised (%(day)s)",
                                               day=raised_on.isoformat())})
     return values
+
+
+VISIT_RULES = (
+    past_date("visited_on", _l("Visited on"), required=True),
+    Rule("commission", "text", _l("Commission"), max_length=200),
+    Rule("opinion", "choice", _l("Opinion"), required=True, choices=lambda: codes(OPINION_LABELS)),
+    Rule("notes", "text", _l("Notes"), max_length=2000),
+    Rule("illustrative", "bool", _l("Illustrative (demo) record"), default=False),
+)
+VISIT_FILTER_RULES = (
+    *EQUIPMENT_FILTER_RULES[:2],
+    Rule("status", "choice", _l("Opinion"), choices=lambda: codes(OPINION_LABELS)),
+    Rule("due_before", "date", _l("Next visit due before")),
+)
+MAX_PRESCRIPTIONS = 50
+
+
+def clean_visit(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Typed values of a commission visit (a visit in the future is refused), or ValidationError."""
+    return clean(VISIT_RULES, raw, partial=partial)
+
+
+def prescriptions(text: str | None) -> list[str]:
+    """The commission's prescriptions typed one a line, each kept as a finding (at most MAX_PRESCRIPTIONS)."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > MAX_PRESCRIPTIONS or any(len(line) > 2000 for line in lines):
+        raise ValidationError({"prescriptions": _("At most %(n)s prescriptions of 2,000 characters each",
+                                                  n=MAX_PRESCRIPTIONS)})
+    return lines

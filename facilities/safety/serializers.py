@@ -7,7 +7,7 @@ from facilities.api.schemas import ID, nullable
 from facilities.api.serializers import iso
 from facilities.money import money_json
 from facilities.safety import rules
-from facilities.safety.models import Check, Equipment, Finding
+from facilities.safety.models import Check, Equipment, Finding, SafetyVisit
 from facilities.safety.planning import PlannedCheck
 
 _EQUIPMENT_FIELDS = ("category", "name", "make", "model", "serial_number", "installed_on", "expected_life_years",
@@ -44,7 +44,7 @@ FINDING = response_schema(
     "Finding", pick(rules.FINDING_PATCH_RULES, "description", "severity", "raised_on", "lifted_on", "lifted_evidence",
                     "illustrative"),
     extra={"id": ID, "building_id": ID, "check_id": nullable("integer"),
-           "status": {"type": "string", "enum": ["open", "lifted"]}},
+           "visit_id": nullable("integer"), "status": {"type": "string", "enum": ["open", "lifted"]}},
     required=["id", "building_id", "description", "severity", "raised_on", "status"])
 
 COMPLIANCE = {"type": "object", "required": ["erp_category", "checks", "open_findings", "last_visit",
@@ -56,7 +56,9 @@ COMPLIANCE = {"type": "object", "required": ["erp_category", "checks", "open_fin
         "due_on": nullable("string", format="date"),
         "status": {"type": "string", "enum": ["ok", "due_soon", "overdue", "never_done"]}}}},
     "open_findings": {"type": "integer"},
-    "last_visit": {"type": "object", "nullable": True},
+    "last_visit": {"type": "object", "nullable": True, "properties": {
+        "id": ID, "visited_on": {"type": "string", "format": "date"},
+        "opinion": {"type": "string", "enum": ["favourable", "unfavourable"]}}},
     "next_visit_due_on": nullable("string", format="date")}}
 
 
@@ -73,6 +75,7 @@ def check_record(check: Check) -> dict:
 def finding_record(finding: Finding) -> dict:
     return {
         "id": finding.id, "building_id": finding.building_id, "check_id": finding.check_id,
+        "visit_id": finding.visit_id,
         "description": finding.description, "severity": finding.severity, "raised_on": iso(finding.raised_on),
         "lifted_on": iso(finding.lifted_on), "lifted_evidence": finding.lifted_evidence,
         "status": "open" if finding.lifted_on is None else "lifted", "illustrative": finding.illustrative,
@@ -87,3 +90,24 @@ def compliance(category: int | None, plan: list[PlannedCheck], open_findings: in
                     "due_on": iso(p.due_on), "status": p.status} for p in plan],
         "open_findings": open_findings, "last_visit": last_visit, "next_visit_due_on": iso(next_visit_due_on),
     }
+
+
+VISIT = response_schema(
+    "SafetyVisit", pick(rules.VISIT_RULES, "visited_on", "commission", "opinion", "notes", "illustrative"),
+    extra={"id": ID, "building_id": ID, "rule_id": nullable("integer"),
+           "next_visit_due_on": nullable("string", format="date"),
+           "prescriptions": {"type": "array", "items": ID, "description": "The findings raised by the visit."}},
+    required=["id", "building_id", "visited_on", "opinion", "prescriptions"])
+
+
+def visit_record(visit: SafetyVisit) -> dict:
+    return {
+        "id": visit.id, "building_id": visit.building_id, "visited_on": iso(visit.visited_on),
+        "commission": visit.commission, "opinion": visit.opinion, "notes": visit.notes,
+        "illustrative": visit.illustrative, "rule_id": visit.rule_id, "next_visit_due_on": iso(visit.next_visit_due_on),
+        "prescriptions": [finding.id for finding in visit.prescriptions],
+    }
+
+
+def visit_summary(visit: SafetyVisit | None) -> dict | None:
+    return None if visit is None else {"id": visit.id, "visited_on": iso(visit.visited_on), "opinion": visit.opinion}

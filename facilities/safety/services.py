@@ -18,7 +18,7 @@ from facilities.inventory.catalogue import label
 from facilities.inventory.models import Building, Floor, Space
 from facilities.safety import planning, report_files
 from facilities.safety.catalogue import EQUIPMENT_CATEGORY_LABELS, FINDING_SEVERITY_LABELS
-from facilities.safety.models import Check, CheckRule, Equipment, Finding
+from facilities.safety.models import Check, CheckRule, Equipment, Finding, SafetyVisit, VisitRule
 from facilities.validation import MAX_ID, ValidationError
 
 
@@ -106,10 +106,7 @@ def equipment_query(filters: dict[str, Any]) -> Select:
     query = (select(Equipment).join(Equipment.building)
              .options(contains_eager(Equipment.building).joinedload(Building.site),
                       joinedload(Equipment.floor), joinedload(Equipment.space)))
-    if filters.get("site_id") is not None:
-        query = query.where(Building.site_id == filters["site_id"])
-    if filters.get("building_id") is not None:
-        query = query.where(Equipment.building_id == filters["building_id"])
+    query = _scoped(query, Equipment, filters)
     if filters.get("category"):
         query = query.where(Equipment.category == filters["category"])
     return query
@@ -248,13 +245,19 @@ def delete_check(check: Check) -> None:
     after_commit(lambda: report_files.remove(stored))
 
 
-def check_query(filters: dict[str, Any]) -> Select:
-    """Checks matching the filters (site, building, result, next check due before a day)."""
-    query = select(Check).join(Check.building)
+def _scoped(query: Select, model, filters: dict[str, Any]) -> Select:
+    """A query of records of a building narrowed to one site or one building (the lists' filters)."""
     if filters.get("site_id") is not None:
         query = query.where(Building.site_id == filters["site_id"])
     if filters.get("building_id") is not None:
-        query = query.where(Check.building_id == filters["building_id"])
+        query = query.where(model.building_id == filters["building_id"])
+    return query
+
+
+def check_query(filters: dict[str, Any]) -> Select:
+    """Checks matching the filters (site, building, result, next check due before a day)."""
+    query = select(Check).join(Check.building)
+    query = _scoped(query, Check, filters)
     if filters.get("status"):
         query = query.where(Check.result == filters["status"])
     if filters.get("due_before") is not None:
@@ -307,10 +310,7 @@ def delete_finding(finding: Finding) -> None:
 def finding_query(filters: dict[str, Any]) -> Select:
     """Findings matching the filters (site, building, open or lifted, severity)."""
     query = select(Finding).join(Finding.building)
-    if filters.get("site_id") is not None:
-        query = query.where(Building.site_id == filters["site_id"])
-    if filters.get("building_id") is not None:
-        query = query.where(Finding.building_id == filters["building_id"])
+    query = _scoped(query, Finding, filters)
     if filters.get("status") == "open":
         query = query.where(Finding.lifted_on.is_(None))
     elif filters.get("status") == "lifted":
@@ -357,19 +357,105 @@ class BuildingDue:
     plan: list[planning.PlannedCheck]
     summary: DueSummary
     open_findings: list[Finding]
+    last_visit: SafetyVisit | None = None
+
+    @property
+    def unfavourable(self) -> bool:
+        return self.last_visit is not None and self.last_visit.opinion == "unfavourable"
+
+    def visit_overdue(self, today: date) -> bool:
+        due = self.last_visit.next_visit_due_on if self.last_visit is not None else None
+        return due is not None and due < today
 
 
 def buildings_due(site_id: int | None = None, today: date | None = None) -> list[BuildingDue]:
     """What is due in each building that has equipment or findings (of one site, or of the whole portfolio)."""
     today = today or date.today()
-    ids = set(db.session.scalars(select(Equipment.building_id).distinct())) | set(
-        db.session.scalars(select(Finding.building_id).where(Finding.lifted_on.is_(None)).distinct()))
+    ids = (set(db.session.scalars(select(Equipment.building_id).distinct()))
+           | set(db.session.scalars(select(Finding.building_id).where(Finding.lifted_on.is_(None)).distinct()))
+           | set(db.session.scalars(select(SafetyVisit.building_id).distinct())))
     query = select(Building).options(joinedload(Building.site)).where(Building.id.in_(ids)).order_by(Building.code)
     if site_id is not None:
         query = query.where(Building.site_id == site_id)
     buildings = list(db.session.scalars(query))
     plans = building_plans(buildings, today)
     findings = open_findings([building.id for building in buildings])
+    visits = last_visits([building.id for building in buildings])
     return [BuildingDue(building, plans[building.id], due_summary(plans[building.id], today),
-                        [finding for finding in findings if finding.building_id == building.id])
+                        [finding for finding in findings if finding.building_id == building.id],
+                        visits.get(building.id))
             for building in buildings]
+
+
+# ---------------------------------------------------------------- safety commission visits
+
+
+def _visit_rule_row(rule: VisitRule) -> planning.RuleRow:
+    return planning.RuleRow(rule.id, "commission_visit", "", tuple(rule.erp_types or ()),
+                            tuple(rule.erp_categories or ()), rule.periodicity_months, "commission", rule.source,
+                            rule.sourced)
+
+
+def visit_rules_in_force(on: date) -> list[planning.RuleRow]:
+    """The commission-visit reference rows in force on a day."""
+    query = select(VisitRule).where(VisitRule.valid_from <= on,
+                                    VisitRule.valid_to.is_(None) | (VisitRule.valid_to >= on)).order_by(VisitRule.id)
+    return [_visit_rule_row(rule) for rule in db.session.scalars(query)]
+
+
+def _schedule_visit(visit: SafetyVisit) -> None:
+    """The periodicity in force on the day of the visit (by the building's types and category) and the next visit."""
+    building = visit.building
+    category = erp.building_category(building, erp.reference_in_force(visit.visited_on)).category
+    rule = planning.visit_periodicity(visit_rules_in_force(visit.visited_on), building.erp_types or [], category)
+    visit.rule_id = rule.id if rule else None
+    visit.next_visit_due_on = planning.next_due(visit.visited_on, rule)
+
+
+def record_visit(building: Building, values: dict[str, Any], prescriptions: list[str] = ()) -> SafetyVisit:
+    """Record a commission visit and its prescriptions (each a major finding raised on the day of the visit)."""
+    visit = SafetyVisit(building=building, **values)
+    _schedule_visit(visit)
+    db.session.add(visit)
+    for text in prescriptions:
+        db.session.add(Finding(building=building, visit=visit, description=text, severity="major",
+                               raised_on=visit.visited_on, illustrative=visit.illustrative))
+    db.session.flush()
+    return visit
+
+
+def update_visit(visit: SafetyVisit, values: dict[str, Any]) -> SafetyVisit:
+    """Change a visit (possibly partly); its next visit follows."""
+    for name, value in values.items():
+        setattr(visit, name, value)
+    _schedule_visit(visit)
+    db.session.flush()
+    return visit
+
+
+def delete_visit(visit: SafetyVisit) -> None:
+    """Remove a visit and its prescriptions."""
+    for finding in list(visit.prescriptions):
+        db.session.delete(finding)
+    db.session.delete(visit)
+    db.session.flush()
+
+
+def visit_query(filters: dict[str, Any]) -> Select:
+    """Visits matching the filters (site, building, opinion, next visit due before a day)."""
+    query = select(SafetyVisit).join(SafetyVisit.building)
+    query = _scoped(query, SafetyVisit, filters)
+    if filters.get("status"):
+        query = query.where(SafetyVisit.opinion == filters["status"])
+    if filters.get("due_before") is not None:
+        query = query.where(SafetyVisit.next_visit_due_on < filters["due_before"])
+    return query
+
+
+def last_visits(building_ids: list[int]) -> dict[int, SafetyVisit]:
+    """The latest commission visit of each of these buildings."""
+    last: dict[int, SafetyVisit] = {}
+    for visit in db.session.scalars(select(SafetyVisit).where(SafetyVisit.building_id.in_(building_ids))
+                                    .order_by(SafetyVisit.visited_on, SafetyVisit.id)):
+        last[visit.building_id] = visit
+    return last
