@@ -7,6 +7,7 @@ readable message per field at fault.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,10 @@ from facilities import money
 from facilities.years import Years
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds on PostgreSQL: a larger one finds nothing
+
+
+class WholeMessage(ValueError):
+    """A rule's message that names the field itself ("Postcode must be 5 digits"): shown as it is."""
 
 
 class ValidationError(Exception):
@@ -48,6 +53,11 @@ class Rule:
     default: Any = None
     unit: str = ""
     places: int | None = None  # decimal places kept for decimals
+    # text: a regular expression the text (without its surrounding spaces) must match whole, written with ASCII
+    # classes only so that it reads the same in Python and in the OpenAPI description (ECMA-262); the message
+    # says what is expected, whole (a string, or a function of the text typed)
+    pattern: str | None = None
+    pattern_message: Any = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -125,14 +135,16 @@ def _coerce(rule: Rule, value: Any, typed: bool = False) -> Any:
                 value = str(value)
             else:
                 raise ValueError(_("must be text"))
+        _check_length(rule, value)
         if not rule.extra.get("keep_spaces"):  # a password keeps its spaces
             value = value.strip()
         if "\x00" in value:  # PostgreSQL cannot store it; no one types it
             raise ValueError(_("must not contain NUL characters"))
         if rule.min_length is not None and len(value) < rule.min_length:
             raise ValueError(_("must be at least %(n)s characters long", n=rule.min_length))
-        if rule.max_length is not None and len(value) > rule.max_length:
-            raise ValueError(_("must be at most %(n)s characters long", n=rule.max_length))
+        if rule.pattern is not None and value and re.fullmatch(rule.pattern, value) is None:
+            message = rule.pattern_message(value) if callable(rule.pattern_message) else rule.pattern_message
+            raise WholeMessage(str(message or _("is not in the expected format")))
         return value
     if kind == "bool":
         if isinstance(value, bool):
@@ -199,6 +211,8 @@ def _coerce(rule: Rule, value: Any, typed: bool = False) -> Any:
                 raise ValueError(_("must be a date (YYYY-MM-DD)")) from None
         if not isinstance(value, date):
             raise ValueError(_("must be a date (YYYY-MM-DD)"))
+        if rule.extra.get("first_of_month") and value.day != 1:
+            raise ValueError(_("must be the first day of a month"))
         _check_bounds(rule, value)  # dates far in the past or future break the calendar arithmetic
         return value
     if kind == "choice":
@@ -258,6 +272,12 @@ def _money_cents(rule: Rule, value: Any) -> int:
     return money.euros_to_cents(amount)
 
 
+def _check_length(rule: Rule, text: str) -> None:
+    """At most `max_length` characters as sent, spaces included (what the API's description says: maxLength)."""
+    if rule.max_length is not None and len(text) > rule.max_length:
+        raise ValueError(_("must be at most %(n)s characters long", n=rule.max_length))
+
+
 def _check_bounds(rule: Rule, number) -> None:
     unit = f" {rule.unit}" if rule.unit else ""
     minimum, maximum = rule.bounds()
@@ -291,6 +311,12 @@ def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = Fals
         # In JSON only null is "no value": "" is text, and for any other kind the wrong type.
         empty_text = typed and isinstance(value, str) and rule.kind != "text"
         if _is_blank(value) and not empty_text and not (rule.kind == "bool" and isinstance(value, str)):
+            if rule.kind == "text" and isinstance(value, str):
+                try:  # even blank, a text longer than its maximum is refused: the description says so
+                    _check_length(rule, value)
+                except ValueError as error:
+                    errors[rule.name] = _("%(field)s %(problem)s", field=rule.display_name(), problem=error)
+                    continue
             if rule.required:
                 errors[rule.name] = _("%(field)s is required", field=rule.display_name())
             else:
@@ -298,6 +324,8 @@ def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = Fals
             continue
         try:
             values[rule.name] = _coerce(rule, value, typed=typed)
+        except WholeMessage as error:
+            errors[rule.name] = str(error)
         except ValueError as error:
             # One sentence naming the field by its form label; in French "Surface : la valeur doit être…",
             # whose subject agrees whatever the field's gender.

@@ -331,6 +331,7 @@ def test_the_openapi_description_states_every_bound_the_rules_enforce(client):
     from decimal import Decimal
 
     from facilities import money
+    from facilities.api.openapi import date_pattern, text_pattern
 
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     checked = 0
@@ -343,9 +344,14 @@ def test_the_openapi_description_states_every_bound_the_rules_enforce(client):
                 assert [c for c in prop["enum"] if c is not None] == list(rule.choices()), (name, rule.name)
             elif rule.kind == "list":
                 assert prop["items"]["enum"] == list(rule.choices()), (name, rule.name)
-            elif rule.kind == "text":
-                assert prop.get("maxLength") == rule.max_length, (name, rule.name)
-                assert prop.get("minLength") == (rule.min_length or (1 if rule.required else None)), (name, rule.name)
+            elif rule.kind == "text":  # (the text among the forms the API also takes, e.g. a list of communes)
+                text = next(form for form in prop.get("anyOf", [prop]) if form.get("type") == "string")
+                assert text.get("maxLength") == rule.max_length, (name, rule.name)
+                assert text.get("minLength") == (rule.min_length or (1 if rule.required else None)), (name, rule.name)
+                assert text["pattern"] == text_pattern(rule), (name, rule.name)  # its format, no NUL, not blank
+            elif rule.kind == "date" and (minimum or maximum):  # bounds (and the first of a month) as a pattern
+                assert prop["pattern"] == date_pattern(minimum, maximum, first_of_month=bool(
+                    rule.extra.get("first_of_month"))), (name, rule.name)
             elif rule.kind in ("int", "decimal", "float") and rule.exclusive_minimum and rule.places:
                 # Rounded half up to its places, the smallest value accepted is half a step above the minimum.
                 smallest = minimum + Decimal(5).scaleb(-rule.places - 1)

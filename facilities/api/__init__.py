@@ -20,11 +20,12 @@ def init_app(app: Flask) -> None:
     First of the areas (facilities/areas.py): the other areas register their API blueprints on it."""
     from flask_smorest import Api
 
-    from facilities.api.openapi import API_SETTINGS, docs_bp
+    from facilities.api.openapi import API_SETTINGS, RulesPlugin, docs_bp
 
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
-    app.extensions["openapi"] = Api(app)  # one per app: built from the blueprints registered on it
+    # One per app, built from the blueprints registered on it; its plugin also states what ties fields together.
+    app.extensions["openapi"] = Api(app, spec_kwargs={"marshmallow_plugin": RulesPlugin()})
     app.register_blueprint(docs_bp)
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from flask import Blueprint as PageBlueprint
 from flask import abort, render_template, send_from_directory
 from flask_smorest import Blueprint
@@ -41,9 +42,25 @@ API_SETTINGS = {
     },
 }
 
+class RulesConverter(OpenAPIConverter):
+    """apispec's converter, plus what ties a body's fields together (`Meta.json_schema`, see `rules_schema`)."""
+
+    def schema2jsonschema(self, schema):
+        jsonschema = super().schema2jsonschema(schema)
+        jsonschema.update(getattr(getattr(schema, "Meta", None), "json_schema", {}))
+        return jsonschema
+
+
+class RulesPlugin(MarshmallowPlugin):
+    """The marshmallow plugin of the API's description (facilities.api.init_app gives it to flask-smorest)."""
+
+    Converter = RulesConverter
+
+
 # The one translation of a rule into a marshmallow field; apispec turns the fields into the OpenAPI description
-# (Length -> minLength/maxLength, Range -> minimum/maximum, OneOf -> enum, allow_none -> nullable).
-_CONVERTER_PLUGIN = MarshmallowPlugin()
+# (Length -> minLength/maxLength, Range -> minimum/maximum, OneOf -> enum, allow_none -> nullable, Regexp ->
+# pattern).
+_CONVERTER_PLUGIN = RulesPlugin()
 APISpec("rules", "1", "3.0.3", plugins=[_CONVERTER_PLUGIN])  # gives the plugin's converter its OpenAPI version
 
 
@@ -79,6 +96,7 @@ def rule_field(rule: Rule, *, partial: bool = False) -> fields.Field:
         shortest = rule.min_length or (1 if rule.required else None)
         if shortest or rule.max_length:
             validators.append(validate.Length(min=shortest, max=rule.max_length))
+        options["metadata"]["pattern"] = text_pattern(rule)
     elif rule.kind == "int":
         field = fields.Integer
     elif rule.kind in ("decimal", "float"):
@@ -97,8 +115,14 @@ def rule_field(rule: Rule, *, partial: bool = False) -> fields.Field:
         field = fields.Boolean
     elif rule.kind == "date":
         field = fields.Date
-        if minimum is not None or maximum is not None:  # JSON Schema has no bounds for dates: say them
-            bounds = f"From {minimum or '…'} to {maximum or '…'}."
+        first_of_month = bool(rule.extra.get("first_of_month"))
+        if minimum is not None or maximum is not None or first_of_month:
+            # JSON Schema has no bounds for dates: a pattern states them (and the first day of a month), and the
+            # description says them in words
+            options["metadata"]["pattern"] = date_pattern(minimum or date(1, 1, 1), maximum or date(9999, 12, 31),
+                                                          first_of_month=first_of_month)
+            bounds = f"From {minimum or '…'} to {maximum or '…'}" + (", a first day of a month." if first_of_month
+                                                                   else ".")
             options["metadata"]["description"] = f"{options['metadata'].get('description', '')}. {bounds}".lstrip(". ")
             minimum = maximum = None
     elif rule.kind == "choice":
@@ -114,6 +138,99 @@ def rule_field(rule: Rule, *, partial: bool = False) -> fields.Field:
     return field(validate=validators, **options)
 
 
+# Patterns read the same by Python (the rules, schemathesis) and ECMA-262 (JSON Schema validators): ASCII classes,
+# and `\s` for the spaces that the rules strip around a text.
+NO_NUL = r"[^\x00]*"  # no text may contain NUL (PostgreSQL cannot store it)
+
+
+def text_pattern(rule: Rule) -> str:
+    """The pattern of a text rule's JSON value: its own format within the spaces it strips, or no NUL; and when it
+    is required, something besides spaces."""
+    around = "" if rule.extra.get("keep_spaces") else r"\s*"
+    if rule.pattern is not None:
+        inner = rf"(?:{rule.pattern}){around}"
+        return rf"^{around}{inner}$" if rule.required else rf"^{around}(?:{inner})?$"
+    return rf"^{NO_NUL}[^\s\x00]{NO_NUL}$" if rule.required else rf"^{NO_NUL}$"
+
+
+def _digits(low: int, high: int, width: int) -> str:
+    """A pattern of the `width`-digit numbers from `low` to `high` (zero-padded), as blocks `P[a-b][0-9]{k}`."""
+    blocks = []
+    while low <= high:
+        free = 0  # trailing digits free to be anything
+        while low % 10 ** (free + 1) == 0 and low + 10 ** (free + 1) - 1 <= high:
+            free += 1
+        step, count = 10**free, 1
+        while low + (count + 1) * step - 1 <= high and (low // step + count) % 10 != 0:
+            count += 1
+        text, digit = f"{low:0{width}d}", low // step % 10
+        varying = str(digit) if count == 1 else f"[{digit}-{digit + count - 1}]"
+        blocks.append(text[:width - free - 1] + varying + ("[0-9]" * free if free < 2 else f"[0-9]{{{free}}}"))
+        low += count * step
+    return blocks[0] if len(blocks) == 1 else "(?:" + "|".join(blocks) + ")"
+
+
+def _ranges(first: tuple, last: tuple, whole: tuple, part, width: int) -> str:
+    """The pattern of `unit-rest` from `first` to `last`, (unit, rest) pairs (a year and its month and day, a
+    month and its day); `whole` is the first and last rest of a unit, `part(a, b)` the pattern of rests a to b."""
+    (u1, r1), (u2, r2) = first, last
+    if u1 == u2:
+        return f"{u1:0{width}d}-{part(r1, r2)}"
+    low, high = u1 + (r1 != whole[0]), u2 - (r2 != whole[1])  # the units taken whole
+    parts = [f"{u1:0{width}d}-{part(r1, whole[1])}"] if r1 != whole[0] else []
+    if low <= high:
+        parts.append(f"{_digits(low, high, width)}-{part(*whole)}")
+    if r2 != whole[1]:
+        parts.append(f"{u2:0{width}d}-{part(whole[0], r2)}")
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def date_pattern(first: date, last: date, *, first_of_month: bool = False) -> str:
+    """A pattern of the ISO dates from `first` to `last` (the format `date` rules out 02-30 and the like)."""
+    if first_of_month:  # from the first "first of a month" on or after `first`; every day is 01
+        if first.day > 1:
+            first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        start, end, whole = first.month, last.month, (1, 12)
+
+        def month_days(a: int, b: int) -> str:
+            return f"{_digits(a, b, 2)}-01"
+    else:
+        start, end, whole = (first.month, first.day), (last.month, last.day), ((1, 1), (12, 31))
+
+        def month_days(a: tuple, b: tuple) -> str:
+            return _ranges(a, b, (1, 31), lambda d1, d2: _digits(d1, d2, 2), 2)
+    return f"^{_ranges((first.year, start), (last.year, end), whole, month_days, 4)}$"
+
+
+def null_only(kind: str) -> dict:
+    """An OpenAPI 3.0 schema that only null matches (the field absent or null)."""
+    return {"type": kind, "nullable": True, "enum": [None]}
+
+
+def together(names: Iterable[str], kind: str = "number") -> dict:
+    """Fields given together or not at all: all of them not null, or none of them."""
+    names = list(names)
+    return {"anyOf": [{"required": names, "properties": {name: {"type": kind} for name in names}},
+                      {"properties": {name: null_only(kind) for name in names}}]}
+
+
+def given_with(name: str, kind: str, other: Rule) -> dict:
+    """When `name` has a value, the text `other` has one too (an override and its reason)."""
+    given = {"type": "string", "pattern": text_pattern(replace(other, required=True))}
+    return {"anyOf": [{"properties": {name: null_only(kind)}}, {"required": [other.name], "properties": {
+        other.name: given}}]}
+
+
+def only_with(name: str, other: str, values: Iterable[str], *, other_absent_ok: bool = False) -> dict:
+    """`name` has a value only when `other` is one of `values` (with `other_absent_ok`, a change that leaves
+    `other` alone is judged on the stored record, which no description can say)."""
+    branches = [{"required": [other], "properties": {other: {"type": "string", "enum": [str(v) for v in values]}}},
+                {"properties": {name: null_only("string")}}]
+    if other_absent_ok:
+        branches.append({"not": {"required": [other]}})
+    return {"anyOf": branches}
+
+
 def described(json_schema: dict, *, required: bool = False) -> fields.Field:
     """A field that no rule reads (an id, a nested list), described by its JSON Schema."""
     return fields.Raw(required=required, metadata=dict(json_schema))
@@ -125,15 +242,20 @@ def rule_schema(rule: Rule) -> dict:
 
 
 def rules_schema(name: str, rules: Iterable[Rule], *, partial: bool = False, extra: dict | None = None,
-                 required_extra: Iterable[str] = ()) -> type[Schema]:
+                 required_extra: Iterable[str] = (), ties: Iterable[dict] = ()) -> type[Schema]:
     """The marshmallow schema of a request body read by `clean(rules, …)`: documentation only (the rules judge
-    the values); with `partial` (a PATCH) nothing is required. `extra`: JSON Schemas of fields no rule reads."""
+    the values); with `partial` (a PATCH) nothing is required. `extra`: JSON Schemas of fields no rule reads.
+    `ties`: JSON Schemas of what ties fields together (`together`, `only_with`), which the body must match all."""
     required_extra = set(required_extra)
     declared: dict = {rule.name: rule_field(rule, partial=partial) for rule in rules}
     for key, value in (extra or {}).items():  # a JSON Schema, or a marshmallow field (a nested schema)
         declared[key] = value if isinstance(value, fields.Field) else described(value)
         declared[key].required = key in required_extra and not partial
-    return Schema.from_dict(declared, name=name)  # unknown fields RAISE: additionalProperties false
+    schema = Schema.from_dict(declared, name=name)  # unknown fields RAISE: additionalProperties false
+    ties = list(ties)
+    if ties:
+        schema.Meta.json_schema = ties[0] if len(ties) == 1 else {"allOf": ties}
+    return schema
 
 
 def response_schema(name: str, rules: Iterable[Rule] = (), *, extra: dict | None = None,

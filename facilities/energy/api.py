@@ -27,11 +27,19 @@ from facilities.api.common import (
     versioned,
     whole_number_arg,
 )
-from facilities.api.openapi import ApiBlueprint, field_names, json_body, pick, response_schema, rules_schema
+from facilities.api.openapi import (
+    ApiBlueprint,
+    field_names,
+    json_body,
+    pick,
+    response_schema,
+    rules_schema,
+    together,
+)
 from facilities.api.schemas import nullable, ok, page_of
 from facilities.api.serializers import number
 from facilities.energy import efas, services
-from facilities.energy.input_validation import ENTRY_RULES
+from facilities.energy.input_validation import DJU_FIELDS, ENTRY_RULES
 from facilities.energy.models import Efa, EnergyConsumption
 from facilities.energy.reference import Carrier, ConsumptionSource, MissingReferenceError
 from facilities.errors import problem
@@ -50,8 +58,9 @@ YEARS = years.CONSUMPTION
 RECORD_RULES = tuple(rule for rule in ENTRY_RULES if rule.name != "building_code")
 IDENTITY = ("year", "carrier")  # with the building, what a record is; change them by deleting and creating
 RECORD_INPUT = rules_schema("EnergyRecordInput", RECORD_RULES, extra={"building_id": ID_SCHEMA},
-                            required_extra=["building_id"])
-RECORD_PATCH = rules_schema("EnergyRecordPatch", [rule for rule in RECORD_RULES if rule.name not in IDENTITY], partial=True)
+                            required_extra=["building_id"], ties=[together(DJU_FIELDS)])
+RECORD_PATCH = rules_schema("EnergyRecordPatch", [rule for rule in RECORD_RULES if rule.name not in IDENTITY],
+                            partial=True, ties=[together(DJU_FIELDS)])
 
 RECORD = response_schema("EnergyRecord", pick(RECORD_RULES, "year", "carrier", "kwh", "source"),
                          extra={"id": {"type": "integer"}, "building_id": {"type": "integer"},

@@ -45,6 +45,7 @@ YEAR_DATA_RULES = (
          maximum=MAX_DJU, places=1),
 )
 ENTRY_RULES = CONSUMPTION_RULES + YEAR_DATA_RULES
+DJU_FIELDS = ("dju", "dju_mean")  # the year's DJU and its long-term mean: both or neither
 IMPORT_RULES = CONSUMPTION_RULES + (AREA_RULE,)  # the columns of a consumption file
 
 
@@ -75,9 +76,9 @@ def check_entry(raw: Mapping[str, Any], *, rules: Iterable[Rule] = ENTRY_RULES, 
         except ValidationError as error:
             values[rule.name] = None
             errors.update(error.errors)
-    if "dju" in values and (values["dju"] is None) != (values.get("dju_mean") is None) \
-            and not errors.keys() & {"dju", "dju_mean"}:
-        errors["dju_mean" if values.get("dju_mean") is None else "dju"] = _("give both dju and dju_mean, or neither")
+    dju, mean = DJU_FIELDS
+    if dju in values and (values[dju] is None) != (values.get(mean) is None) and not errors.keys() & {dju, mean}:
+        errors[mean if values.get(mean) is None else dju] = _("give both dju and dju_mean, or neither")
     if area_required and values.get("area_m2") is None and "area_m2" not in errors:
         errors["area_m2"] = area_required_message()
     return values, errors

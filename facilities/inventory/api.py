@@ -29,7 +29,17 @@ from facilities.api.common import (
     text_arg,
     versioned,
 )
-from facilities.api.openapi import ApiBlueprint, field_names, json_body, rules_schema
+from facilities.api.openapi import (
+    ApiBlueprint,
+    described,
+    field_names,
+    given_with,
+    json_body,
+    only_with,
+    rule_schema,
+    rules_schema,
+    together,
+)
 from facilities.api.schemas import ok, page_of
 from facilities.extensions import db
 from facilities.inventory import erp, rules, serializers, services
@@ -82,8 +92,26 @@ def _building_summary(building: Building) -> dict:
 SITE_SORT = {"name": Site.name, "code": Site.code, "status": Site.status, "commune_name": Site.commune_name,
              "id": Site.id}
 SITE_FILTERS = rule_parameters(rules.SITE_FILTER_RULES)
-SITE_INPUT = rules_schema("SiteInput", rules.SITE_RULES)
-SITE_PATCH = rules_schema("SitePatch", rules.SITE_RULES, partial=True)
+_INSEE = {"type": "string", "pattern": rf"^\s*(?:{rules.INSEE_FORMAT})\s*$"}
+# The communes a site serves: the rule's text (one commune a line, or separated by ';') or a list of entries.
+COMMUNES_SERVED = described({
+    "anyOf": [
+        rule_schema(next(rule for rule in rules.SITE_RULES if rule.name == "communes_served")),
+        {"type": "array", "items": {"anyOf": [
+            {"type": "string", "pattern": rf"^\s*(?:(?:{rules.INSEE_FORMAT})(?:\s*| [^\x00]*))?$",
+             "description": "An INSEE code, then optionally a space and the commune's name."},
+            {"type": "object", "required": ["code"], "properties": {
+                "code": _INSEE, "name": {"type": "string", "nullable": True, "pattern": "^[^\\x00]*$"}}},
+        ]}},
+    ],
+    "nullable": True,
+    "description": "INSEE code (5 characters, 2A/2B in Corsica) and optionally the name of each commune: text, one a "
+                   "line or separated by ';' (\"92004 Asnières-sur-Seine; 92036\"), or a list of such entries or of "
+                   "{code, name} objects.",
+})
+SITE_INPUT = rules_schema("SiteInput", rules.SITE_RULES, extra={"communes_served": COMMUNES_SERVED},
+                          ties=[together(rules.LOCATION_FIELDS)])
+SITE_PATCH = rules_schema("SitePatch", rules.SITE_RULES, partial=True, extra={"communes_served": COMMUNES_SERVED})
 
 
 @bp.route("/sites", methods=["GET"])
@@ -146,8 +174,11 @@ def delete_site(site_id: int):
 # ---------------------------------------------------------------- buildings
 
 BUILDING_SORT = {"code": Building.code, "name": Building.name, "id": Building.id}
-BUILDING_INPUT = rules_schema("BuildingInput", rules.BUILDING_RULES, extra={"site_id": ID_SCHEMA}, required_extra=["site_id"])
-BUILDING_PATCH = rules_schema("BuildingPatch", rules.BUILDING_RULES, partial=True)
+_ERP_OVERRIDE, _ERP_REASON = rules.ERP_OVERRIDE_FIELDS
+ERP_OVERRIDE_TIE = given_with(_ERP_OVERRIDE, "integer", next(r for r in rules.BUILDING_RULES if r.name == _ERP_REASON))
+BUILDING_INPUT = rules_schema("BuildingInput", rules.BUILDING_RULES, extra={"site_id": ID_SCHEMA},
+                              required_extra=["site_id"], ties=[ERP_OVERRIDE_TIE])
+BUILDING_PATCH = rules_schema("BuildingPatch", rules.BUILDING_RULES, partial=True, ties=[ERP_OVERRIDE_TIE])
 
 
 @bp.route("/buildings", methods=["GET"])
@@ -304,8 +335,11 @@ def delete_floor(floor_id: int):
 # ---------------------------------------------------------------- spaces
 
 SPACE_SORT = {"code": Space.code, "name": Space.name, "area_m2": Space.area_m2, "id": Space.id}
-SPACE_INPUT = rules_schema("SpaceInput", rules.SPACE_RULES, extra={"floor_id": ID_SCHEMA}, required_extra=["floor_id"])
-SPACE_PATCH = rules_schema("SpacePatch", rules.SPACE_RULES, partial=True)
+SPACE_INPUT = rules_schema("SpaceInput", rules.SPACE_RULES, extra={"floor_id": ID_SCHEMA}, required_extra=["floor_id"],
+                           ties=[only_with("specialty", "space_type", rules.SPECIALTY_SPACE_TYPES)])
+# A change that leaves the type alone may give a specialty only to a medical cabinet: the stored type decides.
+SPACE_PATCH = rules_schema("SpacePatch", rules.SPACE_RULES, partial=True,
+                           ties=[only_with("specialty", "space_type", rules.SPECIALTY_SPACE_TYPES, other_absent_ok=True)])
 
 
 @bp.route("/spaces", methods=["GET"])

@@ -30,9 +30,38 @@ MAX_AREA_M2 = Decimal("1000000")  # larger figures are typing mistakes, not buil
 MIN_LEVEL, MAX_LEVEL = -10, 200
 MAX_COUNT = 100_000
 MAX_CAPACITY = 100_000  # people in one building: above any ERP (a stadium holds 80,000)
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/+]*$")
-INSEE_PATTERN = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-POSTCODE_PATTERN = re.compile(r"^\d{5}$")
+# Formats, as regular expressions with ASCII classes only (Python reads "\d" as any Unicode digit, "٩٢٠٠٤"
+# included): the rules check them and the API's description states them as they are.
+CODE_FORMAT = r"[A-Za-z0-9][A-Za-z0-9_.\-/+]*"
+INSEE_FORMAT = r"[0-9]{5}|2[AB][0-9]{3}"  # Corsica's départements are 2A and 2B
+POSTCODE_FORMAT = r"[0-9]{5}"
+INSEE_PATTERN = re.compile(rf"^(?:{INSEE_FORMAT})$")
+# communes_served as text: entries separated by new lines or ';', each (without its surrounding spaces) empty or
+# an INSEE code, then optionally a space and the commune's name; what parse_communes_served reads.
+_BLANK = r"[^\S\n]*"  # spaces other than the new line that separates entries
+_COMMUNE_ENTRY = rf"{_BLANK}(?:(?:{INSEE_FORMAT})(?:{_BLANK}| [^\n;\x00]*))?"
+COMMUNES_SERVED_FORMAT = rf"{_COMMUNE_ENTRY}(?:[\n;]{_COMMUNE_ENTRY})*"
+
+
+# Rules that tie fields together (the API's description states them beside the fields' own).
+LOCATION_FIELDS = ("latitude", "longitude")  # a new site's location: both or neither
+SPECIALTY_SPACE_TYPES = (SpaceType.MEDICAL_CABINET,)  # the space types that may have a medical specialty
+ERP_OVERRIDE_FIELDS = ("erp_category_override", "erp_category_override_reason")  # an override gives its reason
+
+
+def _code(max_length: int) -> Rule:
+    return Rule("code", "text", _l("Code"), required=True, max_length=max_length, pattern=CODE_FORMAT,
+                pattern_message=_l("Code may contain only letters, digits and - _ . / +, and must start with a letter "
+                                   "or digit"))
+
+
+def _communes_message(text: str) -> str:
+    """The message of a communes_served text that is not a list of INSEE codes: the first entry at fault."""
+    try:
+        parse_communes_served(text)
+    except ValidationError as error:
+        return error.errors["communes_served"]
+    return _("is not in the expected format")
 
 
 def _area(name: str, label, required: bool) -> Rule:
@@ -53,15 +82,19 @@ PROVENANCE_RULES = (
 )
 
 SITE_RULES = (
-    Rule("code", "text", _l("Code"), required=True, max_length=32),
+    _code(32),
     Rule("name", "text", _l("Name"), required=True, max_length=200),
     Rule("kind", "choice", _l("Kind"), required=True, choices=lambda: codes(SITE_KIND_LABELS)),
     Rule("status", "choice", _l("Status"), required=True, choices=lambda: codes(SITE_STATUS_LABELS)),
     Rule("address", "text", _l("Address"), max_length=300),
-    Rule("postcode", "text", _l("Postcode"), max_length=10),
-    Rule("commune_code", "text", _l("Commune INSEE code"), max_length=5),
+    Rule("postcode", "text", _l("Postcode"), max_length=10, pattern=POSTCODE_FORMAT,
+         pattern_message=_l("Postcode must be 5 digits")),
+    Rule("commune_code", "text", _l("Commune INSEE code"), max_length=5, pattern=INSEE_FORMAT,
+         pattern_message=_l("Commune INSEE code must be 5 characters, e.g. 92004")),
     Rule("commune_name", "text", _l("Commune"), max_length=120),
-    Rule("communes_served", "text", _l("Communes served"), max_length=5000),
+    # Text here (forms, files); the API also takes a list of entries (see clean_site).
+    Rule("communes_served", "text", _l("Communes served"), max_length=5000, pattern=COMMUNES_SERVED_FORMAT,
+         pattern_message=_communes_message),
     Rule("latitude", "float", _l("Latitude"), minimum=-90, maximum=90),
     Rule("longitude", "float", _l("Longitude"), minimum=-180, maximum=180),
     Rule("location_precision", "choice", _l("Location precision"), choices=lambda: codes(LOCATION_PRECISION_LABELS)),
@@ -82,7 +115,7 @@ SITE_FILTER_RULES = (
 )
 
 BUILDING_RULES = (
-    Rule("code", "text", _l("Code"), required=True, max_length=32),
+    _code(32),
     Rule("name", "text", _l("Name"), required=True, max_length=200),
     year_rule("year_built", _l("Year built or acquired"), years.BUILDING),
     _area("gross_floor_area_m2", _l("Gross floor area"), required=False),
@@ -109,7 +142,7 @@ FLOOR_RULES = (
 )
 
 SPACE_RULES = (
-    Rule("code", "text", _l("Code"), required=True, max_length=40),
+    _code(40),
     Rule("name", "text", _l("Name"), required=True, max_length=200),
     Rule("space_type", "choice", _l("Type"), required=True, choices=lambda: codes(SPACE_TYPE_LABELS)),
     _area("area_m2", _l("Area"), required=True),
@@ -122,12 +155,6 @@ SPACE_RULES = (
 )
 
 
-def _check_code(values: dict, errors: dict) -> None:
-    code = values.get("code")
-    if code is not None and not CODE_PATTERN.match(code):
-        errors["code"] = _("Code may contain only letters, digits and - _ . / +, and must start with a letter or digit")
-
-
 def parse_communes_served(text: str | list | None) -> list[dict[str, str]]:
     """Read 'INSEE code, then optional name' lines (or a list of such) into [{'code', 'name'}]."""
     if text is None:
@@ -136,9 +163,15 @@ def parse_communes_served(text: str | list | None) -> list[dict[str, str]]:
         entries = []
         for item in text:
             if isinstance(item, dict):
-                entries.append(f"{item.get('code', '')} {item.get('name', '')}")
+                code, name = item.get("code"), item.get("name")
+                name = "" if name is None else name
+                if not isinstance(code, str) or not isinstance(name, str) or not INSEE_PATTERN.match(code.strip()):
+                    raise ValidationError({"communes_served": _("each commune is an INSEE code and a name, as text")})
+                entries.append(f"{code.strip()} {name}")
+            elif isinstance(item, str):
+                entries.append(item)
             else:
-                entries.append(str(item))
+                raise ValidationError({"communes_served": _("each commune is an INSEE code and a name, as text")})
     else:
         entries = re.split(r"[\n;]+", text)
     result: list[dict[str, str]] = []
@@ -146,6 +179,8 @@ def parse_communes_served(text: str | list | None) -> list[dict[str, str]]:
         entry = entry.strip()
         if not entry:
             continue
+        if "\x00" in entry:  # PostgreSQL cannot store it; no one types it
+            raise ValidationError({"communes_served": _("must not contain NUL characters")})
         code, _sep, name = entry.partition(" ")
         if not INSEE_PATTERN.match(code):
             raise ValidationError(
@@ -161,16 +196,11 @@ def clean_site(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     communes = raw.pop("communes_served", None) if isinstance(raw.get("communes_served"), list) else None
     values = clean(SITE_RULES, raw, partial=partial)
     errors: dict[str, str] = {}
-    _check_code(values, errors)
-    if values.get("commune_code") and not INSEE_PATTERN.match(values["commune_code"]):
-        errors["commune_code"] = _("Commune INSEE code must be 5 characters, e.g. 92004")
-    if values.get("postcode") and not POSTCODE_PATTERN.match(values["postcode"]):
-        errors["postcode"] = _("Postcode must be 5 digits")
-    if "latitude" in values or "longitude" in values or not partial:
-        if (values.get("latitude") is None) != (values.get("longitude") is None) and not partial:
-            errors["longitude" if values.get("longitude") is None else "latitude"] = _(
-                "Give both latitude and longitude, or neither"
-            )
+    latitude, longitude = LOCATION_FIELDS
+    if not partial and (values.get(latitude) is None) != (values.get(longitude) is None):
+        errors[longitude if values.get(longitude) is None else latitude] = _(
+            "Give both latitude and longitude, or neither"
+        )
     try:
         if communes is not None:
             values["communes_served"] = parse_communes_served(communes)
@@ -211,7 +241,6 @@ def clean_building(raw: dict[str, Any], *, partial: bool = False) -> dict[str, A
     """Typed building values (cost in cents) from raw input, or ValidationError."""
     values = clean(BUILDING_RULES, raw, partial=partial)
     errors: dict[str, str] = {}
-    _check_code(values, errors)
     check_erp_override(values, errors)
     if not partial:
         errors.update(check_areas_by_use(values.get("gross_floor_area_m2"), values.get("tertiary_area_m2"),
@@ -225,8 +254,9 @@ def clean_building(raw: dict[str, Any], *, partial: bool = False) -> dict[str, A
 
 def check_erp_override(values: dict[str, Any], errors: dict[str, str]) -> None:
     """An ERP category typed over the derived one needs its reason (a new one each time it is set)."""
-    if values.get("erp_category_override") is not None and not values.get("erp_category_override_reason"):
-        errors["erp_category_override_reason"] = _("Give the reason for overriding the derived ERP category")
+    override, reason = ERP_OVERRIDE_FIELDS
+    if values.get(override) is not None and not values.get(reason):
+        errors[reason] = _("Give the reason for overriding the derived ERP category")
 
 
 def clean_floor(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -238,9 +268,8 @@ def clean_space(raw: dict[str, Any], *, partial: bool = False, current_type: str
     """Typed space values from raw input, or ValidationError."""
     values = clean(SPACE_RULES, raw, partial=partial)
     errors: dict[str, str] = {}
-    _check_code(values, errors)
     space_type = values.get("space_type", current_type)
-    if values.get("specialty") and space_type != SpaceType.MEDICAL_CABINET:
+    if values.get("specialty") and space_type not in SPECIALTY_SPACE_TYPES:
         errors["specialty"] = _("A specialty applies to medical cabinets only")
     if errors:
         raise ValidationError(errors)

@@ -42,6 +42,7 @@ from facilities.api.openapi import (
     money_in_schema,
     pick,
     response_schema,
+    rule_field,
     rule_schema,
     rules_schema,
 )
@@ -182,7 +183,7 @@ def _operation_extra() -> dict:
     return {"ap_eur": EUROS_IN, "cp": BY_YEAR_IN,
             # null: no phases; a list: at least one (scheduling/checks.py)
             "phases": fields.List(fields.Nested(PHASE_IN), validate=validate.Length(min=1, max=50), allow_none=True),
-            "ap_voted_on": DATE, "ap_reason": {"type": "string", "maxLength": 300},
+            **{rule.name: rule_field(rule) for rule in rules.AP_VOTE_RULES},
             "ap_vote_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
                            "description": "The budget vote that approved the AP (its date is the AP's)."}}
 

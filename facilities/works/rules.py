@@ -146,7 +146,7 @@ OPERATION_RULES = (
     Rule("fixed", "bool", _l("Fixed dates"), default=False),
     # Bounded by the programme's years: a start in 9999 would overflow the scheduler's month arithmetic.
     Rule("start", "date", _l("Start"), required=True, minimum=date(YEARS.first, 1, 1),
-         maximum=date(YEARS.last, 12, 1)),
+         maximum=date(YEARS.last, 12, 1), extra={"first_of_month": True}),  # operations are planned by month
     Rule("duration_months", "int", _l("Duration (months)"), required=True, minimum=1, maximum=MAX_DURATION_MONTHS),
     Rule("site_id", "int", _l("Site"), minimum=1, maximum=MAX_ID),
     Rule("building_id", "int", _l("Building"), minimum=1, maximum=MAX_ID),
@@ -155,8 +155,12 @@ OPERATION_RULES = (
     Rule("note", "text", _l("Note"), max_length=2000),
 )
 VOTE_ID_RULE = Rule("vote_id", "int", _l("Budget vote"), minimum=1, maximum=MAX_ID)
-OPERATION_FIELDS = {rule.name for rule in OPERATION_RULES} | {"ap_eur", "phases", "cp", "ap_voted_on", "ap_reason",
-                                                              "ap_vote_id"}
+# The vote of the AP an operation's amount starts or revises (today and a standard reason when not given).
+AP_VOTE_RULES = (
+    Rule("ap_voted_on", "date", _l("AP vote date")),
+    Rule("ap_reason", "text", _l("Reason"), max_length=300),
+)
+OPERATION_FIELDS = {rule.name for rule in (*OPERATION_RULES, *AP_VOTE_RULES)} | {"ap_eur", "phases", "cp", "ap_vote_id"}
 
 
 PHASE_RULES = (
@@ -250,13 +254,10 @@ def clean_operation(raw: Mapping[str, Any], *, partial: bool = False, current: d
         values["phases"] = parse_phases(raw.get("phases"), errors)
     if raw.get("cp") is not None:
         values["cp"] = parse_year_amounts(raw.get("cp"), "cp", errors)
-    if raw.get("ap_voted_on"):
-        try:
-            values["ap_voted_on"] = date.fromisoformat(str(raw["ap_voted_on"]).strip())
-        except ValueError:
-            errors["ap_voted_on"] = _("AP vote date must be a date (YYYY-MM-DD)")
-    if raw.get("ap_reason"):
-        values["ap_reason"] = str(raw["ap_reason"]).strip()[:300]
+    try:
+        values.update({key: value for key, value in clean(AP_VOTE_RULES, raw, partial=True).items() if value})
+    except ValidationError as error:
+        errors.update(error.errors)
     if raw.get("ap_vote_id") not in (None, ""):
         values["ap_vote_id"] = _clean_one(VOTE_ID_RULE, raw["ap_vote_id"], "ap_vote_id", errors)
     merged = {**(current or {}), **values}

@@ -126,7 +126,7 @@ def test_priority_must_be_positive(errors, value):
 
 def test_start_must_be_a_first_of_month_date(errors):
     assert errors(start="2023-13-01")["start"] == "Start must be a date (YYYY-MM-DD)"
-    assert errors(start="2023-01-15", phases=None)["start"] == "must be the first day of a month"
+    assert errors(start="2023-01-15", phases=None)["start"] == "Start must be the first day of a month"
 
 
 def test_label_and_fixed(errors):
