@@ -432,3 +432,57 @@ def test_a_method_not_allowed_lists_the_allowed_ones(client, token_for):
     response = client.put("/api/v1/sites", headers=bearer(token_for("director")))
     assert response.status_code == 405 and response.mimetype == "application/problem+json"
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_what_ties_fields_together_is_stated(client):
+    """Where OpenAPI 3.0 can say it, the description states the rules that tie fields together."""
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    site = schemas["SiteInput"]["anyOf"]
+    assert site[0]["required"] == ["latitude", "longitude"]  # a location: both or neither
+    assert schemas["SpaceInput"]["anyOf"][0]["properties"]["space_type"]["enum"] == ["medical_cabinet"]
+    assert len(schemas["SpacePatch"]["anyOf"]) == 3  # … or the stored type decides
+    assert schemas["EnergyRecordInput"]["anyOf"][0]["required"] == ["dju", "dju_mean"]
+    assert schemas["BuildingInput"]["anyOf"][1]["required"] == ["erp_category_override_reason"]
+
+
+@pytest.mark.parametrize(("communes", "accepted"), [
+    ("92004 Asnières-sur-Seine\n92036 Gennevilliers", True), ("92004; 92036 ;\n\n2A004 Ajaccio ", True),
+    ("  ", True), ("92004\tAsnières", False), ("9200 Asnières", False), ("Asnières 92004", False),
+    ("٩٢٠٠٤", False),  # Arabic-Indic digits: Python's \d took them
+    (["92004 Asnières", {"code": "92036", "name": "Gennevilliers"}, {"code": "2B033"}], True),
+    ([{"code": "92036", "name": None}], True), ([{"code": 92036}], False), ([{"code": "92036", "nom": "x"}], False),
+    ([{"code": "92036", "name": {}}], False), ([92036], False),
+])
+def test_communes_served_is_described_as_the_rules_read_it(client, communes, accepted):
+    """The description's schema of communes_served accepts exactly what the rules accept (one source: the
+    INSEE format of inventory.rules)."""
+    from jsonschema_rs import Draft4Validator  # schemathesis's validator: the patterns read as ECMA-262 regexes
+
+    from facilities.inventory import rules
+    from facilities.validation import ValidationError
+
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["SiteInput"]
+    described = as_json_schema(schema["properties"]["communes_served"])
+    try:
+        rules.clean_site({"code": "S1", "name": "Site", "kind": "social_hub", "status": "open",
+                          "communes_served": communes})
+        read = True
+    except ValidationError as error:
+        assert set(error.errors) == {"communes_served"}
+        read = False
+    assert read is accepted
+    assert Draft4Validator(described).is_valid(communes) is accepted
+
+
+def as_json_schema(schema):
+    """An OpenAPI 3.0 schema as plain JSON Schema: `nullable` becomes the type null (as schemathesis reads it)."""
+    if isinstance(schema, list):
+        return [as_json_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted = {key: as_json_schema(value) for key, value in schema.items() if key != "nullable"}
+    if schema.get("nullable") and "type" in schema:
+        converted["type"] = [schema["type"], "null"]
+    elif schema.get("nullable"):
+        converted = {"anyOf": [converted, {"type": "null"}]}
+    return converted

@@ -100,7 +100,7 @@ COMMUNES_SERVED = described({
         {"type": "array", "items": {"anyOf": [
             {"type": "string", "pattern": rf"^\s*(?:(?:{rules.INSEE_FORMAT})(?:\s*| [^\x00]*))?$",
              "description": "An INSEE code, then optionally a space and the commune's name."},
-            {"type": "object", "required": ["code"], "properties": {
+            {"type": "object", "required": ["code"], "additionalProperties": False, "properties": {
                 "code": _INSEE, "name": {"type": "string", "nullable": True, "pattern": "^[^\\x00]*$"}}},
         ]}},
     ],

@@ -165,7 +165,8 @@ def parse_communes_served(text: str | list | None) -> list[dict[str, str]]:
             if isinstance(item, dict):
                 code, name = item.get("code"), item.get("name")
                 name = "" if name is None else name
-                if not isinstance(code, str) or not isinstance(name, str) or not INSEE_PATTERN.match(code.strip()):
+                if (not isinstance(code, str) or not isinstance(name, str) or not INSEE_PATTERN.match(code.strip())
+                        or set(item) - {"code", "name"}):
                     raise ValidationError({"communes_served": _("each commune is an INSEE code and a name, as text")})
                 entries.append(f"{code.strip()} {name}")
             elif isinstance(item, str):
