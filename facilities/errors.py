@@ -71,11 +71,28 @@ def error_response(status: int, detail: str | None = None, message: str | None =
     if is_api_path(request.path):
         return problem(status, detail, title=message or None)
     try:
-        return render_template("errors/error.html", status=status, message=message, detail=detail), status
+        return render_template("errors/error.html", status=status, message=message, detail=detail,
+                               allowed_roles=_allowed_roles(status), back=_back_link()), status
     except Exception:  # the error page itself failed (e.g. the database went away meanwhile): stay standalone
         current_app.logger.exception("error page failed")
         return _standalone_page(status, message), status
 
+
+
+def _allowed_roles(status: int) -> list[str]:
+    """On a 403 from the guard: the roles that hold the permission refused, as the interface names them."""
+    from facilities.permissions import ROLE_LABELS, roles_with
+
+    permission = g.get("denied_permission") if status == 403 else None
+    return [str(ROLE_LABELS[role]) for role in roles_with(permission)] if permission is not None else []
+
+
+def _back_link() -> str | None:
+    """The page the user came from, when it is one of this site's (a link back from an error page)."""
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url) and referrer != request.url:
+        return referrer
+    return None
 
 
 def _forget_user() -> None:

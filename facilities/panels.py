@@ -21,7 +21,8 @@ from flask_login import current_user
 from facilities.permissions import Permission
 
 PLACES = ("login.panels", "site.panels", "building.actions", "building.panels", "home.panels", "floor.panels",
-          "envelope.actions", "map.links", "annex.actions", "search.panels")
+          "envelope.actions", "map.links", "annex.actions", "search.panels", "site_list.actions", "floor.actions",
+          "space.actions")
 
 
 @dataclass(frozen=True)

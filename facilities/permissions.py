@@ -51,6 +51,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+def roles_with(permission: Permission) -> list[Role]:
+    """The roles that hold a permission, in the order of Role (for "who may do this" on the 403 page)."""
+    return [role for role in Role if permission in ROLE_PERMISSIONS[role]]
+
+
 def role_has(role: str | None, permission: Permission) -> bool:
     """True when the role grants the permission; unknown roles grant nothing."""
     try:

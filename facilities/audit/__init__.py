@@ -23,3 +23,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
     register_api(app, api.bp)
     register_panel(app, "building.actions", "audit/_building_history_link.html", order=20)
+    register_panel(app, "floor.actions", "audit/_floor_history_link.html", order=20)
+    register_panel(app, "space.actions", "audit/_space_history_link.html", order=20)
+    register_panel(app, "home.panels", "audit/_home_recent.html", routes.recent_changes_panel, order=90)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,9 +24,10 @@ from facilities.inventory.catalogue import (
     SITE_STATUS_LABELS,
     SPACE_TYPE_LABELS,
 )
-from facilities.inventory.models import Building
+from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.pagination import paginate
 from facilities.permissions import Permission, requires
+from facilities.validation import MAX_ID
 
 bp = Blueprint("audit", __name__)
 
@@ -36,13 +37,60 @@ HISTORY_PER_PAGE = 50
 @bp.route("/buildings/<int:building_id>/history")
 @requires(Permission.READ)
 def building_history(building_id: int):
-    """The changes to a building, its floors and spaces, newest first."""
+    """The changes to a building, its floors and spaces, newest first; ?floor=ID: one floor and its spaces;
+    ?space=ID: one space."""
     building = db.session.get(Building, building_id)
     if building is None:
         abort(404)
-    page = paginate(services.building_history_query(building_id),
-                    per_page=current_app.config.get("AUDIT_PER_PAGE", HISTORY_PER_PAGE))
-    return render_template("audit/building_history.html", building=building, site=building.site, page=page)
+    floor = _part_of(building, Floor, request.args.get("floor", type=int))
+    space = _part_of(building, Space, request.args.get("space", type=int))
+    if space is not None:
+        query, subject = services.records_history_query(building_id, {"space": [space.id]}), space
+    elif floor is not None:
+        query = services.records_history_query(building_id, {"floor": [floor.id], "space": [s.id for s in floor.spaces]})
+        subject = floor
+    else:
+        query, subject = services.building_history_query(building_id), None
+    page = paginate(query, per_page=current_app.config.get("AUDIT_PER_PAGE", HISTORY_PER_PAGE))
+    return render_template("audit/building_history.html", building=building, site=building.site, page=page,
+                           floor=floor, space=space, subject=subject)
+
+
+def _part_of(building: Building, model, record_id: int | None):
+    """The floor or space asked for, which must be the building's (404 otherwise); None when none is asked."""
+    if record_id is None:
+        return None
+    record = db.session.get(model, record_id) if 0 < record_id <= MAX_ID else None
+    floor = getattr(record, "floor", record)
+    if record is None or floor.building_id != building.id:
+        abort(404)
+    return record
+
+
+def recent_changes_panel(**_objects) -> dict:
+    """Data of the home dashboard's "Recent changes": the latest entries, each with the page of its record."""
+    changes = []
+    for entry in services.recent_entries(limit=8):
+        done = {"create": _("creation"), "update": _("modification"), "delete": _("deletion")}.get(entry.action, entry.action)
+        changes.append({"at": entry.at, "label": entry.label or str(entry.entity_id), "url": _record_url(entry),
+                        "what": audit_entity_label(entry.entity), "done": done})
+    return {"changes": changes}
+
+
+def _record_url(entry) -> str | None:
+    """The page showing an entry's record, while it exists (a space is shown on its floor's page)."""
+    if entry.action == "delete":
+        return None
+    if entry.entity == "site" and db.session.get(Site, entry.entity_id) is not None:
+        return url_for("inventory.site_detail", site_id=entry.entity_id)
+    if entry.entity == "building" and db.session.get(Building, entry.entity_id) is not None:
+        return url_for("inventory.building_detail", building_id=entry.entity_id)
+    if entry.entity == "floor" and db.session.get(Floor, entry.entity_id) is not None:
+        return url_for("inventory.floor_detail", floor_id=entry.entity_id)
+    space = db.session.get(Space, entry.entity_id) if entry.entity == "space" else None
+    if space is not None:
+        return url_for("inventory.floor_detail", floor_id=space.floor_id, _anchor=f"space-{space.id}")
+    return None
 
 
 # The records a field points to, named as the forms name them (the history shows "Floor: no. 4", not "floor_id").

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, false, or_, select
 
 from facilities.extensions import db
 from facilities.money import money_json
@@ -31,6 +31,23 @@ def building_history_query(building_id: int) -> Select:
         .where(AuditEntry.building_id == building_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
+
+
+def records_history_query(building_id: int, ids_by_entity: dict[str, list[int]]) -> Select:
+    """Entries of some records of a building (a floor and its spaces), newest first."""
+    wanted = [and_(AuditEntry.entity == entity, AuditEntry.entity_id.in_(ids)) for entity, ids in ids_by_entity.items()
+              if ids]
+    return (
+        select(AuditEntry)
+        .where(AuditEntry.building_id == building_id, or_(*wanted) if wanted else false())
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+
+
+def recent_entries(limit: int) -> list[AuditEntry]:
+    """The latest entries of the whole trail, newest first."""
+    return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                                   .limit(limit)))
 
 
 def entity_history_query(entity: str, entity_id: int) -> Select:

@@ -63,6 +63,7 @@ def enforce_permissions():
     if is_api_request() and request.method not in SAFE_METHODS and not authenticated_by_token():
         abort(401)  # the API skips CSRF checks, so a browser session must never be enough to write through it
     if not current_user.can(permission):
+        g.denied_permission = permission  # the 403 page says which roles hold it
         abort(403)
     return None
 

@@ -24,3 +24,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(bulk_cli.cli)
     register_panel(app, "home.panels", "inventory/_home_panel.html", dashboard.home_panel, order=10)
     add_nav_item(app, "inventory.site_list", _l("Sites"), Permission.READ, "buildings", order=10)
+    add_nav_item(app, "bulk.import_upload", _l("Import / export"), Permission.EDIT_BUILDINGS, "arrow-down-up",
+                 order=15)

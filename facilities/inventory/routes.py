@@ -90,7 +90,7 @@ def site_list():
     filters = services.SiteFilters.from_args(request.args)
     page = paginate(services.site_query(filters), per_page=current_app.config["SITES_PER_PAGE"])
     return render_template("inventory/site_list.html", page=page, filters=filters,
-                           communes=services.commune_choices())
+                           communes=services.commune_choices(), actions=collect("site_list.actions", filters=filters))
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
@@ -234,6 +234,7 @@ def floor_detail(floor_id: int):
     previous_floor, next_floor = services.neighbour_floors(floor)
     return render_template("inventory/floor_detail.html", **objects, floor_total=per_floor.get(floor.id),
                            building_total=building_total, panels=collect("floor.panels", **objects),
+                           actions=collect("floor.actions", **objects), space_actions=collect("space.actions", **objects),
                            previous_floor=previous_floor, next_floor=next_floor)
 
 

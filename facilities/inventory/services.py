@@ -42,8 +42,11 @@ class SiteFilters:
 
 
 def site_query(filters: SiteFilters) -> Select:
-    """Sites matching the filters, ordered by name; services are loaded with them in one more query."""
-    query = select(Site).options(selectinload(Site.service_links)).order_by(Site.name, Site.id)
+    """Sites matching the filters, ordered by name; their services, buildings and floors (the list links them) are
+    loaded with them in three more queries."""
+    query = (select(Site).options(selectinload(Site.service_links),
+                                  selectinload(Site.buildings).selectinload(Building.floors))
+             .order_by(Site.name, Site.id))
     if filters.q:  # code, name or commune, by index, whatever the accents and case (facilities/textsearch.py)
         query = query.where(text_matches(Site.__table__, filters.q))
     if filters.commune:

@@ -152,6 +152,16 @@ def energy_pdf(building_id: int):
     return _pdf(body, services.safe_filename("energie", building.code, extension="pdf"))
 
 
+def site_list_actions(filters, **_objects) -> dict:
+    """Data of the site list's export buttons: the filters in force, which the exports apply too."""
+    return {"filters": filters.active()}
+
+
+def envelope_actions(envelope: Envelope, **_objects) -> dict:
+    """Data of the envelope page's programme PDF button."""
+    return {"envelope_id": envelope.id}
+
+
 @bp.route("/envelopes/<int:envelope_id>/programme.pdf")
 @requires(Permission.READ)
 def programme_pdf(envelope_id: int):
