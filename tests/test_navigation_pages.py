@@ -24,6 +24,7 @@ def test_floor_and_space_have_their_own_history(client_as, factory, db):
 
     space_history = page_text(client.get(f"/buildings/{building.id}/history?space={space.id}"))
     assert "Salle renommée" in space_history and space.code in space_history
+    assert f'href="/floors/{ground.id}"' in space_history.split('id="history"')[0]  # the floor in the breadcrumbs
     assert ground.spaces[1].code not in space_history.split('id="history"')[1]
     floor_history = page_text(client.get(f"/buildings/{building.id}/history?floor={ground.id}"))
     entries = floor_history.split('id="history"')[1]

@@ -117,6 +117,13 @@ def _rules_by_entity() -> dict[str, dict[str, object]]:
     return labels
 
 
+def _text_fields() -> dict[str, set[str]]:
+    """The fields each kind of record holds as text (their values are shown as typed)."""
+    return {entity: {rule.name for rule in rule_set if rule.kind == "text"}
+            for entity, rule_set in (("site", rules.SITE_RULES), ("building", rules.BUILDING_RULES),
+                                     ("floor", rules.FLOOR_RULES), ("space", rules.SPACE_RULES))}
+
+
 @bp.context_processor
 def history_labels() -> dict:
     """The label helpers of the history page."""
@@ -163,6 +170,8 @@ def audit_value(value, name: str = "", entity: str = "") -> str:
         return ", ".join(str(codes.get(code, code)) for code in (value if isinstance(value, list) else [value]))
     if name in REFERENCE_LABELS and isinstance(value, int):
         return _("no. %(id)s", id=value)
+    if isinstance(value, str) and name in _text_fields().get(entity, ()):
+        return value  # a code such as "0.90" is text, not a number
     if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value):  # areas and other decimals, stored as text
         number = Decimal(value)
         locale = str(get_locale() or "fr")
