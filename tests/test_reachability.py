@@ -25,12 +25,14 @@ NEED_A_FRESH_RECORD = {
     "jobs.file": "a finished job's file: linked from the job's page",
     "bulk.import_job": "the progress of a large import: the upload redirects to it",
     "auth.reset_password": "a one-time password link, sent to its owner",
+    "safety.check_report": "a check's PDF report, once one is uploaded: linked from the check and the building's "
+                           "safety page",
 }
 # Not pages: what the pages themselves fetch (stylesheets, scripts, the map's data).
 NOT_PAGES = {"static", "bootstrap.static", "assets.vendor", "palette_css", "health", "maps.site_figures",
              "apidocs.asset", "api-docs.openapi_json"}
 PAGES_PER_KIND = 25  # pages of one kind (endpoint) opened: enough to meet those that have children
-FILES = (".pdf", ".xlsx", ".csv", ".svg", ".json", ".geojson")
+FILES = (".pdf", ".xlsx", ".csv", ".svg", ".json", ".geojson", ".png")
 
 
 class Links(HTMLParser):
@@ -44,6 +46,8 @@ class Links(HTMLParser):
         attributes = dict(attrs)
         if tag == "a" and attributes.get("href"):
             self.targets.append(attributes["href"])
+        elif tag == "img" and attributes.get("src"):  # an image the page shows (a QR code): reached with it
+            self.targets.append(attributes["src"])
         elif tag == "form" and (attributes.get("method") or "get").lower() == "get" and attributes.get("action"):
             self.targets.append(attributes["action"])
 
