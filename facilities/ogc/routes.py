@@ -27,6 +27,7 @@ from facilities.inventory.services import SiteFilters
 from facilities.maps.services import URL_PLACEHOLDER
 from facilities.ogc import documents, services
 from facilities.permissions import Permission, requires
+from facilities.validation import MAX_ID
 from facilities.timeutil import utcnow
 
 bp = ApiBlueprint("ogc", __name__, description="OGC API – Features (Part 1 Core, GeoJSON): sites, buildings and "
@@ -239,8 +240,15 @@ def sites_items():
 @requires(Permission.READ)
 def site_item(site_id: int):
     """One site as a feature."""
+    _known_id(site_id)
     return _feature_response(services.site_feature(site_id, _site_url_template()),
                              _url("ogc.site_item", site_id=site_id), "ogc.sites_collection")
+
+
+def _known_id(record_id: int) -> None:
+    """404 for an id no row can have (beyond the INTEGER column: the database would refuse the query itself)."""
+    if not 0 < record_id <= MAX_ID:
+        abort(404)
 
 
 # ---------------------------------------------------------------- buildings
@@ -269,6 +277,7 @@ def buildings_items():
 @requires(Permission.READ)
 def building_item(building_id: int):
     """One building as a feature."""
+    _known_id(building_id)
     return _feature_response(services.building_feature(building_id, _building_url_template()),
                              _url("ogc.building_item", building_id=building_id), "ogc.buildings_collection")
 
