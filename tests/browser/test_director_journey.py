@@ -48,7 +48,7 @@ def test_director_filters_the_map_and_downloads_a_fact_sheet(journey):
     journey.shot("site")
     journey.check_accessibility()
 
-    page.locator("main a", has_text=BUILDING).first.click()
+    page.get_by_role("link", name=BUILDING, exact=True).first.click()
     page.wait_for_load_state()
     assert re.search(r"/buildings/\d+$", page.url)
     assert BUILDING in page.locator("h1").inner_text()

@@ -30,7 +30,7 @@ WIDTHS = (1366, 390)
 HEIGHT = 900
 # Not pages: files, data, assets and pages that need a one-time token or start a job.
 NOT_PAGES = re.compile(r"\.(pdf|xlsx|csv|json|svg|css|geojson|zip|dxf|ifc|png)$|^/(static|vendor|bootstrap|api|jobs|reset|health|"
-                       r"login|inventory/import/jobs|ogc)\b|/file$")
+                       r"login|inventory/import/jobs|ogc)\b|/file$|^/checks/[^/]+/report$")  # files: downloads, not pages
 RAW_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 CHART_SELECTOR = "figure svg, svg.bar-chart"
 QUERIES = {"works.compare": {"with": 1}}  # pages that need a query argument: the demo's first envelope
