@@ -13,7 +13,7 @@ def test_architect_clicks_a_room_on_the_plan_and_reaches_its_form(journey):
     journey.login("architect")
     page.get_by_role("link", name="Sites", exact=True).first.click()
     page.get_by_role("link", name=re.compile(r"Asnières \/ Gennevilliers")).first.click()
-    page.get_by_role("link", name="Pôle social Asnières / Gennevilliers", exact=True).first.click()
+    page.locator("main h3 a", has_text="Pôle social Asnières / Gennevilliers").first.click()  # the building's heading
     page.get_by_role("link", name="RDC", exact=True).click()
     plan = page.locator("#floor-plan-svg")
     plan.wait_for()
@@ -67,7 +67,7 @@ def test_a_reader_clicking_a_room_lands_on_its_row(journey):
     journey.login("director")
     page.get_by_role("link", name="Sites", exact=True).first.click()
     page.get_by_role("link", name=re.compile(r"Asnières \/ Gennevilliers")).first.click()
-    page.get_by_role("link", name="Pôle social Asnières / Gennevilliers", exact=True).first.click()
+    page.locator("main h3 a", has_text="Pôle social Asnières / Gennevilliers").first.click()  # the building's heading
     page.get_by_role("link", name="R+1", exact=True).click()
     assert page.locator("#plan-area-flags").is_visible()  # R+1 is drawn 14 % larger than declared
     page.locator('#floor-plan-svg g.room:has(text:text-is("1.41"))').click()
