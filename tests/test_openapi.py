@@ -269,9 +269,9 @@ def with_stored_data(case, known_rows) -> None:
     """A valid body refers to rows that exist, gives a code no other row has, and keeps the rules that stored data
     decides: no description can say which ids exist or which codes are taken, so random ones would be refused for
     reasons the description rightly leaves out. Invalid (negative) cases are left as generated."""
+    from facilities.extensions import db
     from facilities.inventory.models import Space
     from facilities.inventory.rules import SPECIALTY_SPACE_TYPES
-    from facilities.extensions import db
     from facilities.works import services
     from facilities.works.models import BudgetVote, Operation
 
@@ -456,7 +456,9 @@ def test_what_ties_fields_together_is_stated(client):
 def test_communes_served_is_described_as_the_rules_read_it(client, communes, accepted):
     """The description's schema of communes_served accepts exactly what the rules accept (one source: the
     INSEE format of inventory.rules)."""
-    from jsonschema_rs import Draft4Validator  # schemathesis's validator: the patterns read as ECMA-262 regexes
+    from jsonschema_rs import (
+        Draft4Validator,  # schemathesis's validator: the patterns read as ECMA-262 regexes
+    )
 
     from facilities.inventory import rules
     from facilities.validation import ValidationError

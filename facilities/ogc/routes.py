@@ -27,8 +27,8 @@ from facilities.inventory.services import SiteFilters
 from facilities.maps.services import URL_PLACEHOLDER
 from facilities.ogc import documents, services
 from facilities.permissions import Permission, requires
-from facilities.validation import MAX_ID
 from facilities.timeutil import utcnow
+from facilities.validation import MAX_ID
 
 bp = ApiBlueprint("ogc", __name__, description="OGC API – Features (Part 1 Core, GeoJSON): sites, buildings and "
                                                "communes as layers for QGIS, GDAL and ArcGIS.")
