@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 from flask import Flask, g, has_app_context, message_flashed, request, request_started, session
 from flask.cli import with_appcontext
-from sqlalchemy import Integer, event
+from sqlalchemy import Integer, event, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -315,3 +315,16 @@ def install_version_listeners() -> None:
     """Count child changes as saves of their record, for every session (once per process)."""
     if not event.contains(db.session, "before_flush", _count_child_changes):
         event.listen(db.session, "before_flush", _count_child_changes)
+
+
+def analyze_tables(*tables: str) -> None:
+    """PostgreSQL: fresh planner statistics for the tables a bulk load filled (after `demo synth` or an import of
+    thousands of rows, pages were 5-7 times slower until someone ran ANALYZE). In the load's own transaction:
+    ANALYZE counts the rows it inserted, and the statistics are committed (or rolled back) with them. SQLite's
+    planner needs none here (its statistics are refreshed by the benchmarks' and the operator's ANALYZE)."""
+    if not tables or db.session.get_bind().dialect.name != "postgresql":
+        return
+    known = set(db.metadata.tables)
+    names = [name for name in tables if name in known]  # table names from the models only, never from data
+    if names:
+        db.session.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in names)))

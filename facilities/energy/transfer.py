@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from facilities.database import analyze_tables
 from facilities.energy.input_messages import Code, InputMessage, message
 from facilities.energy.input_validation import IMPORT_RULES, area_required_message, check_entry
 from facilities.energy.models import BuildingEnergyYear, EnergyConsumption
@@ -26,6 +27,8 @@ from facilities.energy.services import (
 )
 from facilities.extensions import db
 from facilities.inventory.models import Building
+
+ANALYZE_AFTER_ROWS = 1000  # written lines after which PostgreSQL's statistics are refreshed (facilities.database)
 
 REQUIRED_COLUMNS = ("building_code", "year", "carrier", "kwh")
 OPTIONAL_COLUMNS = ("area_m2", "source")
@@ -203,5 +206,8 @@ def import_consumption_csv(data: bytes, *, write: bool = True, today: date | Non
         return report
     for building, values in accepted:
         record_consumption(building, values)
+    if len(accepted) >= ANALYZE_AFTER_ROWS:  # a bulk load: PostgreSQL's planner gets the new row counts
+        db.session.flush()
+        analyze_tables(EnergyConsumption.__tablename__, BuildingEnergyYear.__tablename__)
     report.written = True
     return report

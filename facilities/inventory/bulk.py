@@ -13,6 +13,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from facilities.database import analyze_tables
 from facilities.extensions import db
 from facilities.inventory import bulk_apply, bulk_plan
 from facilities.inventory.bulk_columns import FileError, Row
@@ -21,6 +22,10 @@ from facilities.inventory.bulk_read import Source, read_file
 from facilities.validation import ValidationError
 
 Progress = Callable[[int, str], None]  # percent done, what is being done
+# After an import that writes this many records, PostgreSQL's statistics of the inventory tables are refreshed
+# (ANALYZE, in the import's transaction): its planner would otherwise pick plans for the tables' former sizes.
+ANALYZE_AFTER_ROWS = 1000
+TABLES = ("sites", "site_services", "buildings", "floors", "spaces")
 
 
 def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True, can_edit_buildings: bool = True,
@@ -42,6 +47,9 @@ def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True, ca
                                   "import again.", detail=detail[:300])
             return report
         report.applied = True
+        counts = report.counts
+        if counts[bulk_plan.CREATE] + counts[bulk_plan.UPDATE] >= ANALYZE_AFTER_ROWS:
+            analyze_tables(*TABLES)
     return report
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select
 
+from facilities.database import analyze_tables
 from facilities.extensions import db
 from facilities.inventory.catalogue import SpaceType
 from facilities.inventory.floor_copy import default_floor_name
@@ -130,11 +131,9 @@ def remove_synthetic_sites() -> dict[str, int]:
 
 
 def analyze_loaded_tables() -> None:
-    """PostgreSQL: fresh planner statistics for the tables a bulk load filled (pages were 5-7 times slower until
-    someone ran ANALYZE). In the load's own transaction: ANALYZE counts the rows it inserted, and the statistics
-    are committed (or rolled back) with them. SQLite's planner needs none here."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE sites, site_services, buildings, floors, spaces"))
+    """PostgreSQL: fresh planner statistics for the tables the load filled (facilities.database.analyze_tables)."""
+    analyze_tables(Site.__tablename__, SiteService.__tablename__, Building.__tablename__, Floor.__tablename__,
+                   Space.__tablename__)
 
 
 @click.command("synth")
