@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 
 from facilities.extensions import db
-from facilities.validation import ValidationError
+from facilities.validation import ValidationError, judged
 
 NON_DATA_FIELDS = {"csrf_token", "submit", "version", "original"}
 
@@ -154,8 +154,12 @@ class RuleForm(FlaskForm):
             else:
                 field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
 
-    def submit_with(self, clean: Callable[[dict], dict], action: Callable[[dict], Any]) -> Any | None:
+    def submit_with(self, clean: Callable[[dict], dict], action: Callable[[dict], Any],
+                    conflicts: Callable[[dict], Mapping[str, str]] | None = None) -> Any | None:
         """Validate with `clean`, then run `action(values)`; on bad input attach messages, roll back, return None.
+
+        Every message comes at once: when `clean` refuses some fields, `conflicts` (what the action would check
+        against saved records, such as a code already used) still judges the fields it read.
 
         An edit form (`editing`) is also refused, changing nothing, when someone else saved the record since the
         form was filled and changed a field of this form: `self.conflict` then lists their changes, and the form
@@ -166,7 +170,7 @@ class RuleForm(FlaskForm):
         if record is not None and self._stale(record):
             return None
         try:
-            values = clean(self.raw_values())
+            values = judged(clean, self.raw_values(), conflicts)
             return action(values)
         except ValidationError as error:
             db.session.rollback()

@@ -28,10 +28,15 @@ class WholeMessage(ValueError):
 
 
 class ValidationError(Exception):
-    """Bad input: maps each field at fault to a message. Nothing has been written."""
+    """Bad input: maps each field at fault to a message. Nothing has been written.
 
-    def __init__(self, errors: Mapping[str, str]):
+    `values` holds the fields that were read correctly, so that the checks that come after the rules (a code
+    already used, a rule tying fields) still judge them and every error of a submission is reported at once.
+    """
+
+    def __init__(self, errors: Mapping[str, str], values: Mapping[str, Any] | None = None):
         self.errors = {key: str(message) for key, message in errors.items()}
+        self.values = dict(values or {})
         super().__init__("; ".join(f"{key}: {message}" for key, message in self.errors.items()))
 
 
@@ -291,8 +296,40 @@ def _check_bounds(rule: Rule, number) -> None:
         raise ValueError(_("must be at most %(n)s%(unit)s", n=show(maximum), unit=unit))
 
 
-def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Read `raw` against `rules`; return typed values or raise ValidationError.
+@dataclass(frozen=True)
+class Check:
+    """A rule tying fields together: `judge(values)` gives {field: message}. It runs on every submission whose
+    `fields` were all read without error (absent ones included, on a PATCH), so that its message comes with the
+    fields' own messages rather than after they are corrected."""
+
+    fields: tuple[str, ...]
+    judge: Callable[[dict[str, Any]], Mapping[str, str]]
+
+
+def merge_errors(errors: dict[str, str], more: Mapping[str, str]) -> dict[str, str]:
+    """Add `more` to `errors`, keeping a field's first message (its own reading comes before what ties it)."""
+    for name, message in more.items():
+        errors.setdefault(name, str(message))
+    return errors
+
+
+def judged(clean_values: Callable[[Any], dict[str, Any]], raw: Any,
+           conflicts: Callable[[dict[str, Any]], Mapping[str, str]] | None = None) -> dict[str, Any]:
+    """`clean_values(raw)`, and when it fails, `conflicts` (checks against saved records: a code already used) run
+    on the fields it could read, so that one ValidationError lists every error of the submission. When the input
+    reads correctly the service that writes runs `conflicts` itself."""
+    try:
+        return clean_values(raw)
+    except ValidationError as error:
+        if conflicts is not None:
+            merge_errors(error.errors, conflicts(error.values))
+        raise ValidationError(error.errors, error.values) from None
+
+
+def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = False,
+          checks: Iterable[Check] = ()) -> dict[str, Any]:
+    """Read `raw` against `rules`, then judge `checks`; return typed values or raise ValidationError with every
+    message at once (each field's own, and each check's whose fields read correctly).
 
     With `partial`, only the fields present in `raw` are read (a PATCH); otherwise missing optional
     fields take their default and missing required fields are errors. Unknown keys are ignored here:
@@ -330,8 +367,12 @@ def clean(rules: Iterable[Rule], raw: Mapping[str, Any], *, partial: bool = Fals
             # One sentence naming the field by its form label; in French "Surface : la valeur doit être…",
             # whose subject agrees whatever the field's gender.
             errors[rule.name] = _("%(field)s %(problem)s", field=rule.display_name(), problem=error)
+    faulty = set(errors)
+    for check in checks:
+        if not faulty.intersection(check.fields):
+            merge_errors(errors, check.judge(values))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors, {name: value for name, value in values.items() if name not in errors})
     return values
 
 
@@ -340,7 +381,8 @@ def rule_names(rules: Iterable[Rule]) -> list[str]:
     return [rule.name for rule in rules]
 
 
-__all__ = ["JsonNumber", "Rule", "ValidationError", "clean", "rule_names", "year_rule", "_l"]
+__all__ = ["Check", "JsonNumber", "Rule", "ValidationError", "clean", "judged", "merge_errors", "rule_names",
+           "year_rule", "_l"]
 
 
 class JsonObject(dict):

@@ -55,6 +55,7 @@ from facilities.inventory.serializers import (
 )
 from facilities.money import money_json
 from facilities.permissions import Permission, requires
+from facilities.validation import judged
 
 bp = ApiBlueprint("api", __name__, description="Sites, buildings, floors and spaces of the portfolio.")
 register_api_error_handlers(bp)
@@ -132,7 +133,8 @@ def sites():
 @requires(Permission.EDIT_SITES)
 def create_site():
     """Create a site."""
-    site = services.create_site(rules.clean_site(json_object(field_names(SITE_INPUT))))
+    site = services.create_site(judged(rules.clean_site, json_object(field_names(SITE_INPUT)),
+                                       lambda values: services.site_conflicts(values, None)))
     return _created(serializers.site_detail(services.load_site(site.id)))
 
 
@@ -153,7 +155,9 @@ def site(site_id: int):
 def update_site(site_id: int):
     """Change some fields of a site."""
     found = services.load_site(get_or_404(Site, site_id).id)
-    services.update_site(found, rules.clean_site(json_object(field_names(SITE_PATCH)), partial=True))
+    services.update_site(found, judged(lambda raw: rules.clean_site(raw, partial=True),
+                                      json_object(field_names(SITE_PATCH)),
+                                      lambda values: services.site_conflicts(values, found.id)))
     return serializers.site_detail(services.load_site(site_id))
 
 
@@ -210,7 +214,8 @@ def create_building():
     """Create a building on a site."""
     body = json_object(field_names(BUILDING_INPUT))
     parent = referenced(Site, body.pop("site_id", None), "site_id")
-    building = services.create_building(parent, rules.clean_building(body))
+    building = services.create_building(parent, judged(rules.clean_building, body,
+                                                       lambda values: services.building_conflicts(values, None)))
     return _created(_building_detail(building.id))
 
 
@@ -231,7 +236,9 @@ def building(building_id: int):
 def update_building(building_id: int):
     """Change some fields of a building."""
     found = get_or_404(Building, building_id)
-    services.update_building(found, rules.clean_building(json_object(field_names(BUILDING_PATCH)), partial=True))
+    services.update_building(found, judged(lambda raw: rules.clean_building(raw, partial=True),
+                                           json_object(field_names(BUILDING_PATCH)),
+                                           lambda values: services.building_conflicts(values, found)))
     return _building_detail(building_id)
 
 
@@ -293,7 +300,8 @@ def create_floor():
     """Create a floor in a building."""
     body = json_object(field_names(FLOOR_INPUT))
     parent = referenced(Building, body.pop("building_id", None), "building_id")
-    floor = services.create_floor(parent, rules.clean_floor(body))
+    floor = services.create_floor(parent, judged(rules.clean_floor, body,
+                                                 lambda values: services.floor_conflicts(values, parent, None)))
     return _created(_floor_detail(floor))
 
 
@@ -313,7 +321,9 @@ def floor(floor_id: int):
 def update_floor(floor_id: int):
     """Change some fields of a floor."""
     found = get_or_404(Floor, floor_id)
-    services.update_floor(found, rules.clean_floor(json_object(field_names(FLOOR_PATCH)), partial=True))
+    services.update_floor(found, judged(lambda raw: rules.clean_floor(raw, partial=True),
+                                        json_object(field_names(FLOOR_PATCH)),
+                                        lambda values: services.floor_conflicts(values, found.building, found.id)))
     return _floor_detail(found)
 
 
@@ -372,7 +382,8 @@ def create_space():
     """Create a space on a floor."""
     body = json_object(field_names(SPACE_INPUT))
     parent = referenced(Floor, body.pop("floor_id", None), "floor_id")
-    space = services.create_space(parent, rules.clean_space(body))
+    space = services.create_space(parent, judged(rules.clean_space, body,
+                                                 lambda values: services.space_conflicts(values, parent.id, None)))
     return _created(_space_detail(space))
 
 
@@ -392,7 +403,9 @@ def space(space_id: int):
 def update_space(space_id: int):
     """Change some fields of a space."""
     found = get_or_404(Space, space_id)
-    values = rules.clean_space(json_object(field_names(SPACE_PATCH)), partial=True, current_type=found.space_type)
+    values = judged(lambda raw: rules.clean_space(raw, partial=True, current_type=found.space_type),
+                    json_object(field_names(SPACE_PATCH)),
+                    lambda values: services.space_conflicts(values, found.floor_id, found.id))
     services.update_space(found, values)
     return _space_detail(found)
 

@@ -98,7 +98,8 @@ def site_list():
 def site_create():
     """Create a site."""
     form = SiteForm()
-    site = form.submit_with(rules.clean_site, services.create_site)
+    site = form.submit_with(rules.clean_site, services.create_site,
+                            lambda values: services.site_conflicts(values, None))
     if site is not None:
         flash(_("Site %(code)s created.", code=site.code), "success")
         return redirect(url_for(".site_detail", site_id=site.id))
@@ -121,7 +122,8 @@ def site_edit(site_id: int):
     """Edit a site."""
     site = _or_404(services.load_site(site_id))
     form = SiteForm.editing(site, lambda: _form_data(site, rule_names(rules.SITE_RULES)))
-    if form.submit_with(rules.clean_site, lambda values: services.update_site(site, values)) is not None:
+    if form.submit_with(rules.clean_site, lambda values: services.update_site(site, values),
+                        lambda values: services.site_conflicts(values, site.id)) is not None:
         flash(_("Site %(code)s saved.", code=site.code), "success")
         return redirect(url_for(".site_detail", site_id=site.id))
     return render_template("inventory/form.html", form=form, title=_("Edit site %(code)s", code=site.code),
@@ -164,7 +166,8 @@ def building_create(site_id: int):
     """Add a building to a site."""
     site = _or_404(db.session.get(Site, site_id))
     form = BuildingForm()
-    building = form.submit_with(rules.clean_building, lambda values: services.create_building(site, values))
+    building = form.submit_with(rules.clean_building, lambda values: services.create_building(site, values),
+                                lambda values: services.building_conflicts(values, None))
     if building is not None:
         flash(_("Building %(code)s created.", code=building.code), "success")
         return redirect(url_for(".building_detail", building_id=building.id))
@@ -189,7 +192,8 @@ def building_edit(building_id: int):
     """Edit a building."""
     building = _or_404(services.load_building(building_id))
     form = BuildingForm.editing(building, lambda: _form_data(building, rule_names(rules.BUILDING_RULES)))
-    if form.submit_with(rules.clean_building, lambda values: services.update_building(building, values)) is not None:
+    if form.submit_with(rules.clean_building, lambda values: services.update_building(building, values),
+                        lambda values: services.building_conflicts(values, building)) is not None:
         flash(_("Building %(code)s saved.", code=building.code), "success")
         return redirect(url_for(".building_detail", building_id=building.id))
     return render_template("inventory/form.html", form=form, title=_("Edit building %(code)s", code=building.code),
@@ -216,7 +220,8 @@ def floor_create(building_id: int):
     """Add a floor to a building."""
     building = _or_404(services.load_building(building_id))
     form = FloorForm()
-    floor = form.submit_with(rules.clean_floor, lambda values: services.create_floor(building, values))
+    floor = form.submit_with(rules.clean_floor, lambda values: services.create_floor(building, values),
+                             lambda values: services.floor_conflicts(values, building, None))
     if floor is not None:
         flash(_("Floor %(name)s created.", name=floor.name), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
@@ -244,7 +249,8 @@ def floor_edit(floor_id: int):
     """Edit a floor."""
     floor = _or_404(services.load_floor(floor_id))
     form = FloorForm.editing(floor, lambda: _form_data(floor, rule_names(rules.FLOOR_RULES)))
-    if form.submit_with(rules.clean_floor, lambda values: services.update_floor(floor, values)) is not None:
+    if form.submit_with(rules.clean_floor, lambda values: services.update_floor(floor, values),
+                        lambda values: services.floor_conflicts(values, floor.building, floor.id)) is not None:
         flash(_("Floor %(name)s saved.", name=floor.name), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
     return render_template("inventory/form.html", form=form, title=_("Edit floor %(name)s", name=floor.name),
@@ -317,7 +323,8 @@ def space_create(floor_id: int):
     """Add a space to a floor."""
     floor = _or_404(services.load_floor(floor_id))
     form = SpaceForm()
-    space = form.submit_with(rules.clean_space, lambda values: services.create_space(floor, values))
+    space = form.submit_with(rules.clean_space, lambda values: services.create_space(floor, values),
+                             lambda values: services.space_conflicts(values, floor.id, None))
     if space is not None:
         flash(_("Space %(code)s created.", code=space.code), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
@@ -332,7 +339,8 @@ def space_edit(space_id: int):
     space = _or_404(services.load_space(space_id))
     floor = space.floor
     form = SpaceForm.editing(space, lambda: _form_data(space, rule_names(rules.SPACE_RULES)))
-    if form.submit_with(rules.clean_space, lambda values: services.update_space(space, values)) is not None:
+    if form.submit_with(rules.clean_space, lambda values: services.update_space(space, values),
+                        lambda values: services.space_conflicts(values, space.floor_id, space.id)) is not None:
         flash(_("Space %(code)s saved.", code=space.code), "success")
         return redirect(url_for(".floor_detail", floor_id=floor.id))
     return render_template("inventory/form.html", form=form, title=_("Edit space %(code)s", code=space.code),

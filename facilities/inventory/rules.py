@@ -24,7 +24,7 @@ from facilities.inventory.catalogue import (
     SpaceType,
     codes,
 )
-from facilities.validation import Rule, ValidationError, clean, format_area, year_rule
+from facilities.validation import Check, Rule, ValidationError, clean, format_area, merge_errors, year_rule
 
 MAX_AREA_M2 = Decimal("1000000")  # larger figures are typing mistakes, not buildings
 MIN_LEVEL, MAX_LEVEL = -10, 200
@@ -191,26 +191,34 @@ def parse_communes_served(text: str | list | None) -> list[dict[str, str]]:
     return result
 
 
+def _location_errors(values: dict[str, Any]) -> dict[str, str]:
+    """A new site's location: both coordinates or neither."""
+    latitude, longitude = LOCATION_FIELDS
+    if (values.get(latitude) is None) == (values.get(longitude) is None):
+        return {}
+    return {longitude if values.get(longitude) is None else latitude: _("Give both latitude and longitude, or neither")}
+
+
 def clean_site(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Typed site values from raw input, or ValidationError."""
+    """Typed site values from raw input, or ValidationError listing every error at once."""
     raw = copy.copy(raw)  # a copy of the same type: a JSON body stays one (its numbers are not text)
     communes = raw.pop("communes_served", None) if isinstance(raw.get("communes_served"), list) else None
-    values = clean(SITE_RULES, raw, partial=partial)
-    errors: dict[str, str] = {}
-    latitude, longitude = LOCATION_FIELDS
-    if not partial and (values.get(latitude) is None) != (values.get(longitude) is None):
-        errors[longitude if values.get(longitude) is None else latitude] = _(
-            "Give both latitude and longitude, or neither"
-        )
+    checks = () if partial else (Check(LOCATION_FIELDS, _location_errors),)
+    try:
+        values, errors = clean(SITE_RULES, raw, partial=partial, checks=checks), {}
+    except ValidationError as error:
+        values, errors = error.values, error.errors
     try:
         if communes is not None:
             values["communes_served"] = parse_communes_served(communes)
-        elif "communes_served" in values:
+        elif values.get("communes_served") is not None and "communes_served" not in errors:
             values["communes_served"] = parse_communes_served(values["communes_served"])
+        elif "communes_served" in values:
+            values["communes_served"] = []
     except ValidationError as error:
-        errors.update(error.errors)
+        merge_errors(errors, error.errors)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors, values)
     return values
 
 
@@ -238,16 +246,26 @@ def tertiary_area_m2(gross_m2: Decimal | None, tertiary_m2: Decimal | None,
     return max(gross_m2 - (housing_m2 or Decimal(0)), Decimal(0))
 
 
-def clean_building(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Typed building values (cost in cents) from raw input, or ValidationError."""
-    values = clean(BUILDING_RULES, raw, partial=partial)
+def _areas_by_use_errors(values: dict[str, Any]) -> dict[str, str]:
+    return check_areas_by_use(values.get("gross_floor_area_m2"), values.get("tertiary_area_m2"),
+                              values.get("housing_area_m2"))
+
+
+def _erp_override_errors(values: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     check_erp_override(values, errors)
-    if not partial:
-        errors.update(check_areas_by_use(values.get("gross_floor_area_m2"), values.get("tertiary_area_m2"),
-                                         values.get("housing_area_m2")))
-    if errors:
-        raise ValidationError(errors)
+    return errors
+
+
+AREA_FIELDS = ("gross_floor_area_m2", "tertiary_area_m2", "housing_area_m2")
+
+
+def clean_building(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Typed building values (cost in cents) from raw input, or ValidationError listing every error at once."""
+    checks = [Check(ERP_OVERRIDE_FIELDS, _erp_override_errors)]
+    if not partial:  # a PATCH's areas are judged with the saved ones (services)
+        checks.append(Check(AREA_FIELDS, _areas_by_use_errors))
+    values = clean(BUILDING_RULES, raw, partial=partial, checks=checks)
     if "cost_eur" in values:  # euros in, cents stored (the money rule returns cents)
         values["cost_cents"] = values.pop("cost_eur")
     return values
@@ -266,12 +284,11 @@ def clean_floor(raw: dict[str, Any], *, partial: bool = False) -> dict[str, Any]
 
 
 def clean_space(raw: dict[str, Any], *, partial: bool = False, current_type: str | None = None) -> dict[str, Any]:
-    """Typed space values from raw input, or ValidationError."""
-    values = clean(SPACE_RULES, raw, partial=partial)
-    errors: dict[str, str] = {}
-    space_type = values.get("space_type", current_type)
-    if values.get("specialty") and space_type not in SPECIALTY_SPACE_TYPES:
-        errors["specialty"] = _("A specialty applies to medical cabinets only")
-    if errors:
-        raise ValidationError(errors)
-    return values
+    """Typed space values from raw input, or ValidationError listing every error at once."""
+
+    def specialty_errors(values: dict[str, Any]) -> dict[str, str]:
+        if values.get("specialty") and values.get("space_type", current_type) not in SPECIALTY_SPACE_TYPES:
+            return {"specialty": _("A specialty applies to medical cabinets only")}
+        return {}
+
+    return clean(SPACE_RULES, raw, partial=partial, checks=(Check(("specialty", "space_type"), specialty_errors),))

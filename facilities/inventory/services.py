@@ -178,14 +178,26 @@ def _flush_unique(check: Callable[[], None]) -> None:
         raise
 
 
-def _check_site_code(code: str | None, site_id: int | None) -> None:
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def site_conflicts(values: dict[str, Any], site_id: int | None) -> dict[str, str]:
+    """What saving these (possibly partial) values would contradict among the saved sites: {field: message}."""
+    code = values.get("code")
     if code is None:
-        return
+        return {}
     query = select(Site.id).where(func.lower(Site.code) == code.lower())
     if site_id is not None:
         query = query.where(Site.id != site_id)
     if _exists(query):
-        raise ValidationError({"code": _("The code %(code)s is already used by another site", code=code)})
+        return {"code": _("The code %(code)s is already used by another site", code=code)}
+    return {}
+
+
+def _check_site_code(code: str | None, site_id: int | None) -> None:
+    _raise(site_conflicts({"code": code}, site_id))
 
 
 def _set_services(site: Site, service_codes: list[str]) -> None:
@@ -235,6 +247,21 @@ def delete_site(site: Site) -> dict[str, int]:
     return removed
 
 
+def building_conflicts(values: dict[str, Any], building: Building | None) -> dict[str, str]:
+    """What saving these (possibly partial) values on `building` (None: a new one) would contradict, among the
+    saved buildings or with its saved fields: {field: message}."""
+    errors: dict[str, str] = {}
+    try:
+        _check_building_code(values.get("code"), building.id if building is not None else None)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if building is not None and any(name in values for name in rules.AREA_FIELDS):
+        after = {name: values.get(name, getattr(building, name)) for name in rules.AREA_FIELDS}
+        errors.update(check_areas_by_use(after["gross_floor_area_m2"], after["tertiary_area_m2"],
+                                         after["housing_area_m2"]))
+    return errors
+
+
 def _check_building_code(code: str | None, building_id: int | None) -> None:
     if code is None:
         return
@@ -259,7 +286,7 @@ def _check_erp_override(building: Building) -> None:
 
 def create_building(site: Site, values: dict[str, Any]) -> Building:
     """Create a building on a site from cleaned values."""
-    _check_building_code(values.get("code"), None)
+    _raise(building_conflicts(values, None))
     building = Building(site=site)
     _assign(building, values)
     _check_erp_override(building)
@@ -268,20 +295,10 @@ def create_building(site: Site, values: dict[str, Any]) -> Building:
     return building
 
 
-def _check_areas(building: Building, values: dict[str, Any]) -> None:
-    """The areas by use, as they will be after a (possibly partial) change, fit in the gross floor area."""
-    after = {name: values.get(name, getattr(building, name))
-             for name in ("gross_floor_area_m2", "tertiary_area_m2", "housing_area_m2")}
-    errors = check_areas_by_use(after["gross_floor_area_m2"], after["tertiary_area_m2"], after["housing_area_m2"])
-    if errors:
-        raise ValidationError(errors)
-
-
 def update_building(building: Building, values: dict[str, Any]) -> Building:
     """Change a building with cleaned (possibly partial) values."""
     building_id = building.id
-    _check_building_code(values.get("code"), building_id)
-    _check_areas(building, values)
+    _raise(building_conflicts(values, building))
     _assign(building, values)
     _check_erp_override(building)
     _flush_unique(lambda: _check_building_code(values.get("code"), building_id))
@@ -313,14 +330,21 @@ def delete_building(building: Building) -> dict[str, int]:
     return removed
 
 
-def _check_level(building: Building, level: int | None, floor_id: int | None) -> None:
+def floor_conflicts(values: dict[str, Any], building: Building, floor_id: int | None) -> dict[str, str]:
+    """What saving these (possibly partial) values on a floor of `building` would contradict: {field: message}."""
+    level = values.get("level")
     if level is None:
-        return
+        return {}
     query = select(Floor.id).where(Floor.building_id == building.id, Floor.level == level)
     if floor_id is not None:
         query = query.where(Floor.id != floor_id)
     if _exists(query):
-        raise ValidationError({"level": _("Level %(level)s already exists in this building", level=level)})
+        return {"level": _("Level %(level)s already exists in this building", level=level)}
+    return {}
+
+
+def _check_level(building: Building, level: int | None, floor_id: int | None) -> None:
+    _raise(floor_conflicts({"level": level}, building, floor_id))
 
 
 def create_floor(building: Building, values: dict[str, Any]) -> Floor:
@@ -363,14 +387,21 @@ def delete_floor(floor: Floor) -> dict[str, int]:
     return {"floors": 1, "spaces": len(spaces)}
 
 
-def _check_space_code(floor_id: int, code: str | None, space_id: int | None) -> None:
+def space_conflicts(values: dict[str, Any], floor_id: int, space_id: int | None) -> dict[str, str]:
+    """What saving these (possibly partial) values on a space of the floor would contradict: {field: message}."""
+    code = values.get("code")
     if code is None:
-        return
+        return {}
     query = select(Space.id).where(Space.floor_id == floor_id, func.lower(Space.code) == code.lower())
     if space_id is not None:
         query = query.where(Space.id != space_id)
     if _exists(query):
-        raise ValidationError({"code": _("The code %(code)s is already used on this floor", code=code)})
+        return {"code": _("The code %(code)s is already used on this floor", code=code)}
+    return {}
+
+
+def _check_space_code(floor_id: int, code: str | None, space_id: int | None) -> None:
+    _raise(space_conflicts({"code": code}, floor_id, space_id))
 
 
 def create_space(floor: Floor, values: dict[str, Any]) -> Space:
