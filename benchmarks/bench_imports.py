@@ -14,7 +14,14 @@ time, the child's resident memory before the import, its peak, and what the impo
 Targets: the bombs are refused or read in under a second and 50 MB; the CSV and the workbook grow memory in
 proportion to their rows (the table prints kB per row).
 
+Issue 20 point 6 (batch work in constant memory), on a portfolio of N synthetic sites (`demo synth`: one building,
+about 48 spaces a site), each in a child process of its own:
+- export-csv, export-xlsx: `flask inventory export` of the whole inventory (targets at 100,000 sites: 3 min, 500 MB);
+- reimport: the dry run of that CSV export read back (every line unchanged; targets: 10 min, 500 MB).
+
 Run: /work/main/.venv/bin/python benchmarks/bench_imports.py [--spaces 30000,300000] [--only csv,workbook] [--keep DIR]
+     /work/main/.venv/bin/python benchmarks/bench_imports.py --sites 10000 [--database sqlite:///p.sqlite3]
+         [--only export-csv,export-xlsx,reimport]   (--database reuses a portfolio built before)
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SCENARIOS = ("dimension", "shared-string", "csv", "workbook")
+PORTFOLIO_SCENARIOS = ("export-csv", "export-xlsx", "reimport")
 CSV_SPACES = 260_000  # 20 MB of CSV
 
 
@@ -110,6 +118,66 @@ def run_as_job(app, path: Path, fmt: str) -> str:
     return f"job {job.status}: {job.message}"
 
 
+def portfolio_child(scenario: str, database_url: str, path: Path) -> None:
+    """Export the portfolio of `database_url` to `path`, or dry-run the import of `path`, in this process."""
+    from flask_babel import force_locale
+
+    from benchmarks.common import make_app
+    from facilities.extensions import db
+
+    app = make_app(database_url)
+    with app.app_context(), force_locale("en"):
+        db.session.execute(db.select(1))  # connected before the base is read
+        base = rss_kb()
+        started, cpu = time.perf_counter(), time.process_time()
+        if scenario.startswith("export"):
+            from facilities.inventory.bulk_export import write_export
+
+            with path.open("wb") as out:
+                write_export(scenario.split("-")[1], out)
+            outcome = f"{path.stat().st_size / 1024 / 1024:,.0f} MB written"
+        else:
+            from facilities.inventory import bulk
+
+            report = bulk.import_file(path, path.suffix.lstrip("."), apply=False)
+            outcome = report.file_error or " · ".join(f"{n} {k}" for k, n in report.counts.items() if n)
+            db.session.rollback()
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": elapsed, "cpu": cpu, "base_mb": base / 1024, "peak_mb": peak / 1024,
+                      "outcome": outcome}))
+
+
+def portfolio_main(args) -> None:
+    """Build (or reuse) a portfolio of `args.sites` synthetic sites and measure its export and re-import."""
+    from benchmarks.common import build_portfolio, make_app
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    url = args.database or f"sqlite:///{folder / f'portfolio-{args.sites}.sqlite3'}"
+    print(f"load average {os.getloadavg()[0]:.1f}; files in {folder}; database {url}", flush=True)
+    if not args.database:
+        started = time.perf_counter()
+        created = build_portfolio(make_app(url), args.sites)
+        print(f"built {created} in {time.perf_counter() - started:.0f} s", flush=True)
+    lines = ["| sites | step | wall s | CPU s | RSS before MB | peak RSS MB | outcome |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | --- |"]
+    for scenario in args.only.split(","):
+        path = folder / ("inventory.xlsx" if scenario == "export-xlsx" else "inventory.csv")
+        command = [sys.executable, __file__, "--portfolio-child", scenario, "--database", url, str(path)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout,
+                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
+            result = json.loads(done.stdout.strip().splitlines()[-1]) if not done.returncode else {
+                "outcome": f"failed: {done.stderr.strip().splitlines()[-1][:120] if done.stderr else done.returncode}"}
+        except subprocess.TimeoutExpired:
+            result = {"outcome": f"killed after {args.timeout:.0f} s"}
+        figures = [f"{result[key]:.1f}" if key in result else "" for key in ("seconds", "cpu", "base_mb", "peak_mb")]
+        lines.append(f"| {args.sites:,} | {scenario} | " + " | ".join(figures) + f" | {result['outcome'][:90]} |")
+        print(lines[-1], flush=True)
+    print("\n" + "\n".join(lines))
+
+
 def measure(path: Path, as_job: bool, timeout: float) -> dict:
     command = [sys.executable, __file__, "--child", str(path)] + (["--job"] if as_job else [])
     try:
@@ -129,15 +197,28 @@ def rows_of(scenario: str, spaces: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--spaces", default="30000,300000", help="workbook sizes (spaces), comma separated")
-    parser.add_argument("--only", default=",".join(SCENARIOS))
+    parser.add_argument("--only", help=f"scenarios (default {','.join(SCENARIOS)}; with --sites "
+                        f"{','.join(PORTFOLIO_SCENARIOS)})")
+    parser.add_argument("--sites", type=int, help="measure the export and re-import of N synthetic sites")
+    parser.add_argument("--database", help="with --sites: reuse this database (SQLAlchemy URL) instead of building")
+    parser.add_argument("--portfolio-child", help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="build the files in this folder and keep them")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("path", type=Path, nargs="?", help=argparse.SUPPRESS)
     parser.add_argument("--job", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.portfolio_child:
+        portfolio_child(args.portfolio_child, args.database, args.path)
+        return
     if args.child:
         child(args.child, args.job)
         return
+    if args.sites:
+        args.only = args.only or ",".join(PORTFOLIO_SCENARIOS)
+        portfolio_main(args)
+        return
+    args.only = args.only or ",".join(SCENARIOS)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-imports-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"load average {os.getloadavg()[0]:.1f}; files in {folder}", flush=True)

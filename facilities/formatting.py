@@ -91,10 +91,19 @@ def spreadsheet_text_from_csv(text: str) -> str:
 
 
 def xlsx_bytes(sheets) -> bytes:
-    """A workbook of (sheet name, headers, rows) sheets. Text stays text, exactly: a string cell, never a formula,
-    marked "quote prefix" when it starts like one, so that editing it keeps it text; booleans are yes/no."""
+    """A workbook of (sheet name, headers, rows) sheets, in memory (see write_xlsx)."""
     import io
 
+    out = io.BytesIO()
+    write_xlsx(sheets, out)
+    return out.getvalue()
+
+
+def write_xlsx(sheets, target) -> None:
+    """Write a workbook of (sheet name, headers, rows) sheets to a path or binary file; the rows may be iterators
+    (openpyxl's write-only workbook keeps each sheet in a temporary file, not in memory). Text stays text,
+    exactly: a string cell, never a formula, marked "quote prefix" when it starts like one, so that editing it
+    keeps it text; booleans are yes/no."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -116,6 +125,4 @@ def xlsx_bytes(sheets) -> bytes:
                 else:
                     cells.append(value)
             sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    workbook.save(target)

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from facilities.extensions import db
 from facilities.inventory import bulk
 from facilities.inventory.bulk_columns import FileError, file_format
-from facilities.inventory.bulk_export import export_file
+from facilities.inventory.bulk_export import write_export
 from facilities.inventory.bulk_plan import OUTCOMES, UNCHANGED, UPDATE, ImportReport
 from facilities.trail.recorder import acting_as
 
@@ -68,6 +68,6 @@ def export_command(path: Path) -> None:
         fmt = file_format(path.name)
     except FileError as error:
         raise click.BadParameter(str(error), param_hint="FILE") from None
-    data = export_file(fmt)
-    path.write_bytes(data)
-    click.echo(f"Exported to {path} ({len(data):,} bytes).")
+    with path.open("wb") as out:  # written as it is read
+        write_export(fmt, out)
+    click.echo(f"Exported to {path} ({path.stat().st_size:,} bytes).")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
-from facilities.formatting import spreadsheet_text, xlsx_bytes
-from facilities.inventory.bulk_columns import ENTITY, FIELDS, INVENTORY, KINDS, Layout
+from facilities.formatting import spreadsheet_text, write_xlsx, xlsx_bytes
+from facilities.inventory.bulk_columns import ENTITY, FIELDS, INVENTORY, Layout
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.money import cents_to_euros
 
@@ -29,32 +30,48 @@ def _export_value(name: str, record) -> Any:
     return getattr(record, name)
 
 
-def export_tables() -> dict[str, list[list[Any]]]:
-    """Every site, building, floor and space as rows under HEADERS, ordered by codes."""
-    sites = db.session.execute(select(Site).options(selectinload(Site.service_links)).order_by(Site.code)).scalars()
-    tables: dict[str, list[list[Any]]] = {kind: [] for kind in KINDS}
+BATCH = 2000  # rows fetched at a time (yield_per: a server-side cursor on PostgreSQL)
+
+
+def export_tables() -> dict[str, Iterator[list[Any]]]:
+    """Every site, building, floor and space as rows under HEADERS, ordered by codes: one lazy iterator per kind,
+    read from the database a batch at a time as it is consumed (consume them one after the other)."""
+    return {"sites": _site_rows(), "buildings": _building_rows(), "floors": _floor_rows(), "spaces": _space_rows()}
+
+
+def _site_rows() -> Iterator[list[Any]]:
+    sites = db.session.execute(select(Site).options(selectinload(Site.service_links)).order_by(Site.code)
+                               .execution_options(yield_per=BATCH)).scalars()
     for site in sites:
-        tables["sites"].append([_export_value(name, site) for name in FIELDS["sites"]])
-    building_rows = db.session.execute(
-        select(Building, Site.code).join(Site, Building.site_id == Site.id).order_by(Building.code)
-    ).all()
-    for building, site_code in building_rows:
-        tables["buildings"].append([site_code] + [_export_value(n, building) for n in FIELDS["buildings"]])
-    floor_rows = db.session.execute(
-        select(Floor, Building.code).join(Building, Floor.building_id == Building.id)
-        .order_by(Building.code, Floor.level)
-    ).all()
-    for floor, building_code in floor_rows:
-        tables["floors"].append([building_code] + [getattr(floor, name) for name in FIELDS["floors"]])
-    space_rows = db.session.execute(
-        select(Space, Building.code, Floor.level).join(Floor, Space.floor_id == Floor.id)
+        yield [_export_value(name, site) for name in FIELDS["sites"]]
+
+
+def _building_rows() -> Iterator[list[Any]]:
+    rows = db.session.execute(select(Building, Site.code).join(Site, Building.site_id == Site.id)
+                              .order_by(Building.code).execution_options(yield_per=BATCH))
+    for building, site_code in rows:
+        yield [site_code] + [_export_value(n, building) for n in FIELDS["buildings"]]
+
+
+def _floor_rows() -> Iterator[list[Any]]:
+    # Columns, not objects: a row tuple costs a few microseconds where an ORM object costs tens.
+    columns = [getattr(Floor, name) for name in FIELDS["floors"]]
+    rows = db.session.execute(select(Building.code, *columns).join(Building, Floor.building_id == Building.id)
+                              .order_by(Building.code, Floor.level).execution_options(yield_per=BATCH))
+    for row in rows:
+        yield list(row)
+
+
+def _space_rows() -> Iterator[list[Any]]:
+    columns = [getattr(Space, name) for name in FIELDS["spaces"]]
+    rows = db.session.execute(
+        select(Building.code, Floor.level, *columns).join(Floor, Space.floor_id == Floor.id)
         .join(Building, Floor.building_id == Building.id)
         .order_by(Building.code, Floor.level, func.lower(Space.code))
-        .execution_options(yield_per=2000)
+        .execution_options(yield_per=BATCH)
     )
-    for space, building_code, level in space_rows:
-        tables["spaces"].append([building_code, level] + [getattr(space, name) for name in FIELDS["spaces"]])
-    return tables
+    for row in rows:
+        yield list(row)
 
 
 def _as_text(value: Any) -> str:
@@ -71,30 +88,56 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def export_csv(tables: dict[str, list[list[Any]]], layout: Layout = INVENTORY) -> bytes:
+def csv_chunks(tables: Mapping[str, Iterable[list[Any]]], layout: Layout = INVENTORY,
+               lines_per_chunk: int = 1000) -> Iterator[bytes]:
     """The inventory (or the records of another layout) as one UTF-8 CSV file (with BOM, so that spreadsheet
-    programs read the accents)."""
+    programs read the accents), a few hundred kB at a time: the tables are read as the chunks are sent."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a text holding \r or \n is then quoted
+    out.write("\ufeff")
     writer.writerow(layout.csv_headers)
     position = {name: index for index, name in enumerate(layout.csv_headers)}
+    written = 0
     for kind in layout.kinds:
+        places = [position[name] for name in layout.headers[kind]]
         for row in tables[kind]:
             line = [""] * len(layout.csv_headers)
             if not layout.single:
                 line[0] = ENTITY[kind]
-            for name, value in zip(layout.headers[kind], row, strict=True):
-                line[position[name]] = _as_text(value)
+            for place, value in zip(places, row, strict=True):
+                line[place] = _as_text(value)
             writer.writerow(line)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            written += 1
+            if written % lines_per_chunk == 0:
+                yield out.getvalue().encode("utf-8")
+                out.seek(0)
+                out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
-def export_xlsx(tables: dict[str, list[list[Any]]], layout: Layout = INVENTORY) -> bytes:
+def export_csv(tables: Mapping[str, Iterable[list[Any]]], layout: Layout = INVENTORY) -> bytes:
+    """The inventory (or the records of another layout) as one UTF-8 CSV file, in memory (small layouts)."""
+    return b"".join(csv_chunks(tables, layout))
+
+
+def export_xlsx(tables: Mapping[str, Iterable[list[Any]]], layout: Layout = INVENTORY) -> bytes:
     """The inventory as a workbook with the sheets sites, buildings, floors and spaces (or a layout's sheets)."""
     return xlsx_bytes([(kind, layout.headers[kind], tables[kind]) for kind in layout.kinds])
 
 
-def export_file(fmt: str) -> bytes:
-    """The whole inventory in the format asked ('csv' or 'xlsx')."""
+def write_export(fmt: str, target: IO[bytes]) -> None:
+    """Write the whole inventory in the format asked ('csv' or 'xlsx') to a binary file, without holding it: CSV
+    a chunk at a time, XLSX through openpyxl's write-only workbook (which keeps its sheets in temporary files)."""
     tables = export_tables()
-    return export_csv(tables) if fmt == "csv" else export_xlsx(tables)
+    if fmt == "csv":
+        for chunk in csv_chunks(tables):
+            target.write(chunk)
+    else:
+        write_xlsx([(kind, INVENTORY.headers[kind], tables[kind]) for kind in INVENTORY.kinds], target)
+
+
+def export_file(fmt: str) -> bytes:
+    """The whole inventory in the format asked ('csv' or 'xlsx'), in memory (tests, small inventories)."""
+    out = io.BytesIO()
+    write_export(fmt, out)
+    return out.getvalue()

@@ -46,3 +46,30 @@ def test_a_bulk_import_refreshes_the_statistics_of_the_tables_it_loads(db, state
     monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", 1000)
     assert run(csv_file(space("0.02")), apply=True).applied
     assert not [s for s in statements if s.lstrip().upper().startswith("ANALYZE")]
+
+
+def test_the_csv_export_is_streamed_in_chunks_with_the_same_content(client_as, factory, monkeypatch):
+    """The download is sent as it is read (a chunk per batch of lines), byte for byte the file the command
+    writes; the workbook is the same sheets as before."""
+    from facilities.inventory import bulk_export
+
+    factory.building(floors=2, spaces_per_floor=3)
+    director = client_as("director")
+    whole = director.get("/inventory/export.csv").data
+    monkeypatch.setattr(bulk_export, "csv_chunks", _small_chunks(bulk_export.csv_chunks))
+    from facilities.inventory import bulk_routes
+
+    monkeypatch.setattr(bulk_routes, "csv_chunks", bulk_export.csv_chunks)
+    response = director.get("/inventory/export.csv", buffered=False)
+    assert response.is_streamed
+    chunks = list(response.response)
+    assert len(chunks) > 3
+    assert b"".join(chunks) == whole
+    assert whole.startswith("\ufeffentity,".encode())
+    assert whole.count(b"\r\n") == 1 + 1 + 1 + 2 + 6  # header, site, building, floors, spaces
+
+
+def _small_chunks(chunks):
+    def small(tables, layout=None, lines_per_chunk=1000):
+        return chunks(tables, lines_per_chunk=2) if layout is None else chunks(tables, layout, lines_per_chunk=2)
+    return small
