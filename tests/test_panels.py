@@ -28,7 +28,9 @@ def test_panels_are_registered_per_app(app):
         "reports/_building_actions.html", "audit/_building_history_link.html", "plans/_building_actions.html"]
     assert [panel.template for panel in places["building.panels"]] == [
         "energy/_building_panel.html", "works/_building_panel.html", "safety/_building_panel.html",
-        "plans/_building_panel.html"]
+        "renewal/_building_panel.html", "plans/_building_panel.html"]
+    assert [panel.template for panel in places["operation.panels"]] == ["renewal/_operation_panel.html"]
+    assert [panel.template for panel in places["works.links"]] == ["renewal/_works_link.html"]
     assert [panel.template for panel in places["floor.panels"]] == ["plans/_floor_panel.html"]
     assert [panel.template for panel in places["site.panels"]] == [
         "maps/_site_panel.html", "energy/_site_panel.html", "safety/_site_panel.html",

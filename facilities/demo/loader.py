@@ -15,6 +15,7 @@ from facilities.inventory import rules, services
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.maps import demo as maps_demo
 from facilities.plans import demo as plans_demo
+from facilities.renewal import demo as renewal_demo
 from facilities.safety import demo as safety_demo
 from facilities.safety import reference as safety_reference
 from facilities.works import demo as works_demo
@@ -52,6 +53,7 @@ def load_demo(with_users: bool) -> LoadReport:
     energy_demo.load_demo()
     works_demo.load_demo()
     safety_demo.load_demo()
+    renewal_demo.load_demo()
     retrofit_demo.load_demo()
     maps_demo.load_demo()
     plans_demo.load_demo()

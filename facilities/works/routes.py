@@ -164,7 +164,7 @@ def chart(operations, title: str) -> Markup:
 def envelope_list():
     """The works programmes (envelopes) with their totals; scenarios under their original."""
     figures = views.envelope_figures(services.load_envelopes())
-    return render_template("works/envelope_list.html", figures=figures)
+    return render_template("works/envelope_list.html", figures=figures, link_panels=collect("works.links"))
 
 
 @bp.route("/envelopes/new", methods=["GET", "POST"])
@@ -404,7 +404,7 @@ def _render_operation(op: Operation, status: int = 200, **forms):
                            cp=views.cp_by_year_of(op), chart=chart([op], op.label),
                            history=views.history_by_vote(op), lapse=lapse if lapse and lapse.state else None,
                            phase_labels={c.value: PHASE_LABELS[c] for c in PhaseCode}, derive_form=ConfirmForm(),
-                           **forms), status
+                           panels=collect("operation.panels", operation=op), **forms), status
 
 
 @bp.route("/operations/<int:operation_id>/edit", methods=["GET", "POST"])

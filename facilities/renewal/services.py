@@ -1,0 +1,188 @@
+"""Services of the capital renewal area: the register read for the forecast (one query, whatever its size),
+the needs to choose from, and choosing them: draft works operations made by the works area's own rules and
+services, linked to the items they renew. They flush, never commit (facilities/database.py commits once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from facilities.extensions import db
+from facilities.inventory.models import Building
+from facilities.money import money_json
+from facilities.renewal import rules
+from facilities.renewal.models import RenewalLink
+from facilities.safety.catalogue import CONDITION_LABELS
+from facilities.safety.models import Equipment
+from facilities.timeutil import paris_today
+from facilities.validation import ValidationError
+from facilities.works import rules as works_rules
+from facilities.works import services as works_services
+from facilities.works.models import Envelope, Operation
+
+NEEDS_PER_PAGE = 50
+
+
+def policy() -> rules.ConditionPolicy:
+    """The owner's condition policy in force (RENEWAL_CONDITION_POLICY, with its source)."""
+    config = current_app.config
+    return rules.parse_policy(config.get("RENEWAL_CONDITION_POLICY") or "", CONDITION_LABELS,
+                              config.get("RENEWAL_POLICY_SOURCE") or _("owner's policy"))
+
+
+def items(building_id: int | None = None) -> list[rules.Item]:
+    """Every item of the register (or of one building) as the forecast reads it, with its live operation: one
+    query of plain columns, so that 50,000 items stay one round trip and no ORM objects."""
+    query = (select(Equipment.id, Equipment.building_id, Equipment.category, Equipment.installed_on,
+                    Equipment.expected_life_years, Equipment.replacement_cost_cents, Equipment.condition,
+                    Equipment.condition_on, RenewalLink.operation_id, Equipment.illustrative)
+             .outerjoin(RenewalLink, RenewalLink.equipment_id == Equipment.id))
+    if building_id is not None:
+        query = query.where(Equipment.building_id == building_id)
+    return [rules.Item(*row) for row in db.session.execute(query)]
+
+
+def forecast(first: int, count: int, building_id: int | None = None,
+             today: date | None = None) -> tuple[rules.Forecast, list[rules.Item]]:
+    """The forecast of the portfolio (or of one building), and the items it was made from."""
+    found = items(building_id)
+    return rules.forecast(found, first, count, policy(), today or paris_today()), found
+
+
+@dataclass(frozen=True)
+class Need:
+    item: Equipment
+    renewal: rules.Renewal
+    year: int  # the forecast year it is counted in
+    operation: Operation | None
+
+
+def needs(found: list[rules.Item], fc: rules.Forecast, *, year: int | None = None, category: str | None = None,
+          page: int = 1, today: date | None = None) -> tuple[list[Need], int]:
+    """One page of the needs of the forecast (of one year and category when given), by year, building, category,
+    and how many there are; the page's items are loaded with their building and operation in two queries."""
+    today = today or paris_today()
+    pol = policy()
+    last = fc.years[-1]
+    chosen = []
+    for item in found:
+        if category and item.category != category:
+            continue
+        renewal = rules.renewal_of(item, pol, today)
+        if renewal is None or renewal.year > last:
+            continue
+        counted = rules.due_year(renewal, fc.first)
+        if year is not None and counted != year:
+            continue
+        chosen.append((counted, item.building_id, item.category, item.id, renewal, item.operation_id))
+    chosen.sort(key=lambda need: need[:4])
+    start = (max(page, 1) - 1) * NEEDS_PER_PAGE
+    shown = chosen[start:start + NEEDS_PER_PAGE]
+    ids = [need[3] for need in shown]
+    loaded = {item.id: item for item in db.session.scalars(
+        select(Equipment).options(joinedload(Equipment.building)).where(Equipment.id.in_(ids)))} if ids else {}
+    op_ids = {need[5] for need in shown if need[5] is not None}
+    ops = {op.id: op for op in db.session.scalars(select(Operation).where(Operation.id.in_(op_ids)))} if op_ids else {}
+    return [Need(loaded[need[3]], need[4], need[0], ops.get(need[5])) for need in shown], len(chosen)
+
+
+def building_summary(building: Building, first: int, count: int) -> rules.Forecast:
+    """The building's forecast (for its page's panel)."""
+    return forecast(first, count, building.id)[0]
+
+
+def operation_equipment(operation: Operation) -> list[Equipment]:
+    """The items of equipment an operation renews, with their building."""
+    return list(db.session.scalars(
+        select(Equipment).join(RenewalLink, RenewalLink.equipment_id == Equipment.id)
+        .options(joinedload(Equipment.building))
+        .where(RenewalLink.operation_id == operation.id).order_by(Equipment.name, Equipment.id)))
+
+
+def envelopes() -> list[Envelope]:
+    """The envelopes an operation may go into, by label."""
+    return works_services.load_envelopes()
+
+
+# ------------------------------------------------------------------------------------------ choosing needs
+
+
+def create_operations(envelope_id: int, ids: list[int], today: date | None = None) -> list[Operation]:
+    """Draft works operations (status "proposed", confirmed over the caps), one per item of equipment, in the
+    envelope, each costing the item's replacement cost and linked to it. All or nothing: any item at fault
+    refuses the whole action (ValidationError naming each), before anything is written. The caller has read
+    the envelope id and the item ids with rules.clean_create and rules.clean_equipment_ids."""
+    today = today or paris_today()
+    envelope = db.session.get(Envelope, envelope_id)
+    if envelope is None:
+        raise ValidationError({"envelope_id": _("Envelope %(id)s does not exist", id=envelope_id)})
+    found = {item.id: item for item in db.session.scalars(
+        select(Equipment).options(joinedload(Equipment.building)).where(Equipment.id.in_(ids)))}
+    linked = dict(db.session.execute(select(RenewalLink.equipment_id, RenewalLink.operation_id)
+                                     .where(RenewalLink.equipment_id.in_(ids))).all())
+    pol, errors, plans = policy(), [], []
+    for item_id in ids:
+        item = found.get(item_id)
+        if item is None:
+            errors.append(_("Item of equipment %(id)s does not exist.", id=item_id))
+            continue
+        if item_id in linked:
+            errors.append(_("%(name)s (%(building)s) is already renewed by operation %(op)s.", name=item.name,
+                            building=item.building.code, op=linked[item_id]))
+            continue
+        renewal = rules.renewal_of(_as_item(item), pol, today)
+        if renewal is None:
+            errors.append(_("%(name)s (%(building)s) has no renewal year: record its installation date and "
+                            "expected life, or its condition.", name=item.name, building=item.building.code))
+        elif not item.replacement_cost_cents:
+            errors.append(_("%(name)s (%(building)s) has no replacement cost: record it first.", name=item.name,
+                            building=item.building.code))
+        else:
+            plans.append((item, renewal))
+    if errors:
+        raise ValidationError({"equipment_ids": " ".join(errors)})
+    created = []
+    for item, renewal in plans:
+        op = _create_operation(envelope, item, renewal, today)
+        db.session.add(RenewalLink(operation=op, equipment=item))
+        created.append(op)
+    db.session.flush()
+    return created
+
+
+def _as_item(item: Equipment) -> rules.Item:
+    return rules.Item(item.id, item.building_id, item.category, item.installed_on, item.expected_life_years,
+                      item.replacement_cost_cents, item.condition, item.condition_on)
+
+
+def _create_operation(envelope: Envelope, item: Equipment, renewal: rules.Renewal, today: date) -> Operation:
+    """One draft operation through the works area's rules (as its form and API read them) and service."""
+    year = rules.operation_year(renewal, today)
+    raw = {
+        "envelope_id": envelope.id, "label": _("Renewal: %(name)s (%(building)s)", name=item.name,
+                                               building=item.building.code)[:200],
+        "site_id": item.building.site_id, "building_id": item.building_id, "nature": "renovation",
+        "start": date(year, 1, 1).isoformat(), "duration_months": rules.OPERATION_MONTHS,
+        "ap_eur": money_json(item.replacement_cost_cents), "status": "proposed",
+        "draft": True, "illustrative": item.illustrative,
+        "ap_reason": _("Capital renewal forecast"),
+        "note": _("Renews item %(id)s of the equipment register (%(reason)s, due %(year)s).", id=item.id,
+                  reason=str(rules.REASON_LABELS[renewal.reason]).lower(), year=renewal.year),
+    }
+    try:
+        return works_services.create_operation(works_rules.clean_operation(raw))
+    except ValidationError as error:  # named after the item, so that the reader knows which one
+        raise ValidationError({"equipment_ids": f"{item.name} ({item.building.code}): "
+                                                + " ".join(error.errors.values())}) from None
+
+
+def links_of(operations: list[Operation]) -> dict[int, int]:
+    """Operation id → the item of equipment it renews, for operations just created."""
+    ids = [op.id for op in operations]
+    return dict(db.session.execute(select(RenewalLink.operation_id, RenewalLink.equipment_id)
+                                   .where(RenewalLink.operation_id.in_(ids))).all()) if ids else {}
