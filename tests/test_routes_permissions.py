@@ -66,6 +66,8 @@ def _table_for(argument: str) -> list[str]:
         names.append(stem[:-1] + "ies")
     if stem == "token":
         names.append("api_tokens")
+    if stem == "visit":  # a safety commission's visit
+        names.append("safety_visits")
     return names
 
 

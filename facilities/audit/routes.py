@@ -27,6 +27,7 @@ from facilities.inventory.catalogue import (
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.pagination import paginate
 from facilities.permissions import Permission, requires
+from facilities.trail.recorder import declared_labels
 from facilities.validation import MAX_ID
 
 bp = Blueprint("audit", __name__)
@@ -139,7 +140,8 @@ def audit_actor(actor: str | None) -> str:
 
 def audit_field_label(entity: str, name: str) -> str:
     """The form label of a field, or its technical name for fields that have none."""
-    label = _rules_by_entity().get(entity, {}).get(name) or FIELD_LABELS.get(name)
+    label = (_rules_by_entity().get(entity, {}).get(name) or declared_labels().get(entity, (None, {}, {}))[1].get(name)
+             or FIELD_LABELS.get(name))
     return str(label) if label is not None else name.replace("_", " ")
 
 
@@ -150,7 +152,7 @@ def audit_action_label(action: str) -> str:
 
 def audit_entity_label(entity: str) -> str:
     """The kind of record, in the reader's language."""
-    label = ENTITY_LABELS.get(entity)
+    label = ENTITY_LABELS.get(entity) or declared_labels().get(entity, (None,))[0]
     return str(label) if label is not None else entity.replace("_", " ")
 
 
@@ -165,7 +167,7 @@ def audit_value(value, name: str = "", entity: str = "") -> str:
     another record as its number, nothing as a dash."""
     if value is None or value == "" or value == []:
         return "—"
-    codes = CODE_LABELS.get(entity, {}).get(name)
+    codes = CODE_LABELS.get(entity, {}).get(name) or declared_labels().get(entity, (None, {}, {}))[2].get(name)
     if codes is not None and isinstance(value, str | list):
         return ", ".join(str(codes.get(code, code)) for code in (value if isinstance(value, list) else [value]))
     if name in REFERENCE_LABELS and isinstance(value, int):

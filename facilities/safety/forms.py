@@ -74,21 +74,29 @@ class ApplyImportForm(FlaskForm):
     upload = HiddenField()
 
 
-class CheckForm(RuleForm):
+class CheckEditForm(RuleForm):
+    """A check recorded, corrected: its fields and, optionally, a report that replaces the one kept."""
+
     check_type = SelectField(_l("Check"), validate_choice=False)
     done_on = StringField(_l("Done on"), render_kw={"type": "date"})
     body = StringField(_l("Done by (body or technician)"))
     result = choice_field(_l("Result"), CHECK_RESULT_LABELS)
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})
-    report = FileField(_l("Report (PDF)"), render_kw={"accept": ".pdf,application/pdf"})
-    finding_description = TextAreaField(_l("Observation to follow up (optional)"), render_kw={"rows": 2})
-    finding_severity = choice_field(_l("Its severity"), FINDING_SEVERITY_LABELS, blank=True)
+    report = FileField(_l("New report (PDF), replacing the one kept"), render_kw={"accept": ".pdf,application/pdf"})
 
     def raw_values(self):
         values = super().raw_values()
-        for name in ("report", "finding_description", "finding_severity"):
+        for name in ("report", "finding_description", "finding_severity"):  # read by the route, not the rules
             values.pop(name, None)
         return values
+
+
+class CheckForm(CheckEditForm):
+    """A check to record, with an observation to follow up."""
+
+    report = FileField(_l("Report (PDF)"), render_kw={"accept": ".pdf,application/pdf"})
+    finding_description = TextAreaField(_l("Observation to follow up (optional)"), render_kw={"rows": 2})
+    finding_severity = choice_field(_l("Its severity"), FINDING_SEVERITY_LABELS, blank=True)
 
 
 class FindingForm(RuleForm):
@@ -107,14 +115,19 @@ class CalendarForm(FlaskForm):
     revoke = SubmitField(_l("Revoke my address"))
 
 
-class VisitForm(RuleForm):
+class VisitEditForm(RuleForm):
+    """A visit recorded, corrected (its prescriptions are findings, each edited on its own)."""
+
     visited_on = StringField(_l("Visited on"), render_kw={"type": "date"})
     commission = StringField(_l("Commission"), description=_l("e.g. Sous-commission départementale, commission "
                                                               "communale de sécurité"))
     opinion = choice_field(_l("Opinion"), OPINION_LABELS)
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})
+
+
+class VisitForm(VisitEditForm):
     prescriptions = TextAreaField(_l("Prescriptions (one a line)"), render_kw={"rows": 3},
                                   description=_l("Each is followed as a finding until it is lifted."))
-    notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})
 
     def raw_values(self):
         values = super().raw_values()

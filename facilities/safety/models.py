@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilities.database import Versioned
 from facilities.extensions import db
 from facilities.inventory.models import Building, Floor, Space
+from facilities.safety.catalogue import (
+    CHECK_RESULT_LABELS,
+    CHECK_TYPE_LABELS,
+    FINDING_SEVERITY_LABELS,
+    OPINION_LABELS,
+)
+from facilities.safety.rules import CHECK_RULES, FINDING_PATCH_RULES, VISIT_RULES
 from facilities.timeutil import utcnow
 
 
@@ -73,6 +81,11 @@ class Check(Versioned, db.Model):
     root) and the due date of the next one, from the reference row in force on the day it was done."""
 
     __tablename__ = "checks"
+    __audited__ = True
+    __audit_entity_label__ = _l("check")
+    __audit_field_labels__ = {rule.name: rule.label for rule in CHECK_RULES} | {
+        "next_due_on": _l("Next check due"), "report_name": _l("Report"), "equipment_id": _l("Equipment")}
+    __audit_code_labels__ = {"check_type": CHECK_TYPE_LABELS, "result": CHECK_RESULT_LABELS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
@@ -98,11 +111,20 @@ class Check(Versioned, db.Model):
     def __repr__(self) -> str:
         return f"<Check {self.id} {self.check_type} {self.done_on}>"
 
+    @staticmethod
+    def __audit_label__(values) -> str:
+        """A check in the audit trail: its day and who did it (no code, which the history would show raw)."""
+        return f"{values.get('done_on')} · {values.get('body')}"[:200]
+
 
 class Finding(Versioned, db.Model):
     """An observation of a check (or a prescription of the safety commission), followed until it is lifted."""
 
     __tablename__ = "findings"
+    __audited__ = True
+    __audit_entity_label__ = _l("finding")
+    __audit_field_labels__ = {rule.name: rule.label for rule in FINDING_PATCH_RULES}
+    __audit_code_labels__ = {"severity": FINDING_SEVERITY_LABELS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
@@ -122,6 +144,11 @@ class Finding(Versioned, db.Model):
 
     def __repr__(self) -> str:
         return f"<Finding {self.id} {self.severity}{' lifted' if self.lifted_on else ''}>"
+
+    @staticmethod
+    def __audit_label__(values) -> str:
+        """A finding in the audit trail: the start of its observation."""
+        return (values.get("description") or "")[:80]
 
     @property
     def is_open(self) -> bool:
@@ -166,6 +193,11 @@ class SafetyVisit(Versioned, db.Model):
     """A visit of the safety commission: its date, opinion, and the next visit due; its prescriptions are findings."""
 
     __tablename__ = "safety_visits"
+    __audited__ = True
+    __audit_entity_label__ = _l("safety commission visit")
+    __audit_field_labels__ = {rule.name: rule.label for rule in VISIT_RULES} | {
+        "next_visit_due_on": _l("Next visit due")}
+    __audit_code_labels__ = {"opinion": OPINION_LABELS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
@@ -183,6 +215,11 @@ class SafetyVisit(Versioned, db.Model):
 
     def __repr__(self) -> str:
         return f"<SafetyVisit {self.id} {self.visited_on} {self.opinion}>"
+
+    @staticmethod
+    def __audit_label__(values) -> str:
+        """A visit in the audit trail: its day."""
+        return str(values.get("visited_on"))
 
 
 class AccessibilityRegister(Versioned, db.Model):

@@ -39,12 +39,14 @@ from facilities.safety.forms import (
     AccessibilityForm,
     ApplyImportForm,
     CalendarForm,
+    CheckEditForm,
     CheckForm,
     DeleteForm,
     EquipmentForm,
     EquipmentImportForm,
     FindingForm,
     LiftForm,
+    VisitEditForm,
     VisitForm,
     reference_form,
 )
@@ -198,19 +200,24 @@ def equipment_edit(item_id: int):
                            item=item, title=_("Edit equipment %(name)s", name=item.name)), form.status_code
 
 
+def _confirm_delete(record, delete, done: str, flashed: str, **page):
+    """A confirmation page (GET), or the delete confirmed (POST): `delete(record)`, then back to `done`."""
+    form = DeleteForm()
+    if form.validate_on_submit():
+        delete(record)
+        flash(flashed, "success")
+        return redirect(done)
+    building = record.building
+    return render_template("safety/confirm_delete.html", form=form, building=building, site=building.site, **page)
+
+
 @bp.route("/equipment/<int:item_id>/delete", methods=["GET", "POST"])
 @requires(Permission.EDIT_SAFETY)
 def equipment_delete(item_id: int):
     """Delete an item of equipment, after confirmation."""
     item = db.session.get(Equipment, item_id) or abort(404)
-    form = DeleteForm()
-    if form.validate_on_submit():
-        building_id = item.building_id
-        services.delete_equipment(item)
-        flash(_("Equipment deleted."), "success")
-        return redirect(url_for(".building_equipment", building_id=building_id))
-    return render_template("safety/confirm_delete.html", form=form, item=item, building=item.building,
-                           site=item.building.site)
+    return _confirm_delete(item, services.delete_equipment, url_for(".building_equipment", building_id=item.building_id),
+                           _("Equipment deleted."), item=item)
 
 
 # ---------------------------------------------------------------- equipment import and export
@@ -342,6 +349,49 @@ def check_detail(check_id: int):
                            site=check.building.site, form=FindingForm(formdata=None))
 
 
+def _check_shown(check: Check) -> dict:
+    return {"check_type": check.check_type, "done_on": check.done_on.isoformat(), "body": check.body,
+            "result": check.result, "notes": check.notes or ""}
+
+
+@bp.route("/checks/<int:check_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_SAFETY)
+def check_edit(check_id: int):
+    """Correct a check recorded: its type, date, body, result, notes, and replace its report (PDF)."""
+    check = db.session.get(Check, check_id) or abort(404)
+    form = CheckEditForm.editing(check, lambda: _check_shown(check))
+    form.check_type.choices = _check_types_for(check.equipment)
+
+    def save(values):
+        upload = form.report.data
+        report = report_files.store(upload.stream, upload.filename) if upload and upload.filename else None
+        try:
+            return services.update_check(check, values, report)
+        except ValidationError:
+            report_files.remove(report[0] if report else None)
+            raise
+
+    if form.submit_with(lambda raw: rules.clean_check(raw, partial=True), save) is not None:
+        flash(_("Check saved."), "success")
+        return redirect(url_for(".check_detail", check_id=check.id))
+    return render_template("safety/check_form.html", form=form, check=check, item=check.equipment,
+                           building=check.building, site=check.building.site), form.status_code
+
+
+@bp.route("/checks/<int:check_id>/delete", methods=["GET", "POST"])
+@requires(Permission.EDIT_SAFETY)
+def check_delete(check_id: int):
+    """Delete a check, its findings and its report, after confirmation."""
+    check = db.session.get(Check, check_id) or abort(404)
+    day = format_day(check.done_on, str(get_locale()))
+    return _confirm_delete(check, services.delete_check,
+                           url_for(".building_safety", building_id=check.building_id, _anchor="checks-title"),
+                           _("Check deleted."), name=f"{CHECK_TYPE_LABELS.get(check.check_type, check.check_type)} · {day}",
+                           cancel=url_for(".check_detail", check_id=check.id),
+                           consequence=_("Its %(n)s findings and its report are deleted with it.",
+                                         n=len(check.findings)) if check.findings else None)
+
+
 @bp.route("/checks/<int:check_id>/report")
 @requires(Permission.READ)
 def check_report(check_id: int):
@@ -364,6 +414,27 @@ def finding_create(check_id: int):
         return redirect(url_for(".check_detail", check_id=check.id))
     return render_template("safety/check_detail.html", check=check, building=check.building,
                            site=check.building.site, form=form), form.status_code
+
+
+def _finding_shown(finding: Finding) -> dict:
+    return {"description": finding.description, "severity": finding.severity,
+            "raised_on": finding.raised_on.isoformat()}
+
+
+@bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_SAFETY)
+def finding_edit(finding_id: int):
+    """Correct a finding: its observation, severity and the day it was raised."""
+    finding = db.session.get(Finding, finding_id) or abort(404)
+    form = FindingForm.editing(finding, lambda: _finding_shown(finding))
+    back = (url_for(".check_detail", check_id=finding.check_id) if finding.check_id
+            else url_for(".building_safety", building_id=finding.building_id, _anchor=f"finding-{finding.id}"))
+    if form.submit_with(lambda raw: rules.clean_finding(raw, partial=True),
+                        lambda values: services.update_finding(finding, values)) is not None:
+        flash(_("Finding saved."), "success")
+        return redirect(back)
+    return render_template("safety/finding_form.html", form=form, finding=finding, building=finding.building,
+                           site=finding.building.site, back=back), form.status_code
 
 
 @bp.route("/findings/<int:finding_id>/lift", methods=["GET", "POST"])
@@ -490,6 +561,37 @@ def visit_create(building_id: int):
         return redirect(url_for(".building_safety", building_id=building.id, _anchor="visits-title"))
     return render_template("safety/visit_form.html", form=form, building=building, site=building.site), \
         form.status_code
+
+
+def _visit_shown(visit: SafetyVisit) -> dict:
+    return {"visited_on": visit.visited_on.isoformat(), "commission": visit.commission or "",
+            "opinion": visit.opinion, "notes": visit.notes or ""}
+
+
+@bp.route("/safety-visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_SAFETY)
+def visit_edit(visit_id: int):
+    """Correct a visit of the safety commission: its date, commission, opinion and notes (the next visit follows)."""
+    visit = db.session.get(SafetyVisit, visit_id) or abort(404)
+    form = VisitEditForm.editing(visit, lambda: _visit_shown(visit))
+    if form.submit_with(lambda raw: rules.clean_visit(raw, partial=True),
+                        lambda values: services.update_visit(visit, values)) is not None:
+        flash(_("Visit saved."), "success")
+        return redirect(url_for(".building_safety", building_id=visit.building_id, _anchor="visits-title"))
+    return render_template("safety/visit_form.html", form=form, visit=visit, building=visit.building,
+                           site=visit.building.site), form.status_code
+
+
+@bp.route("/safety-visits/<int:visit_id>/delete", methods=["GET", "POST"])
+@requires(Permission.EDIT_SAFETY)
+def visit_delete(visit_id: int):
+    """Delete a visit of the safety commission and its prescriptions, after confirmation."""
+    visit = db.session.get(SafetyVisit, visit_id) or abort(404)
+    back = url_for(".building_safety", building_id=visit.building_id, _anchor="visits-title")
+    return _confirm_delete(visit, services.delete_visit, back, _("Visit deleted."),
+                           name=_("the visit of %(day)s", day=format_day(visit.visited_on, str(get_locale()))),
+                           cancel=back, consequence=_("Its %(n)s prescriptions are deleted with it.",
+                                                      n=len(visit.prescriptions)) if visit.prescriptions else None)
 
 
 # ---------------------------------------------------------------- public accessibility register

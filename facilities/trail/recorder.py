@@ -124,6 +124,20 @@ def entity_name(cls: type) -> str | None:
     return getattr(cls, "__audit_entity__", None) or _snake(cls.__name__)
 
 
+def declared_labels() -> dict[str, tuple[Any, Mapping[str, Any], Mapping[str, Mapping]]]:
+    """What audited models of the areas the history page does not know declare of themselves, by entity name:
+    (`__audit_entity_label__`, `__audit_field_labels__` {field: label}, `__audit_code_labels__` {field: {code:
+    label}}), so that their entries read in the reader's language."""
+    found = {}
+    for mapper in db.Model.registry.mappers:
+        cls = mapper.class_
+        name = entity_name(cls)
+        if name and getattr(cls, "__audit_entity_label__", None) is not None:
+            found[name] = (cls.__audit_entity_label__, getattr(cls, "__audit_field_labels__", {}),
+                           getattr(cls, "__audit_code_labels__", {}))
+    return found
+
+
 def audited_entities() -> list[str]:
     """Every entity name the trail may hold, for filters and API validation."""
     return sorted({name for mapper in db.Model.registry.mappers if (name := entity_name(mapper.class_))})
