@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from facilities.api import register_api
-    from facilities.energy import api, cli, efa_routes, retrofit_api, retrofit_routes, routes
+    from facilities.energy import api, cli, efa_routes, retrofit_api, retrofit_routes, routes, standings
     from facilities.navigation import add_nav_item
     from facilities.panels import register_panel
     from facilities.permissions import Permission
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(retrofit_routes.bp)
     register_api(app, retrofit_api.bp)
     app.cli.add_command(cli.cli)
+    standings.install_listeners()  # the stored standings follow their inputs (and register their refresh job)
     register_panel(app, "building.panels", "energy/_building_panel.html", routes.building_panel, order=10)
     register_panel(app, "home.panels", "energy/_home_panel.html", routes.home_panel, order=30)
     register_panel(app, "envelope.actions", "energy/_envelope_retrofit_action.html", retrofit_routes.envelope_action)

@@ -70,3 +70,16 @@ def seed_reference_command() -> None:
     inserted = services.ensure_reference_seeded()
     for table, count in inserted.items():
         click.echo(f"{table}: {count} row(s) inserted")
+
+
+standings_cli = AppGroup("standings", help="Each building's stored energy standing (the dashboard's figures).")
+cli.add_command(standings_cli)
+
+
+@standings_cli.command("refresh")
+def standings_refresh_command() -> None:
+    """Recompute every building's stored standing (class, trajectory status, gap) from its data and the references."""
+    from facilities.energy import standings
+
+    written = standings.refresh()
+    click.echo(f"{written} energy standings recomputed.")

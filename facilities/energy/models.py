@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilities.database import Versioned, VersionedChild
@@ -257,3 +257,34 @@ REFERENCE_MODELS: dict[str, type[DatedRowMixin]] = {
     "tertiaire_rules": TertiaireRuleRecord,
     "dpe_display_rules": DpeDisplayRuleRecord,
 }
+
+
+class EnergyStanding(db.Model):
+    """A building's stored standing (`portfolio.standing`, the building page's own computation): the cache the
+    portfolio dashboard, the home panel and the map aggregate in SQL. Kept up to date in the transaction that
+    changes its inputs (`energy/standings.py`); valid from `computed_on` until the day before `valid_until` (the
+    next new year or change of a dated reference row), after which it is recomputed."""
+
+    __tablename__ = "energy_standings"
+    __table_args__ = (Index("ix_energy_standings_status_gap", "status", "gap_ratio"),)
+
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(index=True)
+    latest_year: Mapped[int | None]  # the latest complete year (the one judged)
+    dpe_class: Mapped[str | None] = mapped_column(String(1), index=True)  # today's DPE
+    dpe_years: Mapped[str | None] = mapped_column(String(40))  # the years today's DPE averages, "2023,2024,2025"
+    tertiaire_kwh_m2: Mapped[float | None] = mapped_column(Float)
+    path_kwh_m2: Mapped[float | None] = mapped_column(Float)
+    gap_kwh_m2: Mapped[float | None] = mapped_column(Float)
+    gap_ratio: Mapped[float | None] = mapped_column(Float)  # gap / path: what "furthest off track" sorts on
+    status: Mapped[str | None] = mapped_column(String(16))  # on_track / off_track on the latest complete year
+    reference_year: Mapped[int | None]  # the Décret tertiaire reference year used
+    subject: Mapped[bool] = mapped_column(default=False)
+    dpe_display_required: Mapped[bool | None]
+    incomplete: Mapped[bool] = mapped_column(default=False)  # a year after the latest complete one is incomplete
+    computed_on: Mapped[date] = mapped_column(Date)  # the day (Paris) it was computed for
+    valid_until: Mapped[date] = mapped_column(Date)  # first day it may no longer hold
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<EnergyStanding {self.building_id} {self.dpe_class} {self.status}>"

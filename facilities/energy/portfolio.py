@@ -37,6 +37,8 @@ class BuildingStanding:
     subject: bool
     dpe_display_required: bool | None = None  # must display its DPE (None: no rule in force)
     dpe_years: tuple[int, ...] = ()  # the years today's DPE averages
+    reference_year: int | None = None  # the Décret tertiaire reference year used
+    incomplete: bool = False  # a year after the latest complete one is incomplete (not judged yet)
 
     @property
     def gap_ratio(self) -> float | None:
@@ -63,7 +65,8 @@ def standing(item: BuildingEnergy, ref: ReferenceData, today: date | None = None
         latest["tertiaire_kwh_m2"] if latest else None, latest["path_kwh_m2"] if latest else None,
         latest["gap_kwh_m2"] if latest else None, latest["status"] if latest else None,
         report["tertiaire"]["subject"], report["dpe_display"]["required"],
-        tuple(current["years"]) if current else (),
+        tuple(current["years"]) if current else (), report["tertiaire"]["reference_year"],
+        any(not y["complete"] and y["year"] > (report["headline_year"] or 0) for y in report["years"]),
     )
 
 

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from facilities import formatting
-from facilities.energy import charts, efas, operat, portfolio, services
+from facilities.energy import charts, efas, operat, services, standings
 from facilities.energy.building_report import headline
 from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS, EfaProposeForm, SettingsForm
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
@@ -257,7 +257,7 @@ def panel(building: Building) -> dict[str, Any]:
 
 def dashboard_page() -> dict[str, Any]:
     """Context of the portfolio dashboard."""
-    data = portfolio.dashboard()
+    data = standings.dashboard()
     counts = {letter: data.class_counts[letter] for letter in DPE_LETTERS}
     class_text = ", ".join(f"{letter}: {n}" for letter, n in counts.items())
     class_chart = charts.dpe_distribution_svg(counts, labels={
@@ -280,9 +280,15 @@ def declaration_context(today: date | None = None) -> dict[str, Any]:
     year, deadline, pending = operat.pending_declarations(today)
     return {"declaration_year": year, "declaration_deadline": deadline, "pending": pending,
             "days_left": (deadline - today).days if deadline else None,
-            "unassigned": efas.unassigned_subject_buildings(today=today),
+            "unassigned": _unassigned(today),
             "YEAR_STATUS_LABELS": {"missing": _("missing"), "incomplete": _("incomplete"), "complete": _("complete")},
             "propose_form": EfaProposeForm(formdata=None)}
+
+
+def _unassigned(today: date) -> list:
+    """The subject buildings in no EFA: from the stored standings (one query), else computed."""
+    stored = standings.unassigned_subject(today)
+    return stored if stored is not None else efas.unassigned_subject_buildings(today=today)
 
 
 HOME_OFF_TRACK = 5  # the home panel names the buildings furthest off track, up to this many
@@ -292,7 +298,7 @@ def home_panel() -> dict[str, Any]:
     """The energy panel of the home dashboard: buildings per DPE class (a chart and its figures) and the
     buildings off their Décret tertiaire trajectory, furthest first."""
     try:  # a database migrated but never seeded: the home page still answers and says what to do
-        data = portfolio.dashboard(limit=HOME_OFF_TRACK)
+        data = standings.dashboard(limit=HOME_OFF_TRACK)
         declaration = declaration_context()
     except MissingReferenceError:
         return {"missing_reference": True}

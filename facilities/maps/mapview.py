@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from facilities.energy import portfolio as energy_portfolio
+from facilities.energy import standings as energy_standings
 from facilities.formatting import decimal_mark
 from facilities.inventory.catalogue import SERVICE_LABELS, SITE_KIND_LABELS, SITE_STATUS_LABELS
 from facilities.inventory.services import SiteFilters
@@ -112,7 +112,7 @@ def _palette(color_by: str, records: list[dict[str, Any]]) -> tuple[dict[str, tu
 
 def _with_dpe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Records whose 'kind' key carries the latest DPE class: the map colours by that key (kind or status only)."""
-    classes = energy_portfolio.latest_dpe_class_by_site()
+    classes = energy_standings.latest_dpe_class_by_site()
     return [{**record, "kind": classes.get(record["id"]) or NO_DPE} for record in records]
 
 

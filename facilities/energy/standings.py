@@ -1,0 +1,336 @@
+"""Each building's stored standing (table `energy_standings`): what the portfolio dashboard, the home panel and the
+map aggregate in SQL instead of computing every building's report on each request.
+
+One source of truth: a row is `portfolio.standing` (the computation the building page shows) of the building, stored.
+It is kept up to date in the transaction that changes its inputs: a session listener notes, at each flush, the
+buildings whose consumption, yearly areas or energy settings changed, the sites whose buildings' areas, ERP data or
+kind changed (a site's tertiary areas add up: its buildings' standings move together), and any change of the energy
+or ERP reference tables (every standing); before the commit those standings are recomputed and written. Bulk loads
+that bypass the ORM (`demo synth`) call `refresh` themselves.
+
+Reference changes recompute every standing in the same transaction up to `SYNC_LIMIT` buildings; above that the
+rows are marked stale and a background job (`energy_standings`) recomputes them. Standings also depend on the date
+(the last three complete years, the rules in force), so each row says until when it holds (`valid_until`: the next
+new year or date at which a dated reference row starts or ends). Whenever the stored rows do not all hold today
+(stale, expired, or a building without a row, e.g. just after the migration), the dashboard computes the
+standings as before (`portfolio.dashboard`: right, only slower) and queues the refresh job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import chain
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import inspect as sa_inspect
+
+from facilities.energy import portfolio, services
+from facilities.energy.models import (
+    REFERENCE_MODELS,
+    BuildingEnergySettings,
+    BuildingEnergyYear,
+    EnergyConsumption,
+    EnergyStanding,
+)
+from facilities.energy.portfolio import BuildingStanding, Dashboard
+from facilities.energy.reference import DPE_LETTERS, MissingReferenceError, ReferenceData
+from facilities.energy.tertiaire import OFF_TRACK
+from facilities.extensions import db
+from facilities.inventory.erp import ErpCategoryScale, ErpTypeThreshold
+from facilities.inventory.models import Building, Site
+from facilities.jobs import JobContext, JobResult, job_kind
+from facilities.timeutil import paris_today, utcnow
+
+SYNC_LIMIT = 5000  # up to this many buildings, a reference change recomputes every standing in its transaction
+JOB_KIND = "energy_standings"
+CHUNK = 5000
+PENDING = "energy_standings_pending"
+# The building columns a standing reads (its own areas and ERP data, and the site's total of tertiary areas).
+BUILDING_INPUTS = ("site_id", "gross_floor_area_m2", "tertiary_area_m2", "housing_area_m2", "activity_category",
+                   "erp_types", "public_capacity", "staff_capacity", "with_accommodation", "erp_category_override")
+REFERENCE_TYPES = (*REFERENCE_MODELS.values(), ErpTypeThreshold, ErpCategoryScale)
+
+
+# ------------------------------------------------------------------------------------------- computing and storing
+
+
+def valid_until(ref: ReferenceData, today: date) -> date:
+    """The first day a standing computed `today` may change by the date alone: the next 1 January (the last three
+    complete years, which years have ended), the next start or end of a dated reference row (energy or ERP), the
+    day after the deadline of a provisional reference year."""
+    bounds = [date(today.year + 1, 1, 1)]
+    rows = chain.from_iterable(getattr(ref, spec.name) for spec in dataclasses.fields(ref))
+    erp_rows = db.session.execute(select(ErpTypeThreshold.valid_from, ErpTypeThreshold.valid_to).union_all(
+        select(ErpCategoryScale.valid_from, ErpCategoryScale.valid_to))).all()
+    for valid_from, valid_to in chain(((r.valid_from, r.valid_to) for r in rows), erp_rows):
+        if valid_from > today:
+            bounds.append(valid_from)
+        if valid_to is not None and valid_to >= today:
+            bounds.append(valid_to + timedelta(days=1))
+    for rule in ref.tertiaire_rules:
+        if rule.first_full_year_deadline is not None and rule.first_full_year_deadline >= today:
+            bounds.append(rule.first_full_year_deadline + timedelta(days=1))
+    return min(bounds)
+
+
+def _row(item: BuildingStanding, today: date, until: date, now) -> dict:
+    return {
+        "building_id": item.building_id, "site_id": item.site_id, "latest_year": item.latest_year,
+        "dpe_class": item.dpe_class, "dpe_years": ",".join(str(y) for y in item.dpe_years) or None,
+        "tertiaire_kwh_m2": item.tertiaire_kwh_m2, "path_kwh_m2": item.path_kwh_m2, "gap_kwh_m2": item.gap_kwh_m2,
+        "gap_ratio": item.gap_ratio, "status": item.status, "reference_year": item.reference_year,
+        "subject": item.subject, "dpe_display_required": item.dpe_display_required, "incomplete": item.incomplete,
+        "computed_on": today, "valid_until": until, "computed_at": now,
+    }
+
+
+def refresh(building_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+    """Recompute and store the standings of the given buildings (every building when None); flush only.
+    Returns the number of rows written."""
+    today = today or paris_today()
+    ref = services.reference_data()
+    until = valid_until(ref, today)
+    now = utcnow()
+    if building_ids is None:
+        db.session.execute(delete(EnergyStanding))
+        chunks = [None]
+    else:
+        ids = sorted(set(building_ids))
+        chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    written = 0
+    for chunk in chunks:
+        if chunk is not None:
+            db.session.execute(delete(EnergyStanding).where(EnergyStanding.building_id.in_(chunk)))
+        rows = []
+        for item in services.load_building_energy(chunk).values():
+            try:
+                rows.append(_row(portfolio.standing(item, ref, today), today, until, now))
+            except MissingReferenceError:
+                continue  # no row: the dashboard computes as before, and says which reference row is missing
+        for start in range(0, len(rows), CHUNK):
+            db.session.execute(insert(EnergyStanding), rows[start:start + CHUNK])
+        written += len(rows)
+    return written
+
+
+def computed_standings(today: date | None = None) -> list[BuildingStanding]:
+    """Every building's standing as computed now (what the stored rows must equal), by building code."""
+    return portfolio.portfolio_standings(today or paris_today())
+
+
+def stored_standings() -> list[BuildingStanding]:
+    """Every stored standing, by building code (tests compare it with `computed_standings`)."""
+    rows = db.session.execute(_standing_query().order_by(Building.code)).all()
+    return [_standing(*row) for row in rows]
+
+
+# ------------------------------------------------------------------------------------------- keeping them current
+
+
+@dataclass
+class _Pending:
+    buildings: set[int] = field(default_factory=set)
+    sites: set[int] = field(default_factory=set)
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.buildings or self.sites or self.everything)
+
+
+def _changed(obj, names: Iterable[str]) -> bool:
+    attrs = sa_inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in names)
+
+
+def _note_changes(session, _context) -> None:
+    """After each flush: note whose standing the flushed changes touch (recomputed before the commit)."""
+    pending = session.info.get(PENDING) or _Pending()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, (EnergyConsumption, BuildingEnergyYear, BuildingEnergySettings)):
+            pending.buildings.add(obj.building_id)
+        elif isinstance(obj, Building):
+            if obj in session.new or obj in session.deleted or _changed(obj, BUILDING_INPUTS):
+                history = sa_inspect(obj).attrs.site_id.history
+                pending.sites.update(s for s in chain(history.added, history.unchanged, history.deleted) if s)
+        elif isinstance(obj, Site):
+            if obj not in session.new and obj not in session.deleted and _changed(obj, ("kind",)):
+                pending.sites.add(obj.id)
+        elif isinstance(obj, REFERENCE_TYPES):
+            pending.everything = True
+    if pending:
+        session.info[PENDING] = pending
+
+
+def _apply_changes(session) -> None:
+    """Before the commit: recompute the standings the transaction's changes touched, in the same transaction."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the commit's own flush comes after this hook
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    if pending.everything:
+        services.forget_reference_data()  # the reference rows of this transaction, not the request's copy
+        refresh_everything()
+        return
+    ids = set(pending.buildings)
+    if pending.sites:
+        ids.update(session.execute(select(Building.id).where(Building.site_id.in_(pending.sites))).scalars())
+    existing = set(session.execute(select(Building.id).where(Building.id.in_(ids))).scalars()) if ids else set()
+    if existing:
+        refresh(existing)
+
+
+def _forget_changes(session, *_args) -> None:
+    session.info.pop(PENDING, None)
+
+
+def refresh_everything() -> str:
+    """Every standing: recomputed now when there are at most SYNC_LIMIT buildings, else marked stale and left to
+    the `energy_standings` job. Returns "done" or "queued"."""
+    count = db.session.scalar(select(func.count()).select_from(Building)) or 0
+    if count <= SYNC_LIMIT:
+        refresh()
+        return "done"
+    db.session.execute(update(EnergyStanding).values(valid_until=EnergyStanding.computed_on))
+    if not _refresh_job_active():
+        from facilities.jobs import create_job
+
+        create_job(JOB_KIND)
+    return "queued"
+
+
+def _refresh_job_active() -> bool:
+    from facilities.jobs.models import Job, JobStatus
+
+    return bool(db.session.scalar(select(func.count(Job.id)).where(
+        Job.kind == JOB_KIND, Job.status.in_(JobStatus.ACTIVE))))
+
+
+def _queue_refresh() -> None:
+    """From a page that found the stored standings out of date: queue the refresh job (in a transaction of its
+    own, as a GET request commits nothing) unless one is already waiting or running."""
+    from facilities.jobs import create_job_now
+
+    if not _refresh_job_active():
+        create_job_now(JOB_KIND)
+
+
+@job_kind(JOB_KIND, label=_l("Energy standings of every building"))
+def refresh_job(context: JobContext) -> JobResult:
+    """Recompute every building's stored energy standing (after a large reference change, or a new year)."""
+    written = refresh()
+    return JobResult(message=_("%(n)s standings recomputed.", n=written))
+
+
+def install_listeners() -> None:
+    """Keep the standings current in every session (once per process)."""
+    from sqlalchemy import event
+
+    if not event.contains(db.session, "after_flush", _note_changes):
+        event.listen(db.session, "after_flush", _note_changes)
+        event.listen(db.session, "before_commit", _apply_changes)
+        event.listen(db.session, "after_rollback", _forget_changes)
+
+
+# ------------------------------------------------------------------------------------------- the dashboard, in SQL
+
+
+def _code_order():
+    """Building codes in code-point order, as Python sorts them (PostgreSQL's locale collation would not)."""
+    return Building.code.collate("C") if db.session.get_bind().dialect.name == "postgresql" else Building.code
+
+
+def _standing_query():
+    return select(EnergyStanding, Building.code, Building.name).join(Building,
+                                                                     Building.id == EnergyStanding.building_id)
+
+
+def _standing(row: EnergyStanding, code: str, name: str) -> BuildingStanding:
+    years = tuple(int(y) for y in row.dpe_years.split(",")) if row.dpe_years else ()
+    return BuildingStanding(row.building_id, row.site_id, code, name, row.latest_year, row.dpe_class,
+                            row.tertiaire_kwh_m2, row.path_kwh_m2, row.gap_kwh_m2, row.status, row.subject,
+                            row.dpe_display_required, years, row.reference_year, row.incomplete)
+
+
+def _summary(today: date) -> tuple[dict[str, int], int, int] | None:
+    """(class counts, subject, off track) from the stored rows in one query; None when they do not all hold today
+    (a building without a row, a stale or expired row)."""
+    buildings = select(func.count()).select_from(Building).scalar_subquery()
+    rows = db.session.execute(
+        select(EnergyStanding.dpe_class, func.count(), func.sum(case((EnergyStanding.subject, 1), else_=0)),
+               func.sum(case((EnergyStanding.status == OFF_TRACK, 1), else_=0)), func.max(EnergyStanding.computed_on),
+               func.min(EnergyStanding.valid_until), buildings)
+        .group_by(EnergyStanding.dpe_class)
+    ).all()
+    if not rows:
+        total = db.session.scalar(select(func.count()).select_from(Building))
+        return ({letter: 0 for letter in (*DPE_LETTERS, "")}, 0, 0) if not total else None
+    if sum(r[1] for r in rows) != rows[0][6] or max(r[4] for r in rows) > today or min(r[5] for r in rows) <= today:
+        return None
+    counts = {letter: 0 for letter in DPE_LETTERS}
+    counts[""] = 0
+    for letter, count, *_rest in rows:
+        counts[letter or ""] += count
+    return counts, sum(int(r[2] or 0) for r in rows), sum(int(r[3] or 0) for r in rows)
+
+
+def dashboard(limit: int = 10, today: date | None = None) -> Dashboard:
+    """The portfolio dashboard (`portfolio.dashboard`'s figures) aggregated in SQL from the stored standings: class
+    counts by GROUP BY, the furthest off track by ORDER BY … LIMIT, those that must display their DPE. When the
+    stored rows do not all hold today, computed as before, and the refresh job is queued."""
+    today = today or paris_today()
+    summary = _summary(today)
+    if summary is None:
+        computed = portfolio.dashboard(limit, today)
+        if today == paris_today():
+            _queue_refresh()
+        return computed
+    counts, subject, off_track = summary
+    off = db.session.execute(
+        _standing_query().where(EnergyStanding.status == OFF_TRACK)
+        .order_by(func.coalesce(EnergyStanding.gap_ratio, 0).desc(), func.coalesce(EnergyStanding.gap_kwh_m2, 0).desc(),
+                  _code_order())
+        .limit(limit)).all()
+    display = db.session.execute(
+        _standing_query().where(EnergyStanding.dpe_display_required.is_(True)).order_by(_code_order())).all()
+    return Dashboard(counts, [_standing(*row) for row in off], portfolio.yearly_totals(), sum(counts.values()),
+                     subject, off_track, [_standing(*row) for row in display])
+
+
+def latest_dpe_class_by_site(today: date | None = None) -> dict[int, str]:
+    """{site id: DPE letter} for the map (`portfolio.latest_dpe_class_by_site`) from the stored standings: the worst
+    letter is the greatest (A … G), so MAX per site in SQL."""
+    today = today or paris_today()
+    if _summary(today) is None:
+        return portfolio.latest_dpe_class_by_site(today)
+    rows = db.session.execute(
+        select(EnergyStanding.site_id, func.max(EnergyStanding.dpe_class))
+        .where(EnergyStanding.dpe_class.is_not(None)).group_by(EnergyStanding.site_id)).all()
+    return dict(rows)
+
+
+def subject_building_ids(today: date | None = None) -> set[int] | None:
+    """The ids of the subject buildings from the stored standings; None when they do not all hold today."""
+    today = today or paris_today()
+    if _summary(today) is None:
+        return None
+    return set(db.session.execute(select(EnergyStanding.building_id).where(EnergyStanding.subject)).scalars())
+
+
+def unassigned_subject(today: date | None = None) -> list[BuildingStanding] | None:
+    """The subject buildings in no EFA, by code (`efas.unassigned_subject_buildings` of the portfolio) from the
+    stored standings; None when they do not all hold today."""
+    from facilities.energy.models import EfaPart
+
+    today = today or paris_today()
+    if _summary(today) is None:
+        return None
+    rows = db.session.execute(
+        _standing_query().where(EnergyStanding.subject, EnergyStanding.building_id.not_in(select(EfaPart.building_id)))
+        .order_by(_code_order())).all()
+    return [_standing(*row) for row in rows]

@@ -1,0 +1,212 @@
+"""The stored standings (energy/standings.py) equal the computation after every kind of change, and the dashboard
+aggregated from them in SQL shows what the computed dashboard showed."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from facilities.energy import portfolio, services, standings
+from facilities.timeutil import paris_today
+
+
+def assert_current(db):
+    """Every building has its stored standing, equal to the one computed now, and it holds today."""
+    db.session.commit()
+    assert standings.stored_standings() == standings.computed_standings()
+    assert standings._summary(paris_today()) is not None
+
+
+def same_dashboard(stored, computed):
+    for spec in dataclasses.fields(computed):
+        assert getattr(stored, spec.name) == getattr(computed, spec.name), spec.name
+
+
+def record(building, year, carrier, kwh, **extra):
+    return services.record_consumption(building, services.clean_entry(
+        building, {"year": year, "carrier": carrier, "kwh": kwh, **extra}))
+
+
+@pytest.fixture
+def portfolio_of_three(factory, seeded, db):
+    site = factory.site()
+    first = factory.building(site=site, code="A", gross_floor_area_m2="600")
+    second = factory.building(site=site, code="B", gross_floor_area_m2="700")
+    lone = factory.building(code="C", gross_floor_area_m2="2000")
+    for building, gas in ((first, "90000"), (second, "120000"), (lone, "300000")):
+        for year in (2015, 2022, 2023, 2024, 2025):
+            record(building, year, "natural_gas", gas)
+            record(building, year, "electricity", "40000")
+    db.session.commit()
+    return first, second, lone
+
+
+def test_demo_dashboard_from_stored_standings_equals_the_computed_one(energy_demo, db):
+    assert_current(db)
+    for limit in (10, 5):
+        same_dashboard(standings.dashboard(limit), portfolio.dashboard(limit, paris_today()))
+    assert standings.latest_dpe_class_by_site() == portfolio.latest_dpe_class_by_site(paris_today())
+    from facilities.energy import efas
+
+    assert [s.code for s in standings.unassigned_subject()] == [b.code for b in efas.unassigned_subject_buildings()]
+
+
+def test_consumption_added_edited_deleted(portfolio_of_three, db):
+    first, _second, _lone = portfolio_of_three
+    assert_current(db)
+    before = db.session.get(standings.EnergyStanding, first.id).tertiaire_kwh_m2
+    record(first, 2025, "natural_gas", "300000")  # edited: off its trajectory now
+    assert_current(db)
+    assert db.session.get(standings.EnergyStanding, first.id).tertiaire_kwh_m2 > before
+    added, _created = record(first, 2021, "fuel_oil", "5000")
+    assert_current(db)
+    services.delete_consumption(first, added.id)
+    assert_current(db)
+
+
+def test_area_change_moves_every_building_of_the_site(portfolio_of_three, db):
+    from facilities.inventory import rules
+    from facilities.inventory import services as inventory
+
+    first, second, _lone = portfolio_of_three
+    assert db.session.get(standings.EnergyStanding, second.id).subject  # the site's 600 + 700 m² reach 1,000
+    inventory.update_building(first, rules.clean_building({"code": "A", "name": first.name,
+                                                           "gross_floor_area_m2": "200"}))
+    assert_current(db)
+    assert not db.session.get(standings.EnergyStanding, second.id).subject  # the site's total is 900 m² now
+
+
+def test_yearly_area_and_settings(portfolio_of_three, db):
+    _first, _second, lone = portfolio_of_three
+    record(lone, 2024, "natural_gas", "300000", area_m2="1500")
+    assert_current(db)
+    services.save_settings(lone, services.clean_settings({"scale_code": "tertiary_office", "reference_year": "2022",
+                                                          "cabs_kwh_m2": "90"}, lone.id))
+    assert_current(db)
+    assert db.session.get(standings.EnergyStanding, lone.id).reference_year == 2022
+
+
+def test_factor_change_recomputes_every_standing(portfolio_of_three, db):
+    from facilities.energy.models import PrimaryEnergyFactorRecord
+
+    before = [s.dpe_class for s in standings.stored_standings()]
+    for row in db.session.execute(select(PrimaryEnergyFactorRecord)).scalars():
+        row.factor = row.factor * 3
+    assert_current(db)
+    assert [s.dpe_class for s in standings.stored_standings()] != before
+
+
+def test_reference_page_change_recomputes(portfolio_of_three, client_as, db):
+    from facilities.energy.models import PrimaryEnergyFactorRecord
+
+    gas = db.session.execute(select(PrimaryEnergyFactorRecord).where(
+        PrimaryEnergyFactorRecord.carrier == "natural_gas", PrimaryEnergyFactorRecord.valid_to.is_(None))).scalar_one()
+    admin = client_as("admin")
+    yesterday = paris_today() - timedelta(days=1)
+    assert admin.post(f"/energy/reference/primary_energy_factors/{gas.id}/close",
+                      data={"valid_to": yesterday.isoformat()}).status_code == 302
+    assert admin.post("/energy/reference/primary_energy_factors/new", data={
+        "carrier": "natural_gas", "factor": "4", "valid_from": paris_today().isoformat(), "valid_to": "",
+        "source": "test"}).status_code == 302
+    assert_current(db)
+
+
+def test_consumption_import(portfolio_of_three, db):
+    from facilities.energy import transfer
+
+    report = transfer.import_consumption_csv(b"building_code,year,carrier,kwh\nA,2025,natural_gas,500000\n"
+                                             b"B,2025,natural_gas,1000\n")
+    assert report.ok and report.written
+    assert_current(db)
+
+
+def test_inventory_import_creates_and_resizes_buildings(portfolio_of_three, db):
+    from tests.bulk.test_bulk import csv_file, run
+
+    site = {"entity": "site", "code": "NEW-SITE", "name": "Nouveau site", "kind": "social_hub", "status": "open",
+            "latitude": "48.9", "longitude": "2.3", "services": "pmi"}
+    building = {"entity": "building", "site_code": "NEW-SITE", "code": "NEW-B1", "name": "Bâtiment 1",
+                "gross_floor_area_m2": "1500"}
+    assert run(csv_file(site, building), apply=True).applied
+    assert_current(db)
+    assert run(csv_file(site, {**building, "gross_floor_area_m2": "800"}), apply=True).applied
+    assert_current(db)
+
+
+def test_site_kind_changes_the_default_scale(portfolio_of_three, db):
+    from facilities.inventory.models import Site
+
+    _first, _second, lone = portfolio_of_three
+    db.session.get(Site, lone.site_id).kind = "child_welfare_home"
+    assert_current(db)
+
+
+def test_deleted_building_leaves_no_row(portfolio_of_three, db):
+    from facilities.inventory import services as inventory
+
+    first, _second, _lone = portfolio_of_three
+    inventory.delete_building(first)
+    assert_current(db)
+
+
+@pytest.mark.real_commits  # the page queues the refresh job in a transaction of its own
+def test_rows_not_holding_today_make_the_dashboard_compute_and_queue_the_refresh(portfolio_of_three, db, runner, app,
+                                                                                 monkeypatch):
+    from facilities.jobs.models import Job
+
+    monkeypatch.setitem(app.config, "JOB_LOCAL_WORKER", False)
+
+    db.session.execute(update(standings.EnergyStanding).values(valid_until=paris_today()))  # expired
+    db.session.commit()
+    today = paris_today()
+    same_dashboard(standings.dashboard(), portfolio.dashboard(10, today))
+    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == standings.JOB_KIND)) == 1
+    standings.dashboard()  # a refresh already waits: no second job
+    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == standings.JOB_KIND)) == 1
+    result = runner.invoke(args=["energy", "standings", "refresh"])
+    assert result.exit_code == 0 and "3 energy standings recomputed" in result.output
+    assert_current(db)
+
+
+def test_a_large_reference_change_is_left_to_the_job(portfolio_of_three, db, monkeypatch, app):
+    from facilities.energy.models import PrimaryEnergyFactorRecord
+    from facilities.jobs import JobContext
+    from facilities.jobs.models import Job
+
+    monkeypatch.setitem(app.config, "JOB_LOCAL_WORKER", False)
+
+    monkeypatch.setattr(standings, "SYNC_LIMIT", 2)
+    for row in db.session.execute(select(PrimaryEnergyFactorRecord)).scalars():
+        row.factor = row.factor * 3
+    db.session.commit()
+    assert standings._summary(paris_today()) is None  # stale: the dashboard computes meanwhile
+    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == standings.JOB_KIND)) == 1
+    same_dashboard(standings.dashboard(), portfolio.dashboard(10, paris_today()))
+    standings.refresh_job(JobContext("x", {}, None, "en", None, lambda *_: None))
+    assert_current(db)
+
+
+def test_valid_until_is_the_next_new_year_or_reference_change(seeded, db):
+    ref = services.reference_data()
+    today = date(2025, 6, 1)
+    assert standings.valid_until(ref, today) == date(2026, 1, 1)  # electricity 2.3 → 1.9 on 1 January 2026
+    assert standings.valid_until(ref, date(2027, 3, 1)) <= date(2028, 1, 1)
+
+
+def test_dashboard_queries_do_not_grow(portfolio_of_three, client_as, factory, db):
+    from tests.conftest import count_queries
+
+    director = client_as("director")
+    director.get("/energy")
+    with count_queries(db) as few:
+        assert director.get("/energy").status_code == 200
+    for number in range(5):
+        building = factory.building(gross_floor_area_m2="1200")
+        record(building, 2024, "natural_gas", str(100000 + number))
+    db.session.commit()
+    with count_queries(db) as many:
+        assert director.get("/energy").status_code == 200
+    assert len(many) == len(few)
