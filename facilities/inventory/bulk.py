@@ -9,6 +9,7 @@ The file layout is in `bulk_columns`, reading in `bulk_read`, planning in `bulk_
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -16,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from facilities.database import analyze_tables
 from facilities.extensions import db
 from facilities.inventory import bulk_apply, bulk_plan
-from facilities.inventory.bulk_columns import FileError, Row
+from facilities.inventory.bulk_columns import FileError
 from facilities.inventory.bulk_plan import ImportReport
-from facilities.inventory.bulk_read import Source, read_file
+from facilities.inventory.bulk_read import Limits, Source, iter_file
 from facilities.validation import ValidationError
 
 Progress = Callable[[int, str], None]  # percent done, what is being done
@@ -28,29 +29,9 @@ ANALYZE_AFTER_ROWS = 1000
 TABLES = ("sites", "site_services", "buildings", "floors", "spaces")
 
 
-def import_rows(rows: list[Row], *, apply: bool, can_edit_sites: bool = True, can_edit_buildings: bool = True,
-                progress: Progress | None = None) -> ImportReport:
-    """Plan the rows (a dry run); with `apply`, write them all when none is refused (flushed; the request, the
-    command or the job commits)."""
-    progress = progress or _quiet
-    checking = _("Checking the lines…")
-    report, slots = bulk_plan.plan(rows, can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings,
-                                   progress=lambda share: progress(50 + int(share * 40), checking))
-    if apply and report.ok:
-        progress(90, _("Writing the changes…"))
-        try:
-            bulk_apply.apply(slots)
-        except (ValidationError, IntegrityError) as error:
-            db.session.rollback()
-            detail = "; ".join(error.errors.values()) if isinstance(error, ValidationError) else str(error.orig)
-            report.file_error = _("The inventory changed while importing; nothing was written (%(detail)s). Run the "
-                                  "import again.", detail=detail[:300])
-            return report
-        report.applied = True
-        counts = report.counts
-        if counts[bulk_plan.CREATE] + counts[bulk_plan.UPDATE] >= ANALYZE_AFTER_ROWS:
-            analyze_tables(*TABLES)
-    return report
+# The kinds read by each pass over a CSV file, whose lines may come in any order ("" is a line of an unknown
+# entity); a workbook's sheets come in order, so one pass reads it.
+CSV_PASSES = (("", "sites"), ("buildings",), ("floors",), ("spaces",))
 
 
 def import_file(source: Source, fmt: str, *, apply: bool, can_edit_sites: bool = True,
@@ -58,16 +39,70 @@ def import_file(source: Source, fmt: str, *, apply: bool, can_edit_sites: bool =
                 progress: Progress | None = None) -> ImportReport:
     """Read a CSV or XLSX file (bytes or a path) and plan (dry run) or apply it; a file error changes nothing.
 
+    The file is read as it is planned, a chunk at a time (bulk_plan): memory stays flat whatever its size. Applying
+    checks the whole file first (a dry run), then reads it again and writes each chunk as it is planned, all in the
+    caller's transaction (flushed; the request, the command or the job commits); if a line is refused by then
+    (the inventory changed meanwhile), everything is rolled back.
+
     With `stop_after`, a file of more records raises MoreRows once that many are read, before anything else:
     the caller hands it to a background job (bulk_jobs)."""
     progress = progress or _quiet
-    reading = _("Reading the file…")
+    limits = Limits.from_config()
+    progress(0, _("Reading the file…"))
     try:
-        rows = read_file(source, fmt, stop_after=stop_after, progress=lambda share: progress(int(share * 50), reading))
+        if stop_after is not None:
+            for _row in iter_file(_again(source), fmt, limits, stop_after=stop_after):
+                pass
+        report = _plan(source, fmt, limits, can_edit_sites, can_edit_buildings, None,
+                       lambda share: progress(int(share * (45 if apply else 90)), _("Checking the lines…")))
+        if not (apply and report.ok):
+            return report
+        writing = _("Writing the changes…")
+        progress(50, writing)
+        # On SQLite a job's progress is written on a connection of its own, which would wait for this transaction's
+        # write lock: it is shown once, here.
+        postgres = db.session.get_bind().dialect.name == "postgresql"
+        report = _plan(source, fmt, limits, can_edit_sites, can_edit_buildings, bulk_apply.apply,
+                       (lambda share: progress(50 + int(share * 45), writing)) if postgres else (lambda share: None))
     except FileError as error:
+        if apply:
+            db.session.rollback()
         return ImportReport(file_error=str(error))
-    return import_rows(rows, apply=apply, can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings,
-                       progress=progress)
+    except (ValidationError, IntegrityError) as error:
+        db.session.rollback()
+        detail = "; ".join(error.errors.values()) if isinstance(error, ValidationError) else str(error.orig)
+        return ImportReport(file_error=_("The inventory changed while importing; nothing was written (%(detail)s). "
+                                         "Run the import again.", detail=detail[:300]))
+    if not report.ok:
+        db.session.rollback()  # a line refused since the check: what was written goes
+        return report
+    report.applied = True
+    counts = report.counts
+    if counts[bulk_plan.CREATE] + counts[bulk_plan.UPDATE] >= ANALYZE_AFTER_ROWS:
+        analyze_tables(*TABLES)
+    return report
+
+
+def _plan(source: Source, fmt: str, limits: Limits, can_edit_sites: bool, can_edit_buildings: bool, write,
+          progress: Callable[[float], None]) -> ImportReport:
+    groups = CSV_PASSES if fmt == "csv" else (None,)
+
+    def passes():
+        for index, kinds in enumerate(groups):
+            def share(read: float, index: int = index) -> None:
+                progress((index + read) / len(groups))
+
+            yield iter_file(_again(source), fmt, limits, progress=share, kinds=kinds)
+
+    return bulk_plan.plan(passes(), can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings,
+                          write=write)
+
+
+def _again(source: Source) -> Source:
+    """The source read from its start (a path or bytes are; a file object is rewound)."""
+    if not isinstance(source, bytes | Path):
+        source.seek(0)
+    return source
 
 
 def _quiet(percent: int, message: str) -> None:

@@ -1,4 +1,5 @@
-"""Applying a planned import: the slots of the plan written through the inventory services, new spaces in bulk."""
+"""Applying a planned import: the slots of a chunk of the plan written through the inventory services, new spaces
+in bulk. The planner calls `apply` once per chunk, in the caller's one transaction."""
 
 from __future__ import annotations
 
@@ -7,12 +8,37 @@ from sqlalchemy import insert, select
 from facilities.extensions import db
 from facilities.inventory import services
 from facilities.inventory.bulk_plan import CREATE, UNCHANGED, Slot
-from facilities.inventory.models import Space
+from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.trail.recorder import record_inserted
+
+PARENTS = {"building": Site, "floor": Building, "space": Floor}
+
+
+def _load_parents(slots: list[Slot]) -> None:
+    """Each slot's parent record (and a moved building's new site), one IN query per kind of parent."""
+    wanted: dict[type, set[int]] = {}
+    for slot in slots:
+        if slot.entity in PARENTS and slot.outcome == CREATE:
+            wanted.setdefault(PARENTS[slot.entity], set()).add(slot.parent_id)
+        if "site" in slot.changed:
+            wanted.setdefault(Site, set()).add(slot.changed["site"].id)
+    loaded: dict[type, dict[int, object]] = {}
+    for model, ids in wanted.items():
+        if None in ids:
+            raise ValueError("a parent to write has no id: it was not written")
+        ordered = sorted(ids)
+        loaded[model] = {record.id: record for start in range(0, len(ordered), 500) for record in db.session.execute(
+            select(model).where(model.id.in_(ordered[start:start + 500]))).scalars()}
+    for slot in slots:
+        if slot.entity in PARENTS and slot.outcome == CREATE:
+            slot.parent = loaded[PARENTS[slot.entity]][slot.parent_id]
+        if "site" in slot.changed:
+            slot.changed["site"] = loaded[Site][slot.changed["site"].id]
 
 
 def apply(slots: list[Slot]) -> None:
-    """Write the planned changes through the services; spaces are batched (see below)."""
+    """Write the planned changes of a chunk through the services; spaces are batched (see below)."""
+    _load_parents(slots)
     new_spaces: list[Slot] = []
     for slot in slots:
         if slot.outcome == UNCHANGED:
@@ -21,15 +47,13 @@ def apply(slots: list[Slot]) -> None:
         if slot.entity == "site":
             slot.obj = services.create_site(values) if slot.obj is None else services.update_site(slot.obj, values)
         elif slot.entity == "building":
-            if "site" in values:
-                values["site"] = values["site"].obj
             if slot.obj is None:
-                slot.obj = services.create_building(slot.parent.obj, values)
+                slot.obj = services.create_building(slot.parent, values)
             else:
                 services.update_building(slot.obj, values)
         elif slot.entity == "floor":
             if slot.obj is None:
-                slot.obj = services.create_floor(slot.parent.obj, values)
+                slot.obj = services.create_floor(slot.parent, values)
             else:
                 services.update_floor(slot.obj, values)
         else:
@@ -56,7 +80,7 @@ def _insert_spaces(slots: list[Slot]) -> None:
         return
     defaults = {column.key: column.default.arg for column in Space.__table__.columns
                 if column.default is not None and column.default.is_scalar}
-    rows = [{**defaults, **slot.values, "floor_id": slot.parent.obj.id} for slot in slots]
+    rows = [{**defaults, **slot.values, "floor_id": slot.parent.id} for slot in slots]
     # A plain executemany: with RETURNING in parameter order SQLAlchemy falls back to one statement a row on
     # SQLite. The ids are read back by (floor, code), which the planner has checked to be unique.
     db.session.execute(insert(Space.__table__), rows)
@@ -69,4 +93,4 @@ def _insert_spaces(slots: list[Slot]) -> None:
             ids[(floor_id, code.lower())] = space_id
     for row in rows:
         row["id"] = ids[(row["floor_id"], row["code"].lower())]
-    record_inserted(Space, rows, [slot.parent.obj.building_id for slot in slots])
+    record_inserted(Space, rows, [slot.parent.building_id for slot in slots])

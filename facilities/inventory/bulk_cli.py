@@ -32,7 +32,7 @@ def print_report(report: ImportReport, limit: int = 200) -> None:
         elif line.outcome == UPDATE:
             detail = "; ".join(f"{name}: {old!s} → {new!s}" for name, (old, new) in line.changes.items())
         click.echo(f"  {line.where}: {line.outcome} {line.entity} {line.key}" + (f" — {detail}" if detail else ""))
-    hidden = len([line for line in report.lines if line.outcome != UNCHANGED]) - limit
+    hidden = sum(n for outcome, n in counts.items() if outcome != UNCHANGED) - limit
     if hidden > 0:
         click.echo(f"  … and {hidden} more line(s)")
 

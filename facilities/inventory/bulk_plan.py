@@ -1,20 +1,30 @@
-"""Planning an import: what each row of the file would do to the inventory, without writing anything.
+"""Planning an import: what each row of the file would do to the inventory.
 
 Each row is checked by the rules of the forms and the API (`facilities.inventory.rules`), its parent found in the
 inventory or earlier in the file, and compared with the stored record: created, updated (which fields), left
-unchanged or refused (and why). The plan keeps, for each record to write, a Slot that the applier writes.
+unchanged or refused (and why).
+
+The rows come kind after kind (sites, buildings, floors, spaces) and are planned in chunks of CHUNK_ROWS: the
+stored records a chunk names are loaded with one IN query per chunk (keyed by codes), compared, then forgotten.
+What is kept across chunks is small: the counts, the first KEEP_LINES lines of each outcome (what the preview and
+a job's report show), and for each site, building and floor of the file a Ref (its outcome, line and id) that
+later lines may name as their parent; the spaces' keys, checked for duplicates, are kept in a temporary SQLite
+file. Memory therefore stays flat whatever the size of the file. When applying, each chunk's slots are written
+(bulk_apply) as soon as it is planned, in the caller's one transaction; once a line is refused nothing more is
+written and the caller rolls everything back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
@@ -25,6 +35,8 @@ from facilities.validation import ValidationError
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
 OUTCOMES = (CREATE, UPDATE, UNCHANGED, REFUSED)
+CHUNK_ROWS = 2000  # rows planned (and, when applying, written) together
+KEEP_LINES = 1000  # lines kept of each outcome: the preview lists the first 1,000 notable ones
 
 
 @dataclass(slots=True)
@@ -44,6 +56,14 @@ class ImportReport:
     applied: bool = False
     # The counts of a report kept by a background job, which keeps only the notable lines (see to_json).
     kept_counts: dict[str, int] | None = None
+
+    def add(self, line: LineResult) -> None:
+        """Count a line; keep it while its outcome has fewer than KEEP_LINES kept lines."""
+        if self.kept_counts is None:
+            self.kept_counts = dict.fromkeys(OUTCOMES, 0)
+        self.kept_counts[line.outcome] += 1
+        if self.kept_counts[line.outcome] <= KEEP_LINES:
+            self.lines.append(line)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -85,6 +105,16 @@ class ImportReport:
 
 
 @dataclass(slots=True)
+class Ref:
+    """A site, building or floor of the file as later lines see it: refused or not, where, its id once stored."""
+
+    outcome: str
+    where: str
+    id: int | None = None
+    code: str = ""
+
+
+@dataclass(slots=True)
 class Slot:
     """One record of the import: an existing row (obj) or one to create, with the cleaned values."""
 
@@ -94,7 +124,10 @@ class Slot:
     values: dict[str, Any] = field(default_factory=dict)
     outcome: str = UNCHANGED
     changed: dict[str, Any] = field(default_factory=dict)  # the cleaned values of the changed fields
-    parent: Slot | None = None
+    parent_id: int | None = None  # the stored site, building or floor it belongs to (None: created by the file)
+    parent: Any = None  # that record, loaded by the applier
+    site: Ref | None = None  # a building's site as the file names it (its `site` change is that Ref)
+    ref: Ref | None = None  # what later lines see of this record: given its id once written
 
 
 def _text(value: Any) -> str:
@@ -110,31 +143,6 @@ def _level(value: Any) -> int | None:
         return rules.clean_floor({"level": value}, partial=True)["level"]
     except ValidationError:
         return None
-
-
-class _Inventory:
-    """The records the file names, loaded once into dicts keyed by codes (no query per line)."""
-
-    def __init__(self, rows: list[Row]):
-        self.sites = {site.code.lower(): site for site in db.session.execute(
-            select(Site).options(selectinload(Site.service_links))).scalars()}
-        self.buildings = {b.code.lower(): b for b in db.session.execute(select(Building)).scalars()}
-        building_ids = {self.buildings[code].id for code in self._building_codes(rows) if code in self.buildings}
-        self.floors: dict[tuple[int, int], Floor] = {}
-        self.spaces: dict[tuple[int, str], Space] = {}
-        ids = sorted(building_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for floor in db.session.execute(select(Floor).where(Floor.building_id.in_(chunk))).scalars():
-                self.floors[(floor.building_id, floor.level)] = floor
-            for space in db.session.execute(
-                select(Space).join(Floor, Space.floor_id == Floor.id).where(Floor.building_id.in_(chunk))
-            ).scalars():
-                self.spaces[(space.floor_id, space.code.lower())] = space
-
-    @staticmethod
-    def _building_codes(rows: list[Row]) -> set[str]:
-        return {_text(row.raw.get("building_code")).lower() for row in rows if row.kind in ("floors", "spaces")}
 
 
 def _current(obj, name: str) -> Any:
@@ -175,61 +183,125 @@ def _show(value: Any) -> Any:
     return value
 
 
+def _lower_in(column, codes: set[str]):
+    """`lower(column) IN codes` (the unique indexes on lower(code) answer it), in parts of at most 500 codes."""
+    ordered = sorted(codes)
+    return [func.lower(column).in_(ordered[start:start + 500]) for start in range(0, len(ordered), 500)]
+
+
+def _ids_in(column, ids: set[int]):
+    ordered = sorted(ids)
+    return [column.in_(ordered[start:start + 500]) for start in range(0, len(ordered), 500)]
+
+
+class _SpaceKeys:
+    """The spaces planned so far, (building code, level, code) → line, in a private temporary SQLite database on
+    disk (sqlite3 with an empty name, deleted when closed): a file of millions of spaces is checked for duplicates
+    without holding their keys in memory."""
+
+    def __init__(self):
+        self.db = sqlite3.connect("")
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
+
+    def lookup(self, keys: set[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 500):
+            part = ordered[start:start + 500]
+            found.update(self.db.execute(f"SELECT key, at FROM seen WHERE key IN ({','.join('?' * len(part))})",
+                                         part))
+        return found
+
+    def add(self, pairs: list[tuple[str, str]]) -> None:
+        self.db.executemany("INSERT INTO seen VALUES (?, ?)", pairs)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _space_key(building_code: str, level: int | None, code: str) -> str:
+    return f"{building_code.lower()}\x1f{level}\x1f{code.lower()}"
+
+
 class _Planner:
-    def __init__(self, rows: list[Row], can_edit_sites: bool, can_edit_buildings: bool):
-        self.rows = rows
+    def __init__(self, can_edit_sites: bool, can_edit_buildings: bool, write: Callable[[list[Slot]], None] | None):
         self.can = {"site": can_edit_sites, "building": can_edit_buildings, "floor": can_edit_buildings,
                     "space": can_edit_buildings}
-        self.inventory = _Inventory(rows)
-        self.report = ImportReport()
-        self.slots: list[Slot] = []
-        self.seen: dict[tuple, Slot] = {}
-        self.site_slots: dict[str, Slot] = {}
-        self.building_slots: dict[str, Slot] = {}
-        self.floor_slots: dict[tuple[str, int], Slot] = {}
+        self.write = write
+        self.report = ImportReport(kept_counts=dict.fromkeys(OUTCOMES, 0))
+        self.chunk: list[Slot] = []  # the slots of the chunk being planned that change something
+        self.sites: dict[str, Ref] = {}  # the file's sites, buildings and floors, by code (first line of each)
+        self.buildings: dict[str, Ref] = {}
+        self.floors: dict[tuple[str, int | None], Ref] = {}
+        self.seen: dict[tuple, str] = {}  # sites, buildings and floors planned: unique key → line
+        self.space_keys: _SpaceKeys | None = None
+        self.spaces_seen: dict[str, str] = {}  # the chunk's spaces and the earlier ones with the same keys
+        self.spaces_new: list[tuple[str, str]] = []
+
+    def close(self) -> None:
+        if self.space_keys is not None:
+            self.space_keys.close()
 
     def refuse(self, row: Row, entity: str, key: str, errors: dict[str, str]) -> None:
-        self.report.lines.append(LineResult(row.where, entity, key, REFUSED, errors=errors))
+        self.report.add(LineResult(row.where, entity, key, REFUSED, errors=errors))
 
-    def plan(self, progress: Callable[[float], None]) -> ImportReport:
-        order = {kind: index for index, kind in enumerate(KINDS)}
-        for done, row in enumerate(sorted(self.rows, key=lambda r: (order.get(r.kind, -1), r.line))):
-            if done % 5000 == 0:
-                progress(done / len(self.rows))
+    def run(self, rows: Iterable[Row]) -> None:
+        """Plan rows as they come, in chunks of one kind (a file's kinds come in order: sites first)."""
+        pending: list[Row] = []
+        for row in rows:
             if not row.kind:
                 self.refuse(row, "?", "", {"entity": _("Unknown entity '%(value)s': use site, building, floor "
                                                       "or space", value=row.raw.get("entity", "")[:40])})
                 continue
             stray = row.raw.pop("__stray__", None)
-            entity = ENTITY[row.kind]
             if stray:
+                entity = ENTITY[row.kind]
                 self.refuse(row, entity, "", {name: _("This column does not apply to a %(entity)s line; leave it "
                                                       "empty", entity=entity) for name in stray})
                 continue
-            getattr(self, f"_plan_{entity}")(row)
-            row.raw = {}  # read, cleaned and compared: memory goes to the next rows
-        return self.report
+            if pending and (pending[0].kind != row.kind or len(pending) >= CHUNK_ROWS):
+                self._chunk(pending)
+                pending = []
+            pending.append(row)
+        if pending:
+            self._chunk(pending)
 
-    def _finish(self, slot: Slot, key: str, unique_key: tuple) -> None:
+    def _chunk(self, rows: list[Row]) -> None:
+        with db.session.no_autoflush:
+            getattr(self, f"_plan_{rows[0].kind}")(rows)
+        slots, self.chunk = self.chunk, []
+        if self.write is not None and not self.report.counts[REFUSED]:
+            self.write(slots)
+            for slot in slots:
+                if slot.ref is not None and slot.obj is not None:
+                    slot.ref.id = slot.obj.id
+
+    def _finish(self, slot: Slot, key: str, unique_key: tuple | str) -> None:
         row = slot.row
-        if unique_key in self.seen:
+        seen = self.spaces_seen if slot.entity == "space" else self.seen
+        first = seen.get(unique_key)
+        if first is not None:
             self.refuse(row, slot.entity, key, {
                 "code" if slot.entity != "floor" else "level":
-                _("The same %(entity)s is already on %(where)s", entity=slot.entity, where=self.seen[unique_key].row.where)
+                _("The same %(entity)s is already on %(where)s", entity=slot.entity, where=first)
             })
             slot.outcome = REFUSED
             return
-        self.seen[unique_key] = slot
+        seen[unique_key] = row.where
+        if slot.entity == "space":
+            self.spaces_new.append((unique_key, row.where))
         changes: dict[str, tuple[Any, Any]] = {}  # shown for updates only: a created record is its line
         if slot.obj is None:
             slot.outcome = CREATE
         else:
             slot.changed = _diff(slot.obj, slot.values)
-            if slot.entity == "building" and slot.parent is not None and slot.parent.obj is not slot.obj.site:
-                slot.changed["site"] = slot.parent
+            if slot.entity == "building" and slot.site is not None and slot.site.id != slot.obj.site_id:
+                slot.changed["site"] = slot.site
             slot.outcome = UPDATE if slot.changed else UNCHANGED
             changes = {name: (_show(_current(slot.obj, name) if name != "site" else slot.obj.site.code),
-                              _show(value if name != "site" else value.values["code"]))
+                              _show(value if name != "site" else value.code))
                        for name, value in slot.changed.items()}
         if slot.outcome != UNCHANGED and not self.can[slot.entity]:
             needed = _("edit sites") if slot.entity == "site" else _("edit buildings, floors and spaces")
@@ -239,8 +311,9 @@ class _Planner:
                 entity=slot.entity, needed=needed)})
             slot.outcome = REFUSED
             return
-        self.report.lines.append(LineResult(row.where, slot.entity, key, slot.outcome, changes=changes))
-        self.slots.append(slot)
+        self.report.add(LineResult(row.where, slot.entity, key, slot.outcome, changes=changes))
+        if slot.outcome != UNCHANGED:
+            self.chunk.append(slot)
 
     def _clean(self, row: Row, entity: str, key: str, clean, raw: dict) -> dict | None:
         try:
@@ -249,35 +322,79 @@ class _Planner:
             self.refuse(row, entity, key, error.errors)
             return None
 
-    def _plan_site(self, row: Row) -> None:
+    def _remember(self, refs: dict, lookup, slot: Slot | None, row: Row, code: str = "") -> None:
+        """The first line of a code is what later lines see (a refused one refuses them)."""
+        if lookup in refs:
+            return
+        if slot is None or slot.outcome == REFUSED:
+            refs[lookup] = Ref(REFUSED, row.where)
+            return
+        refs[lookup] = slot.ref = Ref(slot.outcome, row.where, slot.obj.id if slot.obj is not None else None, code)
+
+    # ------------------------------------------------------------ sites
+
+    def _plan_sites(self, rows: list[Row]) -> None:
+        codes = {_text(row.raw.get("code")).lower() for row in rows}
+        stored: dict[str, Site] = {}
+        for condition in _lower_in(Site.code, codes):
+            for site in db.session.execute(select(Site).options(selectinload(Site.service_links))
+                                           .where(condition)).scalars():
+                stored[site.code.lower()] = site
+        for row in rows:
+            self._plan_site(row, stored)
+            row.raw = {}
+
+    def _plan_site(self, row: Row, stored: dict[str, Site]) -> None:
         code = _text(row.raw.get("code"))
         values = self._clean(row, "site", code, rules.clean_site, row.raw)
         if values is None:
-            self.site_slots.setdefault(code.lower(), Slot("site", row, outcome=REFUSED))
+            self._remember(self.sites, code.lower(), None, row)
             return
         values["services"] = sorted(values.get("services") or [])
-        slot = Slot("site", row, obj=self.inventory.sites.get(code.lower()), values=values)
+        slot = Slot("site", row, obj=stored.get(code.lower()), values=values)
         self._finish(slot, code, ("site", code.lower()))
-        self.site_slots.setdefault(code.lower(), slot)
+        self._remember(self.sites, code.lower(), slot, row, values.get("code") or code)
 
-    def _parent(self, row: Row, entity: str, key: str, slots: dict, existing, lookup, column: str,
-                parent_entity: str, shown: str) -> Slot | None:
-        found = slots.get(lookup)
+    # ------------------------------------------------------------ parents
+
+    def _stored_parents(self, model, codes: set[str], file_refs: dict, row_where: str = "") -> dict[str, Ref]:
+        """The stored sites or buildings of these codes that the file does not hold, as Refs (one query)."""
+        wanted = {code for code in codes if code and code not in file_refs}
+        found: dict[str, Ref] = {}
+        for condition in _lower_in(model.code, wanted):
+            for record_id, code in db.session.execute(select(model.id, model.code).where(condition)):
+                found[code.lower()] = Ref(UNCHANGED, row_where, record_id, code)
+        return found
+
+    def _parent(self, row: Row, entity: str, key: str, refs: dict, stored: dict, lookup, column: str,
+                parent_entity: str, shown: str) -> Ref | None:
+        found = refs.get(lookup)
         if found is not None and found.outcome == REFUSED:
             self.refuse(row, entity, key, {column: _("The %(entity)s on %(where)s is refused, so this line is too",
-                                                     entity=parent_entity, where=found.row.where)})
+                                                     entity=parent_entity, where=found.where)})
             return None
         if found is None:
-            obj = existing(lookup)
-            if obj is None:
+            found = stored.get(lookup)
+            if found is None:
                 self.refuse(row, entity, key, {column: _(
                     "No %(entity)s '%(code)s' in the inventory nor in this file", entity=parent_entity, code=shown)})
                 return None
-            found = Slot(parent_entity, row, obj=obj)
-            slots[lookup] = found
         return found
 
-    def _plan_building(self, row: Row) -> None:
+    # ------------------------------------------------------------ buildings
+
+    def _plan_buildings(self, rows: list[Row]) -> None:
+        codes = {_text(row.raw.get("code")).lower() for row in rows}
+        stored: dict[str, Building] = {}
+        for condition in _lower_in(Building.code, codes):
+            for building in db.session.execute(select(Building).where(condition)).scalars():
+                stored[building.code.lower()] = building
+        sites = self._stored_parents(Site, {_text(row.raw.get("site_code")).lower() for row in rows}, self.sites)
+        for row in rows:
+            self._plan_building(row, stored, sites)
+            row.raw = {}
+
+    def _plan_building(self, row: Row, stored: dict[str, Building], stored_sites: dict[str, Ref]) -> None:
         code = _text(row.raw.get("code"))
         site_code = _text(row.raw.get("site_code"))
         if not site_code:
@@ -286,42 +403,102 @@ class _Planner:
         raw = {name: value for name, value in row.raw.items() if name != "site_code"}
         values = self._clean(row, "building", code, rules.clean_building, raw)
         if values is None:
-            self.building_slots.setdefault(code.lower(), Slot("building", row, outcome=REFUSED))
+            self._remember(self.buildings, code.lower(), None, row)
             return
-        site = self._parent(row, "building", code, self.site_slots, self.inventory.sites.get, site_code.lower(),
-                            "site_code", "site", site_code)
+        site = self._parent(row, "building", code, self.sites, stored_sites, site_code.lower(), "site_code", "site",
+                            site_code)
         if site is None:
-            self.building_slots.setdefault(code.lower(), Slot("building", row, outcome=REFUSED))
+            self._remember(self.buildings, code.lower(), None, row)
             return
-        if site.obj is not None and not site.values:
-            site.values = {"code": site.obj.code}
-        slot = Slot("building", row, obj=self.inventory.buildings.get(code.lower()), values=values, parent=site)
+        slot = Slot("building", row, obj=stored.get(code.lower()), values=values, parent_id=site.id, site=site)
         self._finish(slot, code, ("building", code.lower()))
-        self.building_slots.setdefault(code.lower(), slot)
+        self._remember(self.buildings, code.lower(), slot, row, values.get("code") or code)
 
-    def _building(self, row: Row, entity: str, key: str) -> Slot | None:
+    def _building(self, row: Row, entity: str, key: str, stored: dict[str, Ref]) -> Ref | None:
         building_code = _text(row.raw.get("building_code"))
         if not building_code:
             self.refuse(row, entity, key, {"building_code": _("building_code is required")})
             return None
-        return self._parent(row, entity, key, self.building_slots, self.inventory.buildings.get,
-                            building_code.lower(), "building_code", "building", building_code)
+        return self._parent(row, entity, key, self.buildings, stored, building_code.lower(), "building_code",
+                            "building", building_code)
 
-    def _plan_floor(self, row: Row) -> None:
+    def _stored_buildings(self, rows: list[Row]) -> dict[str, Ref]:
+        return self._stored_parents(Building, {_text(row.raw.get("building_code")).lower() for row in rows},
+                                    self.buildings)
+
+    def _building_ids(self, rows: list[Row], stored: dict[str, Ref]) -> set[int]:
+        ids = set()
+        for row in rows:
+            code = _text(row.raw.get("building_code")).lower()
+            ref = self.buildings.get(code) or stored.get(code)
+            if ref is not None and ref.id is not None:
+                ids.add(ref.id)
+        return ids
+
+    # ------------------------------------------------------------ floors
+
+    def _plan_floors(self, rows: list[Row]) -> None:
+        buildings = self._stored_buildings(rows)
+        stored: dict[tuple[int, int], Floor] = {}
+        for condition in _ids_in(Floor.building_id, self._building_ids(rows, buildings)):
+            for floor in db.session.execute(select(Floor).where(condition)).scalars():
+                stored[(floor.building_id, floor.level)] = floor
+        for row in rows:
+            self._plan_floor(row, stored, buildings)
+            row.raw = {}
+
+    def _plan_floor(self, row: Row, stored: dict[tuple[int, int], Floor], buildings: dict[str, Ref]) -> None:
         key = f"{_text(row.raw.get('building_code'))} / {_text(row.raw.get('level'))}"
         raw = {name: value for name, value in row.raw.items() if name != "building_code"}
         values = self._clean(row, "floor", key, rules.clean_floor, raw)
-        building = self._building(row, "floor", key) if values is not None else None
+        building = self._building(row, "floor", key, buildings) if values is not None else None
         lookup = (_text(row.raw.get("building_code")).lower(), values["level"] if values else _level(row.raw.get("level")))
         if values is None or building is None:
-            self.floor_slots.setdefault(lookup, Slot("floor", row, outcome=REFUSED))
+            self._remember(self.floors, lookup, None, row)
             return
-        obj = self.inventory.floors.get((building.obj.id, values["level"])) if building.obj is not None else None
-        slot = Slot("floor", row, obj=obj, values=values, parent=building)
+        obj = stored.get((building.id, values["level"])) if building.id is not None else None
+        slot = Slot("floor", row, obj=obj, values=values, parent_id=building.id)
         self._finish(slot, key, ("floor",) + lookup)
-        self.floor_slots.setdefault(lookup, slot)
+        self._remember(self.floors, lookup, slot, row)
 
-    def _plan_space(self, row: Row) -> None:
+    # ------------------------------------------------------------ spaces
+
+    def _plan_spaces(self, rows: list[Row]) -> None:
+        buildings = self._stored_buildings(rows)
+        stored_floors: dict[tuple[int, int], int] = {}
+        for condition in _ids_in(Floor.building_id, self._building_ids(rows, buildings)):
+            for floor_id, building_id, level in db.session.execute(
+                select(Floor.id, Floor.building_id, Floor.level).where(condition)
+            ):
+                stored_floors[(building_id, level)] = floor_id
+        floor_ids, keys = set(), set()
+        for row in rows:
+            building_code = _text(row.raw.get("building_code"))
+            level = _level(row.raw.get("level"))
+            keys.add(_space_key(building_code, level, _text(row.raw.get("code"))))
+            floor = self.floors.get((building_code.lower(), level))
+            if floor is not None:
+                floor_ids.add(floor.id)
+                continue
+            building = self.buildings.get(building_code.lower()) or buildings.get(building_code.lower())
+            if building is not None:
+                floor_ids.add(stored_floors.get((building.id, level)))
+        floor_ids.discard(None)
+        stored: dict[tuple[int, str], Space] = {}
+        for condition in _ids_in(Space.floor_id, floor_ids):
+            for space in db.session.execute(select(Space).where(condition)).scalars():
+                stored[(space.floor_id, space.code.lower())] = space
+        if self.space_keys is None:
+            self.space_keys = _SpaceKeys()
+        self.spaces_seen = self.space_keys.lookup(keys)
+        for row in rows:
+            self._plan_space(row, buildings, stored_floors, stored)
+            row.raw = {}
+        self.space_keys.add(self.spaces_new)
+        self.spaces_seen, self.spaces_new = {}, []
+
+    def _plan_space(self, row: Row, buildings: dict[str, Ref], stored_floors: dict[tuple[int, int], int],
+                    stored: dict[tuple[int, str], Space]) -> None:
         building_code = _text(row.raw.get("building_code"))
         level = _level(row.raw.get("level"))
         code = _text(row.raw.get("code"))
@@ -332,36 +509,43 @@ class _Planner:
             return
         raw = {name: value for name, value in row.raw.items() if name not in ("building_code", "level")}
         values = self._clean(row, "space", key, rules.clean_space, raw)
-        if values is None or self._building(row, "space", key) is None:
+        if values is None:
             return
-        floor = self.floor_slots.get((building_code.lower(), level))
+        building = self._building(row, "space", key, buildings)
+        if building is None:
+            return
+        floor = self.floors.get((building_code.lower(), level))
         if floor is not None and floor.outcome == REFUSED:
             self.refuse(row, "space", key, {"level": _("The floor on %(where)s is refused, so this line is too",
-                                                       where=floor.row.where)})
+                                                       where=floor.where)})
             return
         if floor is None:
-            building = self.building_slots[building_code.lower()]
-            obj = self.inventory.floors.get((building.obj.id, level)) if building.obj is not None else None
-            if obj is None:
+            floor_id = stored_floors.get((building.id, level)) if building.id is not None else None
+            if floor_id is None:
                 self.refuse(row, "space", key, {"level": _(
                     "Building %(code)s has no level %(level)s: add a line for that floor", code=building_code,
                     level=level)})
                 return
-            floor = Slot("floor", row, obj=obj, parent=building)
-            self.floor_slots[(building_code.lower(), level)] = floor
-        obj = self.inventory.spaces.get((floor.obj.id, code.lower())) if floor.obj is not None else None
-        slot = Slot("space", row, obj=obj, values=values, parent=floor)
-        self._finish(slot, key, ("space", building_code.lower(), level, code.lower()))
+            floor = Ref(UNCHANGED, row.where, floor_id)
+        obj = stored.get((floor.id, code.lower())) if floor.id is not None else None
+        slot = Slot("space", row, obj=obj, values=values, parent_id=floor.id)
+        self._finish(slot, key, _space_key(building_code, level, code))
 
 
-def plan(rows: list[Row], *, can_edit_sites: bool = True, can_edit_buildings: bool = True,
-         progress: Callable[[float], None] | None = None) -> tuple[ImportReport, list[Slot]]:
-    """The report of what the rows would do (lines in file order, sheet by sheet) and the slots to write."""
-    planner = _Planner(rows, can_edit_sites, can_edit_buildings)
-    with db.session.no_autoflush:
-        report = planner.plan(progress or (lambda share: None))
+def plan(passes: Iterable[Iterable[Row]], *, can_edit_sites: bool = True, can_edit_buildings: bool = True,
+         write: Callable[[list[Slot]], None] | None = None) -> ImportReport:
+    """The report of what the rows would do (lines in file order, sheet by sheet). The rows come in passes, each
+    an iterable read as it goes, the kinds in order (sites, buildings, floors, spaces) across them; with `write`,
+    each chunk's changes are written as soon as it is planned, until a line is refused."""
+    planner = _Planner(can_edit_sites, can_edit_buildings, write)
+    try:
+        for rows in passes:
+            planner.run(rows)
+    finally:
+        planner.close()
+    report = planner.report
     report.lines.sort(key=lambda line: (KINDS.index(KIND_OF_ENTITY.get(line.entity, "sites")), _line_no(line)))
-    return report, planner.slots
+    return report
 
 
 def _line_no(line: LineResult) -> int:

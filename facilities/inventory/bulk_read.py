@@ -14,7 +14,7 @@ import csv
 import re
 import struct
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -71,17 +71,29 @@ Source = bytes | Path | IO[bytes]
 def read_file(source: Source, fmt: str, limits: Limits | None = None, *, stop_after: int | None = None,
               progress: Progress | None = None, layout: Layout = INVENTORY) -> list[Row]:
     """Rows of a CSV or XLSX file (bytes, a path or a binary file), or FileError; MoreRows past `stop_after`."""
+    return list(iter_file(source, fmt, limits, stop_after=stop_after, progress=progress, layout=layout))
+
+
+def iter_file(source: Source, fmt: str, limits: Limits | None = None, *, stop_after: int | None = None,
+              progress: Progress | None = None, layout: Layout = INVENTORY,
+              kinds: Collection[str] | None = None) -> Iterator[Row]:
+    """The rows of a file as they are read (read_file's checks, FileError or MoreRows when met). With `kinds`, only
+    the rows of those kinds ("" for a CSV line of an unknown entity) are yielded, though the whole file is read and
+    checked: a caller wanting the kinds in order reads a CSV file once per kind."""
     limits = limits or Limits.from_config()
     if isinstance(source, Path):
         with source.open("rb") as stream:
-            return read_file(stream, fmt, limits, stop_after=stop_after, progress=progress, layout=layout)
+            yield from iter_file(stream, fmt, limits, stop_after=stop_after, progress=progress, layout=layout,
+                                 kinds=kinds)
+        return
     stream = BytesIO(source) if isinstance(source, bytes) else source
     size = _size(stream)
     if size > limits.max_bytes:
         raise FileError(_("The file is %(size)s MB; an import reads at most %(max)s MB.",
                           size=_mb(size), max=_mb(limits.max_bytes)))
-    reader = read_csv if fmt == "csv" else read_xlsx
-    return reader(stream, limits, stop_after=stop_after, progress=progress or (lambda share: None), layout=layout)
+    reader = iter_csv if fmt == "csv" else iter_xlsx
+    yield from reader(stream, limits, stop_after=stop_after, progress=progress or (lambda share: None),
+                      layout=layout, kinds=kinds)
 
 
 def _size(stream: IO[bytes]) -> int:
@@ -199,6 +211,13 @@ def _decode(data: bytes, offset: int, number: int) -> str:
 def read_csv(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None,
              progress: Progress = lambda share: None, layout: Layout = INVENTORY) -> list[Row]:
     """The lines of a CSV file, or FileError naming what is wrong."""
+    return list(iter_csv(stream, limits, stop_after=stop_after, progress=progress, layout=layout))
+
+
+def iter_csv(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None,
+             progress: Progress = lambda share: None, layout: Layout = INVENTORY,
+             kinds: Collection[str] | None = None) -> Iterator[Row]:
+    """The lines of a CSV file as they are read (those of `kinds` only, if given), or FileError."""
     lines = _lines(stream, limits, _size(stream), progress)
     first_line = next(lines, "")
     delimiter = max((",", ";", "\t"), key=first_line.count)
@@ -217,14 +236,14 @@ def read_csv(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None
                               expected=", ".join(layout.csv_headers)))
         else:
             _check_columns(header, layout.csv_headers, _("Line 1"), ["entity"])
-        return _csv_rows(reader, header, limits, stop_after, layout)
+        yield from _csv_rows(reader, header, limits, stop_after, layout, kinds)
     except csv.Error as error:
         raise FileError(_("The CSV file is malformed (line %(line)s): %(error)s", line=reader.line_num,
                           error=str(error))) from None
 
 
-def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None, layout: Layout) -> list[Row]:
-    rows: list[Row] = []
+def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None, layout: Layout,
+              kinds: Collection[str] | None) -> Iterator[Row]:
     counter = _Counter(limits, stop_after)
     kinds_present: set[str] = set()
     width = len(header)
@@ -245,17 +264,19 @@ def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None,
         kind = layout.kind_of_entity.get(entity)
         where = line_label % {"line": number}
         if kind is None:
-            rows.append(Row("", number, where, {"entity": entity}))
+            if kinds is None or "" in kinds:
+                yield Row("", number, where, {"entity": entity})
             continue
         kinds_present.add(kind)
+        if kinds is not None and kind not in kinds:
+            continue
         raw = {name: spreadsheet_text_from_csv(values.get(name, "")) for name in layout.headers[kind]}
         stray = [name for name in foreign[kind] if values.get(name, "").strip()]
         if stray:
             raw["__stray__"] = stray
-        rows.append(Row(kind, number, where, raw))
+        yield Row(kind, number, where, raw)
     for kind in sorted(kinds_present, key=layout.kinds.index):
         _check_columns(header, layout.csv_headers, _("Line 1"), layout.headers[kind])
-    return rows
 
 
 # ---------------------------------------------------------------- XLSX
@@ -303,6 +324,14 @@ def _cell(value: Any) -> Any:
 def read_xlsx(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None,
               progress: Progress = lambda share: None, layout: Layout = INVENTORY) -> list[Row]:
     """The rows of the sheets of a workbook (the inventory's four), or FileError naming what is wrong."""
+    return list(iter_xlsx(stream, limits, stop_after=stop_after, progress=progress, layout=layout))
+
+
+def iter_xlsx(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None,
+              progress: Progress = lambda share: None, layout: Layout = INVENTORY,
+              kinds: Collection[str] | None = None) -> Iterator[Row]:
+    """The rows of the sheets of a workbook as they are read, sheet after sheet (those of `kinds` only, if given;
+    every sheet is still checked), or FileError."""
     from openpyxl import load_workbook
 
     _check_zip(stream, limits)
@@ -324,20 +353,20 @@ def read_xlsx(stream: IO[bytes], limits: Limits, *, stop_after: int | None = Non
                               expected=", ".join(layout.kinds)))
         sizes = {kind: workbook._archive.getinfo(workbook[kind]._worksheet_path).file_size for kind in layout.kinds}
         total, before = sum(sizes.values()) or 1, 0
-        rows: list[Row] = []
         counter = _Counter(limits, stop_after)
         for kind in layout.kinds:
             def sheet_progress(position: int, before: int = before) -> None:
                 progress((before + position) / total)
 
             try:
-                rows.extend(_sheet_rows(workbook, kind, limits, counter, sheet_progress, layout.headers[kind]))
+                for row in _sheet_rows(workbook, kind, limits, counter, sheet_progress, layout.headers[kind]):
+                    if kinds is None or kind in kinds:
+                        yield row
             except (FileError, MoreRows):
                 raise
             except Exception:  # noqa: BLE001
                 raise FileError(_("Sheet %(sheet)s cannot be read: the workbook is damaged.", sheet=kind)) from None
             before += sizes[kind]
-        return rows
     finally:
         workbook.close()
 

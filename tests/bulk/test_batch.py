@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from tests.bulk.test_bulk import BUILDING, FLOOR, SITE, csv_file, run, space
+from tests.bulk.test_bulk import BUILDING, FLOOR, SITE, counts, csv_file, run, space
 
 
 @pytest.fixture
@@ -73,3 +73,52 @@ def _small_chunks(chunks):
     def small(tables, layout=None, lines_per_chunk=1000):
         return chunks(tables, lines_per_chunk=2) if layout is None else chunks(tables, layout, lines_per_chunk=2)
     return small
+
+
+def test_the_planner_works_in_chunks_and_keeps_only_the_first_lines_of_each_outcome(db, monkeypatch):
+    """Chunks of 2 rows: parents, duplicates and refusals are found across chunks; the report counts every line
+    but keeps the first KEEP_LINES of each outcome; applying then re-importing changes nothing (idempotent)."""
+    from facilities.inventory import bulk_plan
+
+    monkeypatch.setattr(bulk_plan, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(bulk_plan, "KEEP_LINES", 3)
+    floor_1 = {**FLOOR, "level": "1", "name": "R+1"}
+    spaces = [space(f"0.0{n}") for n in range(1, 6)] + [space("1.01", level="1")]
+    duplicate = space("0.02", name="Again")  # line 12: same space as line 7, two chunks later
+    missing = space("2.01", level="2")  # no such floor
+    data = csv_file(SITE, BUILDING, FLOOR, floor_1, *spaces, duplicate, missing)
+    report = run(data)
+    assert report.counts == {"create": 10, "update": 0, "unchanged": 0, "refused": 2}
+    assert [line.outcome for line in report.lines].count("create") == 3
+    refused = {line.where: line.errors for line in report.lines if line.outcome == "refused"}
+    assert refused == {"line 12": {"code": "The same space is already on line 7"},
+                       "line 13": {"level": "Building NEW-B1 has no level 2: add a line for that floor"}}
+    data = csv_file(SITE, BUILDING, FLOOR, floor_1, *spaces)
+    applied = run(data, apply=True)
+    assert applied.applied and applied.counts["create"] == 10
+    assert counts(db) == (1, 1, 2, 6)
+    again = run(data, apply=True)
+    assert again.counts == {"create": 0, "update": 0, "unchanged": 10, "refused": 0}
+    assert counts(db) == (1, 1, 2, 6)
+
+
+def test_a_line_refused_while_applying_rolls_back_what_earlier_chunks_wrote(db, monkeypatch):
+    """Applying re-reads the file and writes chunk by chunk; a line refused by then (the inventory changed since
+    the check) leaves nothing written."""
+    from facilities.inventory import bulk_plan
+
+    monkeypatch.setattr(bulk_plan, "CHUNK_ROWS", 2)
+    checks = []
+    plan = bulk_plan.plan
+
+    def plan_then_refuse(passes, **kwargs):
+        report = plan(passes, **kwargs)
+        checks.append(kwargs.get("write"))
+        if kwargs.get("write") is not None:  # the writing pass: as if the last line were refused now
+            report.add(bulk_plan.LineResult("line 9", "space", "x", bulk_plan.REFUSED, errors={"code": "taken"}))
+        return report
+
+    monkeypatch.setattr(bulk_plan, "plan", plan_then_refuse)
+    report = run(csv_file(SITE, BUILDING, FLOOR, *[space(f"0.0{n}") for n in range(1, 6)]), apply=True)
+    assert len(checks) == 2 and not report.applied and not report.ok
+    assert counts(db) == (0, 0, 0, 0)
