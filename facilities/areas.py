@@ -9,8 +9,9 @@ header entries and the panels it shows on other areas' pages. The areas depend o
 - auth | inventory: accounts and the access guard; sites, buildings, floors, spaces;
 - audit | ops | works | plans | safety: the history of inventory records, backups, works programmes on buildings,
   floor plans, safety and regulatory checks of ERP buildings;
-- energy | renewal: reads the works received (their savings project the Décret tertiaire trajectory); capital
-  renewal reads the safety area's equipment and writes draft works operations;
+- energy | renewal | requests: reads the works received (their savings project the Décret tertiaire trajectory);
+  capital renewal reads the safety area's equipment and writes draft works operations; work requests are raised on
+  the inventory's places and the safety area's equipment and findings;
 - maps: colours the sites by their energy label;
 - ogc | reports | demo: the OGC API – Features service reads the inventory and the maps' boundaries; reports read
   every area, the demo loads every area's records;
@@ -36,6 +37,7 @@ from facilities import (
     plans,
     renewal,
     reports,
+    requests,
     safety,
     works,
 )
@@ -45,7 +47,8 @@ if TYPE_CHECKING:
 
 # api first: it creates the OpenAPI description that the areas' API blueprints join; jobs next: the core job
 # queue's pages and commands (the areas register their kinds of job with it when their modules load).
-AREAS = (api, jobs, auth, inventory, audit, ops, works, plans, safety, energy, renewal, maps, ogc, reports, demo)
+AREAS = (api, jobs, auth, inventory, audit, ops, works, plans, safety, energy, renewal, requests, maps, ogc, reports,
+         demo)
 
 
 def register_areas(app: Flask) -> None:

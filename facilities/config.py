@@ -140,6 +140,26 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RENEWAL_POLICY_SOURCE": os.environ.get("RENEWAL_POLICY_SOURCE") or None,  # None: "owner's policy", translated
         # The site's address as its users reach it, for links printed outside a request (password resets).
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
+        # Work requests (facilities/requests): days to answer by priority (the due date), their photos.
+        "REQUEST_RESPONSE_DAYS": {
+            "critical": _int("REQUEST_RESPONSE_DAYS_CRITICAL", 1), "high": _int("REQUEST_RESPONSE_DAYS_HIGH", 3),
+            "normal": _int("REQUEST_RESPONSE_DAYS_NORMAL", 10), "low": _int("REQUEST_RESPONSE_DAYS_LOW", 30)},
+        "REQUEST_PHOTO_MAX_BYTES": _int("REQUEST_PHOTO_MAX_BYTES", 5 * 1024 * 1024),
+        "REQUEST_PHOTOS_FOLDER": os.environ.get("REQUEST_PHOTOS_FOLDER") or None,
+        # Mail (facilities/mail.py): "smtp" sends through MAIL_SERVER, "log" writes each mail to the log (the
+        # default outside production), "none" sends nothing (tests).
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND") or ("smtp" if production else "log"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or "localhost",
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER") or "facilities@localhost",
+        "MAIL_TIMEOUT_SECONDS": _int("MAIL_TIMEOUT_SECONDS", 10),
     }
+    if overrides.get("TESTING") and "MAIL_BACKEND" not in overrides:
+        config["MAIL_BACKEND"] = "none"  # a test run never sends mail (tests read facilities.mail.outbox)
+    if config["MAIL_BACKEND"] not in ("smtp", "log", "none"):
+        raise ConfigError(f"MAIL_BACKEND must be smtp, log or none, not {config['MAIL_BACKEND']!r}.")
     config.update(overrides)
     return config

@@ -22,7 +22,7 @@ from facilities.permissions import Permission
 
 PLACES = ("login.panels", "site.panels", "building.actions", "building.panels", "home.panels", "floor.panels",
           "envelope.actions", "map.links", "annex.actions", "search.panels", "site_list.actions", "floor.actions",
-          "space.actions", "operation.panels", "works.links")
+          "space.actions", "operation.panels", "works.links", "finding.actions", "users.panels")
 
 
 @dataclass(frozen=True)

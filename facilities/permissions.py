@@ -15,6 +15,7 @@ class Role(StrEnum):
     FACILITIES_MANAGER = "facilities_manager"
     ARCHITECT = "architect"
     DIRECTOR = "director"
+    REQUESTER = "requester"  # raises work requests and follows its own; reads the inventory of its sites only
 
 
 ROLE_LABELS = {
@@ -22,6 +23,7 @@ ROLE_LABELS = {
     Role.FACILITIES_MANAGER: _l("Facilities manager"),
     Role.ARCHITECT: _l("Architect"),
     Role.DIRECTOR: _l("Director"),
+    Role.REQUESTER: _l("Requester"),
 }
 
 
@@ -35,19 +37,26 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE = "manage_reference"  # regulatory reference tables
     OWN_ACCOUNT = "own_account"  # one's own profile, language and API tokens
+    RAISE_REQUESTS = "raise_requests"  # raise work requests and follow one's own (every role)
+    TRIAGE_REQUESTS = "triage_requests"  # prioritise, assign, move and close every work request
+    # The site, building and floor pages of the sites one is assigned to (users_sites), nothing else of the
+    # portfolio: checked by the guard with the site the page's endpoint declares (`requires(..., site_of=…)`).
+    READ_OWN_SITES = "read_own_sites"
 
 
-_READER = {Permission.READ, Permission.OWN_ACCOUNT}
+_READER = {Permission.READ, Permission.OWN_ACCOUNT, Permission.RAISE_REQUESTS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(_READER | {Permission.MANAGE_USERS, Permission.MANAGE_REFERENCE}),
     Role.FACILITIES_MANAGER: frozenset(
         _READER
         | {Permission.EDIT_SITES, Permission.EDIT_BUILDINGS, Permission.EDIT_ENERGY, Permission.EDIT_WORKS,
-           Permission.EDIT_SAFETY}
+           Permission.EDIT_SAFETY, Permission.TRIAGE_REQUESTS}
     ),
     Role.ARCHITECT: frozenset(_READER | {Permission.EDIT_BUILDINGS}),
     Role.DIRECTOR: frozenset(_READER),
+    # No READ: the portfolio, the map, the reports and the dashboard are closed to a requester.
+    Role.REQUESTER: frozenset({Permission.OWN_ACCOUNT, Permission.RAISE_REQUESTS, Permission.READ_OWN_SITES}),
 }
 
 
@@ -82,8 +91,9 @@ PUBLIC_ENDPOINTS = frozenset(
 F = TypeVar("F", bound=Callable)
 
 
-def requires(permission: Permission) -> Callable[[F], F]:
-    """Declare the permission an endpoint needs; the app-wide guard enforces it."""
+def requires(permission: Permission, *, site_of: Callable[..., int | None] | None = None) -> Callable[[F], F]:
+    """Declare the permission an endpoint needs; the app-wide guard enforces it. `site_of(**view_args)`: the site
+    a page is part of, which a holder of READ_OWN_SITES assigned to that site may also read."""
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -91,6 +101,7 @@ def requires(permission: Permission) -> Callable[[F], F]:
             return view(*args, **kwargs)
 
         wrapped.required_permission = permission  # type: ignore[attr-defined]
+        wrapped.site_of = site_of  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorate
@@ -99,3 +110,8 @@ def requires(permission: Permission) -> Callable[[F], F]:
 def required_permission(view: Callable | None) -> Permission | None:
     """The permission declared on a view function, or None when it declared none."""
     return getattr(view, "required_permission", None)
+
+
+def site_of_view(view: Callable | None) -> Callable[..., int | None] | None:
+    """How a view names the site it belongs to (for READ_OWN_SITES), or None when it is not a site's page."""
+    return getattr(view, "site_of", None)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from facilities import palette
 from facilities.i18n import LANGUAGE_NAMES
@@ -18,9 +19,13 @@ def register_views(app: Flask) -> None:
     add_nav_item(app, "home", _l("Dashboard"), Permission.READ, "speedometer2", order=5)
 
     @app.route("/")
-    @requires(Permission.READ)
+    @requires(Permission.OWN_ACCOUNT)
     def home():
-        """Home: the dashboard every role lands on, made of the panels the areas register at "home.panels"."""
+        """Home: the dashboard every role that reads the portfolio lands on, made of the panels the areas register
+        at "home.panels"; a role that does not (a requester) lands on its first header entry (its requests)."""
+        if not current_user.can(Permission.READ):
+            first = next(iter(nav_items()), None)
+            return redirect(url_for(first.endpoint)) if first else redirect(url_for("auth.account"))
         panels = collect("home.panels")
         return render_template("home.html", panels=panels, alerts=alerts_of(panels))
 

@@ -36,10 +36,10 @@ def test_demo_mode_creates_one_user_per_role_once(runner, app, db, monkeypatch):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     roles = sorted(db.session.execute(select(User.role)).scalars())
-    assert roles == ["admin", "architect", "director", "facilities_manager"]
+    assert roles == ["admin", "architect", "director", "facilities_manager", "requester"]
     assert "architect@demo.example" in result.output
     runner.invoke(args=["demo"])
-    assert db.session.scalar(select(db.func.count(User.id))) == 4
+    assert db.session.scalar(select(db.func.count(User.id))) == 5
 
 
 def test_demo_without_demo_mode_creates_no_account(runner, app, db, monkeypatch):

@@ -25,7 +25,8 @@ def test_the_site_page_shows_the_location_panel_of_the_maps_area(client_as, fact
 def test_panels_are_registered_per_app(app):
     places = app.extensions["panels"]
     assert [panel.template for panel in places["building.actions"]] == [
-        "reports/_building_actions.html", "audit/_building_history_link.html", "plans/_building_actions.html"]
+        "reports/_building_actions.html", "audit/_building_history_link.html", "plans/_building_actions.html",
+        "requests/_building_action.html"]
     assert [panel.template for panel in places["building.panels"]] == [
         "energy/_building_panel.html", "works/_building_panel.html", "safety/_building_panel.html",
         "renewal/_building_panel.html", "plans/_building_panel.html"]
@@ -34,7 +35,7 @@ def test_panels_are_registered_per_app(app):
     assert [panel.template for panel in places["floor.panels"]] == ["plans/_floor_panel.html"]
     assert [panel.template for panel in places["site.panels"]] == [
         "maps/_site_panel.html", "energy/_site_panel.html", "safety/_site_panel.html",
-        "reports/_site_safety_register.html"]
+        "reports/_site_safety_register.html", "requests/_site_panel.html"]
     assert [panel.template for panel in places["login.panels"]] == ["demo/_login_panel.html"]
 
 

@@ -27,6 +27,7 @@ NEED_A_FRESH_RECORD = {
     "auth.reset_password": "a one-time password link, sent to its owner",
     "safety.check_report": "a check's PDF report, once one is uploaded: linked from the check and the building's "
                            "safety page",
+    "requests.photo": "a work request's photo, once one is uploaded: shown on the request's page",
 }
 # Not pages: what the pages themselves fetch (stylesheets, scripts, the map's data).
 NOT_PAGES = {"static", "bootstrap.static", "assets.vendor", "palette_css", "health", "maps.site_figures",

@@ -194,7 +194,7 @@ def test_inventory_write_permissions_match_the_roles(app):
         assert required_permission(app.view_functions[endpoint]) == permission, endpoint
     assert Role.ARCHITECT in [r for r, perms in ROLE_PERMISSIONS.items() if "edit_buildings" in perms]
     assert "edit_sites" not in ROLE_PERMISSIONS[Role.ARCHITECT]
-    assert ROLE_PERMISSIONS[Role.DIRECTOR] == {"read", "own_account"}
+    assert ROLE_PERMISSIONS[Role.DIRECTOR] == {"read", "own_account", "raise_requests"}
 
 
 def test_an_undeclared_route_is_closed_to_everyone(tmp_path):

@@ -14,7 +14,7 @@ from facilities.auth.services import token_for
 from facilities.auth.throttle import init_login_limits
 from facilities.errors import is_api_path
 from facilities.extensions import db, login_manager
-from facilities.permissions import PUBLIC_ENDPOINTS, required_permission
+from facilities.permissions import PUBLIC_ENDPOINTS, required_permission, site_of_view
 from facilities.security import bearer_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -53,7 +53,8 @@ def enforce_permissions():
     endpoint = request.endpoint
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return None  # unknown URLs fall through to the 404 handler
-    permission = required_permission(current_app.view_functions.get(endpoint))
+    view = current_app.view_functions.get(endpoint)
+    permission = required_permission(view)
     if permission is None:
         abort(403)  # an endpoint that declared nothing is closed to everyone
     if not current_user.is_authenticated:
@@ -62,10 +63,18 @@ def enforce_permissions():
         return login_manager.unauthorized()
     if is_api_request() and request.method not in SAFE_METHODS and not authenticated_by_token():
         abort(401)  # the API skips CSRF checks, so a browser session must never be enough to write through it
-    if not current_user.can(permission):
+    if not current_user.can(permission) and not _own_site_page(view):
         g.denied_permission = permission  # the 403 page says which roles hold it
         abort(403)
     return None
+
+
+def _own_site_page(view) -> bool:
+    """A page of a site the user is assigned to, for a holder of READ_OWN_SITES (the page declares its site)."""
+    site_of = site_of_view(view)
+    if site_of is None or request.method not in SAFE_METHODS:
+        return False
+    return current_user.reads_site(site_of(**(request.view_args or {})))
 
 
 def init_auth(app: Flask) -> None:

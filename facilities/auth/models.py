@@ -36,6 +36,7 @@ class User(UserMixin, db.Model):
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="ApiToken.id"
     )
+    site_links: Mapped[list[UserSite]] = relationship(cascade="all, delete-orphan", order_by="UserSite.site_id")
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -59,6 +60,29 @@ class User(UserMixin, db.Model):
 
     def can(self, permission: Permission) -> bool:
         return self.active and role_has(self.role, permission)
+
+    @property
+    def site_ids(self) -> set[int]:
+        """The sites this user is assigned to (a requester reads their pages)."""
+        return {link.site_id for link in self.site_links}
+
+    def reads_site(self, site_id: int | None) -> bool:
+        """The one check of READ_OWN_SITES: a site's pages are open to its assigned users holding it."""
+        return (site_id is not None and self.can(Permission.READ_OWN_SITES)
+                and site_id in self.site_ids)
+
+
+class UserSite(db.Model):
+    """A user's assignment to a site (the sites a requester raises requests on and reads). The site is named by
+    its id only: the accounts know no more of the inventory."""
+
+    __tablename__ = "user_sites"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+    def __repr__(self) -> str:
+        return f"<UserSite user {self.user_id} site {self.site_id}>"
 
 
 def hash_token(raw: str) -> str:

@@ -241,7 +241,8 @@ def _users_page(form: UserForm | None = None, issued: tuple[User, str] | None = 
     accounts = db.session.execute(select(User).order_by(User.email)).scalars().all()
     return render_template("auth/users.html", form=form or UserForm(formdata=None), accounts=accounts,
                            role_labels=ROLE_LABELS, confirm=ConfirmForm(), issued=issued,
-                           reset_hours=int(services.RESET_LIFETIME.total_seconds() // 3600)), status
+                           reset_hours=int(services.RESET_LIFETIME.total_seconds() // 3600),
+                           panels=collect("users.panels", accounts=accounts)), status
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])

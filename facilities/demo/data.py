@@ -17,6 +17,8 @@ DEMO_USERS = [
     {"email": "facilities@demo.example", "role": "facilities_manager", "password": "demo-facilities-2026"},
     {"email": "architect@demo.example", "role": "architect", "password": "demo-architect-2026"},
     {"email": "director@demo.example", "role": "director", "password": "demo-director-2026"},
+    # Assigned to Asnières' site (facilities/requests/demo.py): raises and follows work requests there.
+    {"email": "requester@demo.example", "role": "requester", "password": "demo-requester-2026"},
 ]
 
 

@@ -16,6 +16,7 @@ from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.maps import demo as maps_demo
 from facilities.plans import demo as plans_demo
 from facilities.renewal import demo as renewal_demo
+from facilities.requests import demo as requests_demo
 from facilities.safety import demo as safety_demo
 from facilities.safety import reference as safety_reference
 from facilities.works import demo as works_demo
@@ -62,6 +63,7 @@ def load_demo(with_users: bool) -> LoadReport:
             if auth_services.find_user(user["email"]) is None:
                 auth_services.create_user(user["email"], user["role"], user["password"])
                 report.count("users")
+    requests_demo.load_demo()  # after the accounts: the demo requester raised some of them
     db.session.flush()
     return report
 

@@ -107,7 +107,7 @@ def site_create():
 
 
 @bp.route("/sites/<int:site_id>")
-@requires(Permission.READ)
+@requires(Permission.READ, site_of=lambda site_id: site_id)
 def site_detail(site_id: int):
     """A site: its identity, services, access and its buildings' key figures."""
     site = _or_404(services.load_site(site_id))
@@ -175,7 +175,7 @@ def building_create(site_id: int):
 
 
 @bp.route("/buildings/<int:building_id>")
-@requires(Permission.READ)
+@requires(Permission.READ, site_of=services.site_of_building)
 def building_detail(building_id: int):
     """A building: key figures, floors with their totals, provenance."""
     building = _or_404(services.load_building(building_id))
@@ -230,7 +230,7 @@ def floor_create(building_id: int):
 
 
 @bp.route("/floors/<int:floor_id>")
-@requires(Permission.READ)
+@requires(Permission.READ, site_of=services.site_of_floor)
 def floor_detail(floor_id: int):
     """A floor: its spaces and totals, with the building's totals beside them."""
     floor = _or_404(services.load_floor(floor_id))

@@ -120,6 +120,17 @@ def _decimal(value):
     return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+def site_of_building(building_id: int) -> int | None:
+    """The site of a building (None when there is no such building): the access check of its page."""
+    return db.session.scalar(select(Building.site_id).where(Building.id == building_id))
+
+
+def site_of_floor(floor_id: int) -> int | None:
+    """The site of a floor's building (None when there is no such floor)."""
+    return db.session.scalar(select(Building.site_id).join(Floor, Floor.building_id == Building.id)
+                             .where(Floor.id == floor_id))
+
+
 def load_site(site_id: int) -> Site | None:
     """A site with its buildings and services."""
     return db.session.execute(

@@ -8,7 +8,6 @@ to users who may read the building, as application/pdf with a safe download name
 from __future__ import annotations
 
 import re
-import secrets
 import unicodedata
 from pathlib import Path
 from typing import IO
@@ -16,18 +15,16 @@ from typing import IO
 from flask import current_app
 from flask_babel import gettext as _
 
+from facilities import stored_files
 from facilities.validation import ValidationError
 
 PDF_SIGNATURE = b"%PDF-"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-STORED_NAME = re.compile(r"^[A-Za-z0-9_-]{32}\.pdf$")
-_CHUNK = 1024 * 1024
+STORED_NAME = stored_files.stored_pattern(r"\.pdf")
 
 
 def folder() -> Path:
-    path = Path(current_app.config.get("SAFETY_REPORTS_FOLDER") or Path(current_app.instance_path) / "safety-reports")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return stored_files.folder("SAFETY_REPORTS_FOLDER", "safety-reports")
 
 
 def max_bytes() -> int:
@@ -49,33 +46,16 @@ def store(stream: IO[bytes], filename: str | None) -> tuple[str, str, int]:
     if head != PDF_SIGNATURE:
         raise ValidationError({"report": _("The report is not a PDF file (its content does not start as a PDF does)")})
     limit = max_bytes()
-    stored = f"{secrets.token_urlsafe(24)}.pdf"
-    path = folder() / stored
-    size = len(head)
-    try:
-        with path.open("wb") as out:
-            out.write(head)
-            while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise ValidationError({"report": _("The report is larger than %(max)s MB",
-                                                       max=limit // (1024 * 1024))})
-                out.write(chunk)
-    except ValidationError:
-        path.unlink(missing_ok=True)
-        raise
+    stored = stored_files.new_name(".pdf")
+    size = stored_files.write_capped(stream, folder() / stored, head, limit, "report",
+                                     _("The report is larger than %(max)s MB", max=limit // (1024 * 1024)))
     return stored, safe_name(filename), size
 
 
 def path_of(stored: str | None) -> Path | None:
     """The file of a stored report name, or None (never a path outside the folder)."""
-    if not stored or not STORED_NAME.match(stored):
-        return None
-    path = folder() / stored
-    return path if path.is_file() else None
+    return stored_files.path_in(folder(), stored, STORED_NAME)
 
 
 def remove(stored: str | None) -> None:
-    path = path_of(stored)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    stored_files.remove_in(folder(), stored, STORED_NAME)

@@ -20,7 +20,7 @@ from facilities.inventory import bulk_uploads, erp
 from facilities.inventory.bulk_columns import FORMATS, FileError, file_format
 from facilities.inventory.models import Building, Site
 from facilities.money import money_text
-from facilities.panels import Alert
+from facilities.panels import Alert, collect
 from facilities.permissions import Permission, requires
 from facilities.safety import accessibility, calendar, imports, reference, report_files, rules, services
 from facilities.safety.catalogue import (
@@ -296,6 +296,7 @@ def building_safety(building_id: int):
     visits = db.session.scalars(select(SafetyVisit).where(SafetyVisit.building_id == building.id)
                                 .order_by(SafetyVisit.visited_on.desc(), SafetyVisit.id.desc())).all()
     return render_template("safety/building_safety.html", building=building, site=building.site,
+                           finding_actions=collect("finding.actions", building=building),
                            erp=erp.building_category(building), plan=services.building_plan(building),
                            checks=checks, findings=services.open_findings([building.id]), visits=visits,
                            register=accessibility.register_of(building), today=date.today())
@@ -346,6 +347,7 @@ def check_detail(check_id: int):
     """A check done: its result, report, the reference row that set its next due date, its findings."""
     check = db.session.get(Check, check_id) or abort(404)
     return render_template("safety/check_detail.html", check=check, building=check.building,
+                           finding_actions=collect("finding.actions", building=check.building),
                            site=check.building.site, form=FindingForm(formdata=None))
 
 
@@ -413,6 +415,7 @@ def finding_create(check_id: int):
         flash(_("Finding recorded."), "success")
         return redirect(url_for(".check_detail", check_id=check.id))
     return render_template("safety/check_detail.html", check=check, building=check.building,
+                           finding_actions=collect("finding.actions", building=check.building),
                            site=check.building.site, form=form), form.status_code
 
 

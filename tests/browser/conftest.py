@@ -36,7 +36,8 @@ OUTPUT = Path(os.environ.get("TEST_OUTPUT_DIR", ROOT / "test-output")) / "browse
 DEMO_PASSWORDS = {"architect": ("architect@demo.example", "demo-architect-2026"),
                   "facilities_manager": ("facilities@demo.example", "demo-facilities-2026"),
                   "director": ("director@demo.example", "demo-director-2026"),
-                  "admin": ("admin@demo.example", "demo-admin-2026")}
+                  "admin": ("admin@demo.example", "demo-admin-2026"),
+                  "requester": ("requester@demo.example", "demo-requester-2026")}
 
 
 def need_browser() -> None:
