@@ -29,7 +29,12 @@ def _load_parents(slots: list[Slot]) -> None:
         ordered = sorted(ids)
         loaded[model] = {record.id: record for start in range(0, len(ordered), 500) for record in db.session.execute(
             select(model).where(model.id.in_(ordered[start:start + 500]))).scalars()}
+    changed_spaces = sorted(slot.obj.id for slot in slots if slot.entity == "space" and slot.obj is not None)
+    spaces = {space.id: space for start in range(0, len(changed_spaces), 500) for space in db.session.execute(
+        select(Space).where(Space.id.in_(changed_spaces[start:start + 500]))).scalars()}
     for slot in slots:
+        if slot.entity == "space" and slot.obj is not None:  # planned from a row of columns: now the record
+            slot.obj = spaces[slot.obj.id]
         if slot.entity in PARENTS and slot.outcome == CREATE:
             slot.parent = loaded[PARENTS[slot.entity]][slot.parent_id]
         if "site" in slot.changed:

@@ -252,6 +252,7 @@ def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None,
                       if name and name != "entity" and name not in layout.headers[kind]]
                for kind in layout.kinds}
     line_label = _("line %(line)s")  # translated once: gettext per line costs seconds on 100,000 lines
+    entity_at = header.index("entity") if "entity" in header else len(header)
     for number, cells in enumerate(reader, start=2):
         counter.seen()
         if not any(cell.strip() for cell in cells):
@@ -259,17 +260,20 @@ def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None,
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             raise FileError(_("Line %(line)s has more values than there are columns.", line=number))
         counter.add()
-        values = dict(zip(header, cells, strict=False))
-        entity = layout.kinds[0] if layout.single else (values.get("entity") or "").strip().lower()
+        if layout.single:
+            entity = layout.kinds[0]
+        else:
+            entity = cells[entity_at].strip().lower() if entity_at < len(cells) else ""
         kind = layout.kind_of_entity.get(entity)
-        where = line_label % {"line": number}
         if kind is None:
             if kinds is None or "" in kinds:
-                yield Row("", number, where, {"entity": entity})
+                yield Row("", number, line_label % {"line": number}, {"entity": entity})
             continue
         kinds_present.add(kind)
         if kinds is not None and kind not in kinds:
-            continue
+            continue  # read and checked, not kept: another pass takes it
+        values = dict(zip(header, cells, strict=False))
+        where = line_label % {"line": number}
         raw = {name: spreadsheet_text_from_csv(values.get(name, "")) for name in layout.headers[kind]}
         stray = [name for name in foreign[kind] if values.get(name, "").strip()]
         if stray:

@@ -122,3 +122,21 @@ def test_a_line_refused_while_applying_rolls_back_what_earlier_chunks_wrote(db, 
     report = run(csv_file(SITE, BUILDING, FLOOR, *[space(f"0.0{n}") for n in range(1, 6)]), apply=True)
     assert len(checks) == 2 and not report.applied and not report.ok
     assert counts(db) == (0, 0, 0, 0)
+
+
+def test_an_export_edited_and_reimported_updates_its_spaces(factory, db):
+    """Spaces are compared as rows of their columns and written as records: a renamed space is updated, once."""
+    from facilities.inventory import bulk_export
+    from facilities.inventory.models import Space
+
+    building = factory.building(floors=1, spaces_per_floor=2)
+    space_id, old_name = db.session.execute(db.select(Space.id, Space.name).order_by(Space.id)).first()
+    data = bulk_export.export_file("csv").replace(f",{old_name},".encode(), ",Salle renommée,".encode(), 1)
+    report = run(data, apply=True)
+    assert report.applied and report.counts["update"] == 1, report.lines
+    [line] = [line for line in report.lines if line.outcome == "update"]
+    assert line.entity == "space" and line.changes == {"name": (old_name, "Salle renommée")}
+    db.session.expire_all()
+    assert db.session.get(Space, space_id).name == "Salle renommée"
+    assert run(data).counts["update"] == 0
+    assert building.code in line.key
