@@ -78,8 +78,9 @@ cli.add_command(standings_cli)
 
 @standings_cli.command("refresh")
 def standings_refresh_command() -> None:
-    """Recompute every building's stored standing (class, trajectory status, gap) from its data and the references."""
+    """Recompute every building's stored standing (class, trajectory status, gap) and the portfolio's yearly totals."""
     from facilities.energy import standings
 
     written = standings.refresh()
+    standings.refresh_totals()
     click.echo(f"{written} energy standings recomputed.")

@@ -266,7 +266,7 @@ class EnergyStanding(db.Model):
     next new year or change of a dated reference row), after which it is recomputed."""
 
     __tablename__ = "energy_standings"
-    __table_args__ = (Index("ix_energy_standings_status_gap", "status", "gap_ratio"),)
+    __table_args__ = (Index("ix_energy_standings_status_gap", "status", "gap_ratio", "gap_kwh_m2"),)
 
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True)
     site_id: Mapped[int] = mapped_column(index=True)
@@ -288,3 +288,18 @@ class EnergyStanding(db.Model):
 
     def __repr__(self) -> str:
         return f"<EnergyStanding {self.building_id} {self.dpe_class} {self.status}>"
+
+
+class EnergyYearTotal(db.Model):
+    """The portfolio's kWh of one year and carrier (the sum of `energy_consumptions`), stored for the dashboard's
+    totals; recomputed for the years a transaction's consumption changes touch (`energy/standings.py`)."""
+
+    __tablename__ = "energy_year_totals"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    carrier: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kwh: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    records: Mapped[int]  # consumption records summed
+
+    def __repr__(self) -> str:
+        return f"<EnergyYearTotal {self.year} {self.carrier} {self.kwh}>"

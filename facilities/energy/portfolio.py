@@ -87,12 +87,16 @@ class YearTotal:
 
 def yearly_totals(ref: ReferenceData | None = None) -> list[YearTotal]:
     """Portfolio kWh and kg CO2e per year, summed in SQL by year and carrier (one query)."""
-    ref = ref or reference_data()
     rows = db.session.execute(
         select(EnergyConsumption.year, EnergyConsumption.carrier, func.sum(EnergyConsumption.kwh))
         .group_by(EnergyConsumption.year, EnergyConsumption.carrier)
         .order_by(EnergyConsumption.year)
     ).all()
+    return year_totals_from(rows, ref or reference_data())
+
+
+def year_totals_from(rows, ref: ReferenceData) -> list[YearTotal]:
+    """YearTotal per year from (year, carrier, kWh) rows, with the kg CO2e of the factors of each year's end."""
     per_year: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for year, carrier, kwh in rows:
         per_year[year][carrier] = Decimal(kwh)

@@ -1,5 +1,7 @@
 """Each building's stored standing (table `energy_standings`): what the portfolio dashboard, the home panel and the
-map aggregate in SQL instead of computing every building's report on each request.
+map aggregate in SQL instead of computing every building's report on each request; and the portfolio's kWh per year
+and carrier (`energy_year_totals`), the dashboard's totals, recomputed in SQL for the years whose records changed
+(every year when a building is deleted, as the database deletes its records).
 
 One source of truth: a row is `portfolio.standing` (the computation the building page shows) of the building, stored.
 It is kept up to date in the transaction that changes its inputs: a session listener notes, at each flush, the
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, insert, select, update
@@ -36,6 +39,7 @@ from facilities.energy.models import (
     BuildingEnergyYear,
     EnergyConsumption,
     EnergyStanding,
+    EnergyYearTotal,
 )
 from facilities.energy.portfolio import BuildingStanding, Dashboard
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError, ReferenceData
@@ -50,6 +54,8 @@ SYNC_LIMIT = 5000  # up to this many buildings, a reference change recomputes ev
 JOB_KIND = "energy_standings"
 CHUNK = 5000
 PENDING = "energy_standings_pending"
+SUMMARY = "energy_standings_summary"  # in flask.g: what the stored rows add up to, read once per request
+UNASSIGNED_SHOWN = 50  # the dashboard names this many subject buildings in no EFA, then counts the others
 # The building columns a standing reads (its own areas and ERP data, and the site's total of tertiary areas).
 BUILDING_INPUTS = ("site_id", "gross_floor_area_m2", "tertiary_area_m2", "housing_area_m2", "activity_category",
                    "erp_types", "public_capacity", "staff_capacity", "with_accommodation", "erp_category_override")
@@ -93,6 +99,7 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
     """Recompute and store the standings of the given buildings (every building when None); flush only.
     Returns the number of rows written."""
     today = today or paris_today()
+    _forget_summary()
     ref = services.reference_data()
     until = valid_until(ref, today)
     now = utcnow()
@@ -118,6 +125,27 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
     return written
 
 
+def refresh_totals(years: Iterable[int] | None = None) -> None:
+    """Recompute the stored portfolio totals of the given years (every year when None) from the consumption records,
+    in SQL; flush only."""
+    sums = select(EnergyConsumption.year, EnergyConsumption.carrier, func.sum(EnergyConsumption.kwh), func.count()) \
+        .group_by(EnergyConsumption.year, EnergyConsumption.carrier)
+    clear = delete(EnergyYearTotal)
+    if years is not None:
+        years = sorted(set(years))
+        sums = sums.where(EnergyConsumption.year.in_(years))
+        clear = clear.where(EnergyYearTotal.year.in_(years))
+    db.session.execute(clear)
+    db.session.execute(insert(EnergyYearTotal).from_select(["year", "carrier", "kwh", "records"], sums))
+
+
+def stored_totals(ref: ReferenceData | None = None) -> list[portfolio.YearTotal]:
+    """The portfolio's yearly totals (`portfolio.yearly_totals`) from the stored sums."""
+    rows = db.session.execute(select(EnergyYearTotal.year, EnergyYearTotal.carrier, EnergyYearTotal.kwh)
+                              .order_by(EnergyYearTotal.year, EnergyYearTotal.carrier)).all()
+    return portfolio.year_totals_from(rows, ref or services.reference_data())
+
+
 def computed_standings(today: date | None = None) -> list[BuildingStanding]:
     """Every building's standing as computed now (what the stored rows must equal), by building code."""
     return portfolio.portfolio_standings(today or paris_today())
@@ -136,10 +164,12 @@ def stored_standings() -> list[BuildingStanding]:
 class _Pending:
     buildings: set[int] = field(default_factory=set)
     sites: set[int] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)  # of the portfolio's yearly totals
+    every_year: bool = False  # a building went, with its consumption (deleted by the database's cascade)
     everything: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.buildings or self.sites or self.everything)
+        return bool(self.buildings or self.sites or self.years or self.every_year or self.everything)
 
 
 def _changed(obj, names: Iterable[str]) -> bool:
@@ -151,13 +181,18 @@ def _note_changes(session, _context) -> None:
     """After each flush: note whose standing the flushed changes touch (recomputed before the commit)."""
     pending = session.info.get(PENDING) or _Pending()
     for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, EnergyConsumption):
+            history = sa_inspect(obj).attrs.year.history
+            pending.years.update(y for y in chain(history.added, history.unchanged, history.deleted) if y)
         if isinstance(obj, (EnergyConsumption, BuildingEnergyYear, BuildingEnergySettings)):
             pending.buildings.add(obj.building_id)
         elif isinstance(obj, Building):
+            pending.every_year |= obj in session.deleted
             if obj in session.new or obj in session.deleted or _changed(obj, BUILDING_INPUTS):
                 history = sa_inspect(obj).attrs.site_id.history
                 pending.sites.update(s for s in chain(history.added, history.unchanged, history.deleted) if s)
         elif isinstance(obj, Site):
+            pending.every_year |= obj in session.deleted
             if obj not in session.new and obj not in session.deleted and _changed(obj, ("kind",)):
                 pending.sites.add(obj.id)
         elif isinstance(obj, REFERENCE_TYPES):
@@ -173,6 +208,8 @@ def _apply_changes(session) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
+    if pending.years or pending.every_year:
+        refresh_totals(None if pending.every_year else pending.years)
     if pending.everything:
         services.forget_reference_data()  # the reference rows of this transaction, not the request's copy
         refresh_everything()
@@ -197,6 +234,7 @@ def refresh_everything() -> str:
         refresh()
         return "done"
     db.session.execute(update(EnergyStanding).values(valid_until=EnergyStanding.computed_on))
+    _forget_summary()
     if not _refresh_job_active():
         from facilities.jobs import create_job
 
@@ -224,6 +262,7 @@ def _queue_refresh() -> None:
 def refresh_job(context: JobContext) -> JobResult:
     """Recompute every building's stored energy standing (after a large reference change, or a new year)."""
     written = refresh()
+    refresh_totals()
     return JobResult(message=_("%(n)s standings recomputed.", n=written))
 
 
@@ -245,21 +284,41 @@ def _code_order():
     return Building.code.collate("C") if db.session.get_bind().dialect.name == "postgresql" else Building.code
 
 
+STANDING_COLUMNS = ("building_id", "site_id", "latest_year", "dpe_class", "tertiaire_kwh_m2", "path_kwh_m2",
+                    "gap_kwh_m2", "status", "subject", "dpe_display_required", "dpe_years", "reference_year",
+                    "incomplete")
+
+
 def _standing_query():
-    return select(EnergyStanding, Building.code, Building.name).join(Building,
-                                                                     Building.id == EnergyStanding.building_id)
+    """Plain columns (no ORM instance per row: pages read thousands of them)."""
+    table = EnergyStanding.__table__
+    return select(*(table.c[name] for name in STANDING_COLUMNS), Building.code, Building.name).join(
+        Building, Building.id == table.c.building_id)
 
 
-def _standing(row: EnergyStanding, code: str, name: str) -> BuildingStanding:
-    years = tuple(int(y) for y in row.dpe_years.split(",")) if row.dpe_years else ()
-    return BuildingStanding(row.building_id, row.site_id, code, name, row.latest_year, row.dpe_class,
-                            row.tertiaire_kwh_m2, row.path_kwh_m2, row.gap_kwh_m2, row.status, row.subject,
-                            row.dpe_display_required, years, row.reference_year, row.incomplete)
+def _standing(*row) -> BuildingStanding:
+    (building_id, site_id, latest_year, dpe_class, tertiaire, path, gap, status, subject, display, dpe_years,
+     reference_year, incomplete, code, name) = row
+    years = tuple(int(y) for y in dpe_years.split(",")) if dpe_years else ()
+    return BuildingStanding(building_id, site_id, code, name, latest_year, dpe_class, tertiaire, path, gap, status,
+                            subject, display, years, reference_year, incomplete)
 
 
 def _summary(today: date) -> tuple[dict[str, int], int, int] | None:
-    """(class counts, subject, off track) from the stored rows in one query; None when they do not all hold today
-    (a building without a row, a stale or expired row)."""
+    """(class counts, subject, off track) from the stored rows in one query, once per request and day; None when they
+    do not all hold today (a building without a row, a stale or expired row)."""
+    cache = g.setdefault(SUMMARY, {}) if has_app_context() else {}
+    if today not in cache:
+        cache[today] = _read_summary(today)
+    return cache[today]
+
+
+def _forget_summary() -> None:
+    if has_app_context():
+        g.pop(SUMMARY, None)
+
+
+def _read_summary(today: date) -> tuple[dict[str, int], int, int] | None:
     buildings = select(func.count()).select_from(Building).scalar_subquery()
     rows = db.session.execute(
         select(EnergyStanding.dpe_class, func.count(), func.sum(case((EnergyStanding.subject, 1), else_=0)),
@@ -291,14 +350,15 @@ def dashboard(limit: int = 10, today: date | None = None) -> Dashboard:
             _queue_refresh()
         return computed
     counts, subject, off_track = summary
+    # Off track means above the path: the gap is positive, and so is its ratio, None only on a zero path (ranked as
+    # 0, after every other, as portfolio.dashboard does). The index on (status, gap_ratio, gap) is read backwards.
     off = db.session.execute(
         _standing_query().where(EnergyStanding.status == OFF_TRACK)
-        .order_by(func.coalesce(EnergyStanding.gap_ratio, 0).desc(), func.coalesce(EnergyStanding.gap_kwh_m2, 0).desc(),
-                  _code_order())
+        .order_by(EnergyStanding.gap_ratio.desc().nulls_last(), EnergyStanding.gap_kwh_m2.desc(), _code_order())
         .limit(limit)).all()
     display = db.session.execute(
         _standing_query().where(EnergyStanding.dpe_display_required.is_(True)).order_by(_code_order())).all()
-    return Dashboard(counts, [_standing(*row) for row in off], portfolio.yearly_totals(), sum(counts.values()),
+    return Dashboard(counts, [_standing(*row) for row in off], stored_totals(), sum(counts.values()),
                      subject, off_track, [_standing(*row) for row in display])
 
 
@@ -322,15 +382,18 @@ def subject_building_ids(today: date | None = None) -> set[int] | None:
     return set(db.session.execute(select(EnergyStanding.building_id).where(EnergyStanding.subject)).scalars())
 
 
-def unassigned_subject(today: date | None = None) -> list[BuildingStanding] | None:
-    """The subject buildings in no EFA, by code (`efas.unassigned_subject_buildings` of the portfolio) from the
-    stored standings; None when they do not all hold today."""
+def unassigned_subject(today: date | None = None,
+                       limit: int | None = None) -> tuple[list[BuildingStanding], int] | None:
+    """The subject buildings in no EFA, by code (`efas.unassigned_subject_buildings` of the portfolio; the first
+    `limit` of them) and how many there are, from the stored standings; None when they do not all hold today."""
     from facilities.energy.models import EfaPart
 
     today = today or paris_today()
     if _summary(today) is None:
         return None
-    rows = db.session.execute(
-        _standing_query().where(EnergyStanding.subject, EnergyStanding.building_id.not_in(select(EfaPart.building_id)))
-        .order_by(_code_order())).all()
-    return [_standing(*row) for row in rows]
+    unassigned = (EnergyStanding.subject, EnergyStanding.building_id.not_in(select(EfaPart.building_id)))
+    query = _standing_query().where(*unassigned).order_by(_code_order())
+    rows = db.session.execute(query if limit is None else query.limit(limit)).all()
+    total = len(rows) if limit is None or len(rows) < limit else db.session.scalar(
+        select(func.count()).select_from(EnergyStanding).where(*unassigned))
+    return [_standing(*row) for row in rows], total

@@ -280,15 +280,19 @@ def declaration_context(today: date | None = None) -> dict[str, Any]:
     year, deadline, pending = operat.pending_declarations(today)
     return {"declaration_year": year, "declaration_deadline": deadline, "pending": pending,
             "days_left": (deadline - today).days if deadline else None,
-            "unassigned": _unassigned(today),
+            **_unassigned(today),
             "YEAR_STATUS_LABELS": {"missing": _("missing"), "incomplete": _("incomplete"), "complete": _("complete")},
             "propose_form": EfaProposeForm(formdata=None)}
 
 
-def _unassigned(today: date) -> list:
-    """The subject buildings in no EFA: from the stored standings (one query), else computed."""
-    stored = standings.unassigned_subject(today)
-    return stored if stored is not None else efas.unassigned_subject_buildings(today=today)
+def _unassigned(today: date) -> dict[str, Any]:
+    """The subject buildings in no EFA (the first UNASSIGNED_SHOWN) and their number: from the stored standings,
+    else computed."""
+    stored = standings.unassigned_subject(today, standings.UNASSIGNED_SHOWN)
+    if stored is None:
+        every = efas.unassigned_subject_buildings(today=today)
+        stored = every[:standings.UNASSIGNED_SHOWN], len(every)
+    return {"unassigned": stored[0], "unassigned_count": stored[1]}
 
 
 HOME_OFF_TRACK = 5  # the home panel names the buildings furthest off track, up to this many

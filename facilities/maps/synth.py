@@ -1,4 +1,6 @@
-"""`flask demo synth` and `flask demo remove-synth`: reproducible synthetic sites for scale tests, in bulk.
+"""`flask demo synth` and `flask demo remove-synth`: reproducible synthetic sites for scale tests, in bulk, in the
+loaded communes (or a bounding box when none), each building with a floor area and yearly energy consumption
+(facilities/energy/synth.py) so that the choropleth, the filters and the energy dashboard have data to show.
 
 The commands are added to the `demo` group by facilities/demo/cli.py (`demo_cli.add_command(...)`).
 """
@@ -14,6 +16,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, insert, select
 
 from facilities.database import analyze_tables
+from facilities.energy import synth as energy_synth
+from facilities.energy.models import EnergyConsumption, EnergyStanding
 from facilities.extensions import db
 from facilities.inventory.catalogue import SpaceType
 from facilities.inventory.floor_copy import default_floor_name
@@ -36,6 +40,8 @@ FLOOR_PLAN: tuple[tuple[str, str, int], ...] = (
     (SpaceType.TECHNICAL, "4.00", 0),
 )
 assert len(FLOOR_PLAN) == SPACES_PER_FLOOR
+# Gross floor area of a floor: its spaces (216.5 m²) and the walls, about 15 % more.
+FLOOR_GROSS_M2 = Decimal("249.00")
 CHUNK = 20_000
 
 
@@ -78,11 +84,14 @@ def add_synthetic_sites(count: int, seed: int) -> dict[str, int]:
                           for code, r in zip(codes, records, strict=True) for service in r["services"]])
     _insert(Building, [
         {"site_id": site_ids[code], "code": f"{code}-B1", "name": f"Bâtiment {r['name']}", "illustrative": True,
-         **stamps}
+         "gross_floor_area_m2": FLOOR_GROSS_M2 * r["floors"], **stamps}
         for code, r in zip(codes, records, strict=True)
     ])
     building_ids = _ids(select(Building.site_id, Building.id).where(Building.site_id.in_(
         select(Site.id).where(Site.code.like(f"SYN{seed}-%")))))
+    consumptions = energy_synth.add_synthetic_consumption(
+        [(building_ids[site_ids[code]], FLOOR_GROSS_M2 * r["floors"]) for code, r in zip(codes, records, strict=True)],
+        seed)
     floor_names = {level: default_floor_name(level) for level in range(10)}
     _insert(Floor, [
         {"building_id": building_ids[site_ids[code]], "level": level, "name": floor_names[level],
@@ -112,15 +121,15 @@ def add_synthetic_sites(count: int, seed: int) -> dict[str, int]:
     _insert(Space, spaces)
     db.session.flush()
     return {"sites": len(records), "buildings": len(building_ids), "floors": len(floors),
-            "spaces": len(floors) * SPACES_PER_FLOOR}
+            "spaces": len(floors) * SPACES_PER_FLOOR, "consumptions": consumptions}
 
 
 def remove_synthetic_sites() -> dict[str, int]:
-    """Delete every synthetic site with its services, buildings, floors and spaces; flush only."""
+    """Delete every synthetic site with its services, buildings, floors, spaces and energy records; flush only."""
     sites = select(Site.id).where(Site.synthetic.is_(True))
     buildings = select(Building.id).where(Building.site_id.in_(sites))
     floors = select(Floor.id).where(Floor.building_id.in_(buildings))
-    removed = {}
+    removed = {"consumptions": energy_synth.remove_energy_data(buildings)}
     removed["spaces"] = db.session.execute(delete(Space).where(Space.floor_id.in_(floors))).rowcount
     removed["floors"] = db.session.execute(delete(Floor).where(Floor.id.in_(floors))).rowcount
     removed["buildings"] = db.session.execute(delete(Building).where(Building.id.in_(buildings))).rowcount
@@ -133,7 +142,7 @@ def remove_synthetic_sites() -> dict[str, int]:
 def analyze_loaded_tables() -> None:
     """PostgreSQL: fresh planner statistics for the tables the load filled (facilities.database.analyze_tables)."""
     analyze_tables(Site.__tablename__, SiteService.__tablename__, Building.__tablename__, Floor.__tablename__,
-                   Space.__tablename__)
+                   Space.__tablename__, EnergyConsumption.__tablename__, EnergyStanding.__tablename__)
 
 
 @click.command("synth")
@@ -152,6 +161,6 @@ def synth_command(count: int, seed: int) -> None:
 @click.command("remove-synth")
 @with_appcontext
 def remove_synth_command() -> None:
-    """Delete every synthetic site with its buildings, floors and spaces."""
+    """Delete every synthetic site with its buildings, floors, spaces and energy records."""
     removed = remove_synthetic_sites()
     click.echo("Removed synthetic data (" + ", ".join(f"{n} {kind}" for kind, n in removed.items()) + ").")

@@ -51,7 +51,9 @@ def test_demo_dashboard_from_stored_standings_equals_the_computed_one(energy_dem
     assert standings.latest_dpe_class_by_site() == portfolio.latest_dpe_class_by_site(paris_today())
     from facilities.energy import efas
 
-    assert [s.code for s in standings.unassigned_subject()] == [b.code for b in efas.unassigned_subject_buildings()]
+    every = {b.building_id for b in efas.unassigned_subject_buildings()}
+    stored = [s for s in standings.stored_standings() if s.building_id in every]
+    assert standings.unassigned_subject() == (stored, len(every))
 
 
 def test_consumption_added_edited_deleted(portfolio_of_three, db):
@@ -210,3 +212,34 @@ def test_dashboard_queries_do_not_grow(portfolio_of_three, client_as, factory, d
     with count_queries(db) as many:
         assert director.get("/energy").status_code == 200
     assert len(many) == len(few)
+
+
+def test_yearly_totals_follow_the_records(portfolio_of_three, db):
+    from facilities.inventory import services as inventory
+
+    def same_totals():
+        db.session.commit()
+        assert standings.stored_totals() == portfolio.yearly_totals()
+
+    first, _second, _lone = portfolio_of_three
+    same_totals()
+    added, _created = record(first, 2020, "fuel_oil", "5000.25")
+    same_totals()
+    services.record_consumption(first, {**services.clean_entry(first, {"year": 2020, "carrier": "fuel_oil",
+                                                                      "kwh": "7000"})})
+    same_totals()
+    services.delete_consumption(first, added.id)
+    same_totals()
+    inventory.delete_building(first)
+    same_totals()
+    standings.refresh_totals()
+    same_totals()
+
+
+def test_the_dashboard_names_the_first_unassigned_buildings_and_counts_the_others(portfolio_of_three, client_as,
+                                                                                  monkeypatch):
+    shown, total = standings.unassigned_subject(limit=2)
+    assert [s.code for s in shown] == ["A", "B"] and total == 3
+    monkeypatch.setattr(standings, "UNASSIGNED_SHOWN", 2)
+    html = client_as("director").get("/energy").get_data(as_text=True)
+    assert ">A</a>" in html and ">B</a>" in html and ">C</a>" not in html and "et 1 de plus" in html

@@ -87,3 +87,28 @@ def test_synth_leaves_fresh_statistics_on_postgresql(runner, db):
         analyzed = db.session.execute(text(
             "SELECT reltuples FROM pg_class WHERE relname = 'sites'")).scalar()
         assert analyzed >= 30
+
+
+def test_synth_buildings_have_areas_energy_data_and_stored_standings(runner, db, communes):
+    from facilities.energy import portfolio, standings
+    from facilities.energy.models import EnergyConsumption, EnergyStanding, EnergyYearTotal
+    from facilities.energy.services import ensure_reference_seeded
+    from facilities.timeutil import paris_today
+
+    ensure_reference_seeded()
+    db.session.commit()
+    result = runner.invoke(synth_command, ["--sites", "40", "--seed", "2"])
+    assert result.exit_code == 0 and "consumptions" in result.output, result.output
+    assert count(db, Building, Building.gross_floor_area_m2.is_(None)) == 0
+    carriers = set(db.session.execute(select(EnergyConsumption.carrier)).scalars())
+    assert "electricity" in carriers and carriers & {"natural_gas", "district_heating", "fuel_oil"}
+    years = sorted(set(db.session.execute(select(EnergyConsumption.year)).scalars()))
+    assert years[0] == 2019 and years[-1] == paris_today().year - 1
+    assert count(db, EnergyStanding) == 40
+    assert standings.stored_standings() == standings.computed_standings()
+    assert standings.stored_totals() == portfolio.yearly_totals()
+    board = standings.dashboard()
+    assert board.buildings == 40 and board.off_track and board.off_track < 40  # some on track, some off
+    assert sum(n for letter, n in board.class_counts.items() if letter) == 40
+    assert runner.invoke(remove_synth_command).exit_code == 0
+    assert count(db, EnergyConsumption) == count(db, EnergyStanding) == count(db, EnergyYearTotal) == 0
