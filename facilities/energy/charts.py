@@ -218,6 +218,8 @@ def yearly_totals_svg(
         other.plot([p[0] for p in points], [p[1] for p in points], marker="o", color="#38761d", label=text["co2"])
     other.set_ylabel(text["co2"])
     other.set_ylim(bottom=0)
+    for scale in (axes, other):  # whole numbers, never "1e6" above the axis (a large portfolio's MWh)
+        scale.ticklabel_format(axis="y", style="plain", useOffset=False)
     handles = axes.get_legend_handles_labels()[0] + other.get_legend_handles_labels()[0]
     axes.legend(handles=handles, fontsize=8, loc="upper right")
     return _svg(figure, text["title"], text["description"])

@@ -55,7 +55,7 @@ JOB_KIND = "energy_standings"
 CHUNK = 5000
 PENDING = "energy_standings_pending"
 SUMMARY = "energy_standings_summary"  # in flask.g: what the stored rows add up to, read once per request
-UNASSIGNED_SHOWN = 50  # the dashboard names this many subject buildings in no EFA, then counts the others
+UNASSIGNED_SHOWN = 20  # the dashboard names this many subject buildings in no EFA, then counts the others
 # The building columns a standing reads (its own areas and ERP data, and the site's total of tertiary areas).
 BUILDING_INPUTS = ("site_id", "gross_floor_area_m2", "tertiary_area_m2", "housing_area_m2", "activity_category",
                    "erp_types", "public_capacity", "staff_capacity", "with_accommodation", "erp_category_override")
@@ -391,9 +391,7 @@ def unassigned_subject(today: date | None = None,
     today = today or paris_today()
     if _summary(today) is None:
         return None
-    unassigned = (EnergyStanding.subject, EnergyStanding.building_id.not_in(select(EfaPart.building_id)))
-    query = _standing_query().where(*unassigned).order_by(_code_order())
-    rows = db.session.execute(query if limit is None else query.limit(limit)).all()
-    total = len(rows) if limit is None or len(rows) < limit else db.session.scalar(
-        select(func.count()).select_from(EnergyStanding).where(*unassigned))
-    return [_standing(*row) for row in rows], total
+    query = _standing_query().add_columns(func.count().over()).where(
+        EnergyStanding.subject, EnergyStanding.building_id.not_in(select(EfaPart.building_id))).order_by(_code_order())
+    rows = db.session.execute(query if limit is None else query.limit(limit)).all()  # each row counts them all
+    return [_standing(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
