@@ -107,6 +107,30 @@ def _hub(code, name, commune_code, commune_name, lat, lon, status, note, service
     }
 
 
+def _published(source: str, day: str, reference: str, figures: list[tuple[str, str, str]]) -> list[dict]:
+    return [{"figure": figure, "value": value, "source": source, "published_on": day, "reference": reference,
+             "note": wording} for figure, value, wording in figures]
+
+
+# The figures the press releases publish (/work/shared/sources/facts.md), as they word them: facts, not illustrative;
+# the inventory is compared with them (facilities/inventory/published.py).
+ASNIERES_PUBLISHED = _published(ASNIERES_RELEASE, "2023-06-06", "pole-social-asnieres-gennevilliers-2023", [
+    ("floors", "7", "« 7 étages dont 2 étages dédiés au public de 181 à 248 m² »"),
+    ("public_floors", "2", "« 7 étages dont 2 étages dédiés au public de 181 à 248 m² »"),
+    ("interview_offices", "10", "« 10 bureaux d'entretien »"),
+    ("digital_spaces", "2", "« 2 espaces numériques en libre-service, avec 4 PC reliés »"),
+    ("public_pcs", "4", "« 2 espaces numériques en libre-service, avec 4 PC reliés »"),
+    ("mediation_spaces", "3", "« 3 espaces de médiation Parents / enfants »"),
+    ("medical_cabinets", "4", "« 4 cabinets médicaux, dont un pour le Centre de santé sexuelle »"),
+    ("workstations", "96", "« 96 postes de travail »"),
+    ("cost_eur", "11320000", "« 11,32 M€ » pour l'acquisition et l'aménagement"),
+])
+CLICHY_PUBLISHED = _published(CLICHY_RELEASE, "2024-04-23", "pole-social-clichy-2024", [
+    ("digital_spaces", "2", "« deux espaces multimédia »"),
+    ("cost_eur", "17600000", "« Le Département des Hauts-de-Seine a investi 17,6 millions d'euros »"),
+])
+
+
 # A mixed building (Décret tertiaire: only the tertiary floor area counts, never the housing).
 MIXED_BUILDING = {
     "tertiary_area_m2": "900", "housing_area_m2": "500",
@@ -140,6 +164,7 @@ DEMO_SITES: list[dict] = [
                                 " locaux, les surfaces des niveaux de bureaux, la surface de plancher, le type et la"
                                 " catégorie ERP, les effectifs (public, personnel)."),
             "floors": _asnieres_floors(),
+            "published_figures": ASNIERES_PUBLISHED,
         }],
     },
     {
@@ -160,6 +185,7 @@ DEMO_SITES: list[dict] = [
             "provenance_note": ("Publié : investissement de 17,6 M€, deux espaces multimédias. Illustratif : niveaux,"
                                 " locaux, surfaces, type et catégorie ERP, effectifs (public, personnel)."),
             "floors": _clichy_floors(),
+            "published_figures": CLICHY_PUBLISHED,
         }],
     },
     {

@@ -69,13 +69,20 @@ def load_demo(with_users: bool) -> LoadReport:
 
 
 def _load_building(site: Site, record: dict, report: LoadReport) -> None:
-    values = rules.clean_building(_strip(record, "floors"))
+    values = rules.clean_building(_strip(record, "floors", "published_figures"))
     building = db.session.execute(select(Building).where(Building.code == values["code"])).scalar_one_or_none()
     if building is None:
         building = services.create_building(site, values)
         report.count("buildings")
     else:
         services.update_building(building, values)
+    for figure_record in record.get("published_figures", []):
+        figure_values = rules.clean_published_figure(figure_record)
+        found = next((row for row in building.published_figures if row.figure == figure_values["figure"]), None)
+        if found is None:
+            services.create_published_figure(building, figure_values)
+        else:
+            services.update_published_figure(found, figure_values)
     for floor_record in record.get("floors", []):
         floor_values = rules.clean_floor(_strip(floor_record, "spaces"))
         floor = db.session.execute(

@@ -44,7 +44,7 @@ from facilities.api.schemas import ok, page_of
 from facilities.extensions import db
 from facilities.inventory import erp, rules, serializers, services
 from facilities.inventory.catalogue import SPACE_TYPE_LABELS, codes
-from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.inventory.models import Building, Floor, PublishedFigure, Site, Space
 from facilities.inventory.serializers import (
     BUILDING_DETAIL,
     BUILDING_SUMMARY,
@@ -419,3 +419,83 @@ def delete_space(space_id: int):
     services.delete_space(get_or_404(Space, space_id))
     return "", 204
 
+
+
+# ---------------------------------------------------------------- published figures
+
+PUBLISHED_SORT = {"id": PublishedFigure.id, "figure": PublishedFigure.figure,
+                  "published_on": PublishedFigure.published_on}
+PUBLISHED_INPUT = rules_schema("PublishedFigureInput", rules.PUBLISHED_FIGURE_RULES, extra={"building_id": ID_SCHEMA},
+                               required_extra=["building_id"])
+PUBLISHED_PATCH = rules_schema("PublishedFigurePatch", rules.PUBLISHED_FIGURE_RULES, partial=True)
+
+
+def _published_records(records: list[PublishedFigure]) -> list[dict]:
+    """Records with what the inventory of their buildings records of each figure."""
+    buildings = list({record.building_id: record.building for record in records}.values())
+    comparisons = {comparison.record_id: comparison
+                   for found in services.published_comparisons(buildings).values() for comparison in found}
+    return [serializers.published_figure_record(record, comparisons.get(record.id)) for record in records]
+
+
+@bp.route("/published-figures", methods=["GET"])
+@bp.doc(summary="List published figures", parameters=[{"in": "query", "name": "building_id", "schema": ID_SCHEMA},
+                                                      *PAGE_PARAMETERS, sort_parameter(PUBLISHED_SORT)],
+        responses={"200": ok(page_of(serializers.PUBLISHED_FIGURE))})
+@requires(Permission.READ)
+def published_figures():
+    """Figures source documents publish about buildings, optionally of one building, each beside the inventory."""
+    query = select(PublishedFigure)
+    building_id = id_arg("building_id")
+    if building_id is not None:
+        query = query.where(PublishedFigure.building_id == building_id)
+    return paginated(sorted_query(query, PUBLISHED_SORT, "id", PublishedFigure.id),
+                     lambda record: _published_records([record])[0])
+
+
+@bp.route("/published-figures", methods=["POST"])
+@bp.doc(summary="Record a published figure", requestBody=json_body(PUBLISHED_INPUT),
+        responses={"201": ok(serializers.PUBLISHED_FIGURE, "Created")})
+@versioned(PublishedFigure)
+@requires(Permission.EDIT_BUILDINGS)
+def create_published_figure():
+    """Record a figure a source document publishes about a building (one per figure and building)."""
+    body = json_object(field_names(PUBLISHED_INPUT))
+    parent = referenced(Building, body.pop("building_id", None), "building_id")
+    record = services.create_published_figure(parent, judged(
+        rules.clean_published_figure, body, lambda values: services.published_figure_conflicts(values, parent, None)))
+    return _created(_published_records([record])[0])
+
+
+@bp.route("/published-figures/<int:published_figure_id>", methods=["GET"])
+@bp.doc(summary="Read a published figure", responses={"200": ok(serializers.PUBLISHED_FIGURE)})
+@versioned(PublishedFigure, "published_figure_id")
+@requires(Permission.READ)
+def published_figure(published_figure_id: int):
+    """One published figure beside the inventory."""
+    return _published_records([get_or_404(PublishedFigure, published_figure_id)])[0]
+
+
+@bp.route("/published-figures/<int:published_figure_id>", methods=["PATCH"])
+@bp.doc(summary="Change a published figure", requestBody=json_body(PUBLISHED_PATCH),
+        responses={"200": ok(serializers.PUBLISHED_FIGURE)})
+@versioned(PublishedFigure, "published_figure_id")
+@requires(Permission.EDIT_BUILDINGS)
+def update_published_figure(published_figure_id: int):
+    """Change some fields of a published figure."""
+    found = get_or_404(PublishedFigure, published_figure_id)
+    services.update_published_figure(found, judged(
+        lambda raw: rules.clean_published_figure(raw, partial=True, current_figure=found.figure),
+        json_object(field_names(PUBLISHED_PATCH)),
+        lambda values: services.published_figure_conflicts(values, found.building, found.id)))
+    return _published_records([found])[0]
+
+
+@bp.route("/published-figures/<int:published_figure_id>", methods=["DELETE"])
+@bp.doc(summary="Delete a published figure", responses={"204": {"description": "Deleted"}})
+@versioned(PublishedFigure, "published_figure_id")
+@requires(Permission.EDIT_BUILDINGS)
+def delete_published_figure(published_figure_id: int):
+    """Delete a published figure."""
+    services.delete_published_figure(get_or_404(PublishedFigure, published_figure_id))
+    return "", 204

@@ -39,6 +39,23 @@ SITE_STATUS_LABELS = {
 }
 
 
+# The figures a source document (a press release, a report) may publish about a building, compared with what the
+# inventory counts (facilities/inventory/published.py): the key figures, the areas and the cost.
+PUBLISHED_FIGURE_LABELS = {
+    "floors": _l("Levels"),
+    "public_floors": _l("Public floors"),
+    "interview_offices": _l("Interview offices"),
+    "medical_cabinets": _l("Medical cabinets"),
+    "digital_spaces": _l("Digital spaces"),
+    "public_pcs": _l("Public PCs"),
+    "mediation_spaces": _l("Mediation spaces"),
+    "workstations": _l("Workstations"),
+    "spaces": _l("Spaces"),
+    "gross_floor_area_m2": _l("Gross floor area (m²)"),
+    "usable_area_m2": _l("Usable area (m²)"),
+    "cost_eur": _l("Acquisition and fit-out cost (€)"),
+}
+
 # The kinds of inventory record, as imports, exports and the audit trail name them.
 ENTITY_LABELS = {"site": _l("site"), "building": _l("building"), "floor": _l("floor"), "space": _l("space")}
 

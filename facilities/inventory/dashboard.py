@@ -1,5 +1,5 @@
 """The inventory's panel of the home dashboard: the portfolio's key figures and the inventory's inconsistencies
-(usable area over gross floor area), each alert linking to its building."""
+(usable area over gross floor area, figures contradicting a published source), each alert linking to its building."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from facilities.extensions import db
 from facilities.formatting import format_area
 from facilities.i18n import current_locale
-from facilities.inventory.catalogue import SITE_STATUS_LABELS, SiteStatus
+from facilities.inventory import published, services
+from facilities.inventory.catalogue import PUBLISHED_FIGURE_LABELS, SITE_STATUS_LABELS, SiteStatus
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.panels import Alert
 
@@ -81,4 +82,14 @@ def home_panel(**_objects) -> dict:
                       gross=format_area(item.gross_floor_area_m2, locale)),
                     url_for("inventory.building_detail", building_id=item.building_id), "warning",
                     _("Inconsistent figures")) for item in area_excesses()]
+    for building, wrong in services.contradicted_buildings():
+        details = "; ".join(_("%(figure)s %(recorded)s, published %(published)s",
+                              figure=PUBLISHED_FIGURE_LABELS.get(c.figure, c.figure),
+                              recorded=published.format_figure(c.figure, c.recorded, locale),
+                              published=published.format_figure(c.figure, c.published, locale)) for c in wrong)
+        alerts.append(Alert(_("%(building)s: the inventory contradicts %(source)s (%(details)s)",
+                              building=" · ".join((building.code, building.name)), source=wrong[0].source,
+                              details=details),
+                            url_for("inventory.building_detail", building_id=building.id, _anchor="published-figures"),
+                            "warning", _("Inconsistent figures")))
     return {"figures": portfolio_figures(), "status_labels": SITE_STATUS_LABELS, "alerts": alerts}

@@ -14,6 +14,7 @@ from facilities.inventory.catalogue import (
     ERP_TYPE_LABELS,
     LOCATION_PRECISION_LABELS,
     MEDICAL_SPECIALTY_LABELS,
+    PUBLISHED_FIGURE_LABELS,
     SERVICE_LABELS,
     SITE_KIND_LABELS,
     SITE_STATUS_LABELS,
@@ -103,6 +104,16 @@ class CopyFloorForm(RuleForm):
     levels = StringField(_l("Target levels"), description=_l("Comma-separated, e.g. 3, 4, 5"))
     mode = choice_field(_l("Existing floors"), COPY_MODE_LABELS, default="new")
     confirmed = HiddenField()  # "yes" once the preview was shown: the copy is then applied
+
+
+class PublishedFigureForm(RuleForm):
+    figure = choice_field(_l("Figure"), PUBLISHED_FIGURE_LABELS)
+    value = _decimal(_l("Published value"))
+    source = StringField(_l("Source document"), description=_l("Its title, e.g. the press release of 6 June 2023"))
+    published_on = StringField(_l("Published on"), render_kw={"type": "date"})
+    reference = StringField(_l("Address or reference of the document"))
+    note = TextAreaField(_l("Note"), render_kw={"rows": 2},
+                         description=_l("How the document words it, e.g. « 7 niveaux »"))
 
 
 class DeleteForm(FlaskForm):

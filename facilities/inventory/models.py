@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -22,6 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilities.database import Versioned, VersionedChild
 from facilities.extensions import db
+from facilities.inventory.catalogue import PUBLISHED_FIGURE_LABELS
+from facilities.inventory.rules import PUBLISHED_FIGURE_RULES
 from facilities.textsearch import searchable
 from facilities.timeutil import utcnow
 
@@ -138,6 +141,9 @@ class Building(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     floors: Mapped[list[Floor]] = relationship(
         back_populates="building", cascade="all, delete-orphan", order_by="Floor.level"
     )
+    published_figures: Mapped[list[PublishedFigure]] = relationship(
+        back_populates="building", cascade="all, delete-orphan", order_by="PublishedFigure.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Building {self.code}>"
@@ -203,6 +209,43 @@ class Space(Versioned, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Space {self.code}>"
+
+
+class PublishedFigure(Versioned, TimestampMixin, db.Model):
+    """A figure a source document publishes about a building ("7 niveaux, 10 bureaux"): which figure (a code of
+    catalogue.PUBLISHED_FIGURE_LABELS), its value, the document, its date and address; compared with the inventory
+    by facilities/inventory/published.py. One value per figure and building."""
+
+    __tablename__ = "published_figures"
+    __audited__ = True
+    __audit_entity_label__ = _l("published figure")
+    __audit_code_labels__ = {"figure": PUBLISHED_FIGURE_LABELS}
+    __audit_field_labels__ = {rule.name: rule.label for rule in PUBLISHED_FIGURE_RULES}
+    __table_args__ = (UniqueConstraint("building_id", "figure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), index=True)
+    figure: Mapped[str] = mapped_column(String(32))
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    source: Mapped[str] = mapped_column(String(300))
+    published_on: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(500))  # the document's address or reference
+    note: Mapped[str | None] = mapped_column(Text)
+
+    building: Mapped[Building] = relationship(back_populates="published_figures")
+
+    @property
+    def name(self) -> str:
+        """The figure as people read it ("Levels"), e.g. in a deletion's confirmation."""
+        return str(PUBLISHED_FIGURE_LABELS.get(self.figure, self.figure))
+
+    def __repr__(self) -> str:
+        return f"<PublishedFigure {self.building_id} {self.figure}={self.value}>"
+
+    @staticmethod
+    def __audit_label__(values) -> str:
+        """A published figure in the audit trail: its value and source (no code, which the history shows raw)."""
+        return f"{values.get('value')} · {values.get('source')}"[:200]
 
 
 # Codes are compared without regard to case (forms, API, imports). The services check first; these indexes make

@@ -6,20 +6,30 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from facilities.extensions import db
-from facilities.inventory import erp, rules, services
+from facilities.i18n import current_locale
+from facilities.inventory import erp, published, rules, services
 from facilities.inventory import floor_copy as floor_copy_service
 from facilities.inventory.catalogue import (
     ACTIVITY_CATEGORY_LABELS,
     ENTITY_LABELS,
     ERP_TYPE_LABELS,
     MEDICAL_SPECIALTY_LABELS,
+    PUBLISHED_FIGURE_LABELS,
     SERVICE_LABELS,
     SITE_KIND_LABELS,
     SITE_STATUS_LABELS,
     SPACE_TYPE_LABELS,
 )
-from facilities.inventory.forms import BuildingForm, CopyFloorForm, DeleteForm, FloorForm, SiteForm, SpaceForm
-from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.inventory.forms import (
+    BuildingForm,
+    CopyFloorForm,
+    DeleteForm,
+    FloorForm,
+    PublishedFigureForm,
+    SiteForm,
+    SpaceForm,
+)
+from facilities.inventory.models import Building, Floor, PublishedFigure, Site, Space
 from facilities.money import money_text
 from facilities.pagination import paginate
 from facilities.panels import collect
@@ -38,6 +48,8 @@ def catalogue_labels():
         "SPACE_TYPE_LABELS": SPACE_TYPE_LABELS,
         "MEDICAL_SPECIALTY_LABELS": MEDICAL_SPECIALTY_LABELS,
         "ENTITY_LABELS": ENTITY_LABELS,
+        "PUBLISHED_FIGURE_LABELS": PUBLISHED_FIGURE_LABELS,
+        "format_figure": lambda figure, value: published.format_figure(figure, value, current_locale()),
         "ERP_TYPE_LABELS": ERP_TYPE_LABELS,
         "ACTIVITY_CATEGORY_LABELS": ACTIVITY_CATEGORY_LABELS,
     }
@@ -113,6 +125,7 @@ def site_detail(site_id: int):
     site = _or_404(services.load_site(site_id))
     summaries = services.building_summaries([b.id for b in site.buildings])
     return render_template("inventory/site_detail.html", site=site, summaries=summaries,
+                           comparisons=services.published_comparisons(list(site.buildings)),
                            panels=collect("site.panels", site=site))
 
 
@@ -183,6 +196,7 @@ def building_detail(building_id: int):
     objects = {"building": building, "site": building.site}
     return render_template("inventory/building_detail.html", **objects, total=total, per_floor=per_floor,
                            erp=erp.building_category(building),
+                           comparisons=services.published_comparisons([building]).get(building.id, []),
                            actions=collect("building.actions", **objects), panels=collect("building.panels", **objects))
 
 
@@ -209,6 +223,58 @@ def building_delete(building_id: int):
                            lambda: services.delete_building(building),
                            url_for(".site_detail", site_id=building.site_id),
                            _("Delete building %(code)s", code=building.code), site=building.site, building=building)
+
+
+# ---------------------------------------------------------------- published figures
+
+
+def _published_shown(record: PublishedFigure) -> dict:
+    value = record.value
+    shown = str(int(value)) if value == value.to_integral_value() else str(value)  # 7, not 7.00
+    return _form_data(record, rule_names(rules.PUBLISHED_FIGURE_RULES)) | {"value": shown}
+
+
+@bp.route("/buildings/<int:building_id>/published-figures/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_BUILDINGS)
+def published_figure_create(building_id: int):
+    """Record a figure a source document publishes about the building (compared with its inventory)."""
+    building = _or_404(services.load_building(building_id))
+    form = PublishedFigureForm()
+    record = form.submit_with(rules.clean_published_figure,
+                              lambda values: services.create_published_figure(building, values),
+                              lambda values: services.published_figure_conflicts(values, building, None))
+    if record is not None:
+        flash(_("Published figure recorded."), "success")
+        return redirect(url_for(".building_detail", building_id=building.id, _anchor="published-figures"))
+    return render_template("inventory/form.html", form=form, title=_("New published figure"), site=building.site,
+                           building=building), _status(form)
+
+
+@bp.route("/published-figures/<int:published_figure_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_BUILDINGS)
+def published_figure_edit(published_figure_id: int):
+    """Correct a published figure: its value, source, date, reference or note."""
+    record = _or_404(db.session.get(PublishedFigure, published_figure_id))
+    building = record.building
+    form = PublishedFigureForm.editing(record, lambda: _published_shown(record))
+    if form.submit_with(rules.clean_published_figure, lambda values: services.update_published_figure(record, values),
+                        lambda values: services.published_figure_conflicts(values, building, record.id)) is not None:
+        flash(_("Published figure saved."), "success")
+        return redirect(url_for(".building_detail", building_id=building.id, _anchor="published-figures"))
+    return render_template("inventory/form.html", form=form, title=_("Edit a published figure"), site=building.site,
+                           building=building), _status(form)
+
+
+@bp.route("/published-figures/<int:published_figure_id>/delete", methods=["GET", "POST"])
+@requires(Permission.EDIT_BUILDINGS)
+def published_figure_delete(published_figure_id: int):
+    """Delete a published figure, after confirmation."""
+    record = _or_404(db.session.get(PublishedFigure, published_figure_id))
+    building = record.building
+    return _confirm_delete(record, {}, lambda: services.delete_published_figure(record),
+                           url_for(".building_detail", building_id=building.id, _anchor="published-figures"),
+                           _("Delete the published figure %(figure)s", figure=record.name), site=building.site,
+                           building=building)
 
 
 # ---------------------------------------------------------------- floors
@@ -238,7 +304,8 @@ def floor_detail(floor_id: int):
     objects = {"floor": floor, "building": floor.building, "site": floor.building.site}
     previous_floor, next_floor = services.neighbour_floors(floor)
     return render_template("inventory/floor_detail.html", **objects, floor_total=per_floor.get(floor.id),
-                           building_total=building_total, panels=collect("floor.panels", **objects),
+                           building_total=building_total,
+                           comparisons=services.published_comparisons([floor.building]).get(floor.building_id, []), panels=collect("floor.panels", **objects),
                            actions=collect("floor.actions", **objects), space_actions=collect("space.actions", **objects),
                            previous_floor=previous_floor, next_floor=next_floor)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from facilities.inventory.catalogue import (
     ERP_TYPE_LABELS,
     LOCATION_PRECISION_LABELS,
     MEDICAL_SPECIALTY_LABELS,
+    PUBLISHED_FIGURE_LABELS,
     SERVICE_LABELS,
     SITE_KIND_LABELS,
     SITE_STATUS_LABELS,
@@ -24,6 +26,7 @@ from facilities.inventory.catalogue import (
     SpaceType,
     codes,
 )
+from facilities.inventory.summary import COUNT_FIGURES
 from facilities.validation import Check, Rule, ValidationError, clean, format_area, merge_errors, year_rule
 
 MAX_AREA_M2 = Decimal("1000000")  # larger figures are typing mistakes, not buildings
@@ -153,6 +156,39 @@ SPACE_RULES = (
     Rule("specialty", "choice", _l("Specialty"), choices=lambda: codes(MEDICAL_SPECIALTY_LABELS)),
     Rule("equipment", "text", _l("Equipment"), max_length=2000),
 )
+
+
+MAX_PUBLISHED_VALUE = Decimal("999999999999")  # what the column holds (Numeric(14, 2)): above any cost in euros
+
+
+def _whole_count(values: dict[str, Any]) -> dict[str, str]:
+    """A published count (levels, offices…) is a whole number; areas and costs may have decimals."""
+    value = values.get("value")
+    if values.get("figure") in COUNT_FIGURES and value is not None and value != value.to_integral_value():
+        return {"value": _("A number of %(figure)s is a whole number",
+                           figure=str(PUBLISHED_FIGURE_LABELS[values["figure"]]).lower())}
+    return {}
+
+
+PUBLISHED_FIGURE_RULES = (
+    Rule("figure", "choice", _l("Figure"), required=True, choices=lambda: codes(PUBLISHED_FIGURE_LABELS)),
+    Rule("value", "decimal", _l("Published value"), required=True, minimum=Decimal(0),
+         maximum=MAX_PUBLISHED_VALUE, places=2),
+    Rule("source", "text", _l("Source document"), required=True, max_length=300),
+    Rule("published_on", "date", _l("Published on"), minimum=date(1900, 1, 1), maximum=date.today),
+    Rule("reference", "text", _l("Address or reference of the document"), max_length=500),
+    Rule("note", "text", _l("Note"), max_length=2000),
+)
+
+
+def clean_published_figure(raw: dict[str, Any], *, partial: bool = False,
+                           current_figure: str | None = None) -> dict[str, Any]:
+    """Typed values of a published figure, or ValidationError listing every error at once."""
+
+    def whole(values: dict[str, Any]) -> dict[str, str]:
+        return _whole_count({"figure": values.get("figure", current_figure), "value": values.get("value")})
+
+    return clean(PUBLISHED_FIGURE_RULES, raw, partial=partial, checks=(Check(("figure", "value"), whole),))
 
 
 def parse_communes_served(text: str | list | None) -> list[dict[str, str]]:

@@ -9,7 +9,8 @@ from facilities.api.schemas import ID, PROVENANCE, REF
 from facilities.api.serializers import iso, number, provenance, record_fields
 from facilities.inventory import rules
 from facilities.inventory.erp import BuildingCategory
-from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.inventory.models import Building, Floor, PublishedFigure, Site, Space
+from facilities.inventory.published import FigureComparison
 from facilities.inventory.summary import KEY_FIGURES, InventorySummary
 from facilities.money import money_json
 
@@ -147,3 +148,22 @@ def space_record(space: Space, floor_level: int) -> dict:
         "specialty": space.specialty,
         "equipment": space.equipment,
     }
+
+
+PUBLISHED_FIGURE = response_schema(
+    "PublishedFigure", rules.PUBLISHED_FIGURE_RULES,
+    extra={"id": ID, "building_id": ID,
+           "recorded": {"type": "number", "nullable": True,
+                        "description": "What the inventory records of this figure (null: not recorded yet)."},
+           "contradicted": {"type": "boolean", "description": (
+               "Whether the inventory contradicts the published value (counts differ, or an area or cost differs by "
+               "one unit or more).")}},
+    required=["id", "building_id", "figure", "value", "source", "recorded", "contradicted"])
+
+
+def published_figure_record(record: PublishedFigure, comparison: FigureComparison | None) -> dict:
+    """A published figure, with what the inventory records of it."""
+    return {"id": record.id, "building_id": record.building_id, "figure": record.figure, "value": number(record.value),
+            "source": record.source, "published_on": iso(record.published_on), "reference": record.reference,
+            "note": record.note, "recorded": number(comparison.recorded) if comparison else None,
+            "contradicted": bool(comparison and comparison.contradicted)}

@@ -15,8 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from facilities.extensions import db
-from facilities.inventory import rules
-from facilities.inventory.models import Building, Floor, Site, SiteService, Space
+from facilities.inventory import published, rules
+from facilities.inventory.catalogue import PUBLISHED_FIGURE_LABELS
+from facilities.inventory.models import Building, Floor, PublishedFigure, Site, SiteService, Space
+from facilities.inventory.published import FigureComparison
 from facilities.inventory.rules import check_areas_by_use
 from facilities.inventory.summary import FloorFacts, InventorySummary, SpaceGroup, summarize
 from facilities.textsearch import fold, text_matches
@@ -439,3 +441,67 @@ def delete_space(space: Space) -> None:
     """Delete one space."""
     db.session.delete(space)
     db.session.flush()
+
+
+# ---------------------------------------------------------------- published figures
+
+
+def published_figure_conflicts(values: dict[str, Any], building: Building, record_id: int | None) -> dict[str, str]:
+    """A figure is published once per building: {field: message} when another record already holds it."""
+    figure = values.get("figure")
+    if figure is None:
+        return {}
+    query = select(PublishedFigure.id).where(PublishedFigure.building_id == building.id,
+                                             PublishedFigure.figure == figure)
+    if record_id is not None:
+        query = query.where(PublishedFigure.id != record_id)
+    if _exists(query):
+        return {"figure": _("This building already has a published value of %(figure)s: change that one",
+                            figure=str(PUBLISHED_FIGURE_LABELS.get(figure, figure)).lower())}
+    return {}
+
+
+def create_published_figure(building: Building, values: dict[str, Any]) -> PublishedFigure:
+    """Record a figure a source document publishes about a building, from cleaned values."""
+    _raise(published_figure_conflicts(values, building, None))
+    record = PublishedFigure(building=building, **values)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def update_published_figure(record: PublishedFigure, values: dict[str, Any]) -> PublishedFigure:
+    """Change a published figure with cleaned (possibly partial) values."""
+    _raise(published_figure_conflicts(values, record.building, record.id))
+    _assign(record, values)
+    db.session.flush()
+    return record
+
+
+def delete_published_figure(record: PublishedFigure) -> None:
+    """Delete one published figure."""
+    db.session.delete(record)
+    db.session.flush()
+
+
+def published_comparisons(buildings: list[Building]) -> dict[int, list[FigureComparison]]:
+    """The published figures of these buildings beside what their inventories record (three queries), by building
+    id; buildings without a published figure are left out."""
+    rows = db.session.scalars(select(PublishedFigure).where(PublishedFigure.building_id.in_([b.id for b in buildings]))
+                              ).all() if buildings else []
+    by_building: dict[int, list[PublishedFigure]] = {}
+    for row in rows:
+        by_building.setdefault(row.building_id, []).append(row)
+    summaries = building_summaries(list(by_building))
+    return {building.id: published.compare(by_building[building.id], published.recorded_figures(
+                summaries[building.id][0], building.gross_floor_area_m2, building.cost_cents))
+            for building in buildings if building.id in by_building}
+
+
+def contradicted_buildings() -> list[tuple[Building, list[FigureComparison]]]:
+    """The buildings whose inventory contradicts a figure published about them, with those figures, by code."""
+    buildings = db.session.scalars(select(Building).where(Building.id.in_(select(PublishedFigure.building_id)))
+                                   .order_by(Building.code)).all()
+    comparisons = published_comparisons(list(buildings))
+    found = [(building, published.contradictions(comparisons.get(building.id, []))) for building in buildings]
+    return [(building, wrong) for building, wrong in found if wrong]

@@ -21,6 +21,10 @@ KEY_FIGURES = (
     "workstations",
 )
 
+# The published figures that count things (whole numbers), and those measured (areas, cost: compared to the unit).
+COUNT_FIGURES = (*KEY_FIGURES, "spaces")
+MEASURED_FIGURES = ("gross_floor_area_m2", "usable_area_m2", "cost_eur")
+
 
 @dataclass(frozen=True)
 class FloorFacts:
