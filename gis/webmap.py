@@ -127,7 +127,8 @@ def inline_code_hashes(html: str) -> dict[str, list[str]]:
     return hashes
 
 
-def _document(spec: dict[str, Any], asset_url: AssetUrl, lang: str, title: str) -> str:
+def _document(spec: dict[str, Any], asset_url: AssetUrl, lang: str, title: str, extra_scripts: Sequence[str] = ()
+              ) -> str:
     """folium's map document with the stylesheets, then the data island and the scripts that draw on the map."""
     fmap = folium.Map(
         location=spec["center"],
@@ -143,6 +144,7 @@ def _document(spec: dict[str, Any], asset_url: AssetUrl, lang: str, title: str) 
     html = fmap.get_root().render()
     scripts = "".join(
         f'<script src="{escape(asset_url(*a))}"></script>\n' for a in MAP_ASSETS["js"] if a[0] != "leaflet")
+    scripts += "".join(f'<script src="{escape(url)}"></script>\n' for url in extra_scripts)
     island = f'<script type="application/json" id="gis-map-data">{_script_json({**spec, "mapName": fmap.get_name()})}'
     # Plain string edits of the rendered text: nothing here is compiled as a template.
     head, _end, _rest = html.rpartition("</html>")
@@ -186,6 +188,8 @@ def build_site_map(
     title: str = "Map of the sites",
     footprints: Mapping[str, Any] | None = None,
     footprints_min_zoom: int = 17,
+    viewport: Mapping[str, Any] | None = None,
+    extra_scripts: Sequence[str] = (),
 ) -> str:
     """Build the sites web map (clustered circle markers, legend, optional choropleth) as an HTML document.
 
@@ -204,6 +208,9 @@ def build_site_map(
     ``asset_url(package, file name)`` gives the URL of each file of :data:`MAP_ASSETS`.
     ``footprints``: a FeatureCollection of building outlines (WGS84 polygons with a ``name`` and a ``url``),
     drawn from zoom ``footprints_min_zoom`` on, where a building is large enough on screen to be seen.
+    ``viewport``: instead of embedding the sites, a JSON object for a script of ``extra_scripts`` (URLs loaded
+    after the map's own) that loads them per viewport; the map gives it an empty layer named ``viewport["name"]``
+    (``map.gisSitesLayer``), listed in the layer control.
     """
     if color_by not in ("kind", "status"):
         raise MapBuildError(f"color_by must be 'kind' or 'status', not {color_by!r}.")
@@ -290,6 +297,9 @@ def build_site_map(
     if frame_bounds is not None:
         bounds = frame_bounds
 
+    if viewport is not None:
+        spec["viewport"] = dict(viewport)
+
     if footprints is not None and footprints.get("features"):
         spec["footprints"] = {"name": texts.get("footprints_layer", "Buildings"), "data": dict(footprints),
                               "minZoom": footprints_min_zoom}
@@ -297,4 +307,4 @@ def build_site_map(
     if bounds is not None:
         minx, miny, maxx, maxy = bounds
         spec["bounds"] = [[miny, minx], [maxy, maxx]]
-    return _document(spec, asset_url, lang, title)
+    return _document(spec, asset_url, lang, title, extra_scripts)

@@ -266,7 +266,7 @@ def test_one_dpe_palette_for_map_charts_css_and_pdf(client, client_as, demo, db,
 
     assert palette.DPE_COLORS["C"] == "#78bd76" and list(palette.DPE_COLORS) == list("ABCDEFG")
     # Map: the legend of "colour by DPE" is drawn from the palette.
-    legend, _title = mapview._palette("dpe", [])
+    legend, _title, _other = mapview._palette("dpe")
     assert {code: color for code, (color, _label) in legend.items()} == palette.DPE_COLORS
     # Chart: the bars of the distribution, in the palette's colours (matplotlib writes them as fill colours).
     svg = charts.dpe_distribution_svg({letter: 1 for letter in palette.DPE_COLORS})

@@ -374,6 +374,15 @@ def latest_dpe_class_by_site(today: date | None = None) -> dict[int, str]:
     return dict(rows)
 
 
+def site_dpe_class_column(site_id, today: date | None = None):
+    """The worst stored DPE letter of the site `site_id` (a column) as a correlated SQL expression, for queries over
+    many sites (the map's viewport); None when the stored standings do not all hold today."""
+    if _summary(today or paris_today()) is None:
+        return None
+    return (select(func.max(EnergyStanding.dpe_class))
+            .where(EnergyStanding.site_id == site_id, EnergyStanding.dpe_class.is_not(None)).scalar_subquery())
+
+
 def subject_building_ids(today: date | None = None) -> set[int] | None:
     """The ids of the subject buildings from the stored standings; None when they do not all hold today."""
     today = today or paris_today()

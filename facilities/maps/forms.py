@@ -13,6 +13,7 @@ from facilities.validation import Rule, ValidationError, clean
 
 COLOR_BY_LABELS = {"kind": _l("Kind"), "status": _l("Status")}
 DPE_COLOR_LABEL = _l("Energy label (DPE)")
+SAFETY_COLOR_LABEL = _l("Safety: what is due")
 INDICATOR_LABELS = {
     "": _l("None"),
     "sites_count": _l("Sites serving the commune"),
@@ -22,7 +23,8 @@ INDICATOR_LABELS = {
 
 MAP_RULES = (
     *(rule for rule in SITE_FILTER_RULES if rule.name != "q"),
-    Rule("color_by", "choice", _l("Colour by"), choices=lambda: [*COLOR_BY_LABELS, "dpe"], default="kind"),
+    Rule("color_by", "choice", _l("Colour by"), choices=lambda: [*COLOR_BY_LABELS, "dpe", "safety"],
+         default="kind"),
     Rule("indicator", "choice", _l("Communes coloured by"), choices=lambda: [c for c in INDICATOR_LABELS if c],
          default=""),
 )
@@ -69,7 +71,7 @@ class MapFilterForm(Form):
         form.status.choices = _choices(SITE_STATUS_LABELS, _l("All statuses"))
         form.kind.choices = _choices(SITE_KIND_LABELS, _l("All kinds"))
         form.commune.choices = [("", str(_l("All communes"))), *communes]
-        labels = dict(COLOR_BY_LABELS, dpe=DPE_COLOR_LABEL)
+        labels = dict(COLOR_BY_LABELS, dpe=DPE_COLOR_LABEL, safety=SAFETY_COLOR_LABEL)
         form.color_by.choices = [(code, str(label)) for code, label in labels.items()]
         form.indicator.choices = [(code, str(label)) for code, label in INDICATOR_LABELS.items()]
         for name, message in (errors or {}).items():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, url_for
@@ -12,14 +14,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from facilities.energy import standings as energy_standings
 from facilities.formatting import decimal_mark
 from facilities.inventory.catalogue import SERVICE_LABELS, SITE_KIND_LABELS, SITE_STATUS_LABELS
 from facilities.inventory.services import SiteFilters
-from facilities.maps import services
+from facilities.maps import services, viewport
 from facilities.maps.assets import asset_url
 from facilities.palette import DPE_COLORS
 from facilities.plans import services as plans
+from facilities.safety import services as safety
 from gis.webmap import build_site_map
 
 KIND_COLORS = {
@@ -30,7 +32,7 @@ KIND_COLORS = {
     "other": "#9467bd",
 }
 STATUS_COLORS = {"planned": "#17a2b8", "in_works": "#fd7e14", "open": "#198754", "closed": "#dc3545"}
-NO_DPE = "none"
+OTHER_COLOR = "#777777"
 
 
 def tile_settings() -> tuple[str | None, str]:
@@ -55,7 +57,8 @@ class LegendItem:
 class MapPage:
     html: str
     located: int
-    not_located: list[dict[str, Any]]
+    not_located: list[dict[str, Any]]  # the first 200, by name
+    not_located_count: int
     legend: list[LegendItem]
     legend_title: str
     boundaries_loaded: bool
@@ -100,29 +103,40 @@ def map_views(options: dict[str, Any], boundaries_loaded: bool) -> list[MapView]
     return views
 
 
-def _palette(color_by: str, records: list[dict[str, Any]]) -> tuple[dict[str, tuple[str, str]], str]:
-    """Colour and translated label per value of the colouring property, and the legend title."""
+SAFETY_COLORS = {"alert": "#dc3545", "due_soon": "#fd7e14", "ok": "#198754"}
+
+
+def _palette(color_by: str) -> tuple[dict[str, tuple[str, str]], str, str]:
+    """Colour and translated label per colour category, the legend title, and the label of the sites in no
+    category (grey)."""
     if color_by == "status":
-        return {code: (color, str(SITE_STATUS_LABELS[code])) for code, color in STATUS_COLORS.items()}, _("Status")
+        palette = {code: (color, str(SITE_STATUS_LABELS[code])) for code, color in STATUS_COLORS.items()}
+        return palette, _("Status"), _("Other")
     if color_by == "dpe":
         palette = {code: (color, _("Class %(c)s", c=code)) for code, color in DPE_COLORS.items()}
-        return palette, _("Energy label (DPE)")
-    return {code: (color, str(SITE_KIND_LABELS[code])) for code, color in KIND_COLORS.items()}, _("Kind")
+        return palette, _("Energy label (DPE)"), _("No DPE")
+    if color_by == "safety":
+        labels = {"alert": _("Check overdue or never done, or unfavourable opinion"),
+                  "due_soon": _("Due within %(days)s days", days=safety.soon_days()), "ok": _("Nothing due")}
+        palette = {code: (color, labels[code]) for code, color in SAFETY_COLORS.items()}
+        return palette, _("Safety: what is due"), _("No ERP data")
+    palette = {code: (color, str(SITE_KIND_LABELS[code])) for code, color in KIND_COLORS.items()}
+    return palette, _("Kind"), _("Other")
 
 
-def _with_dpe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records whose 'kind' key carries the latest DPE class: the map colours by that key (kind or status only)."""
-    classes = energy_standings.latest_dpe_class_by_site()
-    return [{**record, "kind": classes.get(record["id"]) or NO_DPE} for record in records]
-
-
-def _frame(outlines, options: dict[str, Any], filtered: bool) -> tuple[float, float, float, float] | None:
+def _frame(outlines, options: dict[str, Any], filters: SiteFilters
+           ) -> tuple[float, float, float, float] | None:
     """What the map frames first: the whole territory unfiltered, the chosen commune, else the sites shown."""
-    if not filtered:
+    filtered = any(options.get(name) for name in FILTER_NAMES)
+    has_outlines = outlines is not None and not outlines.empty
+    if not filtered and has_outlines:
         return tuple(float(b) for b in outlines.total_bounds)
     commune = options.get("commune")
-    chosen = outlines[outlines["code"] == commune] if commune else outlines.iloc[0:0]
-    return tuple(float(b) for b in chosen.total_bounds) if not chosen.empty else None
+    if commune and has_outlines:
+        chosen = outlines[outlines["code"] == commune]
+        if not chosen.empty:
+            return tuple(float(b) for b in chosen.total_bounds)
+    return viewport.extent(filters)
 
 
 def _building_url():
@@ -135,29 +149,29 @@ FIGURES_URL_SUFFIX = "/figures.json"  # after a site's URL: the maps.site_figure
 
 
 def build_map_page(options: dict[str, Any]) -> MapPage:
-    """Everything the map page shows, for validated options (filters, color_by, indicator)."""
+    """Everything the map page shows, for validated options (filters, color_by, indicator): no site is embedded,
+    the map's script asks the viewport endpoint for what it shows on each pan or zoom."""
     started = time.perf_counter()
-    filters = SiteFilters(**{name: options.get(name) or "" for name in ("service", "status", "kind", "commune")})
+    filters = SiteFilters(**{name: options.get(name) or "" for name in FILTER_NAMES})
     url_template = url_for("inventory.site_detail", site_id=services.URL_PLACEHOLDER)
     indicator = options.get("indicator") or ""
-    # Popup figures (floors, workstations, cabinets) are fetched per site when a popup opens: aggregating every
-    # space of the portfolio for each map view would cost more than the rest of the page at 10,000 sites.
-    records = services.site_records(filters, url_template=url_template,
-                                    with_communes_served=indicator == "sites_count")
-    located = [r for r in records if r["latitude"] is not None and r["longitude"] is not None]
-    not_located = [r for r in records if r["latitude"] is None or r["longitude"] is None]
     color_by = options.get("color_by") or "kind"
-    palette, legend_title = _palette(color_by, located)
-    drawn = _with_dpe(located) if color_by == "dpe" else located
-    key = "kind" if color_by in ("kind", "dpe") else "status"
-    counts = Counter(r[key] for r in drawn)
+    palette, legend_title, other_label = _palette(color_by)
+    counts = viewport.category_counts(filters, color_by)
     legend = [LegendItem(color, label, counts.get(code, 0)) for code, (color, label) in palette.items()]
     others = sum(n for code, n in counts.items() if code not in palette)
-    if others:
-        legend.append(LegendItem("#777777", _("Other") if color_by != "dpe" else _("No DPE"), others))
+    if others or color_by == "safety":
+        legend.append(LegendItem(OTHER_COLOR, other_label, others))
+    not_located_count, not_located = viewport.not_located(filters, url_template)
 
     tile_url, attribution = tile_settings()
-    communes = services.communes_indicator(located, indicator, options.get("service")) if indicator else None
+    communes = None
+    if indicator:
+        # The choropleth needs every located site once (communes are few, sites many): only for these views.
+        records = services.site_records(filters, url_template=url_template,
+                                        with_communes_served=indicator == "sites_count")
+        located = [r for r in records if r["latitude"] is not None and r["longitude"] is not None]
+        communes = services.communes_indicator(located, indicator, options.get("service"))
     boundaries_loaded = communes is not None or services.boundaries_gdf() is not None
     map_args: dict[str, Any] = {}
     indicator_title = ""
@@ -176,38 +190,65 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
         summary = [{"name": n, "value": None if v != v else float(v)}
                    for n, v in zip(ordered["name"].tolist()[:5], ordered[column].tolist()[:5], strict=True)]
 
-    filtered = any(options.get(name) for name in FILTER_NAMES)
     outlines = services.boundaries_gdf() if boundaries_loaded else None
     if communes is None and outlines is not None:
         map_args["outlines"] = outlines  # where the communes are, even without a choropleth
-    if outlines is not None and not outlines.empty:
-        map_args["frame_bounds"] = _frame(outlines, options, filtered)
+    frame = _frame(outlines, options, filters)
+    if frame is not None:
+        map_args["frame_bounds"] = frame
+    labels = {
+        "address": _("Address"), "services": _("Services"), "floors": _("Floors"),
+        "workstations": _("Workstations"), "medical_cabinets": _("Medical cabinets"),
+        "open_site": _("Open the site page"), "sites_layer": _("Sites"), "communes_layer": _("Communes"),
+        "no_value": _("No value"), "other": other_label, "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"),
+        "footprints_layer": _("Buildings"),
+        # {n} is replaced by the script: a cluster's accessible name and tooltip.
+        "cluster": _("%(n)s sites: zoom in", n="{n}"), "loading_failed": _("The sites could not be loaded."),
+    }
+    prefix, _sep, suffix = url_template.partition(str(services.URL_PLACEHOLDER))
+    params = {name: options.get(name) or "" for name in FILTER_NAMES if options.get(name)}
     html = build_site_map(
-        services.sites_feature_collection(drawn, located_only=True),
-        figures_url_suffix=FIGURES_URL_SUFFIX,
-        color_by="kind" if color_by == "dpe" else color_by,
+        None,
         palette=palette,
         tile_url=tile_url,
         tile_attribution=attribution,
         legend_title=legend_title,
-        labels={
-            "address": _("Address"), "services": _("Services"), "floors": _("Floors"),
-            "workstations": _("Workstations"), "medical_cabinets": _("Medical cabinets"),
-            "open_site": _("Open the site page"), "sites_layer": _("Sites"), "communes_layer": _("Communes"),
-            "no_value": _("No value"), "other": _("Other") if color_by != "dpe" else _("No DPE"),
-            "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "footprints_layer": _("Buildings"),
-        },
-        service_labels={code: str(label) for code, label in SERVICE_LABELS.items()},
+        labels=labels,
         asset_url=asset_url,
         sites_legend_on_map=False,  # the page shows it beside the map, with counts
         decimal_mark=decimal_mark(str(get_locale() or "fr")),
         lang=str(get_locale() or "en"),
         title=_("Map of the sites"),
         footprints=plans.footprints_geojson(_building_url()),
+        viewport={
+            "name": labels["sites_layer"],
+            "url": url_for("maps_api.map_viewport"),
+            "params": {**params, "color_by": color_by},
+            "colors": {code: color for code, (color, _label) in palette.items()},
+            "other": OTHER_COLOR,
+            "order": [*palette, "other"],
+            "services": {code: str(label) for code, label in SERVICE_LABELS.items()},
+            "labels": labels,
+            "siteUrl": [prefix, suffix],
+            "figuresSuffix": FIGURES_URL_SUFFIX,
+        },
+        extra_scripts=[static_url("js/map-viewport.js")],
         **map_args,
     )
-    return MapPage(html=html, located=len(located), not_located=not_located, legend=legend,
+    return MapPage(html=html, located=sum(counts.values()), not_located=not_located,
+                   not_located_count=not_located_count, legend=legend,
                    legend_title=legend_title, boundaries_loaded=boundaries_loaded, indicator_title=indicator_title,
                    indicator_summary=summary, views=map_views(options, boundaries_loaded),
                    active_filters=sum(1 for name in FILTER_NAMES if options.get(name)),
                    build_seconds=time.perf_counter() - started)
+
+
+@cache
+def _static_version(filename: str) -> str:
+    """A short hash of a static file's content: its URL changes with it."""
+    return hashlib.sha256((Path(current_app.static_folder) / filename).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """The URL of one of the application's static files, with its content hash."""
+    return url_for("static", filename=filename, v=_static_version(filename))

@@ -459,3 +459,34 @@ def last_visits(building_ids: list[int]) -> dict[int, SafetyVisit]:
                                     .order_by(SafetyVisit.visited_on, SafetyVisit.id)):
         last[visit.building_id] = visit
     return last
+
+
+# ---------------------------------------------------------------- safety status of each site (the map)
+
+#: Worst first: an overdue or never-done check, an unfavourable opinion or an overdue commission visit; a check or
+#: a visit due within SAFETY_DUE_SOON_DAYS; nothing due. Sites without ERP data nor safety records have none.
+SITE_STATUSES = ("alert", "due_soon", "ok")
+
+
+def building_status(due: BuildingDue, today: date) -> str:
+    """The worst of a building's planned checks and commission visit: alert, due_soon or ok."""
+    if due.summary.alerts or due.unfavourable or due.visit_overdue(today):
+        return "alert"
+    visit_due = due.last_visit.next_visit_due_on if due.last_visit is not None else None
+    if due.summary.due_soon or (visit_due is not None and visit_due <= today + timedelta(days=due.summary.soon_days)):
+        return "due_soon"
+    return "ok"
+
+
+def site_statuses(today: date | None = None) -> dict[int, str]:
+    """{site id: worst status of its buildings} for the sites whose buildings have equipment, findings or visits,
+    from the same planning as the safety pages; the cost follows the safety records, not the number of sites."""
+    today = today or date.today()
+    worst: dict[int, str] = {}
+    for due in buildings_due(today=today):
+        status = building_status(due, today)
+        site_id = due.building.site_id
+        if SITE_STATUSES.index(status) < SITE_STATUSES.index(worst.get(site_id, "ok")):
+            worst[site_id] = status
+        worst.setdefault(site_id, status)
+    return worst

@@ -195,6 +195,11 @@
       overlays[spec.sites.name] = cluster.addTo(map);
       if (sitesLegend) { legendControl(spec.sites.legend).addTo(map); }
     }
+    if (spec.viewport) {
+      // Filled by the script that loads the sites per viewport (the page's own, loaded after this one).
+      map.gisSitesLayer = L.layerGroup().addTo(map);
+      overlays[spec.viewport.name] = map.gisSitesLayer;
+    }
     if (spec.footprints) {
       // Building outlines from their plans: shown only from a zoom where a building is seen as a shape.
       var footprints = L.geoJSON(spec.footprints.data, {

@@ -278,35 +278,44 @@ def journey(chromium, live_server, fresh_demo, request):
 
 # ---------------------------------------------------------------- the site map (a Leaflet map in an iframe)
 
-LEAFLET_MAP = "window.gisMap"  # set by gis/static/sitemap.js once the map is drawn
+#: Set on the map's container by facilities/static/js/map-viewport.js once it drew a viewport's answer.
+DRAWN = ".leaflet-container[data-sites-mode]"
 
 
 def map_frame(page):
-    """The frame of the site map, once Leaflet has drawn it."""
+    """The frame of the site map, once the sites of its first viewport are drawn."""
     page.locator("#site-map").wait_for()
     frame = page.locator("#site-map").element_handle().content_frame()
     frame.locator(".leaflet-container").wait_for()
-    frame.wait_for_function(f"() => document.querySelectorAll('.marker-cluster').length > 0 || !!({LEAFLET_MAP})")
+    frame.locator(DRAWN).wait_for(state="attached")
     return frame
 
 
+def answers_drawn(frame) -> int:
+    """How many viewport answers the map drew so far."""
+    return int(frame.locator(DRAWN).get_attribute("data-answers") or 0)
+
+
+def wait_for_viewport(frame, after: int | None = None):
+    """After a pan or zoom: wait until the map drew the answer to a view asked after `after` answers (by default:
+    until no answer is awaited)."""
+    if after is not None:
+        frame.wait_for_function(
+            f"() => +document.querySelector('{DRAWN}').getAttribute('data-answers') > {after}", timeout=20_000)
+    frame.wait_for_function(
+        "() => document.querySelector('.leaflet-container').getAttribute('aria-busy') === 'false'")
+
+
 def drawn_markers(frame) -> int:
-    """Clusters and single markers drawn (a canvas marker is not in the DOM: counted through Leaflet)."""
-    singles = frame.evaluate(
-        f"""() => {{
-          const map = {LEAFLET_MAP};
-          let n = 0;
-          map.eachLayer(l => {{ if (l instanceof L.CircleMarker && map.hasLayer(l) && !l.getChildCount) n++; }});
-          return n;
-        }}""")
-    return frame.locator(".marker-cluster").count() + singles
+    """Clusters and single sites drawn (each is an element of the page)."""
+    return frame.locator(".marker-cluster").count() + frame.locator(".gis-site").count()
 
 
 def sites_on_map(frame) -> int:
     """Sites the map represents: each cluster counts the sites it groups (its label), each single marker one."""
     clusters = frame.evaluate("""() => [...document.querySelectorAll('.marker-cluster')]
         .reduce((sum, el) => sum + parseInt(el.innerText.trim(), 10), 0)""")
-    return clusters + drawn_markers(frame) - frame.locator(".marker-cluster").count()
+    return clusters + frame.locator(".gis-site").count()
 
 
 def click_the_lone_marker(page, frame):
@@ -321,17 +330,15 @@ def click_the_lone_marker(page, frame):
 
 
 def open_a_popup(frame):
-    """Open the popup of a site through Leaflet (zooming into its cluster if needed); returns its link."""
-    frame.evaluate(
-        f"""() => {{
-          const map = {LEAFLET_MAP};
-          let marker = null;
-          map.eachLayer(l => {{ if (!marker && l instanceof L.CircleMarker && l.getPopup()) marker = l; }});
-          if (!marker) {{
-            map.eachLayer(l => {{ if (!marker && l.getAllChildMarkers) marker = l.getAllChildMarkers()[0]; }});
-            map.eachLayer(l => {{ if (l.zoomToShowLayer && marker) l.zoomToShowLayer(marker, () => marker.openPopup()); }});
-          }} else {{ marker.openPopup(); }}
-        }}""")
+    """Open the popup of a site with the mouse: a click on a cluster zooms into it, until a site's marker is drawn
+    to click on; returns the popup's link."""
+    for _attempt in range(8):
+        if frame.locator(".gis-site").count():
+            break
+        before = answers_drawn(frame)
+        frame.locator(".marker-cluster").first.click()
+        wait_for_viewport(frame, after=before)
+    frame.locator(".gis-site").first.click()
     link = frame.locator(".leaflet-popup-content a")
     link.wait_for(timeout=10_000)
     # Let the popup finish fading in, so that screenshots show it as the user sees it.

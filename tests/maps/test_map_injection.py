@@ -58,10 +58,16 @@ def test_build_site_map_keeps_payloads_in_every_field_as_typed():
 def test_map_page_shows_template_syntax_in_site_fields_as_typed(client_as, factory):
     for i, payload in enumerate(PAYLOADS):
         factory.site(name=payload, address=payload, commune_name=payload, latitude=48.9 + i / 100)
-    for color_by in ("kind", "status", "dpe"):
-        response = client_as("director").get(f"/map?color_by={color_by}")
+    client = client_as("director")
+    for color_by in ("kind", "status", "dpe", "safety"):
+        response = client.get(f"/map?color_by={color_by}")
         assert response.status_code == 200, color_by
-        _assert_safe(response.get_data(as_text=True))
+        text = html.unescape(response.get_data(as_text=True))
+        assert "x 1337" not in text and "PWNED-42" not in text and "TEMPLATERAN" not in text
+        # The sites come as JSON from the viewport endpoint, never through a template: exactly as typed.
+        answer = client.get(f"/api/v1/map/viewport?bbox=-180,-90,180,90&zoom=3&color_by={color_by}").get_json()
+        assert sorted(site["n"] for site in answer["sites"]) == sorted(PAYLOADS)
+        assert {site["a"] for site in answer["sites"]} == {f"{p}, {p}" for p in PAYLOADS}
 
 
 def test_map_choropleth_shows_imported_commune_names_as_typed(client_as, factory, runner, tmp_path: Path):

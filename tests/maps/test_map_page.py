@@ -1,4 +1,4 @@
-"""The map page: embedded sites, filters, not-located list, offline assets, tiles, choropleth, permissions."""
+"""The map page and its viewport endpoint: sites per viewport, filters, not-located list, offline assets, tiles, choropleth, permissions."""
 
 from __future__ import annotations
 
@@ -17,16 +17,35 @@ def origins(text: str) -> set[str]:
     return set(ORIGIN.findall(html.unescape(text)))
 
 
-def test_director_sees_the_map_with_every_located_site(client_as, demo):
-    response = client_as("director").get("/map")
+WORLD = "-180,-90,180,90"
+
+
+def viewport(client, query: str = "", bbox: str = WORLD, zoom: int = 3) -> dict:
+    """The viewport endpoint's answer, as the map's script asks for it."""
+    response = client.get(f"/api/v1/map/viewport?bbox={bbox}&zoom={zoom}&{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:400]
+    return response.get_json()
+
+
+def names(client, query: str = "") -> list[str]:
+    return sorted(site["n"] for site in viewport(client, query)["sites"])
+
+
+def test_director_sees_the_map_which_loads_its_sites_per_viewport(client_as, demo):
+    client = client_as("director")
+    response = client.get("/map")
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "FeatureCollection" in page
-    assert "MultiPoint" in html.unescape(page)
-    assert '<script src="/vendor/gis/sitemap.js?v=' in html.unescape(page)  # the script that draws the clusters
+    page = html.unescape(response.get_data(as_text=True))
+    assert '<script src="/vendor/gis/sitemap.js?v=' in page  # draws folium's map
+    assert '<script src="/static/js/map-viewport.js?v=' in page  # asks for the sites of each viewport
     assert 'aria-label="Main navigation"' in page or "navbar" in page  # the header navigation is kept
-    for name in ("Pôle social", "Asnières"):
-        assert name in html.unescape(page)
+    spec = _spec(page)
+    assert spec["sites"] is None and spec["viewport"]["url"] == "/api/v1/map/viewport"
+    assert spec["viewport"]["params"] == {"color_by": "kind"}
+    assert '"urlPrefix"' not in page and "/sites/1" not in page  # no site in the page (building outlines are)
+    answer = viewport(client)
+    assert answer["mode"] == "sites" and answer["total"] == len(answer["sites"]) >= 5
+    assert any("Asnières" in site["n"] for site in answer["sites"])
 
 
 def test_map_loads_nothing_from_another_origin_except_the_tiles(app, client_as, demo):
@@ -54,35 +73,98 @@ def test_custom_tile_server_is_used(app, client_as, demo, monkeypatch):
     assert origins(page) == {"tiles.intranet.example"}
 
 
-def _embedded_names(page: str) -> list[str]:
-    match = re.search(r'"n":\[(.*?)\]', html.unescape(page))
-    return re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)) if match else []
-
-
-def test_filters_change_what_is_embedded(client_as, factory):
+def test_filters_change_what_the_viewport_answers(client_as, factory):
     factory.site(code="A1", name="Alpha PMI", services=["pmi"], kind="social_hub")
     factory.site(code="B1", name="Bravo ASE", services=["ase"], kind="child_welfare_home", status="closed",
                  commune_code="92024", commune_name="Clichy")
     client = client_as("director")
-    assert sorted(_embedded_names(client.get("/map").get_data(as_text=True))) == ["Alpha PMI", "Bravo ASE"]
-    assert _embedded_names(client.get("/map?service=pmi").get_data(as_text=True)) == ["Alpha PMI"]
-    assert _embedded_names(client.get("/map?status=closed").get_data(as_text=True)) == ["Bravo ASE"]
-    assert _embedded_names(client.get("/map?kind=social_hub").get_data(as_text=True)) == ["Alpha PMI"]
-    assert _embedded_names(client.get("/map?commune=92024").get_data(as_text=True)) == ["Bravo ASE"]
+    assert names(client) == ["Alpha PMI", "Bravo ASE"]
+    assert names(client, "service=pmi") == ["Alpha PMI"]
+    assert names(client, "status=closed") == ["Bravo ASE"]
+    assert names(client, "kind=social_hub") == ["Alpha PMI"]
+    assert names(client, "commune=92024") == ["Bravo ASE"]
+    assert names(client, "commune=92024&service=pmi") == []
+    page = html.unescape(client.get("/map?service=pmi&color_by=status").get_data(as_text=True))
+    assert _spec(page)["viewport"]["params"] == {"service": "pmi", "color_by": "status"}
+    (south, west), (north, east) = _spec(page)["bounds"]  # a filtered map frames the sites it shows
+    assert (south, west, north, east) == (48.9, 2.28, 48.9, 2.28)
 
 
-def test_popup_data_holds_key_figures_and_link(client_as, factory):
+def test_popup_data_holds_address_services_and_figures_on_demand(client_as, factory):
     site = factory.site(code="F1", name="Figures", services=["pmi", "ase"], address="3 rue Haute")
     factory.building(site=site, floors=2, spaces_per_floor=3)
     client = client_as("director")
-    page = html.unescape(client.get("/map").get_data(as_text=True))
-    assert "3 rue Haute" in page
-    assert f"/sites/{site.id}" in page
-    assert '"f":[' not in page  # figures are not aggregated for every site of the map...
-    assert '"/figures.json"' in page  # ...but fetched by the popup when it opens
+    (marker,) = viewport(client)["sites"]
+    assert marker == {"id": site.id, "n": "Figures", "lat": 48.9, "lon": 2.28, "c": "social_hub",
+                      "a": "3 rue Haute, Asnières-sur-Seine", "s": ["ase", "pmi"]}
+    spec = _spec(html.unescape(client.get("/map").get_data(as_text=True)))["viewport"]
+    assert spec["siteUrl"] == ["/sites/", ""] and spec["figuresSuffix"] == "/figures.json"
     figures = client.get(f"/sites/{site.id}/figures.json")
     assert figures.get_json() == {"floors": 2, "workstations": 6, "medical_cabinets": 0}  # 3 spaces x 2 floors
     assert client.get("/sites/999999/figures.json").status_code == 404
+
+
+def test_clusters_per_grid_cell_at_low_zoom_sites_past_the_threshold(client_as, factory, monkeypatch):
+    from facilities.maps import viewport as module
+
+    monkeypatch.setattr(module, "FEW_SITES", 2)
+    for i in range(3):
+        factory.site(code=f"N{i}", latitude=48.90 + i / 1000, longitude=2.28)  # 100 m apart
+    factory.site(code="C0", status="closed", latitude=48.80, longitude=2.20)  # 13 km away
+    factory.site(code="Z0", latitude=None, longitude=None)
+    client = client_as("director")
+    low = viewport(client, "color_by=status", bbox="2.0,48.7,2.5,49.0", zoom=10)
+    assert low["mode"] == "clusters" and low["sites"] == [] and low["total"] == 4
+    assert sorted((c["n"], c["counts"]) for c in low["clusters"]) == [(1, {"closed": 1}), (3, {"open": 3})]
+    north = next(c for c in low["clusters"] if c["n"] == 3)
+    assert north["lat"] == 48.901 and north["lon"] == 2.28  # the mean of its sites
+    assert low["counts"] == {"open": 3, "closed": 1}
+    high = viewport(client, bbox="2.27,48.89,2.29,48.91", zoom=module.SITES_ZOOM)
+    assert high["mode"] == "sites" and len(high["sites"]) == 3  # the closed site is out of the box
+    monkeypatch.setattr(module, "MAX_SITES", 2)  # too many to draw one by one, even zoomed in
+    assert viewport(client, bbox="2.27,48.89,2.29,48.91", zoom=module.SITES_ZOOM)["mode"] == "clusters"
+
+
+@pytest.mark.parametrize("query, field", [
+    ("bbox=2,48,1,49&zoom=10", "bbox"), ("bbox=2,48,3&zoom=10", "bbox"), ("bbox=a,b,c,d&zoom=10", "bbox"),
+    ("bbox=2,48,3,91&zoom=10", "bbox"), ("bbox=2,48,3,49&zoom=23", "zoom"), ("bbox=2,48,3,49&zoom=x", "zoom"),
+    ("bbox=2,48,3,49", "zoom"), ("zoom=3", "bbox"), ("bbox=2,48,3,49&zoom=3&status=bogus", "status"),
+    ("bbox=2,48,3,49&zoom=3&color_by=", "color_by"), ("bbox=nan,48,3,49&zoom=3", "bbox"),
+])
+def test_bad_viewport_is_refused_with_a_clear_message(client_as, query, field):
+    response = client_as("director").get(f"/api/v1/map/viewport?{query}")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert field in {error["field"] for error in response.get_json()["errors"]}
+
+
+def test_viewport_needs_a_signed_in_reader(client):
+    assert client.get(f"/api/v1/map/viewport?bbox={WORLD}&zoom=3").status_code == 401
+
+
+def test_map_coloured_by_safety_status(client_as, factory, db):
+    from datetime import date, timedelta
+
+    from facilities.safety import reference, rules, services
+
+    reference.ensure_seeded()
+    late = factory.building(site=factory.site(code="LATE", name="Late"), erp_types=["W"], public_capacity=250,
+                            staff_capacity=30)
+    item = services.create_equipment(late, rules.clean_equipment({"category": "lift", "name": "Ascenseur"}))
+    services.record_check(item, rules.clean_check({"check_type": "lift_yearly", "body": "Otis", "result": "compliant",
+                                                   "done_on": (date.today() - timedelta(days=400)).isoformat()}))
+    factory.building(site=factory.site(code="ERP", name="Erp only"), erp_types=["W"], public_capacity=50)
+    factory.building(site=factory.site(code="NONE", name="No ERP"))
+    db.session.commit()
+    client = client_as("director")
+    client.set_cookie("lang", "en")
+    colours = {site["n"]: site["c"] for site in viewport(client, "color_by=safety")["sites"]}
+    assert colours == {"Late": "alert", "Erp only": "ok", "No ERP": "none"}
+    page = client.get("/map?color_by=safety").get_data(as_text=True)
+    legend = re.search(r'id="map-legend">(.*?)</ul>', page, re.S).group(1)
+    for text in ("Check overdue or never done, or unfavourable opinion <span class=\"text-muted\">(1)",
+                 "Due within 30 days <span class=\"text-muted\">(0)", "Nothing due <span class=\"text-muted\">(1)",
+                 "No ERP data <span class=\"text-muted\">(1)"):
+        assert text in legend, legend
 
 
 def test_colour_by_status_changes_the_legend(client_as, factory):
@@ -104,14 +186,15 @@ def test_bad_filter_is_reported_and_ignored(client_as, factory):
     page = response.get_data(as_text=True)
     assert 'id="status-error"' in page and 'id="color_by-error"' in page
     assert "bogus" not in page.split('id="status-error"')[1][:20]
-    assert _embedded_names(page) == ["Xray"]
+    assert _spec(html.unescape(page))["viewport"]["params"] == {"color_by": "kind"}  # the others apply
 
 
 def test_not_located_sites_are_listed_not_drawn(client_as, factory):
     factory.site(code="L1", name="Located")
     factory.site(code="N1", name="Nowhere", latitude=None, longitude=None)
-    page = client_as("director").get("/map").get_data(as_text=True)
-    assert _embedded_names(page) == ["Located"]
+    client = client_as("director")
+    page = client.get("/map").get_data(as_text=True)
+    assert names(client) == ["Located"]
     not_located = re.search(r'id="not-located">(.*?)</section>', page, re.S).group(1)
     assert "Nowhere" in not_located and "Located" not in not_located.replace("Not located", "")
     assert "[0.0,0.0]" not in html.unescape(page) and "[0,0]" not in html.unescape(page)
@@ -121,7 +204,8 @@ def test_empty_portfolio_still_renders(client_as):
     response = client_as("director").get("/map")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'id="not-located"' in page and '"features":[]' in html.unescape(page)
+    assert 'id="not-located"' in page
+    assert viewport(client_as("director"))["total"] == 0
 
 
 @pytest.mark.parametrize("role", ROLES)
