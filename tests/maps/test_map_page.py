@@ -301,3 +301,14 @@ def test_map_policy_allows_exactly_folium_inline_code(client_as, demo):
     for digest in hashes["style"]:
         assert digest in directives["style-src"]
     assert "sha256" not in client_as("director").get("/sites").headers["Content-Security-Policy"]
+
+
+def test_map_coloured_by_energy_label_from_the_stored_standings(client_as, demo):
+    from facilities.energy import standings
+
+    client = client_as("director")
+    expected = standings.latest_dpe_class_by_site()
+    assert expected, "the demo has energy labels"
+    colours = {site["id"]: site["c"] for site in viewport(client, "color_by=dpe")["sites"]}
+    assert {site_id: colours[site_id] for site_id in expected} == expected
+    assert {c for site_id, c in colours.items() if site_id not in expected} <= {"none"}
