@@ -189,7 +189,7 @@ def known_rows(db, demo):
         db.session.flush()
         rows = {"building_id": building.id, "site_id": building.site_id, "floor_id": building.floors[0].id,
                 "envelope_id": envelope.id}
-        rows = {**rows, **safety_rows(db, building)}
+        rows = {**rows, **safety_rows(db, building), **request_rows(db)}
         db.session.commit()  # seen by the requests, which have connections of their own
         return rows
 
@@ -253,6 +253,18 @@ def fit_published_figure(case, body: dict) -> None:
         body["value"] = int(Decimal(str(value)))
 
 
+def request_rows(db) -> dict:
+    """A contractor of the work requests' list (what a triage assigns a request to)."""
+    from facilities.requests.models import Assignee
+
+    assignee = db.session.query(Assignee).filter(Assignee.active).order_by(Assignee.id).first()
+    if assignee is None:
+        assignee = Assignee(kind="contractor", name=f"Schemathesis {next(UNIQUE)}")
+        db.session.add(assignee)
+        db.session.flush()
+    return {"assignee_id": assignee.id}
+
+
 def free_level(building_id: int) -> int:
     from facilities.extensions import db
     from facilities.inventory.models import Floor
@@ -288,6 +300,11 @@ NOT_FITTED_YET = {
                                      "its range (a pattern states the numbers' shape, not their order)",
     ("POST", "/api/v1/buildings/{building_id}/plans/import"): "the file's content: an IFC or DXF model of the "
                                                                "building (no description states a valid drawing)",
+    ("PATCH", "/api/v1/work-requests/{work_request_id}"): "a due date on or after the day the request was raised",
+    ("POST", "/api/v1/work-requests/{work_request_id}/transitions"): "a status the workflow reaches from the request's "
+                                                                "current one (rules.TRANSITIONS), assigning once it "
+                                                                "has a priority and an assignee",
+    ("POST", "/api/v1/request-assignees"): "a name no other contractor or team has",
 }
 
 
@@ -366,7 +383,7 @@ def json_body(body: dict):
 @pytest.fixture
 def role_tokens(token_for):
     """One token per role: each generated case is sent once with each of them."""
-    return {role: token_for(role) for role in ROLES}
+    return {role: token_for(role) for role in (*ROLES, "requester")}
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -63,8 +63,8 @@ _REFUSED_NEEDS_REASON = {"anyOf": [
 TRANSITION_INPUT = rules_schema("WorkRequestTransition", rules.TRANSITION_RULES, ties=[_REFUSED_NEEDS_REASON])
 
 
-def _visible(request_id: int) -> WorkRequest:
-    found = services.load_visible(current_user, request_id) if 0 < request_id <= 2**31 - 1 else None
+def _visible(work_request_id: int) -> WorkRequest:
+    found = services.load_visible(current_user, work_request_id) if 0 < work_request_id <= 2**31 - 1 else None
     if found is None:
         abort(404)
     return found
@@ -102,12 +102,12 @@ def create_work_request():
     return _record(created), 201
 
 
-@bp.route("/work-requests/<int:request_id>", methods=["GET"])
+@bp.route("/work-requests/<int:work_request_id>", methods=["GET"])
 @bp.doc(summary="Read a work request", responses={"200": ok(WORK_REQUEST)})
 @requires(Permission.RAISE_REQUESTS)
-def work_request(request_id: int):
+def work_request(work_request_id: int):
     """One request with the comments the reader may see."""
-    found = _visible(request_id)
+    found = _visible(work_request_id)
     response = _etagged(_record(found), found)
     return response
 
@@ -124,28 +124,28 @@ def _etagged(body: dict, found: WorkRequest):
     return response
 
 
-@bp.route("/work-requests/<int:request_id>", methods=["PATCH"])
+@bp.route("/work-requests/<int:work_request_id>", methods=["PATCH"])
 @bp.doc(summary="Triage or comment a work request", requestBody=json_body(REQUEST_PATCH),
         responses={"200": ok(WORK_REQUEST)})
 @requires(Permission.RAISE_REQUESTS)
-def update_work_request(request_id: int):
+def update_work_request(work_request_id: int):
     """A facilities manager sets the priority (the due date follows unless given), the due date, the assignee
     and comments; a requester may only comment their own request. The status moves by …/transitions."""
-    found = _visible(request_id)
-    check_if_match(WorkRequest, request_id)
+    found = _visible(work_request_id)
+    check_if_match(WorkRequest, work_request_id)
     services.triage(found, current_user, rules.clean_triage(json_object(field_names(REQUEST_PATCH))))
     return _etagged(_record(found), found)
 
 
-@bp.route("/work-requests/<int:request_id>/transitions", methods=["POST"])
+@bp.route("/work-requests/<int:work_request_id>/transitions", methods=["POST"])
 @bp.doc(summary="Move a work request along its workflow", requestBody=json_body(TRANSITION_INPUT),
         responses={"200": ok(WORK_REQUEST)})
 @requires(Permission.RAISE_REQUESTS)
-def transition(request_id: int):
+def transition(work_request_id: int):
     """Change the status: new → assigned | refused (reason) | cancelled (its requester), assigned → in progress
     | done | refused, in progress → done, done → closed | in progress. Anything else is refused (422)."""
-    found = _visible(request_id)
-    check_if_match(WorkRequest, request_id)
+    found = _visible(work_request_id)
+    check_if_match(WorkRequest, work_request_id)
     values = rules.clean_transition(json_object(field_names(TRANSITION_INPUT)))
     services.transition(found, current_user, values["to"], values.get("reason"))
     return _etagged(_record(found), found)

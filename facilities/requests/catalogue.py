@@ -13,8 +13,8 @@ PRIORITY_LABELS = {"critical": _l("Critical"), "high": _l("High"), "normal": _l(
                    "low": _l("Low")}
 
 STATUS_LABELS = {
-    "new": _l("New"), "assigned": _l("Assigned"), "in_progress": _l("In progress"), "done": _l("Done"),
-    "closed": _l("Closed"), "refused": _l("Refused"), "cancelled": _l("Cancelled"),
+    "new": _l("New"), "assigned": _l("Assigned (awaiting work)"), "in_progress": _l("In progress"),
+    "done": _l("Work done"), "closed": _l("Request closed"), "refused": _l("Refused"), "cancelled": _l("Cancelled"),
 }
 OPEN_STATUSES = ("new", "assigned", "in_progress")  # what can be late: not done yet
 FINISHED_STATUSES = ("closed", "refused", "cancelled")

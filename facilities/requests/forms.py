@@ -35,7 +35,7 @@ class TriageForm(RuleForm):
     due_on = StringField(_l("Due on"), description=_l("Empty: from the priority's response time"),
                          render_kw={"type": "date"})
     assignee_id = SelectField(_l("Assigned to"), validate_choice=False)
-    comment = TextAreaField(_l("Comment"), render_kw={"rows": 2})
+    comment = TextAreaField(_l("Comment"), render_kw={"rows": 2}, id="triage-comment")  # beside the comment form
     comment_for_requester = BooleanField(_l("Shown to the requester"), default=True)
 
     def raw_values(self):

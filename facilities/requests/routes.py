@@ -128,12 +128,12 @@ def create():
             photos.remove(stored[0])
     if created is not None:
         flash(_("Request #%(id)s raised.", id=created.id), "success")
-        return redirect(url_for(".detail", request_id=created.id))
+        return redirect(url_for(".detail", work_request_id=created.id))
     return render_template("requests/form.html", form=form), form.status_code
 
 
-def _visible_or_404(request_id: int) -> WorkRequest:
-    return services.load_visible(current_user, request_id) or abort(404)
+def _visible_or_404(work_request_id: int) -> WorkRequest:
+    return services.load_visible(current_user, work_request_id) or abort(404)
 
 
 def _detail_page(found: WorkRequest, status: int = 200, triage_form=None, comment_form=None, transition_form=None):
@@ -153,18 +153,18 @@ def _detail_page(found: WorkRequest, status: int = 200, triage_form=None, commen
         response_days=current_app.config["REQUEST_RESPONSE_DAYS"]), status
 
 
-@bp.route("/requests/<int:request_id>")
+@bp.route("/requests/<int:work_request_id>")
 @requires(Permission.RAISE_REQUESTS)
-def detail(request_id: int):
+def detail(work_request_id: int):
     """A request: where, what, its photo, its status and due date, the comments the reader may see."""
-    return _detail_page(_visible_or_404(request_id))
+    return _detail_page(_visible_or_404(work_request_id))
 
 
-@bp.route("/requests/<int:request_id>/photo")
+@bp.route("/requests/<int:work_request_id>/photo")
 @requires(Permission.RAISE_REQUESTS)
-def photo(request_id: int):
+def photo(work_request_id: int):
     """The request's photo, to those who may read the request (never from the web root)."""
-    found = _visible_or_404(request_id)
+    found = _visible_or_404(work_request_id)
     path = photos.path_of(found.photo_file)
     if path is None:
         abort(404)
@@ -174,23 +174,23 @@ def photo(request_id: int):
     return response
 
 
-@bp.route("/requests/<int:request_id>/triage", methods=["POST"])
+@bp.route("/requests/<int:work_request_id>/triage", methods=["POST"])
 @requires(Permission.TRIAGE_REQUESTS)
-def triage(request_id: int):
+def triage(work_request_id: int):
     """Set the priority (the due date follows unless given), the due date, the assignee, with a comment."""
-    found = _visible_or_404(request_id)
+    found = _visible_or_404(work_request_id)
     form = TriageForm()
     if form.submit_with(rules.clean_triage, lambda values: services.triage(found, current_user, values)):
         flash(_("Request #%(id)s saved.", id=found.id), "success")
-        return redirect(url_for(".detail", request_id=found.id))
+        return redirect(url_for(".detail", work_request_id=found.id))
     return _detail_page(found, 422, triage_form=form)
 
 
-@bp.route("/requests/<int:request_id>/comment", methods=["POST"])
+@bp.route("/requests/<int:work_request_id>/comment", methods=["POST"])
 @requires(Permission.RAISE_REQUESTS)
-def comment(request_id: int):
+def comment(work_request_id: int):
     """Add a comment (a requester: on their own request, and it is shown to the facilities team)."""
-    found = _visible_or_404(request_id)
+    found = _visible_or_404(work_request_id)
     if not (services.triages(current_user) or services.owns(current_user, found)):
         abort(403)
     form = CommentForm()
@@ -203,15 +203,15 @@ def comment(request_id: int):
 
     if form.submit_with(judge, lambda values: services.add_comment(found, current_user, values["comment"]) or True):
         flash(_("Comment added."), "success")
-        return redirect(url_for(".detail", request_id=found.id))
+        return redirect(url_for(".detail", work_request_id=found.id))
     return _detail_page(found, 422, comment_form=form)
 
 
-@bp.route("/requests/<int:request_id>/transition", methods=["POST"])
+@bp.route("/requests/<int:work_request_id>/transition", methods=["POST"])
 @requires(Permission.RAISE_REQUESTS)
-def transition(request_id: int):
+def transition(work_request_id: int):
     """Move the request along its workflow (assign, start, done, close, refuse with a reason, cancel)."""
-    found = _visible_or_404(request_id)
+    found = _visible_or_404(work_request_id)
     form = TransitionForm()
 
     def move(values):
@@ -222,7 +222,7 @@ def transition(request_id: int):
 
     if form.submit_with(rules.clean_transition, move):
         flash(_("Request #%(id)s is now %(status)s.", id=found.id, status=STATUS_LABELS[found.status]), "success")
-        return redirect(url_for(".detail", request_id=found.id))
+        return redirect(url_for(".detail", work_request_id=found.id))
     return _detail_page(found, 422, transition_form=form)
 
 
@@ -236,10 +236,10 @@ def from_finding(finding_id: int):
     existing = services.open_request_of_finding(finding.id)
     if existing is not None:
         flash(_("Request #%(id)s already follows this finding.", id=existing.id), "info")
-        return redirect(url_for(".detail", request_id=existing.id))
+        return redirect(url_for(".detail", work_request_id=existing.id))
     created = services.raise_from_finding(current_user, finding)
     flash(_("Request #%(id)s raised.", id=created.id), "success")
-    return redirect(url_for(".detail", request_id=created.id))
+    return redirect(url_for(".detail", work_request_id=created.id))
 
 
 # ---------------------------------------------------------------- contractors and teams
@@ -291,18 +291,18 @@ def home_panel(**_objects) -> dict:
     """The dashboard's requests panel: late requests per site and priority (an alert each site), and the time
     to close by priority and month as a chart."""
     lines = services.late_counts()
-    alerts = [Alert(_("%(site)s: %(n)s work requests late", site=site.name, n=total),
+    alerts = [Alert(_("%(site)s: late work requests: %(n)s", site=site.name, n=total),
                     url_for("requests.index", site_id=site.id, late="1"),
                     "danger" if counts.get("critical") or counts.get("high") else "warning", _("Requests"))
               for site, counts, total in lines]
     months = services.time_to_close()
     css = {code: f"bar-priority-{code}" for code in PRIORITY_LABELS}
     rows = [(f"{month[5:]}/{month[2:4]}",
-             [(css[code], round(means[code] * 10), _("%(priority)s: %(days)s days", priority=PRIORITY_LABELS[code],
-                                                     days=format_decimal(means[code], locale=str(get_locale()))))
+             [(css[code], round(means[code] * 10), _("%(days)s d", days=format_decimal(means[code],
+                                                                                   locale=str(get_locale()))))
               for code in PRIORITY_LABELS if code in means]) for month, means in months if means]
     return {"lines": lines[:10], "more": max(0, len(lines) - 10), "total": sum(line[2] for line in lines),
-            "chart": bar_chart(rows) if rows else None, "months": months, "alerts": alerts}
+            "chart": bar_chart(rows) if rows else None, "legend": list(css.items()), "alerts": alerts}
 
 
 def finding_actions(building: Building, **_objects) -> dict:

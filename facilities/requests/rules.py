@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from facilities.inventory.catalogue import codes
 from facilities.requests.catalogue import PRIORITY_LABELS, STATUS_LABELS, URGENCY_LABELS
-from facilities.validation import MAX_ID, Rule, ValidationError, clean
+from facilities.validation import MAX_ID, JsonObject, Rule, ValidationError, clean
 
 LOCATION_FIELDS = ("equipment_id", "space_id", "floor_id", "building_id", "site_id")  # most precise first
 
@@ -73,8 +73,9 @@ def next_statuses(status: str, *, triage: bool, owner: bool) -> list[str]:
 def clean_request(raw: dict[str, Any]) -> dict[str, Any]:
     """Typed values of a new request, its place included (exactly one of the location fields), or
     ValidationError."""
-    values = clean(REQUEST_RULES, {key: value for key, value in raw.items() if key not in LOCATION_FIELDS})
-    location = clean(LOCATION_RULES, {key: raw[key] for key in LOCATION_FIELDS if key in raw})
+    kind = type(raw) if isinstance(raw, JsonObject) else dict  # JSON values keep their types (no "yes" for true)
+    values = clean(REQUEST_RULES, kind((key, value) for key, value in raw.items() if key not in LOCATION_FIELDS))
+    location = clean(LOCATION_RULES, kind((key, raw[key]) for key in LOCATION_FIELDS if key in raw))
     given = [name for name in LOCATION_FIELDS if location.get(name) is not None]
     if not given:
         raise ValidationError({"location": _("Say where: a site, a building, a floor, a space or an item of "

@@ -8,6 +8,7 @@ from facilities.api.serializers import iso
 from facilities.requests import rules
 from facilities.requests.catalogue import STATUS_LABELS
 from facilities.requests.models import Assignee, RequestComment, WorkRequest
+from facilities.timeutil import as_aware
 
 _COMMENT = {"type": "object", "required": ["id", "body", "created_at"], "properties": {
     "id": ID, "body": {"type": "string"}, "status": nullable("string", enum=[*STATUS_LABELS, None]),
@@ -34,7 +35,7 @@ ASSIGNEE = response_schema("RequestAssignee", rules.ASSIGNEE_RULES, extra={"id":
 
 def comment_record(comment: RequestComment) -> dict:
     return {"id": comment.id, "body": comment.body, "status": comment.status, "for_requester": comment.for_requester,
-            "author_id": comment.author_id, "created_at": comment.created_at.isoformat()}
+            "author_id": comment.author_id, "created_at": as_aware(comment.created_at).isoformat()}
 
 
 def request_record(request: WorkRequest, today, comments: list[RequestComment] | None = None) -> dict:
@@ -45,8 +46,8 @@ def request_record(request: WorkRequest, today, comments: list[RequestComment] |
         "requester_id": request.requester_id, "status": request.status, "priority": request.priority,
         "due_on": iso(request.due_on), "assignee_id": request.assignee_id, "refusal_reason": request.refusal_reason,
         "late": request.is_late(today), "has_photo": request.photo_file is not None,
-        "created_at": request.created_at.isoformat(),
-        "closed_at": request.closed_at.isoformat() if request.closed_at else None,
+        "created_at": as_aware(request.created_at).isoformat(),
+        "closed_at": as_aware(request.closed_at).isoformat() if request.closed_at else None,
         "illustrative": request.illustrative,
         **({"comments": [comment_record(c) for c in comments]} if comments is not None else {}),
     }

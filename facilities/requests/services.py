@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -303,21 +303,22 @@ def time_to_close(months: int = 12, today: date | None = None) -> list[tuple[str
     [("2026-11", {"high": 2.5, …}), …], oldest first."""
     today = today or paris_today()
     start_index = today.year * 12 + today.month - 1 - (months - 1)
-    first = date(start_index // 12, start_index % 12 + 1, 1)
+    first = datetime(start_index // 12, start_index % 12 + 1, 1, tzinfo=UTC)
+    if db.session.get_bind().dialect.name == "postgresql":
+        month = func.to_char(WorkRequest.closed_at, "YYYY-MM")
+        days = func.avg(func.extract("epoch", WorkRequest.closed_at - WorkRequest.created_at)) / 86400
+    else:
+        month = func.strftime("%Y-%m", WorkRequest.closed_at)
+        days = func.avg(func.julianday(WorkRequest.closed_at) - func.julianday(WorkRequest.created_at))
     rows = db.session.execute(
-        select(WorkRequest.priority, WorkRequest.created_at, WorkRequest.closed_at)
-        .where(WorkRequest.status == "closed", WorkRequest.closed_at.is_not(None),
-               WorkRequest.closed_at >= first)).all()
-    sums: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for priority, created, closed in rows:
-        closed = as_aware(closed)
-        days = (closed - as_aware(created)).total_seconds() / 86400
-        sums[(f"{closed.year:04d}-{closed.month:02d}", priority or "")].append(days)
+        select(month, WorkRequest.priority, days)
+        .where(WorkRequest.status == "closed", WorkRequest.closed_at >= first)
+        .group_by(month, WorkRequest.priority)).all()
+    sums = {(found_month, priority or ""): float(mean) for found_month, priority, mean in rows if mean is not None}
     out = []
     for index in range(start_index, start_index + months):
         month = f"{index // 12:04d}-{index % 12 + 1:02d}"
-        means = {priority: round(sum(values) / len(values), 1) for (m, priority), values in sums.items()
-                 if m == month}
+        means = {priority: round(mean, 1) for (m, priority), mean in sums.items() if m == month}
         out.append((month, means))
     return out
 

@@ -88,7 +88,7 @@ def test_the_manager_triages_assigns_and_closes_and_the_requester_sees_it(browse
     for status in ("assigned", "in_progress", "done", "closed"):
         assert manager.post(f"/requests/{request_id}/transition", data={"to": status}).status_code == 302, status
     page = page_text(requester.get(location))
-    assert "Closed" in page and "Plombier prévenu" in page
+    assert "Request closed" in page and "Plombier prévenu" in page
     assert len(mail.outbox) == 2
 
 
@@ -151,8 +151,8 @@ def test_the_dashboard_shows_late_requests_per_site_and_the_time_to_close(browse
     db.session.commit()
     page = page_text(browser_as("director").get("/"))
     assert 'id="late-requests"' in page and site.name in page
-    assert 'id="requests-close-chart"' in page and "Normal priority: 4 days" in page
-    assert "work requests late" in page  # the alert at the top
+    assert 'id="requests-close-chart"' in page and "4 d" in page
+    assert f"{site.name}: late work requests: 1" in page  # the alert at the top
 
 
 def test_an_administrator_assigns_sites_to_a_user(browser_as, site, other_site, make_user, db):
