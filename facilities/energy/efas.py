@@ -30,7 +30,7 @@ from facilities.extensions import db
 from facilities.inventory.catalogue import ACTIVITY_CATEGORY_LABELS, codes
 from facilities.inventory.models import Building, Site
 from facilities.inventory.rules import MAX_AREA_M2
-from facilities.validation import MAX_ID, Rule, ValidationError, clean, format_area, year_rule
+from facilities.validation import MAX_ID, Rule, ValidationError, clean, format_area, merge_errors, year_rule
 
 EFA_RULES = (
     Rule("label", "text", _l("Label"), required=True, max_length=200),
@@ -139,14 +139,22 @@ def clean_efa(raw: dict, site: Site, efa: Efa | None = None, *, partial: bool = 
               today: date | None = None) -> dict:
     """Typed values of an EFA (label, activity category, reference year, parts) or ValidationError: the same
     checks for the form and the API."""
-    values = clean(EFA_RULES, raw, partial=partial)
-    if "parts" in raw or not partial:
-        values["parts"] = _clean_parts(raw.get("parts"), site, efa.id if efa is not None else None)
-    if "reference_year" in values or "parts" in values:
-        parts = values.get("parts") or [
-            {"building_id": p.building_id, "tertiary_area_m2": p.tertiary_area_m2} for p in efa.parts]
-        year = values.get("reference_year", efa.reference_year if efa is not None else None)
-        _check_reference_year(year, parts, today)
+    try:  # every error at once: the parts are judged even when a field is refused
+        values, errors = clean(EFA_RULES, raw, partial=partial), {}
+    except ValidationError as error:
+        values, errors = error.values, dict(error.errors)
+    try:
+        if "parts" in raw or not partial:
+            values["parts"] = _clean_parts(raw.get("parts"), site, efa.id if efa is not None else None)
+        if ("reference_year" in values or "parts" in values) and "reference_year" not in errors:
+            parts = values.get("parts") or [
+                {"building_id": p.building_id, "tertiary_area_m2": p.tertiary_area_m2} for p in efa.parts]
+            year = values.get("reference_year", efa.reference_year if efa is not None else None)
+            _check_reference_year(year, parts, today)
+    except ValidationError as error:
+        merge_errors(errors, error.errors)
+    if errors:
+        raise ValidationError(errors, values)
     return values
 
 

@@ -19,7 +19,7 @@ from facilities.safety.catalogue import (
     FINDING_SEVERITY_LABELS,
     OPINION_LABELS,
 )
-from facilities.validation import MAX_ID, Rule, ValidationError, clean
+from facilities.validation import MAX_ID, Check, Rule, ValidationError, clean
 
 EARLIEST = date(1900, 1, 1)
 MAX_LIFE_YEARS = 100
@@ -121,11 +121,13 @@ def clean_finding_patch(raw: dict[str, Any]) -> dict[str, Any]:
 
 def clean_lift(raw: dict[str, Any], raised_on: date) -> dict[str, Any]:
     """The date and evidence that lift a finding raised on `raised_on`, or ValidationError."""
-    values = clean(LIFT_RULES, raw)
-    if values["lifted_on"] < raised_on:
-        raise ValidationError({"lifted_on": _("A finding cannot be lifted before it was raised (%(day)s)",
-                                              day=raised_on.isoformat())})
-    return values
+    def not_before(values: dict[str, Any]) -> dict[str, str]:
+        if values["lifted_on"] < raised_on:
+            return {"lifted_on": _("A finding cannot be lifted before it was raised (%(day)s)",
+                                   day=raised_on.isoformat())}
+        return {}
+
+    return clean(LIFT_RULES, raw, checks=(Check(("lifted_on",), not_before),))
 
 
 VISIT_RULES = (

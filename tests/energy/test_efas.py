@@ -200,3 +200,12 @@ def test_director_reads_but_does_not_edit(client_as, site_two):
     client = client_as("director")
     assert client.get(f"/sites/{site.id}/efas").status_code == 200
     assert client.get(f"/sites/{site.id}/efas/new").status_code == 403
+
+
+def test_a_refused_field_and_a_refused_part_come_in_one_answer(client, token_for, site_two, db):
+    """Every error at once (issue 14 point 8): the parts are judged even when a field of the EFA is refused."""
+    site, a, _b, other = site_two
+    response = manager(client, token_for)("POST", "/api/v1/efas", {
+        "site_id": site.id, "label": "", "activity_category": "casino", "parts": [{"building_id": other.id}]})
+    assert response.status_code == 422
+    assert {"label", "activity_category", "parts[0].building_id"} <= {e["field"] for e in response.get_json()["errors"]}

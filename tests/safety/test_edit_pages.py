@@ -139,3 +139,13 @@ def test_only_who_may_edit_safety_sees_and_opens_the_edit_pages(client_as, recor
                 f"/safety-visits/{visit.id}/delete", f"/findings/{finding.id}/edit"):
         assert client.get(url).status_code == 403, url
     assert "edit-check" not in page_text(client.get(f"/buildings/{building.id}/safety"))
+
+
+def test_lifting_reports_the_day_before_raising_with_the_missing_evidence(client_as, recorded):
+    _building, _check, finding, _visit = recorded
+    client = client_as("facilities_manager")
+    client.set_cookie("lang", "en")
+    refused = client.post(f"/findings/{finding.id}/lift", data={"lifted_on": "2000-01-01", "lifted_evidence": ""})
+    assert refused.status_code == 422
+    text = page_text(refused)
+    assert "cannot be lifted before it was raised" in text and "Evidence (invoice, report, photo reference) is required" in text
