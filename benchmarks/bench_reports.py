@@ -8,7 +8,13 @@
   document ("single", how requests rendered it before it became a job) and in chunks ("chunked", the job's way),
   each in a child process (time, CPU time, peak RSS).
 
+- with --selection-database FILE (a SQLite portfolio, e.g. 10,000 sites of `demo synth` built by
+  `bench_imports.py --sites 10000 --keep DIR`): the portfolio PDF of a selection (--selection, default
+  kind=child_welfare_home,status=open: 1,026 of those 10,000 sites; target 60 s), and the summary alone of the
+  whole portfolio, each in a child process (issue 20 point 6).
+
 Run: /work/main/.venv/bin/python benchmarks/bench_reports.py [--buildings 1000] [--keep DIR] [--timeout 600]
+     /work/main/.venv/bin/python benchmarks/bench_reports.py --selection-database DIR/portfolio-10000.sqlite3
      /work/main/.venv/bin/python benchmarks/bench_reports.py --inventory-spaces 10000 [--modes single,chunked]
 
 Wall-clock time is what the targets are about; CPU time is printed beside it because a shared machine's load
@@ -128,6 +134,47 @@ def portfolio_child(database: str, target: str) -> None:
     print(f"{elapsed:.2f} {cpu:.2f} {peak_mb:.0f} {pages}")
 
 
+def selection_child(database: str, selection: str, summary: str, target: str) -> None:
+    """Runs in a child process: the portfolio PDF of a selection ("kind=…,status=…"), or its summary alone."""
+    from flask_babel import force_locale
+
+    from facilities.inventory.services import SiteFilters
+    from facilities.reports.portfolio import render_portfolio
+
+    filters = SiteFilters(**dict(part.split("=", 1) for part in selection.split(",") if part))
+    app = make_app(Path(database))
+    with app.app_context(), app.test_request_context(), force_locale("fr"):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        pages = render_portfolio(Path(target), filters=filters, summary_only=summary == "summary")
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.2f} {cpu:.2f} {peak_mb:.0f} {pages}")
+
+
+def bench_selection(database: Path, selection: str, out: Path, timeout: float) -> None:
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print("| portfolio PDF | wall s | CPU s | peak RSS MB | pages |\n| --- | ---: | ---: | ---: | ---: |")
+    for label, chosen, summary in ((f"selection {selection}", selection, "full"),
+                                   ("summary alone, whole portfolio", "", "summary")):
+        result = run_child(["--selection-child", str(database), chosen, summary,
+                            str(out / f"portfolio-{summary}.pdf")], timeout)
+        if isinstance(result, str):
+            print(f"| {label} | {result} | | | |")
+            continue
+        seconds, cpu, peak, pages = result
+        print(f"| {label} | {seconds:.1f} | {cpu:.1f} | {peak} | {pages} |", flush=True)
+
+
+def run_child(arguments: list[str], timeout: float) -> tuple[float, float, str, str] | str:
+    """Run this script with `arguments` in a child process: (seconds, CPU seconds, peak MB, pages) or why not."""
+    child = subprocess.run([sys.executable, __file__, *arguments], capture_output=True, text=True,
+                           env={**os.environ}, timeout=timeout)
+    if child.returncode:
+        return f"failed: {child.stderr.strip().splitlines()[-1:]}"
+    seconds, cpu, peak, pages = child.stdout.split()[-4:]
+    return float(seconds), float(cpu), peak, pages
+
+
 def fill_huge_building(app, spaces: int, per_floor: int = 500) -> int:
     """One building of `spaces` spaces, `per_floor` to a floor; returns its id."""
     from facilities.extensions import db
@@ -183,14 +230,13 @@ def bench_inventory(spaces: int, modes: list[str], out: Path, workdir: Path, tim
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"{'inventory PDF, ' + str(spaces) + ' spaces':<40} {'time':>9} {'cpu':>9} {'peak RSS':>9} {'pages':>6}")
     for mode in modes:
-        child = subprocess.run([sys.executable, __file__, "--inventory-child", mode, str(database), str(building_id),
-                                str(out / f"inventory-{spaces}-{mode}.pdf")], capture_output=True, text=True,
-                               env={**os.environ}, timeout=timeout)
-        if child.returncode:
-            print(f"{mode:<40} failed: {child.stderr.strip().splitlines()[-1:]}")
+        result = run_child(["--inventory-child", mode, str(database), str(building_id),
+                            str(out / f"inventory-{spaces}-{mode}.pdf")], timeout)
+        if isinstance(result, str):
+            print(f"{mode:<40} {result}")
             continue
-        seconds, cpu, peak, pages = child.stdout.split()[-4:]
-        print(f"{mode:<40} {float(seconds):>8.1f}s {float(cpu):>8.1f}s {peak:>6} MB {pages:>6}", flush=True)
+        seconds, cpu, peak, pages = result
+        print(f"{mode:<40} {seconds:>8.1f}s {cpu:>8.1f}s {peak:>6} MB {pages:>6}", flush=True)
 
 
 def main() -> None:
@@ -202,6 +248,10 @@ def main() -> None:
                         help="seconds after which the portfolio child is stopped (default 600)")
     parser.add_argument("--inventory-spaces", type=int, help="benchmark the inventory PDF of one building this big")
     parser.add_argument("--modes", default="single,chunked", help="inventory layouts to measure (single,chunked)")
+    parser.add_argument("--selection-database", type=Path, help="measure a selection's PDF on this SQLite portfolio")
+    parser.add_argument("--selection", default="kind=child_welfare_home,status=open",
+                        help="the selection (site list filters), comma separated")
+    parser.add_argument("--selection-child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--inventory-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -210,6 +260,15 @@ def main() -> None:
         return
     if args.inventory_child:
         inventory_child(*args.inventory_child)
+        return
+    if args.selection_child:
+        selection_child(*args.selection_child)
+        return
+    if args.selection_database:
+        with tempfile.TemporaryDirectory() as workdir:
+            out = Path(args.keep or workdir)
+            out.mkdir(parents=True, exist_ok=True)
+            bench_selection(args.selection_database, args.selection, out, args.timeout)
         return
     if args.inventory_spaces:
         with tempfile.TemporaryDirectory() as workdir:

@@ -49,6 +49,14 @@ def site_query(filters: SiteFilters) -> Select:
     query = (select(Site).options(selectinload(Site.service_links),
                                   selectinload(Site.buildings).selectinload(Building.floors))
              .order_by(Site.name, Site.id))
+    return filter_sites(query, filters)
+
+
+def filter_sites(query: Select, filters: SiteFilters | None) -> Select:
+    """A query on sites narrowed to those the filters select: the one definition of the site list's filters, which
+    its exports and the portfolio report apply too."""
+    if filters is None:
+        return query
     if filters.q:  # code, name or commune, by index, whatever the accents and case (facilities/textsearch.py)
         query = query.where(text_matches(Site.__table__, filters.q))
     if filters.commune:

@@ -9,14 +9,27 @@ from flask_babel import lazy_gettext as _l
 from facilities.jobs import JobContext, JobResult, job_kind
 
 
+def portfolio_filename(params: dict) -> str:
+    """The file name of a portfolio report: portefeuille[-synthese][-commune-kind-status]-date.pdf."""
+    from facilities.reports.services import safe_filename
+
+    parts = ["portefeuille"] + (["synthese"] if params.get("summary_only") else [])
+    parts += [str(params[name]) for name in ("commune", "kind", "status") if params.get(name)]
+    return safe_filename(*parts, date.today().isoformat(), extension="pdf")
+
+
 @job_kind("portfolio", label=_l("Portfolio report"), back_endpoint="reports.index")
 def portfolio_runner(context: JobContext) -> JobResult:
-    """Render the portfolio report into the results folder."""
+    """Render the portfolio report (of the sites its selection names, or its summary alone) into the results
+    folder."""
+    from facilities.inventory.services import SiteFilters
     from facilities.reports.portfolio import render_portfolio
 
+    params = context.params
+    filters = SiteFilters(**{name: str(params.get(name) or "") for name in ("commune", "kind", "status")})
     path, relative = context.new_file(".pdf")
-    render_portfolio(path, context.progress)
-    return JobResult(path=relative, name=f"portefeuille-{date.today().isoformat()}.pdf")
+    render_portfolio(path, context.progress, filters=filters, summary_only=bool(params.get("summary_only")))
+    return JobResult(path=relative, name=portfolio_filename(params))
 
 
 @job_kind("inventory_pdf", label=_l("Building inventory (PDF)"), back_endpoint="reports.index")

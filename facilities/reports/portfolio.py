@@ -18,11 +18,14 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from facilities.inventory.catalogue import SITE_KIND_LABELS, SITE_STATUS_LABELS
+from facilities.inventory.services import SiteFilters, commune_choices
 from facilities.inventory.summary import InventorySummary
 from facilities.reports.pdf import html_to_pdf, make_fetcher, merge_numbered, render_html
 from facilities.reports.services import portfolio_chunks, portfolio_totals
 
 SITES_PER_CHUNK = 60
+SUMMARY_SITES_PER_CHUNK = 500  # the summary alone lays out no section: bigger chunks, fewer queries
 LAYOUT_SHARE = 90  # percent of the progress bar spent laying out chunks; the rest is the summary and merging
 
 # The figures summed over buildings, for a site with several buildings and for the whole portfolio.
@@ -96,31 +99,52 @@ def site_sections(chunk, summary: PortfolioSummary) -> list[tuple]:
     return sections
 
 
+def selection_text(filters: SiteFilters | None) -> str:
+    """The selection of a report in words ("Commune: Nanterre · Status: Open"), or "" for the whole portfolio."""
+    if filters is None:
+        return ""
+    parts = []
+    if filters.commune:
+        names = dict(commune_choices())
+        parts.append(_("Commune: %(name)s", name=names.get(filters.commune, filters.commune)))
+    if filters.kind:
+        parts.append(_("Kind: %(kind)s", kind=SITE_KIND_LABELS.get(filters.kind, filters.kind)))
+    if filters.status:
+        parts.append(_("Status: %(status)s", status=SITE_STATUS_LABELS.get(filters.status, filters.status)))
+    return " · ".join(parts)
+
+
 def render_portfolio(target: Path, progress=lambda percent, message: None,
-                     sites_per_chunk: int = SITES_PER_CHUNK) -> int:
-    """Write the portfolio report to `target`; report progress as (percent, message); return the page count."""
-    totals = portfolio_totals()
+                     sites_per_chunk: int = SITES_PER_CHUNK, filters: SiteFilters | None = None,
+                     summary_only: bool = False) -> int:
+    """Write the portfolio report to `target` (of the sites `filters` select; the opening summary alone with
+    `summary_only`); report progress as (percent, message); return the page count."""
+    totals = portfolio_totals(filters)
     fetcher = make_fetcher()
     title = _("Portfolio of sites and buildings")
     today = date.today()
     summary = PortfolioSummary()
+    selection = selection_text(filters)
     progress(1, _("Reading the portfolio…"))
     with tempfile.TemporaryDirectory(prefix="portfolio-") as workdir:
         parts: list[Path] = []
         sites_done = 0
-        for index, chunk in enumerate(portfolio_chunks(sites_per_chunk)):
-            html = render_html("portfolio.html", sections=site_sections(chunk, summary), title=title, today=today,
-                               unnumbered=True)
-            part = Path(workdir) / f"part-{index:05d}.pdf"
-            part.write_bytes(html_to_pdf(html, fetcher))
-            parts.append(part)
+        chunks = portfolio_chunks(SUMMARY_SITES_PER_CHUNK if summary_only else sites_per_chunk, filters)
+        for index, chunk in enumerate(chunks):
+            sections = site_sections(chunk, summary)
             sites_done += len(chunk)
+            if not summary_only:
+                html = render_html("portfolio.html", sections=sections, title=title, today=today, unnumbered=True)
+                part = Path(workdir) / f"part-{index:05d}.pdf"
+                part.write_bytes(html_to_pdf(html, fetcher))
+                parts.append(part)
             progress(1 + (LAYOUT_SHARE - 1) * sites_done // max(totals.sites, 1),
                      _("%(done)s of %(total)s sites laid out", done=sites_done, total=totals.sites))
         progress(LAYOUT_SHARE, _("Numbering and merging the pages…"))
         opening = Path(workdir) / "summary.pdf"
         opening.write_bytes(html_to_pdf(render_html("portfolio_summary.html", summary=summary, title=title,
-                                                    today=today, unnumbered=True), fetcher))
+                                                    today=today, unnumbered=True, selection=selection,
+                                                    summary_only=summary_only), fetcher))
         parts.insert(0, opening)
         page_count = merge_numbered(parts, target, title, landscape=True, fetcher=fetcher)
     progress(100, _("Done"))

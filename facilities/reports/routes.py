@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import re
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -20,7 +22,7 @@ from facilities.inventory import services as inventory
 from facilities.inventory.models import Site
 from facilities.permissions import Permission, requires
 from facilities.reports import exports, jobs, services
-from facilities.reports.forms import StartJobForm
+from facilities.reports.forms import PortfolioForm, PortfolioJobForm
 from facilities.reports.pdf import render_pdf
 from facilities.safety import accessibility
 from facilities.works import gantt
@@ -32,6 +34,10 @@ bp = Blueprint("reports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Above this many spaces a building's inventory PDF is prepared by a job: about 10 s of layout inside a request.
 DEFAULT_INLINE_MAX_SPACES = 1000
+# Up to this many sites a portfolio PDF is made within the request (about 30 s for 1,000); its summary alone lays
+# out no section: up to SUMMARY_INLINE_FACTOR times as many.
+DEFAULT_PORTFOLIO_INLINE_MAX_SITES = 1000
+SUMMARY_INLINE_FACTOR = 20
 
 
 def _or_404(entity, message: str | None = None):
@@ -212,21 +218,65 @@ def annex_xlsx(year: int):
 # ---------------------------------------------------------------- index and jobs
 
 
+def _index(selection: PortfolioForm | None = None, too_big: services.PortfolioTotals | None = None,
+           status: int = 200):
+    selection = selection or PortfolioForm(formdata=None)
+    job_form = PortfolioJobForm(formdata=None, data={"commune": selection.commune.data, "kind": selection.kind.data,
+                                                     "status": selection.status.data,
+                                                     "summary": selection.summary.data})
+    return render_template("reports/index.html", form=job_form, selection=selection, too_big=too_big,
+                           inline_max=_portfolio_inline_max(), jobs=job_queue.recent_jobs(kinds=jobs.REPORT_KINDS),
+                           totals=services.portfolio_totals()), status
+
+
+def _portfolio_inline_max(summary_only: bool = False) -> int:
+    limit = int(current_app.config.get("REPORT_PORTFOLIO_INLINE_MAX_SITES") or DEFAULT_PORTFOLIO_INLINE_MAX_SITES)
+    return limit * SUMMARY_INLINE_FACTOR if summary_only else limit
+
+
 @bp.route("/reports")
 @requires(Permission.READ)
 def index():
-    """The reports: what each one contains, where to find it, and the report jobs."""
-    return render_template("reports/index.html", form=StartJobForm(),
-                           jobs=job_queue.recent_jobs(kinds=jobs.REPORT_KINDS), totals=services.portfolio_totals())
+    """The reports: what each one contains, where to find it, the portfolio report's selection, the report jobs."""
+    return _index()
+
+
+@bp.route("/reports/portfolio.pdf")
+@requires(Permission.READ)
+def portfolio_pdf():
+    """The portfolio report of a selection of sites (commune, kind, status), or its summary alone, made within the
+    request up to REPORT_PORTFOLIO_INLINE_MAX_SITES sites; a larger selection is offered as a background job."""
+    from facilities.reports.portfolio import render_portfolio
+
+    selection = PortfolioForm(request.args)
+    if not selection.validate():
+        return _index(selection, status=422)
+    totals = services.portfolio_totals(selection.filters)
+    summary_only = bool(selection.summary.data)
+    if not totals.sites:
+        flash(_("No site matches this selection."), "warning")
+        return _index(selection, status=422)
+    if totals.sites > _portfolio_inline_max(summary_only):
+        return _index(selection, too_big=totals)
+    with tempfile.TemporaryDirectory(prefix="portfolio-") as folder:
+        target = Path(folder) / "portfolio.pdf"
+        render_portfolio(target, filters=selection.filters, summary_only=summary_only)
+        body = target.read_bytes()
+    discard_changes()
+    return _pdf(body, jobs.portfolio_filename(selection.params))
 
 
 @bp.route("/reports/portfolio", methods=["POST"])
 @requires(Permission.READ)
 def start_portfolio():
-    """Start the portfolio report as a background job and show its progress."""
-    if not StartJobForm().validate_on_submit():
-        abort(400)
-    return _start_job("portfolio", {}, url_for(".index"))
+    """Start the portfolio report (of the whole portfolio or of a selection) as a background job and show its
+    progress."""
+    form = PortfolioJobForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _index(PortfolioForm(request.form), status=422)
+    return _start_job("portfolio", form.params, url_for(".index"))
 
 
 def _start_job(kind: str, params: dict, refused_url: str):

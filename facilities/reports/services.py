@@ -84,21 +84,28 @@ class PortfolioTotals:
     buildings: int
 
 
-def portfolio_totals() -> PortfolioTotals:
-    """How many sites and buildings the portfolio report covers."""
-    return PortfolioTotals(db.session.scalar(select(func.count(Site.id))) or 0,
-                           db.session.scalar(select(func.count(Building.id))) or 0)
+def portfolio_totals(filters: inventory.SiteFilters | None = None) -> PortfolioTotals:
+    """How many sites and buildings the portfolio report covers (those of a selection, with `filters`)."""
+    if filters is None or not filters.active():
+        return PortfolioTotals(db.session.scalar(select(func.count(Site.id))) or 0,
+                               db.session.scalar(select(func.count(Building.id))) or 0)
+    sites = inventory.filter_sites(select(Site.id), filters)
+    return PortfolioTotals(db.session.scalar(select(func.count()).select_from(sites.subquery())) or 0,
+                           db.session.scalar(select(func.count(Building.id)).where(Building.site_id.in_(sites))) or 0)
 
 
-def portfolio_chunks(sites_per_chunk: int = 60) -> Iterator[list[tuple[Site, list[tuple[Building, InventorySummary]]]]]:
-    """The portfolio, site by site in name order, in chunks whose key figures come in a few queries each.
+def portfolio_chunks(sites_per_chunk: int = 60, filters: inventory.SiteFilters | None = None
+                     ) -> Iterator[list[tuple[Site, list[tuple[Building, InventorySummary]]]]]:
+    """The portfolio (the sites the filters select), site by site in name order, in chunks whose key figures come
+    in a few queries each.
 
     Keyset pagination on (name, id): memory stays bounded by one chunk whatever the portfolio size.
     """
     last: tuple[str, int] | None = None
     while True:
-        query = (select(Site).options(selectinload(Site.buildings), selectinload(Site.service_links))
-                 .order_by(Site.name, Site.id).limit(sites_per_chunk))
+        query = inventory.filter_sites(select(Site).options(selectinload(Site.buildings),
+                                                            selectinload(Site.service_links))
+                                       .order_by(Site.name, Site.id).limit(sites_per_chunk), filters)
         if last is not None:
             query = query.where((Site.name > last[0]) | ((Site.name == last[0]) & (Site.id > last[1])))
         sites = list(db.session.execute(query).scalars())
