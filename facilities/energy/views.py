@@ -16,6 +16,7 @@ from facilities.energy.forms import CARRIER_LABELS, SCALE_LABELS, SOURCE_LABELS,
 from facilities.energy.reference import DPE_LETTERS, MissingReferenceError
 from facilities.inventory.models import Building
 from facilities.panels import Alert
+from facilities.timeutil import paris_today
 from facilities.works.catalogue import STATUS_LABELS as WORKS_STATUS_LABELS
 
 
@@ -288,7 +289,7 @@ def declaration_context(today: date | None = None) -> dict[str, Any]:
 def _unassigned(today: date) -> dict[str, Any]:
     """The subject buildings in no EFA (the first UNASSIGNED_SHOWN) and their number: from the stored standings,
     else computed."""
-    stored = standings.unassigned_subject(today, standings.UNASSIGNED_SHOWN)
+    stored = standings.unassigned_subject(paris_today(), standings.UNASSIGNED_SHOWN)  # the day rows are computed for
     if stored is None:
         every = efas.unassigned_subject_buildings(today=today)
         stored = every[:standings.UNASSIGNED_SHOWN], len(every)
