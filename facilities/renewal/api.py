@@ -71,7 +71,7 @@ def forecast():
     options = rule_args(rules.forecast_rules(paris_today()))
     if options.get("building_id") is not None:
         get_or_404(Building, options["building_id"])
-    fc, _items = services.forecast(options["from"], options["years"], options.get("building_id"))
+    fc = services.forecast(options["from"], options["years"], options.get("building_id"))
     pol = services.policy()
     return {
         "from": fc.first, "years": len(fc.years), "building_id": options.get("building_id"),

@@ -61,9 +61,9 @@ def _chart(fc: rules.Forecast):
 
 def _render(building: Building | None):
     options = _options()
-    fc, found = services.forecast(options["from"], options["years"], building.id if building else None)
+    fc = services.forecast(options["from"], options["years"], building.id if building else None)
     year, category, page = _needs_filter(fc)
-    needs, count = services.needs(found, fc, year=year, category=category, page=page)
+    needs, count = services.needs(fc, building.id if building else None, year=year, category=category, page=page)
     form = CreateForm(formdata=None, data={"back": request.full_path})
     form.envelope_id.choices = [(str(e.id), e.label + (f" — {e.scenario_label}" if e.scenario_label else ""))
                                 for e in services.envelopes()]
@@ -105,7 +105,7 @@ def export():
     building_id = request.args.get("building_id", "")
     if building_id and not (building_id.isdigit() and db.session.get(Building, int(building_id))):
         abort(404)
-    fc, _found = services.forecast(options["from"], options["years"], int(building_id) if building_id else None)
+    fc = services.forecast(options["from"], options["years"], int(building_id) if building_id else None)
     headers = [_("Year"), _("Category"), _("Items"), _("Replacement cost (€)"), _("Items already in an operation"),
                _("Items without a cost")]
     rows = [[year, str(EQUIPMENT_CATEGORY_LABELS.get(category, category)), cell.items,

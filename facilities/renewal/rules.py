@@ -129,11 +129,25 @@ class Cell:
     planned: int = 0  # items already in a works operation
     without_cost: int = 0  # items whose replacement cost is unknown (counted, costing nothing)
 
-    def add(self, item: Item) -> None:
-        self.items += 1
-        self.cost_cents += item.replacement_cost_cents or 0
-        self.planned += item.operation_id is not None
-        self.without_cost += item.replacement_cost_cents is None
+    def add(self, group: Group) -> None:
+        self.items += group.items
+        self.cost_cents += group.cost_cents
+        self.planned += group.planned
+        self.without_cost += group.without_cost
+
+
+@dataclass(frozen=True)
+class Group:
+    """The items of one renewal year and category, summed (what the database's GROUP BY gives); `year` is None
+    for the items whose year no rule gives."""
+
+    year: int | None
+    category: str
+    items: int
+    cost_cents: int = 0
+    planned: int = 0
+    without_cost: int = 0
+    illustrative: int = 0
 
 
 @dataclass
@@ -157,34 +171,47 @@ class Forecast:
         return self.cells.get((year, category)) or Cell()
 
 
-def forecast(items: Iterable[Item], first: int, count: int, policy: ConditionPolicy, today: date) -> Forecast:
-    """Per year (first … first + count − 1) and category: the items due and their replacement cost."""
+def group_items(items: Iterable[Item], policy: ConditionPolicy, today: date) -> list[Group]:
+    """Items summed by renewal year and category, as `services.forecast_groups` does in SQL (the reference the
+    tests hold the SQL to)."""
+    sums: dict[tuple[int | None, str], list[int]] = {}
+    for item in items:
+        renewal = renewal_of(item, policy, today)
+        row = sums.setdefault((None if renewal is None else renewal.year, item.category), [0] * 5)
+        row[0] += 1
+        row[1] += item.replacement_cost_cents or 0
+        row[2] += item.operation_id is not None
+        row[3] += item.replacement_cost_cents is None
+        row[4] += bool(item.illustrative)
+    return [Group(year, category, *row) for (year, category), row in sums.items()]
+
+
+def forecast_from_groups(groups: Iterable[Group], first: int, count: int) -> Forecast:
+    """Per year (first … first + count − 1) and category: the items due and their replacement cost; what fell
+    due before the first year counts in it (the backlog), what falls due after the last is only counted."""
     last = first + count - 1
     result = Forecast(first, list(range(first, last + 1)))
     result.by_year = {year: Cell() for year in result.years}
-    for item in items:
-        renewal = renewal_of(item, policy, today)
-        if renewal is None:
-            result.unknown += 1
+    for group in groups:
+        if group.year is None:
+            result.unknown += group.items
             continue
-        if renewal.year > last:
-            result.later += 1
+        if group.year > last:
+            result.later += group.items
             continue
-        year = due_year(renewal, first)
-        result.backlog += renewal.year < first
-        result.illustrative += bool(item.illustrative)
-        key = (year, item.category)
-        cell = result.cells.get(key)
-        if cell is None:
-            cell = result.cells[key] = Cell()
-        cell.add(item)
-        result.by_year[year].add(item)
-        by_category = result.by_category.get(item.category)
-        if by_category is None:
-            by_category = result.by_category[item.category] = Cell()
-        by_category.add(item)
-        result.total.add(item)
+        year = max(group.year, first)
+        result.backlog += group.items if group.year < first else 0
+        result.illustrative += group.illustrative
+        result.cells.setdefault((year, group.category), Cell()).add(group)
+        result.by_year[year].add(group)
+        result.by_category.setdefault(group.category, Cell()).add(group)
+        result.total.add(group)
     return result
+
+
+def forecast(items: Iterable[Item], first: int, count: int, policy: ConditionPolicy, today: date) -> Forecast:
+    """The forecast of plain items (pure): `group_items` then `forecast_from_groups`."""
+    return forecast_from_groups(group_items(items, policy, today), first, count)
 
 
 # ------------------------------------------------------------------------------------------ input

@@ -204,3 +204,50 @@ def test_the_building_page_and_the_works_list_link_the_forecast(client_as, regis
     building = page_text(reader.get(f"/buildings/{register['building'].id}"))
     assert 'id="renewal-panel"' in building and f"/buildings/{register['building'].id}/renewal" in building
     assert 'id="renewal-link"' in page_text(reader.get("/envelopes"))
+
+
+def test_the_database_sums_as_the_pure_rules_do(app, db, register):
+    """The SQL of the forecast (services.forecast_groups) gives the groups of the pure rules (rules.group_items),
+    on random items: every mix of installation, life, condition (assessed or not), cost, link and demo flag."""
+    import random
+
+    from facilities.renewal import rules, services
+    from facilities.safety.models import Equipment
+
+    rng = random.Random(19)
+    building_id = register["building"].id
+    for number in range(120):
+        db.session.add(Equipment(
+            building_id=building_id, category=rng.choice(["lift", "heating", "other"]), name=f"Random {number}",
+            installed_on=rng.choice([None, date(rng.randint(1980, 2030), rng.randint(1, 12), 1)]),
+            expected_life_years=rng.choice([None, rng.randint(1, 40)]),
+            replacement_cost_cents=rng.choice([None, rng.randint(0, 10**9)]),
+            condition=rng.choice([None, 1, 2, 3, 4, 5]),
+            condition_on=rng.choice([None, date(rng.randint(2015, 2026), 3, 1)]), illustrative=rng.random() < 0.3))
+    db.session.commit()
+    today = date(2026, 11, 30)
+    with app.test_request_context():
+        expected = rules.group_items(services.items(), services.policy(), today)
+        found = services.forecast_groups(today=today)
+        key = lambda group: (group.year is None, group.year or 0, group.category)  # noqa: E731
+        assert sorted(found, key=key) == sorted(expected, key=key)
+        for first, count in ((2026, 10), (2020, 3), (2035, 30), (1990, 1)):
+            assert services.forecast(first, count, today=today) == rules.forecast(services.items(), first, count,
+                                                                                  services.policy(), today)
+        one = services.forecast_groups(building_id=register["building"].id, today=today)
+        assert sum(group.items for group in one) == 124
+
+
+def test_needs_are_paged_in_the_forecast_order(app, db, register):
+    from facilities.renewal import services
+
+    with app.test_request_context():
+        fc = services.forecast(FIRST, 10, register["building"].id)
+        needs, total = services.needs(fc, register["building"].id)
+        # By renewal year, then building, then category code: the boiler (2020), the SSI (2026), then 2030's
+        # electrical and lift.
+        assert total == 4 and [need.item.name for need in needs] == ["Boiler", "SSI", "TGBT", "Lift"]
+        assert [need.year for need in needs] == [FIRST, FIRST, 2030, 2030]
+        assert [need.renewal.reason for need in needs if need.item.name == "SSI"] == ["condition"]
+        only_lifts, count = services.needs(fc, register["building"].id, year=2030, category="lift")
+        assert count == 1 and only_lifts[0].item.name == "Lift"
