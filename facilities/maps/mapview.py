@@ -162,7 +162,7 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
     others = sum(n for code, n in counts.items() if code not in palette)
     if others or color_by == "safety":
         legend.append(LegendItem(OTHER_COLOR, other_label, others))
-    not_located_count, not_located = viewport.not_located(filters, url_template)
+    not_located_count, not_located = viewport.not_located(filters, url_template, located=sum(counts.values()))
 
     tile_url, attribution = tile_settings()
     communes = None
@@ -227,6 +227,9 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
             "colors": {code: color for code, (color, _label) in palette.items()},
             "other": OTHER_COLOR,
             "order": [*palette, "other"],
+            "categoryLabels": {code: label for code, (_color, label) in palette.items()},
+            # Counted on each cluster's badge, worst first: what a colouring by severity must not hide.
+            "severity": ["alert", "due_soon"] if color_by == "safety" else [],
             "services": {code: str(label) for code, label in SERVICE_LABELS.items()},
             "labels": labels,
             "siteUrl": [prefix, suffix],

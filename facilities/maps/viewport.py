@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, String, case, cast, exists, func, literal, or_, select
+from sqlalchemy import Integer, String, and_, case, cast, exists, func, literal, or_, select
 
 from facilities.energy import standings as energy_standings
 from facilities.extensions import db
@@ -123,15 +123,23 @@ def extent(filters: SiteFilters) -> tuple[float, float, float, float] | None:
     return None if row[0] is None else tuple(float(v) for v in row)
 
 
-def not_located(filters: SiteFilters, url_template: str, limit: int = 200) -> tuple[int, list[dict[str, Any]]]:
-    """How many filtered sites have no coordinates, and the first `limit` of them by name (name, code, url)."""
-    unlocated = or_(Site.latitude.is_(None), Site.longitude.is_(None))
-    count = db.session.scalar(select(func.count()).select_from(Site).where(*site_conditions(filters), unlocated))
-    rows = db.session.execute(select(Site.id, Site.name, Site.code).where(*site_conditions(filters), unlocated)
-                              .order_by(Site.name, Site.id).limit(limit))
+def not_located(filters: SiteFilters, url_template: str, located: int, limit: int = 200
+                ) -> tuple[int, list[dict[str, Any]]]:
+    """How many filtered sites have no coordinates (all of them less the `located` ones), and the first `limit` of
+    them by name (name, code, url); the list is read only when there are some."""
+    total = db.session.scalar(select(func.count()).select_from(Site).where(*site_conditions(filters))) or 0
+    if total <= located:
+        return 0, []
+    # No latitude (read from the location index), then a latitude without a longitude: each an indexed read,
+    # where "no latitude OR no longitude" would read every site.
+    rows = []
+    for unlocated in (Site.latitude.is_(None), and_(Site.latitude.is_not(None), Site.longitude.is_(None))):
+        rows += db.session.execute(select(Site.id, Site.name, Site.code).where(*site_conditions(filters), unlocated)
+                                   .order_by(Site.name, Site.id).limit(limit)).all()
+    rows.sort(key=lambda row: (row.name, row.id))
     prefix, _sep, suffix = url_template.partition(str(URL_PLACEHOLDER))
-    return int(count or 0), [{"name": name, "code": code, "url": f"{prefix}{site_id}{suffix}"}
-                             for site_id, name, code in rows]
+    return int(total - located), [{"name": name, "code": code, "url": f"{prefix}{site_id}{suffix}"}
+                                  for site_id, name, code in rows[:limit]]
 
 
 # ---------------------------------------------------------------- one viewport

@@ -160,6 +160,9 @@ def test_map_coloured_by_safety_status(client_as, factory, db):
     colours = {site["n"]: site["c"] for site in viewport(client, "color_by=safety")["sites"]}
     assert colours == {"Late": "alert", "Erp only": "ok", "No ERP": "none"}
     page = client.get("/map?color_by=safety").get_data(as_text=True)
+    spec = _spec(html.unescape(page))["viewport"]
+    assert spec["severity"] == ["alert", "due_soon"]  # each cluster counts its worst sites on a badge
+    assert spec["categoryLabels"]["ok"] == "Nothing due"
     legend = re.search(r'id="map-legend">(.*?)</ul>', page, re.S).group(1)
     for text in ("Check overdue or never done, or unfavourable opinion <span class=\"text-muted\">(1)",
                  "Due within 30 days <span class=\"text-muted\">(0)", "Nothing due <span class=\"text-muted\">(1)",

@@ -123,9 +123,19 @@
     var outer = element("div", "gis-ring");
     outer.style.background = ring(cluster.counts, cluster.n);
     outer.appendChild(element("span", "", cluster.n));
+    var title = (t.cluster || "{n}").replace("{n}", cluster.n);
+    // A colouring by severity (safety): the worst category present is counted on a badge, so that a few sites to
+    // look at are seen inside a cluster of thousands.
+    var worst = (spec.severity || []).filter(function (code) { return cluster.counts[code]; })[0];
+    if (worst) {
+      var badge = element("b", "gis-badge", cluster.counts[worst]);
+      badge.style.backgroundColor = colorOf(worst);
+      outer.appendChild(badge);
+      title += " (" + (spec.categoryLabels[worst] || worst) + ": " + cluster.counts[worst] + ")";
+    }
     var marker = L.marker([cluster.lat, cluster.lon], {
       icon: L.divIcon({className: "marker-cluster gis-cluster gis-vcluster", html: outer, iconSize: [size, size]}),
-      title: (t.cluster || "{n}").replace("{n}", cluster.n), keyboard: true
+      title: title, keyboard: true
     });
     marker.on("click", function () {
       map.setView([cluster.lat, cluster.lon], Math.min(map.getZoom() + 2, map.getMaxZoom()));
