@@ -167,11 +167,8 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
     tile_url, attribution = tile_settings()
     communes = None
     if indicator:
-        # The choropleth needs every located site once (communes are few, sites many): only for these views.
-        records = services.site_records(filters, url_template=url_template,
-                                        with_communes_served=indicator == "sites_count")
-        located = [r for r in records if r["latitude"] is not None and r["longitude"] is not None]
-        communes = services.communes_indicator(located, indicator, options.get("service"))
+        # The choropleth reads every located site (communes are few, sites many): kept until a site changes.
+        communes = services.cached_communes_indicator(filters, indicator, options.get("service"))
     boundaries_loaded = communes is not None or services.boundaries_gdf() is not None
     map_args: dict[str, Any] = {}
     indicator_title = ""
