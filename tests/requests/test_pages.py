@@ -114,6 +114,7 @@ def test_a_requester_reads_their_sites_pages_only(browser_as, site, other_site):
         assert requester.get(url).status_code in (403, 404), url
     nav = page_text(requester.get("/requests"))
     assert 'href="/sites"' not in nav and "My requests" in nav
+    assert 'href="/sites"' not in page_text(requester.get(f"/buildings/{building.id}"))  # no link to a 403
 
 
 def test_a_finding_raises_a_request_in_one_click(browser_as, db, factory):
