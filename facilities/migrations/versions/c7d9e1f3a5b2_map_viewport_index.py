@@ -3,14 +3,14 @@ sites of a view per grid cell and colour reads the index alone (at 100,000 sites
 three quarters of the query)
 
 Revision ID: c7d9e1f3a5b2
-Revises: c2e7a4b9d816
+Revises: c2e7a4b9d816, f6b2d8a4c931
 Create Date: 2026-11-30 11:00:00
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7d9e1f3a5b2'
-down_revision = 'c2e7a4b9d816'
+down_revision = ('c2e7a4b9d816', 'f6b2d8a4c931')  # also joins the two heads main had
 branch_labels = None
 depends_on = None
 
