@@ -1,14 +1,14 @@
 """Work requests: what is late per site and priority read from one index (status, due date, site, priority)
 
 Revision ID: f6b2d8a4c931
-Revises: c2e7a4b9d816, c7d9e1f3a5b2 (also joins the renewal and map indexes, both made on e5c1a9d2f470, into one head)
+Revises: e5c1a9d2f470
 Create Date: 2026-11-30 11:10:00
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f6b2d8a4c931'
-down_revision = ('c2e7a4b9d816', 'c7d9e1f3a5b2')
+down_revision = 'e5c1a9d2f470'
 branch_labels = None
 depends_on = None
 
