@@ -127,6 +127,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024)),
         "IMPORT_MAX_UNPACKED_BYTES": int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 1024 * 1024 * 1024)),
         "IMPORT_INLINE_ROWS": int(os.environ.get("IMPORT_INLINE_ROWS", 5000)),
+        "EXPORT_INLINE_ROWS": int(os.environ.get("EXPORT_INLINE_ROWS", 100_000)),
         # Background jobs (facilities/jobs): unset values take the defaults of facilities/jobs/queue.py.
         **{name: _number(name) for name in JOB_SETTINGS if os.environ.get(name)},
         "JOB_LOCAL_WORKER": _bool("JOB_LOCAL_WORKER", True),

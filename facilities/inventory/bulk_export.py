@@ -39,6 +39,12 @@ def export_tables() -> dict[str, Iterator[list[Any]]]:
     return {"sites": _site_rows(), "buildings": _building_rows(), "floors": _floor_rows(), "spaces": _space_rows()}
 
 
+def export_counts() -> dict[str, int]:
+    """How many records of each kind an export holds (four counts)."""
+    return {kind: db.session.scalar(select(func.count()).select_from(model)) or 0
+            for kind, model in (("sites", Site), ("buildings", Building), ("floors", Floor), ("spaces", Space))}
+
+
 def _site_rows() -> Iterator[list[Any]]:
     sites = db.session.execute(select(Site).options(selectinload(Site.service_links)).order_by(Site.code)
                                .execution_options(yield_per=BATCH)).scalars()

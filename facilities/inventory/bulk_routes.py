@@ -24,7 +24,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,7 +36,7 @@ from facilities import jobs
 from facilities.database import after_commit, discard_changes
 from facilities.inventory import bulk, bulk_jobs, bulk_uploads
 from facilities.inventory.bulk_columns import FORMATS, FileError, file_format
-from facilities.inventory.bulk_export import csv_chunks, export_tables, write_export
+from facilities.inventory.bulk_export import csv_chunks, export_counts, export_tables, write_export
 from facilities.inventory.bulk_plan import ImportReport
 from facilities.inventory.bulk_read import MoreRows
 from facilities.permissions import Permission, requires
@@ -163,9 +163,17 @@ def import_job(job_id: str):
 @bp.route("/inventory/export.<fmt>")
 @requires(Permission.READ)
 def export(fmt: str):
-    """Download the whole inventory as CSV or XLSX, in the layout the import reads."""
+    """Download the whole inventory as CSV or XLSX, in the layout the import reads; a large inventory's file is
+    written by a background job (the user is sent to its page), a workbook only while each sheet can hold it."""
     if fmt not in FORMATS:
         abort(404)
+    counts = export_counts()
+    if fmt == "xlsx" and max(counts.values()) > bulk_jobs.XLSX_MAX_LINES:
+        flash(_("The inventory has %(count)s spaces: a workbook sheet holds at most %(max)s lines. Export it as CSV.",
+                count=format_number(counts["spaces"]), max=format_number(bulk_jobs.XLSX_MAX_LINES)), "warning")
+        return redirect(url_for("inventory.site_list"))
+    if sum(counts.values()) > bulk_jobs.export_inline_rows(fmt):
+        return _start_export_job(fmt)
     name = f"inventory-{utcnow():%Y-%m-%d}.{fmt}"
     if fmt == "csv":  # sent as it is read: a few hundred kB in memory whatever the inventory's size
         response = Response(stream_with_context(csv_chunks(export_tables())), mimetype="text/csv")
@@ -176,3 +184,20 @@ def export(fmt: str):
     out.seek(0)
     return send_file(out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      as_attachment=True, download_name=name)
+
+
+def _start_export_job(fmt: str):
+    """The export's job page: the user's own waiting or running one, or a new one (committed at once: a GET
+    request's unit of work commits nothing)."""
+    params = {"fmt": fmt}
+    for job in jobs.active_jobs(current_user.id, bulk_jobs.EXPORT_KIND):
+        if job.params == params:
+            return redirect(url_for("jobs.detail", job_id=job.id))
+    try:
+        job_id = jobs.create_job_now(bulk_jobs.EXPORT_KIND, params, user=current_user,
+                                     locale=str(get_locale() or "fr"))
+    except jobs.JobLimitReached as limit:
+        discard_changes()
+        flash(limit.message, "warning")
+        return redirect(url_for("inventory.site_list"))
+    return redirect(url_for("jobs.detail", job_id=job_id))

@@ -140,3 +140,4 @@ def test_an_export_edited_and_reimported_updates_its_spaces(factory, db):
     assert db.session.get(Space, space_id).name == "Salle renommée"
     assert run(data).counts["update"] == 0
     assert building.code in line.key
+

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.bulk import attack_files as attack
+from tests.conftest import page_text
 
 pytestmark = pytest.mark.real_commits  # the job runs on connections of its own, as a worker does
 
@@ -151,3 +152,28 @@ def test_a_workbook_of_many_empty_rows_is_not_walked_in_the_request(app, client_
     assert response.status_code == 302 and "/inventory/import/jobs/" in response.headers["Location"]
     job_id = run_job(app, response)
     assert "1 to create" in job_row(db, job_id).message or "1 à créer" in job_row(db, job_id).message
+
+
+def test_a_large_inventory_is_exported_by_a_background_job(job_app, client_as, factory, monkeypatch):
+    """Past EXPORT_INLINE_ROWS records the download is a job's file (a request would pass the server's
+    timeout), the same bytes; a workbook whose sheet would pass a spreadsheet's last row is refused with a message."""
+    from facilities.inventory import bulk_export, bulk_jobs
+    from facilities.jobs import queue
+
+    app = job_app
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 1)
+    factory.building(floors=1, spaces_per_floor=12)  # 15 records: past 10 (CSV's ten times 1)
+    director = client_as("director")
+    response = director.get("/inventory/export.csv")
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    job_id = response.headers["Location"].rstrip("/").split("/")[-1]
+    assert director.get("/inventory/export.csv").headers["Location"] == response.headers["Location"]  # same job
+    assert queue.run_next(app, job_id) == job_id
+    download = director.get(f"/jobs/{job_id}/file")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    with app.app_context():
+        assert download.data == bulk_export.export_file("csv")
+    monkeypatch.setattr(bulk_jobs, "XLSX_MAX_LINES", 1)
+    refused = director.get("/inventory/export.xlsx", follow_redirects=True)
+    assert "12" in page_text(refused) and "CSV" in page_text(refused)
+    assert refused.request.path == "/sites"
