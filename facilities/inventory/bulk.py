@@ -26,12 +26,12 @@ Progress = Callable[[int, str], None]  # percent done, what is being done
 # After an import that writes this many records, PostgreSQL's statistics of the inventory tables are refreshed
 # (ANALYZE, in the import's transaction): its planner would otherwise pick plans for the tables' former sizes.
 ANALYZE_AFTER_ROWS = 1000
-TABLES = ("sites", "site_services", "buildings", "floors", "spaces")
+TABLES = ("sites", "site_services", "buildings", "floors", "spaces", "published_figures")
 
 
 # The kinds read by each pass over a CSV file, whose lines may come in any order ("" is a line of an unknown
 # entity); a workbook's sheets come in order, so one pass reads it.
-CSV_PASSES = (("", "sites"), ("buildings",), ("floors",), ("spaces",))
+CSV_PASSES = (("", "sites"), ("buildings",), ("floors",), ("spaces",), ("published_figures",))
 
 
 def import_file(source: Source, fmt: str, *, apply: bool, can_edit_sites: bool = True,

@@ -11,7 +11,7 @@ from facilities.inventory.bulk_plan import CREATE, UNCHANGED, Slot
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.trail.recorder import record_inserted
 
-PARENTS = {"building": Site, "floor": Building, "space": Floor}
+PARENTS = {"building": Site, "floor": Building, "space": Floor, "published_figure": Building}
 
 
 def _load_parents(slots: list[Slot]) -> None:
@@ -61,6 +61,11 @@ def apply(slots: list[Slot]) -> None:
                 slot.obj = services.create_floor(slot.parent, values)
             else:
                 services.update_floor(slot.obj, values)
+        elif slot.entity == "published_figure":
+            if slot.obj is None:
+                slot.obj = services.create_published_figure(slot.parent, values)
+            else:
+                services.update_published_figure(slot.obj, values)
         else:
             # The space service checks the code with one query and flushes each time; for a file of 100,000
             # spaces that is a query and a flush per line. The planner has already checked the same rule

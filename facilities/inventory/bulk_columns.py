@@ -1,13 +1,15 @@
 """The layout of an inventory file: which columns each kind of record has, in a workbook and in a CSV file.
 
-- XLSX: one workbook with four sheets `sites`, `buildings`, `floors`, `spaces`; on each, a header row with
-  that sheet's columns (HEADERS) and one record per row. All four sheets must be present (they may be empty).
+- XLSX: one workbook with the sheets `sites`, `buildings`, `floors`, `spaces` and `published_figures`; on each, a
+  header row with that sheet's columns (HEADERS) and one record per row. The first four must be present (they may
+  be empty); `published_figures` (what source documents publish about the buildings) may be left out.
 - CSV: one file; the first column `entity` says what each line is (`site`, `building`, `floor`, `space`),
   the other columns are the union of the four sheets' columns (CSV_HEADERS), and a line fills only the
   columns of its entity. UTF-8 (with or without BOM); comma, semicolon or tab separated.
 
 Records are found by their codes: a site by `code`; a building by `code` (and `site_code` names its site);
-a floor by `building_code` and `level`; a space by `building_code`, `level` and `code` (codes are compared
+a floor by `building_code` and `level`; a space by `building_code`, `level` and `code`; a published figure by
+`building_code` and `figure` (codes are compared
 without regard to case, like the forms do). The exporter writes exactly what the importer reads.
 """
 
@@ -22,16 +24,18 @@ from flask_babel import gettext as _
 from facilities.inventory import rules
 from facilities.validation import rule_names
 
-KINDS = ("sites", "buildings", "floors", "spaces")
-ENTITY = {"sites": "site", "buildings": "building", "floors": "floor", "spaces": "space"}
+KINDS = ("sites", "buildings", "floors", "spaces", "published_figures")
+ENTITY = {"sites": "site", "buildings": "building", "floors": "floor", "spaces": "space",
+          "published_figures": "published_figure"}
 KIND_OF_ENTITY = {entity: kind for kind, entity in ENTITY.items()} | {kind: kind for kind in KINDS}
 KEY_COLUMNS = {"sites": [], "buildings": ["site_code"], "floors": ["building_code"],
-               "spaces": ["building_code", "level"]}
+               "spaces": ["building_code", "level"], "published_figures": ["building_code"]}
 FIELDS = {
     "sites": rule_names(rules.SITE_RULES),
     "buildings": rule_names(rules.BUILDING_RULES),
     "floors": rule_names(rules.FLOOR_RULES),
     "spaces": rule_names(rules.SPACE_RULES),
+    "published_figures": rule_names(rules.PUBLISHED_FIGURE_RULES),
 }
 HEADERS = {kind: KEY_COLUMNS[kind] + FIELDS[kind] for kind in KINDS}
 CSV_HEADERS = ["entity"] + list(dict.fromkeys(
@@ -50,13 +54,15 @@ class Layout:
     headers: dict[str, list[str]]
     csv_headers: list[str]
     kind_of_entity: dict[str, str]
+    optional: tuple[str, ...] = ()  # the sheets a workbook may leave out (read as empty)
 
     @property
     def single(self) -> bool:
         return len(self.kinds) == 1
 
 
-INVENTORY = Layout(KINDS, HEADERS, CSV_HEADERS, KIND_OF_ENTITY)
+# Published figures came after the first files were written: a workbook without their sheet still imports.
+INVENTORY = Layout(KINDS, HEADERS, CSV_HEADERS, KIND_OF_ENTITY, optional=("published_figures",))
 
 
 def single_layout(kind: str, headers: list[str]) -> Layout:

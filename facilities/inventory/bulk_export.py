@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from facilities.extensions import db
 from facilities.formatting import spreadsheet_text, write_xlsx, xlsx_bytes
 from facilities.inventory.bulk_columns import ENTITY, FIELDS, INVENTORY, Layout
-from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.inventory.models import Building, Floor, PublishedFigure, Site, Space
 from facilities.money import cents_to_euros
 
 
@@ -36,13 +36,15 @@ BATCH = 2000  # rows fetched at a time (yield_per: a server-side cursor on Postg
 def export_tables() -> dict[str, Iterator[list[Any]]]:
     """Every site, building, floor and space as rows under HEADERS, ordered by codes: one lazy iterator per kind,
     read from the database a batch at a time as it is consumed (consume them one after the other)."""
-    return {"sites": _site_rows(), "buildings": _building_rows(), "floors": _floor_rows(), "spaces": _space_rows()}
+    return {"sites": _site_rows(), "buildings": _building_rows(), "floors": _floor_rows(), "spaces": _space_rows(),
+            "published_figures": _published_rows()}
 
 
 def export_counts() -> dict[str, int]:
-    """How many records of each kind an export holds (four counts)."""
+    """How many records of each kind an export holds (one count a kind)."""
     return {kind: db.session.scalar(select(func.count()).select_from(model)) or 0
-            for kind, model in (("sites", Site), ("buildings", Building), ("floors", Floor), ("spaces", Space))}
+            for kind, model in (("sites", Site), ("buildings", Building), ("floors", Floor), ("spaces", Space),
+                                ("published_figures", PublishedFigure))}
 
 
 def _site_rows() -> Iterator[list[Any]]:
@@ -76,6 +78,14 @@ def _space_rows() -> Iterator[list[Any]]:
         .order_by(Building.code, Floor.level, func.lower(Space.code))
         .execution_options(yield_per=BATCH)
     )
+    for row in rows:
+        yield list(row)
+
+
+def _published_rows() -> Iterator[list[Any]]:
+    columns = [getattr(PublishedFigure, name) for name in FIELDS["published_figures"]]
+    rows = db.session.execute(select(Building.code, *columns).join(Building, PublishedFigure.building_id == Building.id)
+                              .order_by(Building.code, PublishedFigure.figure).execution_options(yield_per=BATCH))
     for row in rows:
         yield list(row)
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import selectinload
 from facilities.extensions import db
 from facilities.inventory import rules
 from facilities.inventory.bulk_columns import ENTITY, FIELDS, KIND_OF_ENTITY, KINDS, Row
-from facilities.inventory.models import Building, Floor, Site, Space
+from facilities.inventory.models import Building, Floor, PublishedFigure, Site, Space
 from facilities.validation import ValidationError
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
@@ -228,7 +228,7 @@ def _space_key(building_code: str, level: int | None, code: str) -> str:
 class _Planner:
     def __init__(self, can_edit_sites: bool, can_edit_buildings: bool, write: Callable[[list[Slot]], None] | None):
         self.can = {"site": can_edit_sites, "building": can_edit_buildings, "floor": can_edit_buildings,
-                    "space": can_edit_buildings}
+                    "space": can_edit_buildings, "published_figure": can_edit_buildings}
         self.write = write
         self.report = ImportReport(kept_counts=dict.fromkeys(OUTCOMES, 0))
         self.chunk: list[Slot] = []  # the slots of the chunk being planned that change something
@@ -284,7 +284,7 @@ class _Planner:
         first = seen.get(unique_key)
         if first is not None:
             self.refuse(row, slot.entity, key, {
-                "code" if slot.entity != "floor" else "level":
+                {"floor": "level", "published_figure": "figure"}.get(slot.entity, "code"):
                 _("The same %(entity)s is already on %(where)s", entity=slot.entity, where=first)
             })
             slot.outcome = REFUSED
@@ -534,6 +534,33 @@ class _Planner:
         obj = stored.get((floor.id, code.lower())) if floor.id is not None else None
         slot = Slot("space", row, obj=obj, values=values, parent_id=floor.id)
         self._finish(slot, key, _space_key(building_code, level, code))
+
+    # ------------------------------------------------------------ published figures
+
+    def _plan_published_figures(self, rows: list[Row]) -> None:
+        buildings = self._stored_buildings(rows)
+        stored: dict[tuple[int, str], PublishedFigure] = {}
+        for condition in _ids_in(PublishedFigure.building_id, self._building_ids(rows, buildings)):
+            for record in db.session.execute(select(PublishedFigure).where(condition)).scalars():
+                stored[(record.building_id, record.figure)] = record
+        for row in rows:
+            self._plan_published_figure(row, stored, buildings)
+            row.raw = {}
+
+    def _plan_published_figure(self, row: Row, stored: dict[tuple[int, str], PublishedFigure],
+                               buildings: dict[str, Ref]) -> None:
+        building_code = _text(row.raw.get("building_code"))
+        key = f"{building_code} / {_text(row.raw.get('figure'))}"
+        raw = {name: value for name, value in row.raw.items() if name != "building_code"}
+        values = self._clean(row, "published_figure", key, rules.clean_published_figure, raw)
+        if values is None:
+            return
+        building = self._building(row, "published_figure", key, buildings)
+        if building is None:
+            return
+        obj = stored.get((building.id, values["figure"])) if building.id is not None else None
+        slot = Slot("published_figure", row, obj=obj, values=values, parent_id=building.id)
+        self._finish(slot, key, ("published_figure", building_code.lower(), values["figure"]))
 
 
 def plan(passes: Iterable[Iterable[Row]], *, can_edit_sites: bool = True, can_edit_buildings: bool = True,

@@ -350,15 +350,16 @@ def iter_xlsx(stream: IO[bytes], limits: Limits, *, stop_after: int | None = Non
         except Exception:  # noqa: BLE001 — openpyxl raises many kinds of errors for a damaged file
             raise FileError(_("The file is not a readable .xlsx workbook.")) from None
     try:
-        missing = [kind for kind in layout.kinds if kind not in workbook.sheetnames]
+        missing = [kind for kind in layout.kinds if kind not in workbook.sheetnames and kind not in layout.optional]
         if missing:
             raise FileError(_("The workbook has no sheet named %(names)s; it needs the sheets %(expected)s "
                               "(as an export writes them).", names=", ".join(missing),
-                              expected=", ".join(layout.kinds)))
-        sizes = {kind: workbook._archive.getinfo(workbook[kind]._worksheet_path).file_size for kind in layout.kinds}
+                              expected=", ".join(kind for kind in layout.kinds if kind not in layout.optional)))
+        present = [kind for kind in layout.kinds if kind in workbook.sheetnames]
+        sizes = {kind: workbook._archive.getinfo(workbook[kind]._worksheet_path).file_size for kind in present}
         total, before = sum(sizes.values()) or 1, 0
         counter = _Counter(limits, stop_after)
-        for kind in layout.kinds:
+        for kind in present:
             def sheet_progress(position: int, before: int = before) -> None:
                 progress((before + position) / total)
 

@@ -57,7 +57,8 @@ PUBLISHED_FIGURE_LABELS = {
 }
 
 # The kinds of inventory record, as imports, exports and the audit trail name them.
-ENTITY_LABELS = {"site": _l("site"), "building": _l("building"), "floor": _l("floor"), "space": _l("space")}
+ENTITY_LABELS = {"site": _l("site"), "building": _l("building"), "floor": _l("floor"), "space": _l("space"),
+                 "published_figure": _l("published figure")}
 
 
 class LocationPrecision(StrEnum):

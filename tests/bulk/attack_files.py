@@ -11,7 +11,7 @@ import re
 import zipfile
 from collections.abc import Callable
 
-from facilities.inventory.bulk_columns import CSV_HEADERS, HEADERS, KINDS
+from facilities.inventory.bulk_columns import CSV_HEADERS, ENTITY, HEADERS, KINDS
 
 SITE = {"code": "ATK-1", "name": "Site", "kind": "social_hub", "status": "open"}
 
@@ -148,8 +148,7 @@ def csv_file(rows: dict[str, list[dict]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_HEADERS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    entity = {"sites": "site", "buildings": "building", "floors": "floor", "spaces": "space"}
     for kind in KINDS:
-        for row in rows[kind]:
-            writer.writerow({"entity": entity[kind], **row})
+        for row in rows.get(kind, []):
+            writer.writerow({"entity": ENTITY[kind], **row})
     return out.getvalue().encode()

@@ -135,3 +135,35 @@ def test_readers_see_the_figures_but_no_edit_button(client_as, demo, db, role):
     asnieres = db.session.scalars(select(Building).where(Building.code == "PS-ASN-B1")).one()
     page = page_text(english(client_as(role)).get(f"/buildings/{asnieres.id}"))
     assert "Published figures" in page and "published-figures/new" not in page
+
+
+def test_the_inventory_file_carries_published_figures_and_an_older_workbook_still_imports(db, factory):
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from facilities.inventory import bulk, bulk_columns, bulk_export
+    from facilities.inventory.models import PublishedFigure
+
+    building = factory.building(code="PUB-B", floors=1)
+    lines = ("entity,building_code,figure,value,source,published_on,reference,note\r\n"
+             f"published_figure,PUB-B,floors,1,{SOURCE.replace(',', '')},2023-06-06,,\r\n"
+             "published_figure,PUB-B,workstations,2.5,x,,,\r\n").encode()
+    refused = bulk.import_file(lines, "csv", apply=True)
+    assert not refused.applied and refused.counts["refused"] == 1
+    assert "nombre entier" in str([line.errors for line in refused.lines if line.errors])  # French by default
+    assert db.session.scalar(select(func.count()).select_from(PublishedFigure)) == 0
+    done = bulk.import_file(lines.rsplit(b"\r\npublished_figure,PUB-B,workstations", 1)[0] + b"\r\n", "csv",
+                            apply=True)
+    assert done.applied and done.counts["create"] == 1
+    record = db.session.scalars(select(PublishedFigure)).one()
+    assert (record.building_id, record.figure, record.value) == (building.id, "floors", 1)
+    workbook = load_workbook(io.BytesIO(bulk_export.export_file("xlsx")))
+    assert workbook["published_figures"]["A2"].value == "PUB-B"
+    older = Workbook()
+    older.remove(older.active)
+    for kind in bulk_columns.KINDS[:4]:  # a file written before published figures: four sheets
+        older.create_sheet(kind).append(bulk_columns.HEADERS[kind])
+    out = io.BytesIO()
+    older.save(out)
+    assert bulk.import_file(out.getvalue(), "xlsx", apply=False).ok
