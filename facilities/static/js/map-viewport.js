@@ -135,7 +135,7 @@
     }
     var marker = L.marker([cluster.lat, cluster.lon], {
       icon: L.divIcon({className: "marker-cluster gis-cluster gis-vcluster", html: outer, iconSize: [size, size]}),
-      title: title, keyboard: true
+      title: title, keyboard: true, zIndexOffset: worst ? 1000 : 0  // a badge is never under a neighbour
     });
     marker.on("click", function () {
       map.setView([cluster.lat, cluster.lon], Math.min(map.getZoom() + 2, map.getMaxZoom()));
