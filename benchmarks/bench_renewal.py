@@ -7,7 +7,8 @@ Each size gets a fresh database (SQLite file in a temporary folder, or the bench
 in bulk (installed 1990-2024, lives of 8-40 years, costs of 1,000-200,000 €, one in five with a condition), and
 ANALYZE. Each request runs through the test client (pages with a facilities manager's session, the API with a
 token; bench_ogc's measures) `repeat` times: median and 95th percentile in ms, SQL statements of one request (which must not grow
-with N). Prints one table (Markdown).
+with N). The forecast's sums are cached while the register is unchanged: the "cold" rows time the first reading
+after an item changed. Prints one table (Markdown).
 """
 
 from __future__ import annotations
@@ -67,6 +68,29 @@ def build(app, items: int, seed: int = 7) -> tuple[str, int]:
         return raw, buildings[0]
 
 
+def cold(app, client, token: str, path: str) -> tuple[float, int]:
+    """(ms, SQL statements) of one request right after an item of the register changed (the cached sums are
+    computed again)."""
+    from sqlalchemy import select
+
+    from benchmarks.common import counting
+    from facilities.extensions import db
+    from facilities.safety.models import Equipment
+
+    with app.app_context():
+        item = db.session.scalar(select(Equipment).order_by(Equipment.id.desc()).limit(1))
+        item.replacement_cost_cents = (item.replacement_cost_cents or 0) + 100
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {}
+    with app.app_context(), counting(db.engine) as seen:
+        started = time.perf_counter()
+        response = client.get(path, headers=headers)
+        response.get_data()
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (path, response.status_code)
+    return elapsed, len(seen)
+
+
 def run(kind: str, items: int, pg_url: str, repeat: int, folder: Path) -> list[tuple]:
     if kind == "sqlite":
         url = f"sqlite:///{folder / f'renewal-{items}.sqlite3'}"
@@ -83,6 +107,7 @@ def run(kind: str, items: int, pg_url: str, repeat: int, folder: Path) -> list[t
         client.post("/login", data={"email": "manager@bench.example", "password": PASSWORD})
     year = date.today().year
     requests = [
+        ("baseline: page /envelopes (no equipment read; the machine's load)", "/envelopes", None),
         ("page /renewal (portfolio, 10 years)", f"/renewal?from={year}&years=10", None),
         ("page /renewal, needs of one year, page 3", f"/renewal?from={year}&years=10&year={year + 3}&page=3", None),
         ("page /buildings/<id>/renewal", f"/buildings/{building_id}/renewal?from={year}", None),
@@ -96,6 +121,10 @@ def run(kind: str, items: int, pg_url: str, repeat: int, folder: Path) -> list[t
         median, p95, statements, size = (measure(app, token, path, repeat) if api
                                          else measure_page(app, client, path, repeat))
         rows.append((kind, items, label, f"{median:.0f}", f"{p95:.0f}", str(statements), f"{size / 1024:.0f} kB"))
+    for label, path in (("page /renewal, cold: the first reading after an item changed", f"/renewal?from={year}"),
+                        ("API /api/v1/renewal-forecast, cold", f"/api/v1/renewal-forecast?from={year}")):
+        elapsed, statements = cold(app, client, token, path)
+        rows.append((kind, items, label, f"{elapsed:.0f}", "", str(statements), ""))
     return rows
 
 

@@ -39,3 +39,6 @@ RENEWAL_COLUMNS_INDEX = Index(
     "ix_equipment_renewal", Equipment.category, Equipment.installed_on, Equipment.expected_life_years,
     Equipment.condition, Equipment.condition_on, Equipment.replacement_cost_cents, Equipment.illustrative,
     Equipment.building_id)
+
+# The latest change of the register, read at each forecast to know whether its cached sums still hold.
+UPDATED_AT_INDEX = Index("ix_equipment_updated_at", Equipment.updated_at)

@@ -4,8 +4,10 @@ services, linked to the items they renew. They flush, never commit (facilities/d
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
+from threading import Lock
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -102,9 +104,44 @@ def forecast_groups(building_id: int | None = None, today: date | None = None) -
             for year, category, *sums in db.session.execute(query)]
 
 
+# The sums by renewal year and category, kept per application for each scope (portfolio, building) while the
+# register does not change: reading them again scans every item (50,000: a few hundred ms), checking that
+# nothing changed reads three indexes. Any item added, changed or deleted, any operation linked or unlinked,
+# changes the stamp.
+CACHE_SCOPES = 256
+
+
+def register_stamp() -> tuple:
+    """What changes whenever the forecast may: the items' count, largest id and latest change, the links' count
+    and largest id (an operation deleted takes its links with it)."""
+    items = db.session.execute(select(func.count(Equipment.id), func.max(Equipment.id),
+                                      func.max(Equipment.updated_at))).one()
+    links = db.session.execute(select(func.count(RenewalLink.id), func.max(RenewalLink.id))).one()
+    return (*items, *links)
+
+
+def cached_groups(building_id: int | None = None, today: date | None = None) -> list[rules.Group]:
+    """`forecast_groups`, computed again only when the register changed since it was last computed."""
+    today = today or paris_today()
+    stamp = register_stamp()  # before the sums: a change committed in between only makes the next read recompute
+    key = (building_id, tuple(sorted(policy().within_years.items())), today.year)
+    cache, lock = current_app.extensions.setdefault("renewal_groups", (OrderedDict(), Lock()))
+    with lock:
+        found = cache.get(key)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    groups = forecast_groups(building_id, today)
+    with lock:
+        cache[key] = (stamp, groups)
+        cache.move_to_end(key)
+        while len(cache) > CACHE_SCOPES:
+            cache.popitem(last=False)
+    return groups
+
+
 def forecast(first: int, count: int, building_id: int | None = None, today: date | None = None) -> rules.Forecast:
     """The forecast of the portfolio (or of one building)."""
-    return rules.forecast_from_groups(forecast_groups(building_id, today), first, count)
+    return rules.forecast_from_groups(cached_groups(building_id, today), first, count)
 
 
 @dataclass(frozen=True)

@@ -251,3 +251,41 @@ def test_needs_are_paged_in_the_forecast_order(app, db, register):
         assert [need.renewal.reason for need in needs if need.item.name == "SSI"] == ["condition"]
         only_lifts, count = services.needs(fc, register["building"].id, year=2030, category="lift")
         assert count == 1 and only_lifts[0].item.name == "Lift"
+
+
+def test_the_cached_sums_follow_every_change_of_the_register(app, db, register):
+    """The forecast's sums are kept while the register is unchanged; adding, changing or deleting an item, and
+    linking it to an operation or deleting that operation, are seen at the next reading."""
+    from facilities.renewal import services
+    from facilities.safety import rules as safety_rules
+    from facilities.safety import services as safety_services
+    from facilities.works import services as works_services
+
+    def total(building=register["building"].id):
+        with app.test_request_context():
+            fc = services.forecast(FIRST, 10, building)
+            return fc.total.items, fc.total.cost_cents, fc.total.planned
+
+    assert total() == (4, 280_000_50, 0)
+    with app.test_request_context():
+        assert services.cached_groups(register["building"].id) is services.cached_groups(register["building"].id)
+    safety_services.update_equipment(register["lift"], safety_rules.clean_equipment(
+        {"replacement_cost_eur": "160000"}, partial=True))
+    db.session.commit()
+    assert total() == (4, 290_000_50, 0)
+    safety_services.create_equipment(register["building"], safety_rules.clean_equipment({
+        "category": "lift", "name": "Lift 2", "installed_on": "2010-01-01", "expected_life_years": 20,
+        "replacement_cost_eur": "1"}))
+    db.session.commit()
+    assert total() == (5, 290_001_50, 0)
+    with app.test_request_context():
+        [op] = services.create_operations(register["envelope"].id, [register["lift"].id])
+    db.session.commit()
+    assert total() == (5, 290_001_50, 1)
+    works_services.delete_operation(op)
+    db.session.commit()
+    assert total() == (5, 290_001_50, 0)
+    safety_services.delete_equipment(register["boiler"])
+    db.session.commit()
+    assert total() == (4, 200_001_50, 0)
+    assert total(None) == total()  # the portfolio is this one building
