@@ -17,6 +17,7 @@ written and the caller rolls everything back.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -111,7 +112,8 @@ class Ref:
     outcome: str
     where: str
     id: int | None = None
-    code: str = ""
+    code: str = ""  # a site's, as a moved building's change shows it
+    seen_at: str | None = None  # the first line of this code that was compared (a later one is a duplicate)
 
 
 @dataclass(slots=True)
@@ -235,7 +237,6 @@ class _Planner:
         self.sites: dict[str, Ref] = {}  # the file's sites, buildings and floors, by code (first line of each)
         self.buildings: dict[str, Ref] = {}
         self.floors: dict[tuple[str, int | None], Ref] = {}
-        self.seen: dict[tuple, str] = {}  # sites, buildings and floors planned: unique key → line
         self.space_keys: _SpaceKeys | None = None
         self.spaces_seen: dict[str, str] = {}  # the chunk's spaces and the earlier ones with the same keys
         self.spaces_new: list[tuple[str, str]] = []
@@ -278,10 +279,12 @@ class _Planner:
                 if slot.ref is not None and slot.obj is not None:
                     slot.ref.id = slot.obj.id
 
-    def _finish(self, slot: Slot, key: str, unique_key: tuple | str) -> None:
+    def _finish(self, slot: Slot, key: str, unique_key, refs: dict | None = None, code: str = "") -> None:
+        """Compare a checked record with the stored one; a site, building or floor becomes what later lines see
+        of its code (`refs`), a space's key is kept for the duplicates check."""
         row = slot.row
-        seen = self.spaces_seen if slot.entity == "space" else self.seen
-        first = seen.get(unique_key)
+        ref = refs.get(unique_key) if refs is not None else None
+        first = self.spaces_seen.get(unique_key) if refs is None else (ref.seen_at if ref is not None else None)
         if first is not None:
             self.refuse(row, slot.entity, key, {
                 {"floor": "level", "published_figure": "figure"}.get(slot.entity, "code"):
@@ -289,9 +292,14 @@ class _Planner:
             })
             slot.outcome = REFUSED
             return
-        seen[unique_key] = row.where
-        if slot.entity == "space":
+        if refs is None:
+            self.spaces_seen[unique_key] = row.where
             self.spaces_new.append((unique_key, row.where))
+        elif ref is None:  # the first line of this code
+            refs[unique_key] = slot.ref = Ref(UNCHANGED, row.where, slot.obj.id if slot.obj is not None else None,
+                                              code, row.where)
+        else:  # an earlier line of this code was refused before it was compared: it stays what later lines see
+            ref.seen_at = row.where
         changes: dict[str, tuple[Any, Any]] = {}  # shown for updates only: a created record is its line
         if slot.obj is None:
             slot.outcome = CREATE
@@ -310,10 +318,12 @@ class _Planner:
                 "a facilities manager", action=_("create") if slot.outcome == CREATE else _("change"),
                 entity=slot.entity, needed=needed)})
             slot.outcome = REFUSED
-            return
-        self.report.add(LineResult(row.where, slot.entity, key, slot.outcome, changes=changes))
-        if slot.outcome != UNCHANGED:
-            self.chunk.append(slot)
+        else:
+            self.report.add(LineResult(row.where, slot.entity, key, slot.outcome, changes=changes))
+            if slot.outcome != UNCHANGED:
+                self.chunk.append(slot)
+        if slot.ref is not None:
+            slot.ref.outcome = slot.outcome
 
     def _clean(self, row: Row, entity: str, key: str, clean, raw: dict) -> dict | None:
         try:
@@ -322,14 +332,10 @@ class _Planner:
             self.refuse(row, entity, key, error.errors)
             return None
 
-    def _remember(self, refs: dict, lookup, slot: Slot | None, row: Row, code: str = "") -> None:
-        """The first line of a code is what later lines see (a refused one refuses them)."""
-        if lookup in refs:
-            return
-        if slot is None or slot.outcome == REFUSED:
-            refs[lookup] = Ref(REFUSED, row.where)
-            return
-        refs[lookup] = slot.ref = Ref(slot.outcome, row.where, slot.obj.id if slot.obj is not None else None, code)
+    @staticmethod
+    def _remember_refused(refs: dict, lookup, row: Row) -> None:
+        """A line refused before it was compared: when it is the first of its code, later lines are refused too."""
+        refs.setdefault(lookup, Ref(REFUSED, row.where))
 
     # ------------------------------------------------------------ sites
 
@@ -348,12 +354,11 @@ class _Planner:
         code = _text(row.raw.get("code"))
         values = self._clean(row, "site", code, rules.clean_site, row.raw)
         if values is None:
-            self._remember(self.sites, code.lower(), None, row)
+            self._remember_refused(self.sites, code.lower(), row)
             return
         values["services"] = sorted(values.get("services") or [])
         slot = Slot("site", row, obj=stored.get(code.lower()), values=values)
-        self._finish(slot, code, ("site", code.lower()))
-        self._remember(self.sites, code.lower(), slot, row, values.get("code") or code)
+        self._finish(slot, code, code.lower(), self.sites, values.get("code") or code)
 
     # ------------------------------------------------------------ parents
 
@@ -403,16 +408,15 @@ class _Planner:
         raw = {name: value for name, value in row.raw.items() if name != "site_code"}
         values = self._clean(row, "building", code, rules.clean_building, raw)
         if values is None:
-            self._remember(self.buildings, code.lower(), None, row)
+            self._remember_refused(self.buildings, sys.intern(code.lower()), row)
             return
         site = self._parent(row, "building", code, self.sites, stored_sites, site_code.lower(), "site_code", "site",
                             site_code)
         if site is None:
-            self._remember(self.buildings, code.lower(), None, row)
+            self._remember_refused(self.buildings, sys.intern(code.lower()), row)
             return
         slot = Slot("building", row, obj=stored.get(code.lower()), values=values, parent_id=site.id, site=site)
-        self._finish(slot, code, ("building", code.lower()))
-        self._remember(self.buildings, code.lower(), slot, row, values.get("code") or code)
+        self._finish(slot, code, sys.intern(code.lower()), self.buildings)
 
     def _building(self, row: Row, entity: str, key: str, stored: dict[str, Ref]) -> Ref | None:
         building_code = _text(row.raw.get("building_code"))
@@ -452,14 +456,14 @@ class _Planner:
         raw = {name: value for name, value in row.raw.items() if name != "building_code"}
         values = self._clean(row, "floor", key, rules.clean_floor, raw)
         building = self._building(row, "floor", key, buildings) if values is not None else None
-        lookup = (_text(row.raw.get("building_code")).lower(), values["level"] if values else _level(row.raw.get("level")))
+        lookup = (sys.intern(_text(row.raw.get("building_code")).lower()),  # one string for the building's floors
+                  values["level"] if values else _level(row.raw.get("level")))
         if values is None or building is None:
-            self._remember(self.floors, lookup, None, row)
+            self._remember_refused(self.floors, lookup, row)
             return
         obj = stored.get((building.id, values["level"])) if building.id is not None else None
         slot = Slot("floor", row, obj=obj, values=values, parent_id=building.id)
-        self._finish(slot, key, ("floor",) + lookup)
-        self._remember(self.floors, lookup, slot, row)
+        self._finish(slot, key, lookup, self.floors)
 
     # ------------------------------------------------------------ spaces
 
