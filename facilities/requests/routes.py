@@ -85,9 +85,12 @@ def _location_choices(user: User, preset: tuple[str, int] | None) -> list[tuple[
     choices = [("", "—")]
     if preset is not None and preset[0] not in ("site_id", "building_id"):
         try:
-            choices.append((f"{preset[0]}:{preset[1]}", services.place_of(*preset).label))
+            place = services.place_of(*preset)
         except ValidationError:
-            pass
+            place = None
+        # Only a place the reader may raise on is named: a requester must not read another site's names by id.
+        if place is not None and services.may_raise_on(user, place.site.id):
+            choices.append((f"{preset[0]}:{preset[1]}", place.label))
     for site in sites:
         choices.append((f"site_id:{site.id}", site.name))
         choices += [(f"building_id:{b.id}", f"{site.name} › {b.name}") for b in by_site.get(site.id, [])]
