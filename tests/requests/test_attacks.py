@@ -133,3 +133,17 @@ def test_markup_in_a_title_is_shown_as_text(browser_as, site, db):
                         (manager, f"/sites/{site.id}")):
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert(2)" not in html and "<img src=x" not in html, url
+
+
+def test_a_requester_is_offered_no_link_it_would_meet_a_403_behind(browser_as, site):
+    """Every link, form and source of the requester's pages (its site's and its requests') answers; the portfolio
+    search is not offered (it reads every site)."""
+    import re
+
+    requester = browser_as("requester")
+    for url in ("/requests", "/requests/new", f"/sites/{site.id}"):
+        page = requester.get(url).get_data(as_text=True)
+        assert 'role="search"' not in page, url
+        for link in set(re.findall(r'(?:href|src|action)="(/[^"#?]*)', page)) - {"/logout", "/language"}:
+            assert requester.get(link).status_code in (200, 302, 405), (url, link)
+    assert 'role="search"' in browser_as("director").get(f"/sites/{site.id}").get_data(as_text=True)
