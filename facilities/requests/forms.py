@@ -16,7 +16,7 @@ class RequestForm(RuleForm):
     title = StringField(_l("Title"), description=_l("e.g. Leaking tap in the ground-floor toilets"))
     location = SelectField(_l("Where"), validate_choice=False)
     description = TextAreaField(_l("Description"), render_kw={"rows": 4})
-    urgency = choice_field(_l("Urgency"), URGENCY_LABELS)
+    urgency = choice_field(_l("Urgency"), URGENCY_LABELS, default="normal")
     photo = FileField(_l("Photo (optional)"), description=_l("PNG, JPEG or WebP image"),
                       render_kw={"accept": "image/png,image/jpeg,image/webp"})
 
