@@ -303,3 +303,21 @@ class EnergyYearTotal(db.Model):
 
     def __repr__(self) -> str:
         return f"<EnergyYearTotal {self.year} {self.carrier} {self.kwh}>"
+
+
+class EnergyStandingCount(db.Model):
+    """How many stored standings share a DPE class, a status and the subject flag ("" for none), with the latest day
+    they were computed for and the earliest day one of them stops holding: the dashboard's counts without reading
+    every standing (kept by `energy/standings.py` with the standings)."""
+
+    __tablename__ = "energy_standing_counts"
+
+    dpe_class: Mapped[str] = mapped_column(String(1), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject: Mapped[bool] = mapped_column(primary_key=True)
+    count: Mapped[int]
+    computed_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+
+    def __repr__(self) -> str:
+        return f"<EnergyStandingCount {self.dpe_class} {self.status} {self.subject} {self.count}>"

@@ -29,7 +29,7 @@ from itertools import chain
 from flask import g, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, literal_column, select, update
 from sqlalchemy import inspect as sa_inspect
 
 from facilities.energy import portfolio, services
@@ -39,6 +39,7 @@ from facilities.energy.models import (
     BuildingEnergyYear,
     EnergyConsumption,
     EnergyStanding,
+    EnergyStandingCount,
     EnergyYearTotal,
 )
 from facilities.energy.portfolio import BuildingStanding, Dashboard
@@ -110,8 +111,13 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
         ids = sorted(set(building_ids))
         chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
     written = 0
+    if building_ids is None:
+        db.session.execute(delete(EnergyStandingCount))
     for chunk in chunks:
+        change: dict[tuple, int] = {}
         if chunk is not None:
+            for key, count in _counted(EnergyStanding.building_id.in_(chunk)):
+                change[key] = -count
             db.session.execute(delete(EnergyStanding).where(EnergyStanding.building_id.in_(chunk)))
         rows = []
         for item in services.load_building_energy(chunk).values():
@@ -122,7 +128,55 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
         for start in range(0, len(rows), CHUNK):
             db.session.execute(insert(EnergyStanding), rows[start:start + CHUNK])
         written += len(rows)
+        added = set()
+        for row in rows:
+            key = (row["dpe_class"] or "", row["status"] or "", row["subject"])
+            change[key] = change.get(key, 0) + 1
+            added.add(key)
+        _count(change, added, today, until)
     return written
+
+
+def _count_key() -> tuple:
+    """What the counts group the standings by ("" for no class or status; a literal, as PostgreSQL groups by the
+    same expression only when it is written out the same)."""
+    empty = literal_column("''")
+    return (func.coalesce(EnergyStanding.dpe_class, empty), func.coalesce(EnergyStanding.status, empty),
+            EnergyStanding.subject)
+
+
+def _counted(*where) -> list[tuple[tuple, int]]:
+    """((class, status, subject), number of stored standings) of the standings `where` says."""
+    group = _count_key()
+    rows = db.session.execute(select(*group, func.count()).where(*where).group_by(*group)).all()
+    return [((dpe_class, status, bool(subject)), count) for dpe_class, status, subject, count in rows]
+
+
+def _count(change: dict[tuple, int], added: set[tuple], today: date, until: date) -> None:
+    """Apply to the counts the standings removed (negative) and added, those computed `today` holding `until`: the
+    day a group stops holding only ever moves earlier, until every standing is recomputed (never claims too much)."""
+    table = EnergyStandingCount
+    for (dpe_class, status, subject), number in change.items():
+        key = (table.dpe_class == dpe_class, table.status == status, table.subject == subject)
+        values = {"count": table.count + number}
+        if (dpe_class, status, subject) in added:
+            values.update(valid_until=case((table.valid_until > until, until), else_=table.valid_until),
+                          computed_on=case((table.computed_on < today, today), else_=table.computed_on))
+        if not db.session.execute(update(table).where(*key).values(**values)).rowcount and number > 0:
+            db.session.execute(insert(table).values(dpe_class=dpe_class, status=status, subject=subject, count=number,
+                                                    computed_on=today, valid_until=until))
+    db.session.execute(delete(table).where(table.count <= 0))
+
+
+def rebuild_counts() -> None:
+    """The counts from every stored standing again (after the database's cascade removed some); flush only."""
+    _forget_summary()
+    db.session.execute(delete(EnergyStandingCount))
+    group = _count_key()
+    db.session.execute(insert(EnergyStandingCount).from_select(
+        ["dpe_class", "status", "subject", "count", "computed_on", "valid_until"],
+        select(*group, func.count(), func.max(EnergyStanding.computed_on), func.min(EnergyStanding.valid_until))
+        .group_by(*group)))
 
 
 def refresh_totals(years: Iterable[int] | None = None) -> None:
@@ -210,6 +264,8 @@ def _apply_changes(session) -> None:
         return
     if pending.years or pending.every_year:
         refresh_totals(None if pending.every_year else pending.years)
+    if pending.every_year:  # a building went: the database removed its standing
+        rebuild_counts()
     if pending.everything:
         services.forget_reference_data()  # the reference rows of this transaction, not the request's copy
         refresh_everything()
@@ -234,6 +290,7 @@ def refresh_everything() -> str:
         refresh()
         return "done"
     db.session.execute(update(EnergyStanding).values(valid_until=EnergyStanding.computed_on))
+    db.session.execute(update(EnergyStandingCount).values(valid_until=EnergyStandingCount.computed_on))
     _forget_summary()
     if not _refresh_job_active():
         from facilities.jobs import create_job
@@ -320,22 +377,19 @@ def _forget_summary() -> None:
 
 def _read_summary(today: date) -> tuple[dict[str, int], int, int] | None:
     buildings = select(func.count()).select_from(Building).scalar_subquery()
-    rows = db.session.execute(
-        select(EnergyStanding.dpe_class, func.count(), func.sum(case((EnergyStanding.subject, 1), else_=0)),
-               func.sum(case((EnergyStanding.status == OFF_TRACK, 1), else_=0)), func.max(EnergyStanding.computed_on),
-               func.min(EnergyStanding.valid_until), buildings)
-        .group_by(EnergyStanding.dpe_class)
-    ).all()
+    table = EnergyStandingCount
+    rows = db.session.execute(select(table.dpe_class, table.status, table.subject, table.count, table.computed_on,
+                                     table.valid_until, buildings)).all()
     if not rows:
         total = db.session.scalar(select(func.count()).select_from(Building))
         return ({letter: 0 for letter in (*DPE_LETTERS, "")}, 0, 0) if not total else None
-    if sum(r[1] for r in rows) != rows[0][6] or max(r[4] for r in rows) > today or min(r[5] for r in rows) <= today:
+    if sum(r[3] for r in rows) != rows[0][6] or max(r[4] for r in rows) > today or min(r[5] for r in rows) <= today:
         return None
     counts = {letter: 0 for letter in DPE_LETTERS}
     counts[""] = 0
-    for letter, count, *_rest in rows:
-        counts[letter or ""] += count
-    return counts, sum(int(r[2] or 0) for r in rows), sum(int(r[3] or 0) for r in rows)
+    for dpe_class, _status, _subject, count, *_rest in rows:
+        counts[dpe_class] += count
+    return (counts, sum(r[3] for r in rows if r[2]), sum(r[3] for r in rows if r[1] == OFF_TRACK))
 
 
 def dashboard(limit: int = 10, today: date | None = None) -> Dashboard:
@@ -398,9 +452,13 @@ def unassigned_subject(today: date | None = None,
     from facilities.energy.models import EfaPart
 
     today = today or paris_today()
-    if _summary(today) is None:
+    summary = _summary(today)
+    if summary is None:
         return None
-    query = _standing_query().add_columns(func.count().over()).where(
+    assigned = select(func.count(func.distinct(EfaPart.building_id))).join(
+        EnergyStanding, EnergyStanding.building_id == EfaPart.building_id).where(EnergyStanding.subject)
+    query = _standing_query().add_columns(assigned.scalar_subquery()).where(
         EnergyStanding.subject, EnergyStanding.building_id.not_in(select(EfaPart.building_id))).order_by(_code_order())
-    rows = db.session.execute(query if limit is None else query.limit(limit)).all()  # each row counts them all
-    return [_standing(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
+    rows = db.session.execute(query if limit is None else query.limit(limit)).all()
+    # How many in all, without reading them all: the subject buildings (counted) less those in an EFA.
+    return [_standing(*row[:-1]) for row in rows], summary[1] - rows[0][-1] if rows else 0

@@ -78,4 +78,5 @@ def remove_energy_data(building_ids) -> int:
         EnergyConsumption.building_id.in_(building_ids))).rowcount
     if removed:
         standings.refresh_totals()
+    standings.rebuild_counts()
     return removed

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from facilities.energy import portfolio, services, standings
+from facilities.energy.models import EnergyStandingCount
 from facilities.timeutil import paris_today
 
 
@@ -17,7 +18,11 @@ def assert_current(db):
     """Every building has its stored standing, equal to the one computed now, and it holds today."""
     db.session.commit()
     assert standings.stored_standings() == standings.computed_standings()
-    assert standings._summary(paris_today()) is not None
+    assert standings._read_summary(paris_today()) is not None
+    counted = sorted(db.session.execute(select(
+        EnergyStandingCount.dpe_class, EnergyStandingCount.status, EnergyStandingCount.subject,
+        EnergyStandingCount.count)).all())
+    assert counted == sorted((*key, n) for key, n in standings._counted())  # the counts follow the rows
 
 
 def same_dashboard(stored, computed):
@@ -161,7 +166,8 @@ def test_rows_not_holding_today_make_the_dashboard_compute_and_queue_the_refresh
 
     monkeypatch.setitem(app.config, "JOB_LOCAL_WORKER", False)
 
-    db.session.execute(update(standings.EnergyStanding).values(valid_until=paris_today()))  # expired
+    for table in (standings.EnergyStanding, EnergyStandingCount):  # expired today
+        db.session.execute(update(table).values(valid_until=paris_today()))
     db.session.commit()
     today = paris_today()
     same_dashboard(standings.dashboard(), portfolio.dashboard(10, today))
