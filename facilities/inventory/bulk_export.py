@@ -9,12 +9,11 @@ from datetime import date
 from typing import IO, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
 from facilities.formatting import spreadsheet_text, write_xlsx, xlsx_bytes
 from facilities.inventory.bulk_columns import ENTITY, FIELDS, INVENTORY, Layout
-from facilities.inventory.models import Building, Floor, PublishedFigure, Site, Space
+from facilities.inventory.models import Building, Floor, PublishedFigure, Site, SiteService, Space
 from facilities.money import cents_to_euros
 
 
@@ -47,18 +46,33 @@ def export_counts() -> dict[str, int]:
                                 ("published_figures", PublishedFigure))}
 
 
+# Sites and buildings are read as rows of their columns too: ORM objects tied in cycles (a site and its service
+# links) outlive their batch until a full garbage collection, and an export of 100,000 sites grew by 260 MB.
+_SITE_COLUMNS = [Site.id] + [getattr(Site, name) for name in FIELDS["sites"] if name != "services"]
+_BUILDING_COLUMNS = [Building.cost_cents] + [getattr(Building, name) for name in FIELDS["buildings"]
+                                             if name != "cost_eur"]
+
+
 def _site_rows() -> Iterator[list[Any]]:
-    sites = db.session.execute(select(Site).options(selectinload(Site.service_links)).order_by(Site.code)
-                               .execution_options(yield_per=BATCH)).scalars()
-    for site in sites:
-        yield [_export_value(name, site) for name in FIELDS["sites"]]
+    result = db.session.execute(select(*_SITE_COLUMNS).order_by(Site.code).execution_options(yield_per=BATCH))
+    for batch in result.partitions():
+        services: dict[int, list[str]] = {row.id: [] for row in batch}
+        for site_id, code in db.session.execute(
+            select(SiteService.site_id, SiteService.service_code).where(SiteService.site_id.in_(list(services)))
+            .order_by(SiteService.site_id, SiteService.service_code)
+        ):
+            services[site_id].append(code)
+        for row in batch:
+            yield [", ".join(services[row.id]) if name == "services" else _export_value(name, row)
+                   for name in FIELDS["sites"]]
 
 
 def _building_rows() -> Iterator[list[Any]]:
-    rows = db.session.execute(select(Building, Site.code).join(Site, Building.site_id == Site.id)
+    rows = db.session.execute(select(Site.code.label("site_code"), *_BUILDING_COLUMNS)
+                              .join(Site, Building.site_id == Site.id)
                               .order_by(Building.code).execution_options(yield_per=BATCH))
-    for building, site_code in rows:
-        yield [site_code] + [_export_value(n, building) for n in FIELDS["buildings"]]
+    for row in rows:
+        yield [row.site_code] + [_export_value(n, row) for n in FIELDS["buildings"]]
 
 
 def _floor_rows() -> Iterator[list[Any]]:
