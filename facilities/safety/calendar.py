@@ -48,12 +48,14 @@ def feed_of(user_id: int) -> CalendarFeed | None:
 
 
 def owner_of(secret: str):
-    """The active user whose address holds this secret, or None."""
+    """The active user whose address holds this secret and who still reads the portfolio, or None: an account
+    made a requester (no READ) keeps no feed of every site's checks from the role it had."""
     from facilities.auth.models import User
+    from facilities.permissions import Permission
 
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.secret_hash == _hash(secret)))
     user = db.session.get(User, feed.user_id) if feed is not None else None
-    return user if user is not None and user.active else None
+    return user if user is not None and user.active and user.can(Permission.READ) else None
 
 
 def ical(locale: str, today: date | None = None) -> bytes:

@@ -60,3 +60,21 @@ def test_the_calendar_feed_is_personal_secret_and_revocable(client_as, client, o
     assert client.get(new_path).status_code == 200
     manager.post("/safety/calendar", data={"revoke": "1"})
     assert client.get(new_path).status_code == 404
+
+
+def test_the_calendar_feed_stops_when_its_owner_no_longer_reads_the_portfolio(client_as, client, overdue_building,
+                                                                             db):
+    """A manager made a requester (its sites only) must not keep reading every site's due checks by its feed."""
+    from facilities.auth.models import User
+
+    manager = client_as("facilities_manager")
+    page = page_text(manager.post("/safety/calendar", data={"create": "1"}))
+    path = page.split('id="calendar-address" type="text" readonly value="')[1].split('"')[0].split("localhost", 1)[1]
+    assert client.get(path).status_code == 200
+    user = db.session.query(User).filter_by(role="facilities_manager").order_by(User.id.desc()).first()
+    user.role = "requester"
+    db.session.commit()
+    assert client.get(path).status_code == 404
+    user.role = "facilities_manager"
+    db.session.commit()
+    assert client.get(path).status_code == 200
