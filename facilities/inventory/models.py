@@ -74,6 +74,9 @@ class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     location_precision: Mapped[str | None] = mapped_column(String(16))
+    # INSEE code of the commune polygon the point lies in (None: not located, outside, no boundaries): derived
+    # data of the maps area, which fills it (facilities/maps/services.py) so the choropleth is a GROUP BY.
+    location_commune_code: Mapped[str | None] = mapped_column(String(20), index=True)
     opened_on: Mapped[date | None] = mapped_column(Date)
     opening_hours: Mapped[str | None] = mapped_column(String(300))
     transport_access: Mapped[str | None] = mapped_column(String(300))

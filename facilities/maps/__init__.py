@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """The map pages, the offline map assets, the maps API (and a site record's commune_from_location), `flask gis`."""
+    """The map pages, the offline map assets, the maps API (and a site record's commune_from_location), `flask gis`, and the listener that stores each site's commune."""
     from flask_babel import lazy_gettext as _l
 
     from facilities.api import register_api
@@ -25,4 +25,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.cli)
     register_panel(app, "site.panels", "maps/_site_panel.html", routes.site_panel, order=10)
     register_record_fields(app, "site", services.commune_from_location_field)
+    # Every site write, whatever its path, keeps the site's stored commune (location_commune_code) right.
+    from sqlalchemy import event
+
+    from facilities.extensions import db
+
+    if not event.contains(db.session, "before_flush", services.locate_changed_sites):
+        event.listen(db.session, "before_flush", services.locate_changed_sites)
     add_nav_item(app, "maps.site_map", _l("Map"), Permission.READ, "map", order=20)

@@ -18,7 +18,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import case, delete, func, insert, null, select
+from sqlalchemy import case, cast, delete, func, insert, null, select, true, update
+from sqlalchemy import inspect as sa_inspect
 
 from facilities.extensions import db
 from facilities.inventory.catalogue import SpaceType
@@ -283,6 +284,7 @@ def import_boundaries(path: str | Path, code_field: str, name_field: str, layer:
         for code, name, blob in zip(gdf["code"].tolist(), gdf["name"].tolist(), wkb, strict=True)
     ])
     db.session.flush()
+    relocate_all_sites(boundaries_gdf())  # the order of the cached communes decides a point on a border
     return record, boundary_set
 
 
@@ -333,21 +335,86 @@ def commune_outlines_near(lat: float, lon: float, radius_km: float = 3) -> list[
 
 
 def commune_from_location_by_site(site_ids: Iterable[int]) -> dict[int, str | None]:
-    """INSEE code of the commune each site's point lies in (None: not located, outside, or no boundaries)."""
+    """INSEE code of the commune each site's point lies in (None: not located, outside, or no boundaries), as
+    stored on the site (located on every move and every boundaries import)."""
     ids = list(site_ids)
     result: dict[int, str | None] = dict.fromkeys(ids)
-    communes = boundaries_gdf()
-    if not ids or communes is None:
+    if not ids or boundaries_gdf() is None:
         return result
     rows = db.session.execute(
-        select(Site.id, Site.latitude, Site.longitude)
-        .where(Site.id.in_(ids), Site.latitude.is_not(None), Site.longitude.is_not(None))
-    ).all()
-    if rows:
-        points = gpd.GeoSeries(gpd.points_from_xy([r.longitude for r in rows], [r.latitude for r in rows]), crs=WGS84)
-        for row, code in zip(rows, locate_communes(points, communes), strict=True):
-            result[row.id] = code
+        select(Site.id, Site.location_commune_code).where(Site.id.in_(ids), Site.location_commune_code.is_not(None)))
+    result.update((site_id, code) for site_id, code in rows)
     return result
+
+
+# ---------------------------------------------------------------- the stored commune of each site's point
+
+
+def locate_points(latitudes: Iterable[float | None], longitudes: Iterable[float | None],
+                  communes: gpd.GeoDataFrame | None) -> list[str | None]:
+    """The commune code each (latitude, longitude) lies in, in one vectorised query; None for a missing
+    coordinate, a point outside every commune, or no communes."""
+    lats = np.asarray(list(latitudes), dtype=float)
+    lons = np.asarray(list(longitudes), dtype=float)
+    result: list[str | None] = [None] * len(lats)
+    located = np.flatnonzero(~(np.isnan(lats) | np.isnan(lons)))
+    if communes is None or communes.empty or not len(located):
+        return result
+    points = gpd.GeoSeries(gpd.points_from_xy(lons[located], lats[located]), crs=WGS84)
+    for index, code in zip(located.tolist(), locate_communes(points, communes), strict=True):
+        result[index] = code
+    return result
+
+
+def locate_changed_sites(session, _flush_context, _instances) -> None:
+    """before_flush: a site created or moved gets the commune its new point lies in (location_commune_code), so
+    that every write (form, API, bulk import, demo) keeps it right without knowing of the maps area."""
+    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Site) and (
+        obj in session.new or _moved(obj))]
+    if not changed:
+        return
+    codes = locate_points([site.latitude for site in changed], [site.longitude for site in changed],
+                          boundaries_gdf())
+    for site, code in zip(changed, codes, strict=True):
+        if site.location_commune_code != code:
+            site.location_commune_code = code
+
+
+def _moved(site: Site) -> bool:
+    state = sa_inspect(site)
+    return state.attrs.latitude.history.has_changes() or state.attrs.longitude.history.has_changes()
+
+
+_LOCATE_CHUNK = 20_000
+
+
+def relocate_all_sites(communes: gpd.GeoDataFrame | None) -> int:
+    """Store the commune of every located site's point for these communes (after a boundaries import): read in
+    chunks by id, located in bulk, written one UPDATE per commune and chunk; returns the sites located in one."""
+    connection = db.session.connection()
+    # A derived column: its refresh is no edit of the sites (updated_at and version stay).
+    keep = {"updated_at": Site.updated_at}
+    connection.execute(update(Site).where(Site.location_commune_code.is_not(None))
+                       .values(location_commune_code=None, **keep))
+    located = 0
+    last_id = 0
+    while True:
+        rows = connection.execute(
+            select(Site.id, Site.latitude, Site.longitude)
+            .where(Site.id > last_id, Site.latitude.is_not(None), Site.longitude.is_not(None))
+            .order_by(Site.id).limit(_LOCATE_CHUNK)).all()
+        if not rows:
+            break
+        last_id = rows[-1][0]
+        codes = locate_points([r[1] for r in rows], [r[2] for r in rows], communes)
+        by_code: dict[str, list[int]] = {}
+        for row, code in zip(rows, codes, strict=True):
+            if code is not None:
+                by_code.setdefault(code, []).append(row[0])
+        for code, ids in by_code.items():
+            connection.execute(update(Site).where(Site.id.in_(ids)).values(location_commune_code=code, **keep))
+            located += len(ids)
+    return located
 
 
 def commune_from_location_field(site: Site) -> dict[str, str | None]:
@@ -391,7 +458,8 @@ _INDICATORS_KEPT = 16
 
 def cached_communes_indicator(filters: SiteFilters, indicator: str, service: str | None) -> gpd.GeoDataFrame | None:
     """communes_indicator of the filtered sites, kept until a site or the boundaries change (the state of every
-    site is read in one aggregate query): it reads every site once, seconds at 100,000 sites."""
+    site is read in one aggregate query). Counts are GROUP BY queries on each site's stored commune; distances
+    read only the open sites offering the service."""
     latest = db.session.execute(
         select(BoundaryImport.id, BoundaryImport.imported_at).order_by(BoundaryImport.id.desc()).limit(1)).first()
     key = (db.engine.url.render_as_string(hide_password=True), sites_version(), tuple(latest or ()), filters,
@@ -400,9 +468,16 @@ def cached_communes_indicator(filters: SiteFilters, indicator: str, service: str
         if key in _indicator_cache:
             _indicator_cache.move_to_end(key)
             return _indicator_cache[key]
-    records = site_records(filters, with_communes_served=indicator == "sites_count")
-    located = [r for r in records if r["latitude"] is not None and r["longitude"] is not None]
-    result = communes_indicator(located, indicator, service)
+    communes = boundaries_gdf()
+    if communes is None or communes.empty:
+        result = None
+    elif indicator == "sites_count":
+        result = communes.copy()
+        counts = sites_count_by_commune(filters)
+        result["sites_count"] = np.fromiter((counts.get(code, 0) for code in result["code"].tolist()), dtype=int,
+                                            count=len(result))
+    else:
+        result = nearest_site_by_commune(communes, _open_sites_offering(filters, service or ""), service or "")
     with _cache_lock:
         _indicator_cache[key] = result
         while len(_indicator_cache) > _INDICATORS_KEPT:
@@ -410,9 +485,57 @@ def cached_communes_indicator(filters: SiteFilters, indicator: str, service: str
     return result
 
 
+def _json_elements(column):
+    """The elements of a JSON array column as a table (`value`, and `type` as json_typeof names it), joined
+    laterally: PostgreSQL's json_array_elements, SQLite's json_each."""
+    if db.engine.dialect.name == "postgresql":
+        # json_array_elements fails on a scalar (a JSON null, say): such a value reads as an empty list.
+        column = case((func.json_typeof(column) == "array", column), else_=cast("[]", column.type))
+        elements = func.json_array_elements(column).table_valued("value").lateral()
+        return elements, func.json_typeof(elements.c.value), elements.c.value.op("->>")("code")
+    elements = func.json_each(column).table_valued("value", "type")
+    return elements, elements.c.type, func.json_extract(elements.c.value, "$.code")
+
+
+def sites_count_by_commune(filters: SiteFilters) -> dict[str, int]:
+    """Per commune code, the located filtered sites serving it: the communes of its communes_served list, else the
+    commune its point lies in (location_commune_code), else its recorded commune; two GROUP BY queries (what
+    gis.analysis.sites_serving_counts counts from every site's record, without reading one)."""
+    located = (*site_conditions(filters), Site.latitude.is_not(None), Site.longitude.is_not(None))
+    elements, kind, code = _json_elements(Site.communes_served)
+    served = db.session.execute(
+        select(code, func.count(func.distinct(Site.id))).select_from(Site).join(elements, true())
+        .where(*located, kind == "object").group_by(code)).all()
+    inner, inner_kind, _code = _json_elements(Site.communes_served)
+    serves_any = select(1).select_from(inner).where(inner_kind == "object").exists()
+    home = func.coalesce(Site.location_commune_code, Site.commune_code)
+    homes = db.session.execute(
+        select(home, func.count(Site.id)).where(*located, ~serves_any).group_by(home)).all()
+    counts: dict[str, int] = {}
+    for commune, count in (*served, *homes):
+        if commune is not None:
+            counts[str(commune)] = counts.get(str(commune), 0) + int(count)
+    return counts
+
+
+def _open_sites_offering(filters: SiteFilters, service: str) -> gpd.GeoDataFrame:
+    """The located, open filtered sites offering a service (id, code, name, status, services), in one query."""
+    offers = select(SiteService.site_id).where(SiteService.site_id == Site.id,
+                                               SiteService.service_code == service).exists()
+    rows = db.session.execute(
+        select(Site.id, Site.code, Site.name, Site.latitude, Site.longitude)
+        .where(*site_conditions(filters), Site.latitude.is_not(None), Site.longitude.is_not(None),
+               Site.status == "open", offers)
+        .order_by(Site.name, Site.id)).all()  # the order of the records: the same site of two at one distance
+    return gpd.GeoDataFrame(
+        {"id": [r[0] for r in rows], "code": [r[1] for r in rows], "name": [r[2] for r in rows],
+         "status": ["open"] * len(rows), "services": [(service,)] * len(rows)},
+        geometry=gpd.points_from_xy([r[4] for r in rows], [r[3] for r in rows]), crs=WGS84)
+
+
 def communes_indicator(records: list[Mapping[str, Any]], indicator: str, service: str | None
                        ) -> gpd.GeoDataFrame | None:
-    """The communes with an indicator column (sites_count or distance_km); None when no boundaries are loaded."""
+    """From site records (every point located again: the reference cached_communes_indicator's queries match), the communes with an indicator column (sites_count or distance_km); None when no boundaries are loaded."""
     communes = boundaries_gdf()
     if communes is None or communes.empty:
         return None

@@ -71,14 +71,17 @@ def add_synthetic_sites(count: int, seed: int, *, buildings: bool = True) -> dic
             f"Synthetic sites of seed {seed} are already loaded (e.g. {taken}); run 'flask demo remove-synth' first "
             "or choose another seed.")
     names = dict(zip(communes["code"], communes["name"], strict=True)) if communes is not None else {}
+    located = services.locate_points([r["latitude"] for r in records], [r["longitude"] for r in records],
+                                     communes)
     now = utcnow()
     stamps = {"created_at": now, "updated_at": now}
     _insert(Site, [
         {"code": code, "name": r["name"], "kind": r["kind"], "status": r["status"], "address": r["address"],
          "commune_code": r["commune_code"], "commune_name": r["commune_name"], "latitude": r["latitude"],
-         "longitude": r["longitude"], "location_precision": "address", "synthetic": True, "illustrative": True,
+         "longitude": r["longitude"], "location_precision": "address", "location_commune_code": located_in, "synthetic": True,
+         "illustrative": True,
          "communes_served": [{"code": c, "name": names.get(c, c)} for c in r["communes_served"]], **stamps}
-        for code, r in zip(codes, records, strict=True)
+        for code, r, located_in in zip(codes, records, located, strict=True)
     ])
     site_ids = _ids(select(Site.code, Site.id).where(Site.synthetic.is_(True), Site.code.like(f"SYN{seed}-%")))
     _insert(SiteService, [{"site_id": site_ids[code], "service_code": service}

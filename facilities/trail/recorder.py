@@ -41,7 +41,8 @@ from facilities.timeutil import utcnow
 from facilities.trail.models import AuditEntry, AuditTrailReadOnly
 
 # Bookkeeping columns whose change says nothing a reader needs.
-IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
+# location_commune_code: derived from the point by the maps area, not an edit of anyone.
+IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "location_commune_code"})
 
 ACTIONS = ("create", "update", "delete")
 
