@@ -2,7 +2,7 @@
 from the loaded boundaries, so that the commune choropleth is a GROUP BY instead of locating every site
 
 Revision ID: e1c3a5b7d902
-Revises: d4a8c6e2b195
+Revises: a6d2e8f4c1b9
 Create Date: 2026-11-30 12:00:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e1c3a5b7d902'
-down_revision = 'd4a8c6e2b195'
+down_revision = 'a6d2e8f4c1b9'
 branch_labels = None
 depends_on = None
 
