@@ -167,3 +167,26 @@ def test_the_inventory_file_carries_published_figures_and_an_older_workbook_stil
     out = io.BytesIO()
     older.save(out)
     assert bulk.import_file(out.getvalue(), "xlsx", apply=False).ok
+
+
+def test_markup_and_formulas_in_a_published_figure_stay_text(client_as, factory, db, app):
+    """A source or wording typed with markup is text on the building page; one that starts like a formula is
+    neutralised in the inventory export, as every other text cell is."""
+    from facilities.inventory import bulk_export
+
+    building = factory.building()
+    architect = english(client_as("architect"))
+    markup = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+    assert architect.post(f"/buildings/{building.id}/published-figures/new", data={
+        "figure": "floors", "value": "7", "source": markup, "note": "=HYPERLINK(\"http://evil\",\"x\")"}
+    ).status_code == 302
+    html = architect.get(f"/buildings/{building.id}").get_data(as_text=True)
+    assert "<script>alert(2)" not in html and "<img src=x" not in html
+    with app.test_request_context():
+        exported = bulk_export.export_file("csv").decode("utf-8-sig")
+    import csv
+    import io
+
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in cells
+    assert not [cell for cell in cells if cell.startswith("=")]
