@@ -56,7 +56,9 @@ REQUEST_INPUT = rules_schema(
     "WorkRequestInput", rules.REQUEST_RULES, extra=_LOCATION,
     ties=[{"oneOf": [{"required": [name]} for name in rules.LOCATION_FIELDS],
            "description": "Exactly one place: a site, a building, a floor, a space or an item of equipment."}])
-REQUEST_PATCH = rules_schema("WorkRequestPatch", rules.TRIAGE_RULES, partial=True)
+REQUEST_PATCH = rules_schema("WorkRequestPatch", rules.TRIAGE_RULES, partial=True, extra={"status": {
+    "type": "string", "enum": ["cancelled"],
+    "description": "Its requester cancels a new request (any other change of status: POST …/transitions)."}})
 _REFUSED_NEEDS_REASON = {"anyOf": [
     {"properties": {"to": {"type": "string", "enum": [code for code in STATUS_LABELS if code != "refused"]}}},
     {"required": ["reason"], "properties": {"reason": {"type": "string", "pattern": r"\S"}}}]}
@@ -130,10 +132,20 @@ def _etagged(body: dict, found: WorkRequest):
 @requires(Permission.RAISE_REQUESTS)
 def update_work_request(work_request_id: int):
     """A facilities manager sets the priority (the due date follows unless given), the due date, the assignee
-    and comments; a requester may only comment their own request. The status moves by …/transitions."""
+    and comments; a requester may only comment their own request, or cancel it while it is new (status
+    "cancelled"). Other changes of status go through …/transitions."""
     found = _visible(work_request_id)
     check_if_match(WorkRequest, work_request_id)
-    services.triage(found, current_user, rules.clean_triage(json_object(field_names(REQUEST_PATCH))))
+    body = json_object(field_names(REQUEST_PATCH))
+    cancel = "status" in body
+    if cancel and body.pop("status") != "cancelled":
+        raise ValidationError({"status": _("Only a cancellation is written here; other changes of status go "
+                                           "through …/transitions")})
+    values = rules.clean_triage(body)
+    if values:
+        services.triage(found, current_user, values)
+    if cancel:
+        services.transition(found, current_user, "cancelled")
     return _etagged(_record(found), found)
 
 

@@ -161,3 +161,14 @@ def test_assignees_list_for_facilities_managers(api):
     assert "email" in api_errors(manager("POST", "/api/v1/request-assignees", {"kind": "team", "name": "B",
                                                                                "email": "pas une adresse"}))
     assert api("requester")("GET", "/api/v1/request-assignees").status_code == 403
+
+
+def test_a_requester_cancels_their_new_request_by_patch_and_nothing_else(api, site):
+    requester, manager = api("requester"), api("facilities_manager")
+    created = raise_one(requester, site)
+    url = f"/api/v1/work-requests/{created['id']}"
+    assert "status" in api_errors(requester("PATCH", url, {"status": "closed"}))
+    assert manager("PATCH", url, {"status": "cancelled"}).status_code == 403  # not theirs to cancel
+    done = requester("PATCH", url, {"status": "cancelled", "comment": "Réparé par le gardien"})
+    assert done.status_code == 200 and done.get_json()["status"] == "cancelled"
+    assert "to" in api_errors(requester("PATCH", url, {"status": "cancelled"}))  # a cancelled one stays so
