@@ -47,7 +47,9 @@ def store(stream: IO[bytes]) -> tuple[str, str, int]:
             image.verify()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own limit, met at open() by a header claiming far more pixels
+        raise ValidationError({"photo": _("The photo has too many pixels")}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError({"photo": _("The file is not an image (PNG, JPEG or WebP)")}) from None
     content_type, suffix = FORMATS[kind]
     stored = stored_files.new_name(suffix)
