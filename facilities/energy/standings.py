@@ -108,8 +108,7 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
         db.session.execute(delete(EnergyStanding))
         chunks = [None]
     else:
-        ids = sorted(set(building_ids))
-        chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+        chunks = _chunks(set(building_ids))
     written = 0
     if building_ids is None:
         db.session.execute(delete(EnergyStandingCount))
@@ -271,11 +270,18 @@ def _apply_changes(session) -> None:
         refresh_everything()
         return
     ids = set(pending.buildings)
-    if pending.sites:
-        ids.update(session.execute(select(Building.id).where(Building.site_id.in_(pending.sites))).scalars())
-    existing = set(session.execute(select(Building.id).where(Building.id.in_(ids))).scalars()) if ids else set()
+    for chunk in _chunks(pending.sites):  # an import of many sites: IN lists within the database's limits
+        ids.update(session.execute(select(Building.id).where(Building.site_id.in_(chunk))).scalars())
+    existing = set()
+    for chunk in _chunks(ids):
+        existing.update(session.execute(select(Building.id).where(Building.id.in_(chunk))).scalars())
     if existing:
         refresh(existing)
+
+
+def _chunks(values: Iterable[int]) -> list[list[int]]:
+    ordered = sorted(values)
+    return [ordered[start:start + CHUNK] for start in range(0, len(ordered), CHUNK)]
 
 
 def _forget_changes(session, *_args) -> None:

@@ -130,14 +130,18 @@ def test_consumption_import(portfolio_of_three, db):
     assert_current(db)
 
 
-def test_inventory_import_creates_and_resizes_buildings(portfolio_of_three, db):
+def test_inventory_import_creates_and_resizes_buildings(portfolio_of_three, db, monkeypatch):
     from tests.bulk.test_bulk import csv_file, run
+
+    monkeypatch.setattr(standings, "CHUNK", 1)  # many sites at once go by chunks (the IN lists' limits)
 
     site = {"entity": "site", "code": "NEW-SITE", "name": "Nouveau site", "kind": "social_hub", "status": "open",
             "latitude": "48.9", "longitude": "2.3", "services": "pmi"}
     building = {"entity": "building", "site_code": "NEW-SITE", "code": "NEW-B1", "name": "Bâtiment 1",
                 "gross_floor_area_m2": "1500"}
-    assert run(csv_file(site, building), apply=True).applied
+    other_site = {**site, "code": "NEW-SITE-2", "name": "Autre site"}
+    other = {**building, "site_code": "NEW-SITE-2", "code": "NEW-B2", "gross_floor_area_m2": "1200"}
+    assert run(csv_file(site, other_site, building, other), apply=True).applied
     assert_current(db)
     assert run(csv_file(site, {**building, "gross_floor_area_m2": "800"}), apply=True).applied
     assert_current(db)
