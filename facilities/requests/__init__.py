@@ -13,14 +13,18 @@ def init_app(app: Flask) -> None:
     """The requests' pages and API, the header entry, and the panels of the dashboard, the site, building and
     floor pages, the safety findings and the user administration."""
     from flask_babel import lazy_gettext as _l
+    from sqlalchemy import event
 
     from facilities.api import register_api
+    from facilities.extensions import db
     from facilities.navigation import add_nav_item
     from facilities.panels import register_panel
     from facilities.permissions import Permission
-    from facilities.requests import api, routes
+    from facilities.requests import api, routes, services
 
     app.register_blueprint(routes.bp)
+    if not event.contains(db.session, "before_flush", services.remove_photos_of_deleted_places):
+        event.listen(db.session, "before_flush", services.remove_photos_of_deleted_places)
     register_api(app, api.bp)
     raise_ = Permission.RAISE_REQUESTS
     register_panel(app, "home.panels", "requests/_home_panel.html", routes.home_panel, order=45)

@@ -11,11 +11,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from facilities import mail
 from facilities.auth.models import User
+from facilities.database import after_commit
 from facilities.extensions import db
 from facilities.inventory.models import Building, Floor, Site, Space
 from facilities.permissions import Permission
@@ -350,3 +351,26 @@ def set_user_sites(user: User, site_ids: list[int]) -> None:
     for site_id in sorted(wanted - {link.site_id for link in user.site_links}):
         user.site_links.append(UserSite(user_id=user.id, site_id=site_id))
     db.session.flush()
+
+
+# ---------------------------------------------------------------- photos of requests a deletion takes away
+
+
+def remove_photos_of_deleted_places(session, _flush_context, _instances) -> None:
+    """before_flush: the requests of a site or building being deleted go with it (the database's cascade); their
+    photos are removed from disk once that is committed, as a deleted check's report is (never kept unreachable)."""
+    sites = [obj.id for obj in session.deleted if isinstance(obj, Site) and obj.id is not None]
+    buildings = [obj.id for obj in session.deleted if isinstance(obj, Building) and obj.id is not None]
+    direct = [obj.photo_file for obj in session.deleted if isinstance(obj, WorkRequest) and obj.photo_file]
+    if not (sites or buildings or direct):
+        return
+    files = list(direct)
+    if sites or buildings:
+        with session.no_autoflush:
+            files += session.scalars(select(WorkRequest.photo_file).where(
+                WorkRequest.photo_file.is_not(None),
+                or_(WorkRequest.site_id.in_(sites or [0]), WorkRequest.building_id.in_(buildings or [0])))).all()
+    if files:
+        from facilities.requests import photos
+
+        after_commit(lambda: [photos.remove(name) for name in set(files)])

@@ -148,3 +148,26 @@ def test_a_requester_is_offered_no_link_it_would_meet_a_403_behind(browser_as, s
         for link in set(re.findall(r'(?:href|src|action)="(/[^"#?]*)', page)) - {"/logout", "/language"}:
             assert requester.get(link).status_code in (200, 302, 405), (url, link)
     assert 'role="search"' in browser_as("director").get(f"/sites/{site.id}").get_data(as_text=True)
+
+
+def test_deleting_a_site_or_building_removes_the_photos_of_its_requests(browser_as, site, factory, db, app):
+    """The database's cascade deletes a site's requests; their photos must not stay on disk, unreachable."""
+    from facilities.inventory.models import Building
+    from facilities.requests import photos
+    from facilities.requests.models import WorkRequest
+
+    requester = browser_as("requester")
+    raised = post_request(requester, site, (png_bytes(), "a.png"))
+    assert raised.status_code == 302
+    building = db.session.query(Building).filter_by(site_id=site.id).first()
+    on_building = post_request(requester, site, (png_bytes(), "b.png"), location=f"building_id:{building.id}")
+    assert on_building.status_code == 302
+    stored = [row.photo_file for row in db.session.query(WorkRequest).filter_by(site_id=site.id)]
+    with app.test_request_context():
+        paths = [photos.path_of(name) for name in stored]
+    assert len(paths) == 2 and all(path is not None for path in paths)
+    manager = browser_as("facilities_manager")
+    assert manager.post(f"/buildings/{building.id}/delete", data={"confirm": "y"}).status_code == 302
+    assert not paths[1].exists() and paths[0].exists()  # the building's request went; the site's stays
+    assert manager.post(f"/sites/{site.id}/delete", data={"confirm": "y"}).status_code == 302
+    assert not paths[0].exists()
