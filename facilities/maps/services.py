@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import case, cast, delete, func, insert, null, select, true, update
+from sqlalchemy import case, delete, func, insert, literal_column, null, select, true, update
 from sqlalchemy import inspect as sa_inspect
 
 from facilities.extensions import db
@@ -490,7 +490,7 @@ def _json_elements(column):
     laterally: PostgreSQL's json_array_elements, SQLite's json_each."""
     if db.engine.dialect.name == "postgresql":
         # json_array_elements fails on a scalar (a JSON null, say): such a value reads as an empty list.
-        column = case((func.json_typeof(column) == "array", column), else_=cast("[]", column.type))
+        column = case((func.json_typeof(column) == "array", column), else_=literal_column("'[]'::json"))
         elements = func.json_array_elements(column).table_valued("value").lateral()
         return elements, func.json_typeof(elements.c.value), elements.c.value.op("->>")("code")
     elements = func.json_each(column).table_valued("value", "type")

@@ -88,6 +88,7 @@ def test_choropleth_numbers_are_those_of_locating_every_site(db, demo, factory, 
     factory.site(code="UNLOCATED", latitude=None, longitude=None, commune_code="92004")
     site = factory.site(code="SERVES", **ASNIERES)
     site.communes_served = [{"code": "92050", "name": "Nanterre"}, {"code": "92050", "name": "again"}, "x"]
+    factory.site(code="NULL-LIST", **ASNIERES).communes_served = None  # a JSON null, not a list
     db.session.commit()
     for filters in (SiteFilters(), SiteFilters(service="pmi"), SiteFilters(status="open"),
                     SiteFilters(kind="social_hub"), SiteFilters(commune="92004")):
