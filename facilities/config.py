@@ -134,10 +134,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "JOB_RQ_QUEUE": os.environ.get("JOB_RQ_QUEUE") or None,
         "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or os.environ.get("REPORTS_FOLDER") or None,
         # Capital renewal (facilities/renewal): the owner's policy for items whose condition calls for renewal
-        # before the end of their expected life, "CONDITION:YEARS,…" on the register's scale (1 to replace …
-        # 5 as new): renewed at the latest that many years after the condition was assessed. The département's
+        # before the end of their expected life, "CONDITION:YEARS,…" on the register's scale (1 as new …
+        # 5 to replace): renewed at the latest that many years after the condition was assessed. The département's
         # asset-management policy, not a regulation: set it to the owner's own rule.
-        "RENEWAL_CONDITION_POLICY": os.environ.get("RENEWAL_CONDITION_POLICY", "1:0,2:2"),
+        "RENEWAL_CONDITION_POLICY": os.environ.get("RENEWAL_CONDITION_POLICY", "5:0,4:2"),
         "RENEWAL_POLICY_SOURCE": os.environ.get("RENEWAL_POLICY_SOURCE") or None,  # None: "owner's policy", translated
         # The site's address as its users reach it, for links printed outside a request (password resets).
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,

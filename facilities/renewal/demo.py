@@ -22,18 +22,18 @@ from facilities.safety.models import Equipment
 DEMO_RENEWAL = {
     "PS-ASN-B1": {
         "TGBT": (30, "85000", 3, "2025-06-15", "high"),
-        "Centrale SSI catégorie A": (15, "120000", 2, "2025-09-01", "high"),
+        "Centrale SSI catégorie A": (15, "120000", 4, "2025-09-01", "high"),
         "Ascenseur principal": (25, "160000", 3, "2025-06-15", "high"),
-        "Extincteurs (24)": (10, "4800", 4, "2025-06-15", "medium"),
+        "Extincteurs (24)": (10, "4800", 2, "2025-06-15", "medium"),
         "Éclairage de sécurité (BAES)": (8, "18000", 3, "2025-06-15", "high"),
-        "Chaudière gaz (illustratif)": (20, "95000", 2, "2025-10-01", "medium"),
+        "Chaudière gaz (illustratif)": (20, "95000", 4, "2025-10-01", "medium"),
         "Centrale de traitement d'air (illustratif)": (20, "140000", 3, "2025-10-01", "medium"),
     },
     "PS-CLI-B1": {
-        "TGBT": (30, "70000", 4, "2025-03-10", "high"),
-        "Centrale SSI": (15, "95000", 4, "2025-03-10", "high"),
-        "Extincteurs (18)": (10, "3600", 4, "2025-03-10", "medium"),
-        "Chaudière gaz (illustratif)": (20, "80000", 1, "2025-11-05", "medium"),
+        "TGBT": (30, "70000", 2, "2025-03-10", "high"),
+        "Centrale SSI": (15, "95000", 2, "2025-03-10", "high"),
+        "Extincteurs (18)": (10, "3600", 2, "2025-03-10", "medium"),
+        "Chaudière gaz (illustratif)": (20, "80000", 5, "2025-11-05", "medium"),
     },
 }
 # Older items the renewal demo adds (the safety demo's are from 2023-2024): (category, name, make, installed on).

@@ -55,7 +55,7 @@ class ConditionPolicy:
 
 
 def parse_policy(text: str, conditions: Iterable[int], source: str = "owner's policy") -> ConditionPolicy:
-    """"1:0,2:2" (condition:years, comma separated) → a ConditionPolicy; ValueError naming what is wrong."""
+    """"5:0,4:2" (condition:years, comma separated) → a ConditionPolicy; ValueError naming what is wrong."""
     known = set(conditions)
     within: dict[int, int] = {}
     for part in (p.strip() for p in (text or "").split(",")):

@@ -25,13 +25,14 @@ EQUIPMENT_CATEGORY_LABELS = {
     "other": _l("Other"),
 }
 
-# Condition of an item on the day it was assessed: 1 (to replace) to 5 (as new).
+# Condition of an item on the day it was assessed: 1 (as new) to 5 (to replace), the worst the highest as in
+# condition surveys (NEN 2767) and in the renewal policy ("earlier when its condition is 4–5").
 CONDITION_LABELS = {
-    1: _l("1 – to replace"),
-    2: _l("2 – poor"),
+    1: _l("1 – as new"),
+    2: _l("2 – good"),
     3: _l("3 – fair"),
-    4: _l("4 – good"),
-    5: _l("5 – as new"),
+    4: _l("4 – poor"),
+    5: _l("5 – to replace"),
 }
 
 CRITICALITY_LABELS = {

@@ -23,7 +23,7 @@ def test_manager_turns_this_years_needs_into_draft_operations(journey):
     journey.shot("renewal-forecast")
     journey.check_accessibility()
 
-    # This year's row of the table lists its needs: the demo's overdue boiler (condition 1) among them.
+    # This year's row of the table lists its needs: the demo's overdue boiler (condition 5) among them.
     page.locator("#forecast-table tbody th a", has_text=str(date.today().year)).click()
     page.wait_for_load_state()
     boxes = page.locator("#needs-table input[name=equipment_ids]")

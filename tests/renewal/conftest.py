@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture
 def register(db, factory):
     """A building with four items: a lift due 2030 (150 000 €), a boiler overdue (2020, 90 000 €), an SSI whose
-    condition (1, to replace) makes it due this year, an item without cost; and an envelope capped in 2030."""
+    condition (5, to replace) makes it due this year, an item without cost; and an envelope capped in 2030."""
     from facilities.safety import rules as safety_rules
     from facilities.safety import services as safety_services
     from facilities.works import rules as works_rules
@@ -22,7 +22,7 @@ def register(db, factory):
         "boiler": {"category": "heating", "name": "Boiler", "installed_on": "2000-10-01", "expected_life_years": 20,
                    "replacement_cost_eur": "90000"},
         "ssi": {"category": "fire_alarm", "name": "SSI", "installed_on": "2020-01-01", "expected_life_years": 15,
-                "replacement_cost_eur": "40000.50", "condition": 1, "condition_on": "2026-02-01"},
+                "replacement_cost_eur": "40000.50", "condition": 5, "condition_on": "2026-02-01"},
         "nocost": {"category": "electrical", "name": "TGBT", "installed_on": "2000-01-01",
                    "expected_life_years": 30},
     }.items():

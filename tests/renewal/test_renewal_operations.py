@@ -31,12 +31,12 @@ def test_the_api_forecast_counts_items_and_cost_by_year_and_category(client, tok
     rows = {(row["year"], row["category"]): row for row in body["rows"]}
     assert rows[(2030, "lift")]["cost_eur"] == "150000.00" and rows[(2030, "lift")]["items"] == 1
     assert rows[(FIRST, "heating")]["cost_eur"] == "90000.00"  # due 2020: counted in the first year
-    assert rows[(FIRST, "fire_alarm")]["cost_eur"] == "40000.50"  # condition 1: the year it was assessed
+    assert rows[(FIRST, "fire_alarm")]["cost_eur"] == "40000.50"  # condition 5: the year it was assessed
     tgbt = rows[(2030, "electrical")]
     assert (tgbt["items"], tgbt["cost_eur"], tgbt["items_without_cost"]) == (1, "0.00", 1)
     assert body["backlog_items"] == 1 and body["total"]["cost_eur"] == "280000.50"
     assert [year["year"] for year in body["by_year"]] == list(range(FIRST, FIRST + 10))
-    assert body["policy"]["conditions"] == [{"condition": 1, "within_years": 0}, {"condition": 2, "within_years": 2}]
+    assert body["policy"]["conditions"] == [{"condition": 4, "within_years": 2}, {"condition": 5, "within_years": 0}]
 
 
 @pytest.mark.parametrize("query", ["from=1500", "from=3000", "years=0", "years=31", "from=abc", "building_id=0"])

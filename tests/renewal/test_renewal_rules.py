@@ -12,7 +12,7 @@ from facilities.renewal.rules import ConditionPolicy, Item
 from facilities.validation import ValidationError
 
 TODAY = date(2026, 11, 30)
-POLICY = ConditionPolicy({1: 0, 2: 2}, "owner's policy")
+POLICY = ConditionPolicy({5: 0, 4: 2}, "owner's policy")
 
 
 def item(id=1, category="lift", installed=date(2010, 3, 1), life=20, cost=100_000_00, condition=None,
@@ -25,25 +25,25 @@ def test_renewal_year_is_installation_plus_expected_life():
 
 
 @pytest.mark.parametrize(("condition", "assessed", "expected"), [
-    (1, date(2026, 5, 1), rules.Renewal(2026, "condition")),  # to replace: the year it was assessed
-    (2, date(2025, 5, 1), rules.Renewal(2027, "condition")),  # poor: within two years of the assessment
-    (2, None, rules.Renewal(2028, "condition")),  # undated: assessed today
+    (5, date(2026, 5, 1), rules.Renewal(2026, "condition")),  # to replace: the year it was assessed
+    (4, date(2025, 5, 1), rules.Renewal(2027, "condition")),  # poor: within two years of the assessment
+    (4, None, rules.Renewal(2028, "condition")),  # undated: assessed today
     (3, date(2026, 5, 1), rules.Renewal(2030, "life")),  # fair: the policy says nothing, life decides
-    (5, date(2026, 5, 1), rules.Renewal(2030, "life")),
+    (1, date(2026, 5, 1), rules.Renewal(2030, "life")),  # as new
 ])
 def test_a_condition_the_policy_names_brings_the_year_forward(condition, assessed, expected):
     assert rules.renewal_of(item(condition=condition, assessed=assessed), POLICY, TODAY) == expected
 
 
 def test_the_condition_never_delays_what_the_life_says():
-    assert rules.renewal_of(item(installed=date(2000, 1, 1), condition=2, assessed=date(2026, 1, 1)), POLICY,
+    assert rules.renewal_of(item(installed=date(2000, 1, 1), condition=4, assessed=date(2026, 1, 1)), POLICY,
                             TODAY) == rules.Renewal(2020, "life")
 
 
 def test_no_year_without_life_or_condition():
     assert rules.renewal_of(item(installed=None), POLICY, TODAY) is None
     assert rules.renewal_of(item(life=None), POLICY, TODAY) is None
-    assert rules.renewal_of(item(installed=None, condition=1, assessed=date(2026, 2, 1)), POLICY,
+    assert rules.renewal_of(item(installed=None, condition=5, assessed=date(2026, 2, 1)), POLICY,
                             TODAY) == rules.Renewal(2026, "condition")
 
 
@@ -63,7 +63,7 @@ def test_forecast_by_year_and_category_in_cents():
         item(4, "heating", date(2020, 1, 1), 20, 80_000_00),  # 2040: after the window
         item(5, "electrical", None, None, 10_000_00),  # no year
         item(6, "electrical", date(2015, 1, 1), 15, None, operation_id=9),  # 2030, no cost, already planned
-        item(7, "fire_alarm", date(2020, 1, 1), 30, 20_000_00, condition=1, assessed=date(2026, 4, 1),
+        item(7, "fire_alarm", date(2020, 1, 1), 30, 20_000_00, condition=5, assessed=date(2026, 4, 1),
              illustrative=True),  # condition: 2026
     ]
     fc = rules.forecast(items, 2026, 10, POLICY, TODAY)
