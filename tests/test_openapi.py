@@ -488,7 +488,7 @@ def test_query_parameters_state_the_bounds_the_api_enforces(client, token_for):
     assert parameters["offset"]["minimum"] == 0 and parameters["offset"]["maximum"] == 1_000_000_000
     assert parameters["q"]["maxLength"] == 100 and "-name" in parameters["sort"]["enum"]
     audit = {p["name"]: p["schema"] for p in spec["paths"]["/api/v1/audit"]["get"]["parameters"]}
-    assert audit["entity"]["enum"] == ["building", "floor", "site", "space"]
+    assert audit["entity"]["enum"] == ["building", "floor", "published_figure", "site", "space"]
     headers = bearer(token_for("director"))
     for query in ("limit=501", "limit=0", "offset=1000000001", "q=" + "x" * 101, "sort=", "limit=",
                   "service="):
