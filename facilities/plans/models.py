@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +28,7 @@ class OutlineColumns:
 class FloorOutline(OutlineColumns, db.Model):
     __tablename__ = "floor_outlines"
     __audited__ = True
+    __audit_entity_label__ = _l("floor outline")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     floor_id: Mapped[int] = mapped_column(ForeignKey("floors.id", ondelete="CASCADE"), unique=True)
@@ -41,12 +43,13 @@ class FloorOutline(OutlineColumns, db.Model):
     @staticmethod
     def __audit_label__(values) -> str:
         """An outline in the audit trail: the floor it draws."""
-        return f"floor {values.get('floor_id')}"
+        return f"#{values.get('floor_id')}"  # stored once, read in both languages: no word
 
 
 class SpaceOutline(OutlineColumns, db.Model):
     __tablename__ = "space_outlines"
     __audited__ = True
+    __audit_entity_label__ = _l("space outline")
     __table_args__ = (Index("ix_space_outlines_floor_id", "floor_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,12 +64,13 @@ class SpaceOutline(OutlineColumns, db.Model):
     @staticmethod
     def __audit_label__(values) -> str:
         """An outline in the audit trail: the space it draws."""
-        return f"space {values.get('space_id')}"
+        return f"#{values.get('space_id')}"  # stored once, read in both languages: no word
 
 
 class BuildingGeoreference(db.Model):
     __tablename__ = "building_georeferences"
     __audited__ = True
+    __audit_entity_label__ = _l("georeference")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id", ondelete="CASCADE"), unique=True)
@@ -93,6 +97,7 @@ class TypeMapping(db.Model):
 
     __tablename__ = "plan_type_mappings"
     __audited__ = True
+    __audit_entity_label__ = _l("space type mapping")
     __audit_building__ = None
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -282,3 +282,18 @@ def test_audit_values_are_shown_in_the_readers_language(app):
         assert audit_value(4, "floor_id", "space") == "n° 4"
         assert audit_value("1792.50", "area_m2", "space") == "1\u202f792,5\u00a0m²"
         assert audit_field_label("space", "floor_id") == "Niveau"
+
+
+def test_every_audited_kind_of_record_is_named_in_french(app):
+    """The home dashboard's recent changes and the history pages name each kind of record: every audited model
+    has a French label (the floor plans' outlines read "space outline" on French pages before)."""
+    from flask_babel import force_locale
+
+    from facilities.inventory.catalogue import ENTITY_LABELS
+    from facilities.trail.recorder import audited_entities, declared_labels
+
+    with app.app_context():
+        unnamed = [entity for entity in audited_entities() if entity not in ENTITY_LABELS | declared_labels()]
+        assert unnamed == []
+        with app.test_request_context(), force_locale("fr"):
+            assert str(declared_labels()["space_outline"][0]) == "contour de local"
