@@ -9,6 +9,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_architect_clicks_a_room_on_the_plan_and_reaches_its_form(journey):
+    from playwright.sync_api import expect
+
     page = journey.page
     journey.login("architect")
     page.get_by_role("link", name="Sites", exact=True).first.click()
@@ -24,8 +26,8 @@ def test_architect_clicks_a_room_on_the_plan_and_reaches_its_form(journey):
 
     # Colour by workstations: the legend follows (a click on the menu, then on the option).
     page.locator("#plan-mode").select_option("occupancy")
-    assert page.locator('.plan-legend[data-mode="occupancy"]').is_visible()
-    assert not page.locator('.plan-legend[data-mode="type"]').is_visible()
+    expect(page.locator('.plan-legend[data-mode="occupancy"]')).to_be_visible()
+    expect(page.locator('.plan-legend[data-mode="type"]')).to_be_hidden()
     journey.shot("floor-plan-occupancy")
 
     # Drag a room on the plan: 0.90 one metre-odd north, into the free end of the corridor (the same checks as
@@ -63,13 +65,16 @@ def test_architect_clicks_a_room_on_the_plan_and_reaches_its_form(journey):
 
 
 def test_a_reader_clicking_a_room_lands_on_its_row(journey):
+    from playwright.sync_api import expect
+
     page = journey.page
     journey.login("director")
     page.get_by_role("link", name="Sites", exact=True).first.click()
     page.get_by_role("link", name=re.compile(r"Asnières \/ Gennevilliers")).first.click()
     page.locator("main h3 a", has_text="Pôle social Asnières / Gennevilliers").first.click()  # the building's heading
     page.get_by_role("link", name="R+1", exact=True).click()
-    assert page.locator("#plan-area-flags").is_visible()  # R+1 is drawn 14 % larger than declared
+    # R+1 is drawn 14 % larger than declared (expect waits for the page the click opens: is_visible did not)
+    expect(page.locator("#plan-area-flags")).to_be_visible()
     page.locator('#floor-plan-svg g.room:has(text:text-is("1.41"))').click()
     assert re.search(r"#space-\d+$", page.url)
     journey.shot("reader-row")
