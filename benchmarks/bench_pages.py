@@ -36,10 +36,24 @@ START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 # (label, endpoint that must exist, function(targets) -> URL)
 PAGES = [
     ("site list", "inventory.site_list", lambda t: "/sites"),
+    ("site list, text filter", "inventory.site_list", lambda t: "/sites?q=asni"),
     ("site page", "inventory.site_detail", lambda t: f"/sites/{t['site']}"),
     ("building page", "inventory.building_detail", lambda t: f"/buildings/{t['building']}"),
     ("floor page", "inventory.floor_detail", lambda t: f"/floors/{t['floor']}"),
+    ("search", "search.search", lambda t: "/search?q=asni"),
     ("map page", "maps.site_map", lambda t: "/map"),
+    ("map page, communes choropleth", "maps.site_map", lambda t: "/map?indicator=sites_count"),
+    # The viewports a director's map asks for: the département, a commune, a street (Hauts-de-Seine, where the
+    # synthetic sites are), and France as a whole.
+    ("map viewport, France (zoom 6)", "maps_api.map_viewport",
+     lambda t: "/api/v1/map/viewport?bbox=-5.5,41.0,9.8,51.3&zoom=6"),
+    ("map viewport, département (zoom 11)", "maps_api.map_viewport",
+     lambda t: "/api/v1/map/viewport?bbox=2.10,48.72,2.38,48.96&zoom=11"),
+    ("map viewport, commune (zoom 14)", "maps_api.map_viewport",
+     lambda t: "/api/v1/map/viewport?bbox=2.25,48.88,2.31,48.92&zoom=14"),
+    ("map viewport, street (zoom 17)", "maps_api.map_viewport",
+     lambda t: "/api/v1/map/viewport?bbox=2.280,48.895,2.292,48.902&zoom=17"),
+    ("OGC items, 1,000 sites", "ogc.sites_items", lambda t: "/ogc/collections/sites/items?limit=1000"),
     ("sites.geojson", "maps_api.sites_geojson", lambda t: "/api/v1/sites.geojson"),
     ("energy dashboard", "energy.dashboard", lambda t: "/energy"),
     ("programme page", "works.envelope_detail", lambda t: f"/envelopes/{t['envelope']}" if t.get("envelope") else None),
@@ -87,8 +101,8 @@ def fetch(client, url: str):
     return response
 
 
-def time_pages(app, repeat: int) -> list[tuple[str, float, float, int]]:
-    """(page, median ms, p95 ms, queries) for each page the app has."""
+def time_pages(app, repeat: int) -> list[tuple[str, float, float, int, int]]:
+    """(page, median ms, p95 ms, queries, body bytes) for each page the app has."""
     from facilities.extensions import db
 
     client = app.test_client()
@@ -101,7 +115,7 @@ def time_pages(app, repeat: int) -> list[tuple[str, float, float, int]]:
     for label, endpoint, url_for in PAGES:
         url = url_for(where)
         if url is None or not endpoint_exists(app, endpoint):
-            rows.append((label, None, None, None))
+            rows.append((label, None, None, None, None))
             continue
         try:
             for _ in range(2):  # warm caches (templates, statement cache), as a running server has them
@@ -112,15 +126,15 @@ def time_pages(app, repeat: int) -> list[tuple[str, float, float, int]]:
                     elapsed, response = timed(fetch, client, url)
                 assert response.status_code == 200, f"{url} answered {response.status_code}"
                 durations.append(elapsed * 1000)
-                queries = len(statements)
+                queries, size = len(statements), len(response.get_data())
         except Exception as error:  # noqa: BLE001  (one failing page is reported, the others are still measured)
             print(f"{url} failed: {type(error).__name__}: {error}"[:300], flush=True)
-            rows.append((label, None, None, None))
+            rows.append((label, None, None, None, None))
             client = app.test_client()  # a fresh session after a failure
             client.post("/login", data={"email": DIRECTOR, "password": PASSWORD})
             continue
         median, p95 = summary(durations)
-        rows.append((label, median, p95, queries))
+        rows.append((label, median, p95, queries, size))
     return rows
 
 
@@ -186,6 +200,10 @@ def database_url(kind: str, folder: Path, size: int, pg_url: str) -> str:
     return pg_url
 
 
+def kilobytes(size: int | None) -> str:
+    return "n/a" if size is None else f"{size / 1000:,.0f}"
+
+
 def fmt(value: float | None, places: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{places}f}"
 
@@ -214,10 +232,10 @@ def main() -> None:
                 app = make_app(url)
                 build_seconds, created = timed(build_portfolio, app, size)
                 print(f"[{kind} {size}] built {created} in {build_seconds:.1f} s", flush=True)
-                for label, median, p95, queries in time_pages(app, args.repeat):
-                    rows.append((label, kind, size, median, p95, queries))
-                    print(f"[{kind} {size}] {label}: median {fmt(median)} ms, p95 {fmt(p95)} ms, {queries} queries",
-                          flush=True)
+                for label, median, p95, queries, body in time_pages(app, args.repeat):
+                    rows.append((label, kind, size, median, p95, queries, body))
+                    print(f"[{kind} {size}] {label}: median {fmt(median)} ms, p95 {fmt(p95)} ms, {queries} queries, "
+                          f"{kilobytes(body)} kB", flush=True)
                 pdf = "skipped" if args.no_pdf or size > args.pdf_max_sites else time_pdf(app)
                 imported = time_import(app, args.import_spaces) if args.import_spaces and size == sizes[0] else "—"
                 extras.append((kind, size, f"{build_seconds:.1f} s", imported, pdf))
@@ -228,12 +246,12 @@ def main() -> None:
                     db.session.remove()
                     db.engine.dispose()
 
-    table = ["| page | database | sites | median ms | p95 ms | SQL queries |",
-             "| --- | --- | ---: | ---: | ---: | ---: |"]
-    for label, kind, size, median, p95, queries in sorted(rows, key=lambda r: ([p[0] for p in PAGES].index(r[0]),
-                                                                                 r[1], r[2])):
+    table = ["| page | database | sites | median ms | p95 ms | SQL queries | kB |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for label, kind, size, median, p95, queries, body in sorted(
+            rows, key=lambda r: ([p[0] for p in PAGES].index(r[0]), r[1], r[2])):
         table.append(f"| {label} | {kind} | {size:,} | {fmt(median)} | {fmt(p95)} | "
-                     f"{'n/a' if queries is None else queries} |")
+                     f"{'n/a' if queries is None else queries} | {kilobytes(body)} |")
     other = ["| database | sites | portfolio build (bulk) | import "
              f"{args.import_spaces:,} spaces from CSV | PDF portfolio report |",
              "| --- | ---: | ---: | ---: | ---: |"]

@@ -45,23 +45,28 @@ def ensure_postgres_database(url: str) -> None:
 
 
 def build_portfolio(app, sites: int, seed: int = 1) -> dict[str, int]:
-    """Empty schema, the demo portfolio (with energy and works demo records), then `sites` synthetic sites in bulk.
+    """Empty schema, the communes of Hauts-de-Seine, the demo portfolio (with energy and works demo records), then
+    `sites` synthetic sites in bulk, spread over those communes with their energy data (what `demo synth` makes).
 
     Reuses facilities/maps/synth.py (Core executemany of every row) and adds a director account.
     """
     from sqlalchemy import text
 
     from facilities.auth.services import create_user
+    from facilities.data import COMMUNES_92
     from facilities.demo.loader import load_demo
     from facilities.extensions import db
+    from facilities.maps.services import import_boundaries
     from facilities.maps.synth import add_synthetic_sites
 
     with app.app_context():
         db.session.remove()
         db.drop_all()
         db.create_all()
+        import_boundaries(COMMUNES_92, "code", "nom")  # the choropleth, the commune filters and menus have data
         load_demo(with_users=False)
         created = add_synthetic_sites(sites, seed)
+        refresh_standings()  # what the `energy_standings` job does after a bulk load (the dashboard queues it)
         create_user(DIRECTOR, "director", PASSWORD)
         create_user("manager@bench.example", "facilities_manager", PASSWORD)
         db.session.commit()
@@ -69,6 +74,14 @@ def build_portfolio(app, sites: int, seed: int = 1) -> dict[str, int]:
             connection.execute(text("ANALYZE"))
             connection.commit()
     return created
+
+
+def refresh_standings() -> None:
+    """Every building's stored energy standing and the yearly totals, as the `energy_standings` job writes them."""
+    from facilities.energy import standings
+
+    standings.refresh()
+    standings.refresh_totals()
 
 
 @contextmanager

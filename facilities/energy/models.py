@@ -280,7 +280,7 @@ class EnergyStanding(db.Model):
     status: Mapped[str | None] = mapped_column(String(16))  # on_track / off_track on the latest complete year
     reference_year: Mapped[int | None]  # the Décret tertiaire reference year used
     subject: Mapped[bool] = mapped_column(default=False)
-    dpe_display_required: Mapped[bool | None]
+    dpe_display_required: Mapped[bool | None] = mapped_column(index=True)  # the dashboard lists the few that must
     incomplete: Mapped[bool] = mapped_column(default=False)  # a year after the latest complete one is incomplete
     computed_on: Mapped[date] = mapped_column(Date)  # the day (Paris) it was computed for
     valid_until: Mapped[date] = mapped_column(Date)  # first day it may no longer hold

@@ -58,6 +58,10 @@ class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
         Index("ix_sites_location_kind_status", "latitude", "longitude", "kind", "status"),
         Index("ix_sites_status", "status"),
         Index("ix_sites_name", "name"),
+        # The state of every site in one indexed read (maps.services.sites_version: the newest save).
+        Index("ix_sites_updated_at", "updated_at"),
+        # The map's "not located" count: a latitude without a longitude, found without reading every located site.
+        Index("ix_sites_longitude", "longitude"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,15 +48,20 @@ def tile_settings() -> tuple[str | None, str]:
 
 @dataclass
 class LegendItem:
+    """One colour of the legend; its count of the sites in view is written by the page's script from each
+    viewport answer (counting the whole portfolio on every page view read every site)."""
+
     color: str
     label: str
-    count: int
+    code: str  # the colour category, OTHER_CODE for the grey one
+    always: bool = True  # False: hidden until the view holds such sites
 
+
+OTHER_CODE = "_other"  # the grey category: sites in no colour of the palette (never a kind, status or class code)
 
 @dataclass
 class MapPage:
     html: str
-    located: int
     not_located: list[dict[str, Any]]  # the first 200, by name
     not_located_count: int
     legend: list[LegendItem]
@@ -157,12 +162,10 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
     indicator = options.get("indicator") or ""
     color_by = options.get("color_by") or "kind"
     palette, legend_title, other_label = _palette(color_by)
-    counts = viewport.category_counts(filters, color_by)
-    legend = [LegendItem(color, label, counts.get(code, 0)) for code, (color, label) in palette.items()]
-    others = sum(n for code, n in counts.items() if code not in palette)
-    if others or color_by == "safety":
-        legend.append(LegendItem(OTHER_COLOR, other_label, others))
-    not_located_count, not_located = viewport.not_located(filters, url_template, located=sum(counts.values()))
+    legend = [LegendItem(color, label, code) for code, (color, label) in palette.items()]
+    # Safety's grey ("no ERP data") is a status of its own: always listed. Elsewhere grey shows when the view has some.
+    legend.append(LegendItem(OTHER_COLOR, other_label, OTHER_CODE, always=color_by == "safety"))
+    not_located_count, not_located = viewport.not_located(filters, url_template)
 
     tile_url, attribution = tile_settings()
     communes = None
@@ -223,7 +226,7 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
             "params": {**params, "color_by": color_by},
             "colors": {code: color for code, (color, _label) in palette.items()},
             "other": OTHER_COLOR,
-            "order": [*palette, "other"],
+            "order": [*palette, OTHER_CODE],
             "categoryLabels": {code: label for code, (_color, label) in palette.items()},
             # Counted on each cluster's badge, worst first: what a colouring by severity must not hide.
             "severity": ["alert", "due_soon"] if color_by == "safety" else [],
@@ -235,7 +238,7 @@ def build_map_page(options: dict[str, Any]) -> MapPage:
         extra_scripts=[static_url("js/map-viewport.js")],
         **map_args,
     )
-    return MapPage(html=html, located=sum(counts.values()), not_located=not_located,
+    return MapPage(html=html, not_located=not_located,
                    not_located_count=not_located_count, legend=legend,
                    legend_title=legend_title, boundaries_loaded=boundaries_loaded, indicator_title=indicator_title,
                    indicator_summary=summary, views=map_views(options, boundaries_loaded),

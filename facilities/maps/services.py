@@ -244,13 +244,16 @@ def sites_geojson_chunks(filters: SiteFilters, url_template: str) -> Iterator[st
 
 
 def sites_version() -> str:
-    """A tag of the state of every site, in one aggregate query: it changes with any site created, saved (its
-    services too: they count as a save) or deleted, so a client's copy of the GeoJSON can be checked for free."""
-    count, last_id, versions, last_saved = db.session.execute(
-        select(func.count(Site.id), func.max(Site.id), func.sum(Site.version), func.max(Site.updated_at))
-    ).one()
+    """A tag of the state of every site, from indexed reads only: it changes with any site created, saved (its
+    services too: they count as a save, and a save sets `updated_at`) or deleted, so a client's copy of the GeoJSON
+    and the kept choropleths can be checked for free. The number of sites tells a deletion; the greatest id and the
+    newest save, a creation or a save (summing every site's version read the whole table: 48 ms at 100,000 sites)."""
+    # Three subqueries, not one SELECT of three aggregates: each MAX is then one seek in its index.
+    count, last_id, last_saved = db.session.execute(select(
+        select(func.count()).select_from(Site).scalar_subquery(), select(func.max(Site.id)).scalar_subquery(),
+        select(func.max(Site.updated_at)).scalar_subquery())).one()
     stamp = last_saved.isoformat() if hasattr(last_saved, "isoformat") else str(last_saved or "")
-    return f"{count}-{last_id or 0}-{versions or 0}-{stamp}"
+    return f"{count}-{last_id or 0}-{stamp}"
 
 
 compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # compact UTF-8, one encoder

@@ -1,6 +1,7 @@
 """What the map shows of a viewport: sites grouped per grid cell in SQL at low zoom, the sites themselves past a
-zoom threshold (or when few are in view), from the index on (latitude, longitude); and the figures the map page
-needs without loading a site (legend counts, extent, the sites without coordinates).
+zoom threshold (or when few are in view), from the index on (latitude, longitude), each answer with its count of
+sites per colour (the legend, beside the map, counts what is in view); and the figures the map page needs without
+loading a site (the extent, the sites without coordinates).
 
 Each site has a colour category, computed in SQL: its kind or status (columns), or its energy label or safety
 status (the energy area's stored standings, per site in SQL; the safety area's planning, over the few sites it
@@ -109,13 +110,6 @@ def _located(filters: SiteFilters) -> list:
     return [*site_conditions(filters), Site.latitude.is_not(None), Site.longitude.is_not(None)]
 
 
-def category_counts(filters: SiteFilters, color_by: str) -> dict[str, int]:
-    """Located sites per colour category (the legend), in one aggregate query."""
-    category = category_column(color_by).label("category")
-    rows = db.session.execute(select(category, func.count()).where(*_located(filters)).group_by(category))
-    return {str(code): int(count) for code, count in rows}
-
-
 def extent(filters: SiteFilters) -> tuple[float, float, float, float] | None:
     """(min lon, min lat, max lon, max lat) of the located sites, or None when there are none."""
     row = db.session.execute(select(func.min(Site.longitude), func.min(Site.latitude), func.max(Site.longitude),
@@ -123,23 +117,22 @@ def extent(filters: SiteFilters) -> tuple[float, float, float, float] | None:
     return None if row[0] is None else tuple(float(v) for v in row)
 
 
-def not_located(filters: SiteFilters, url_template: str, located: int, limit: int = 200
-                ) -> tuple[int, list[dict[str, Any]]]:
-    """How many filtered sites have no coordinates (all of them less the `located` ones), and the first `limit` of
-    them by name (name, code, url); the list is read only when there are some."""
-    total = db.session.scalar(select(func.count()).select_from(Site).where(*site_conditions(filters))) or 0
-    if total <= located:
-        return 0, []
-    # No latitude (read from the location index), then a latitude without a longitude: each an indexed read,
-    # where "no latitude OR no longitude" would read every site.
-    rows = []
+def not_located(filters: SiteFilters, url_template: str, limit: int = 200) -> tuple[int, list[dict[str, Any]]]:
+    """How many filtered sites have no coordinates, and the first `limit` of them by name (name, code, url). Each
+    read starts in the location index at "no latitude", then "a latitude without a longitude": its cost follows the
+    sites without coordinates, not the portfolio ("no latitude OR no longitude" would read every site)."""
+    total, rows = 0, []
     for unlocated in (Site.latitude.is_(None), and_(Site.latitude.is_not(None), Site.longitude.is_(None))):
-        rows += db.session.execute(select(Site.id, Site.name, Site.code).where(*site_conditions(filters), unlocated)
-                                   .order_by(Site.name, Site.id).limit(limit)).all()
+        conditions = (*site_conditions(filters), unlocated)
+        count = db.session.scalar(select(func.count()).select_from(Site).where(*conditions)) or 0
+        total += count
+        if count:
+            rows += db.session.execute(select(Site.id, Site.name, Site.code).where(*conditions)
+                                       .order_by(Site.name, Site.id).limit(limit)).all()
     rows.sort(key=lambda row: (row.name, row.id))
     prefix, _sep, suffix = url_template.partition(str(URL_PLACEHOLDER))
-    return int(total - located), [{"name": name, "code": code, "url": f"{prefix}{site_id}{suffix}"}
-                                  for site_id, name, code in rows[:limit]]
+    return int(total), [{"name": name, "code": code, "url": f"{prefix}{site_id}{suffix}"}
+                        for site_id, name, code in rows[:limit]]
 
 
 # ---------------------------------------------------------------- one viewport

@@ -44,6 +44,13 @@ def test_map_in_a_browser_without_tiles_stays_on_its_origin(journey, browser_app
         located = db.session.scalar(select(func.count(Site.id)).where(Site.latitude.is_not(None),
                                                                         Site.longitude.is_not(None)))
     assert located >= 5 and harness.sites_on_map(frame) == located
+    # The legend beside the map counts the sites in view, per colour, from the frame's answer.
+    from playwright.sync_api import expect
+
+    expect(page.locator("#map-in-view")).to_contain_text(str(located))
+    counted = page.eval_on_selector_all(
+        "#map-legend li:not([hidden]) [data-count]", "els => els.map(e => Number(e.textContent.replace(/\\D/g, '')))")
+    assert sum(counted) == located, counted
     assert frame.locator(".leaflet-tile").count() == 0, "TILE_URL=none, yet tiles are drawn"
     journey.shot("map")
     journey.check_accessibility()
@@ -105,6 +112,11 @@ def test_map_of_10000_sites_zoomed_and_panned_with_the_mouse(journey, browser_ap
     # The whole département: clusters counted by the server, which together stand for every located site.
     assert frame.locator(".gis-site").count() == 0 and frame.locator(".marker-cluster").count() > 3
     assert harness.sites_on_map(frame) == located >= 10_000
+    from playwright.sync_api import expect
+
+    in_view = lambda: int("".join(filter(str.isdigit, page.locator("#map-in-view").inner_text())))  # noqa: E731
+    expect(page.locator("#map-in-view")).to_contain_text("dans la vue")  # French, as the director reads it
+    assert in_view() == located
     journey.shot("map-10000-clusters")
 
     # The mouse wheel over the middle of the map zooms in, one step at a time, until the sites themselves show.
@@ -118,6 +130,7 @@ def test_map_of_10000_sites_zoomed_and_panned_with_the_mouse(journey, browser_ap
         if frame.locator(".gis-site").count():
             break
     assert frame.locator(".gis-site").count() > 0 and frame.locator(".marker-cluster").count() == 0
+    assert in_view() == frame.locator(".gis-site").count() < located  # the legend counts what is now in view
     journey.shot("map-10000-zoomed")
 
     # Dragging the map pans it: the sites of the new view are asked for and drawn.

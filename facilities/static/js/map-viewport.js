@@ -107,7 +107,7 @@
     var stops = [], start = 0;
     spec.order.forEach(function (code) {
       var n = 0;
-      if (code === "other") {
+      if (code === "_other") {  // the grey category: every code outside the palette
         Object.keys(counts).forEach(function (c) { if (!Object.prototype.hasOwnProperty.call(spec.colors, c)) { n += counts[c]; } });
       } else { n = counts[code] || 0; }
       if (!n) { return; }
@@ -175,6 +175,11 @@
     answer.clusters.forEach(function (c) { layer.addLayer(clusterMarker(c)); });
     answer.sites.forEach(function (s) { layer.addLayer(siteMarker(s)); });
     map.getContainer().setAttribute("data-sites-mode", answer.mode);
+    // The page beside the frame counts the sites in view in its legend (map-page.js checks the sender).
+    if (window.parent !== window) {
+      window.parent.postMessage({type: "facilities:map-view", total: answer.total, counts: answer.counts},
+                                window.origin && window.origin !== "null" ? window.origin : "*");
+    }
     drawn += 1;
     map.getContainer().setAttribute("data-answers", String(drawn));  // how many views were drawn (for tests)
   }
