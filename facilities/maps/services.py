@@ -205,20 +205,39 @@ def site_features(conditions: Iterable, url_template: str, *, order_by: tuple = 
     # Read in batches (a server-side cursor on PostgreSQL): this statement only, never the session's connection.
     rows = db.session.connection().execute(query.execution_options(yield_per=1000))
     prefix, _sep, suffix = url_template.partition(str(URL_PLACEHOLDER))
-    # Each feature is written as text as soon as it is made: 10,000 dicts alive at once would make the cyclic
-    # garbage collector walk the whole heap (see site_records); strings are no work for it.
     for site_id, code, name, kind, status, commune_code, commune_name, address, postcode, lat, lon, codes in rows:
-        yield compact_json({
-            "type": "Feature",
-            "id": site_id,
-            "geometry": point_geometry(lat, lon),
-            "properties": {
-                "id": site_id, "code": code, "name": name, "kind": kind, "status": status,
-                "commune_code": commune_code, "commune_name": commune_name,
-                "services": sorted(codes.split(",")) if codes else [],
-                "address": _full_address(address, postcode, commune_name), "url": f"{prefix}{site_id}{suffix}",
-            },
-        })
+        yield site_feature_text(site_id, point_geometry(lat, lon), code, name, kind, status, commune_code,
+                                commune_name, sorted(codes.split(",")) if codes else [],
+                                _full_address(address, postcode, commune_name), f"{prefix}{site_id}{suffix}")
+
+
+_json_string = json.encoder.encode_basestring  # a str as a JSON string, UTF-8 kept (the C encoder's own function)
+
+
+def _text_or_null(value: str | None) -> str:
+    return "null" if value is None else _json_string(value)
+
+
+_SITE_FEATURE = ('{"type":"Feature","id":%d,"geometry":%s,"properties":{"id":%d,"code":%s,"name":%s,"kind":%s,'
+                 '"status":%s,"commune_code":%s,"commune_name":%s,"services":[%s],"address":%s,"url":%s}}')
+
+
+def site_feature_text(site_id: int, geometry: dict | None, code: str, name: str, kind: str | None,
+                      status: str | None, commune_code: str | None, commune_name: str | None, services: list[str],
+                      address: str | None, url: str) -> str:
+    """One site's GeoJSON Feature as compact JSON text, written field by field: every text through the JSON
+    encoder's own string escaping, numbers as the encoder writes them. The same text as compact_json of the
+    Feature's dict (tests/maps/test_api_geojson.py checks it on hostile strings), at a third of the cost: a dict per
+    site, then the encoder walking it, cost twice as much as reading the site from the database."""
+    if geometry is None:
+        point = "null"
+    else:
+        longitude, latitude = geometry["coordinates"]
+        point = '{"type":"Point","coordinates":[' + repr(longitude) + "," + repr(latitude) + "]}"
+    return _SITE_FEATURE % (
+        site_id, point, site_id, _text_or_null(code), _text_or_null(name), _text_or_null(kind),
+        _text_or_null(status), _text_or_null(commune_code), _text_or_null(commune_name),
+        ",".join(map(_json_string, services)), _text_or_null(address), _json_string(url))
 
 
 def point_geometry(latitude: float | None, longitude: float | None) -> dict | None:
@@ -229,11 +248,13 @@ def point_geometry(latitude: float | None, longitude: float | None) -> dict | No
 
 
 def sites_geojson_chunks(filters: SiteFilters, url_template: str) -> Iterator[str]:
-    """The filtered sites as a GeoJSON FeatureCollection for GIS software (QGIS), in pieces of text to stream."""
+    """The filtered sites as a GeoJSON FeatureCollection for GIS software (QGIS), in pieces of text to stream, in
+    the order the sites were created (as the OGC API pages them): read from the table in its own order, where
+    sorting 100,000 sites by name doubled the query."""
     yield '{"type":"FeatureCollection","features":['
     chunk: list[str] = []
     separator = ""
-    for feature in site_features(site_conditions(filters), url_template):
+    for feature in site_features(site_conditions(filters), url_template, order_by=(Site.id,)):
         chunk.append(feature)
         if len(chunk) == _FEATURES_PER_CHUNK:
             yield separator + ",".join(chunk)

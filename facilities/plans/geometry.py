@@ -8,6 +8,7 @@ list of `[x, y]` in metres. A problem is a `GeometryProblem` with a code and its
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -243,15 +244,23 @@ def rotation_from_true_north(north_x: float, north_y: float) -> float:
     return round(math.degrees(math.atan2(north_x, north_y)), 6)
 
 
+@functools.lru_cache(maxsize=256)
+def _local_to_wgs84(latitude: float, longitude: float):
+    """The transformer from a transverse Mercator centred on a building's origin to longitude/latitude: made once
+    per origin (making one costs about 28 ms, which the map page paid on every view for the demo's footprints).
+    pyproj's Transformer is safe to share between threads since pyproj 3.1."""
+    from pyproj import Transformer
+
+    local = (f"+proj=tmerc +lat_0={latitude} +lon_0={longitude} +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs")
+    return Transformer.from_crs(local, "EPSG:4326", always_xy=True)
+
+
 def to_wgs84(shape: Polygon, georef: Georeference) -> Polygon:
     """The polygon in longitude/latitude (EPSG:4326), through a transverse Mercator centred on the origin."""
-    from pyproj import Transformer
     from shapely import affinity
 
     turned = affinity.rotate(shape, georef.rotation_deg, origin=(0, 0))
-    local = (f"+proj=tmerc +lat_0={georef.latitude} +lon_0={georef.longitude} +k=1 +x_0=0 +y_0=0 "
-             "+ellps=WGS84 +units=m +no_defs")
-    transformer = Transformer.from_crs(local, "EPSG:4326", always_xy=True)
+    transformer = _local_to_wgs84(georef.latitude, georef.longitude)
     return shapely.transform(turned, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 

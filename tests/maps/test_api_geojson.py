@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.conftest import bearer
 
 
@@ -143,3 +145,21 @@ def test_services_change_changes_the_etag(client, factory, token_for):
     second = client.get("/api/v1/sites.geojson", headers={**headers, "If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     assert second.get_json(force=True)["features"][0]["properties"]["services"] == ["ase", "pmi"]
+
+
+def test_feature_text_is_the_encoders_own_json_for_hostile_strings():
+    """The GeoJSON stream writes each feature field by field: the same text as the JSON encoder's, strings escaped
+    by the encoder itself (quotes, backslashes, controls, a closing script tag, non-Latin text), never pasted raw."""
+    from facilities.maps.services import compact_json, point_geometry, site_feature_text
+
+    hostile = 'Le "Phare" \\ </script><script>alert(1)</script>\n\t\u2028 Ærø 東京 \x00 %s %d'
+    for geometry in (point_geometry(48.8924371, 2.2069999), point_geometry(-0.5, -179.9999996),
+                     point_geometry(45, 3), None):
+        for kind, address in ((None, None), (hostile, hostile)):
+            values = {"code": hostile, "name": hostile, "kind": kind, "status": "open", "commune_code": None,
+                      "commune_name": hostile, "services": [hostile, "pmi"], "address": address,
+                      "url": 'https://x/sites/7?a=1&b="2"'}
+            text = site_feature_text(7, geometry, **values)
+            expected = {"type": "Feature", "id": 7, "geometry": geometry, "properties": {"id": 7, **values}}
+            assert text == compact_json(expected)
+            assert json.loads(text)["properties"]["name"] == hostile
