@@ -56,6 +56,11 @@ class LegendItem:
     code: str  # the colour category, OTHER_CODE for the grey one
     always: bool = True  # False: hidden until the view holds such sites
 
+    @property
+    def grey(self) -> bool:
+        """The sites in no colour of the palette: the page's script adds up every other category's count here."""
+        return self.code == OTHER_CODE
+
 
 OTHER_CODE = "_other"  # the grey category: sites in no colour of the palette (never a kind, status or class code)
 

@@ -23,7 +23,7 @@
     if (typeof data.total !== "number" || !data.counts || typeof data.counts !== "object") { return; }
     var items = {}, other = null;
     Array.prototype.forEach.call(legend.querySelectorAll("li[data-category]"), function (li) {
-      if (li.getAttribute("data-category") === "_other") { other = li; } else { items[li.getAttribute("data-category")] = li; }
+      if (li.hasAttribute("data-grey")) { other = li; } else { items[li.getAttribute("data-category")] = li; }
     });
     var counts = {}, grey = 0;
     Object.keys(data.counts).forEach(function (code) {

@@ -107,7 +107,8 @@
     var stops = [], start = 0;
     spec.order.forEach(function (code) {
       var n = 0;
-      if (code === "_other") {  // the grey category: every code outside the palette
+      // Grey, the last of the order: every code outside the palette.
+      if (!Object.prototype.hasOwnProperty.call(spec.colors, code)) {
         Object.keys(counts).forEach(function (c) { if (!Object.prototype.hasOwnProperty.call(spec.colors, c)) { n += counts[c]; } });
       } else { n = counts[code] || 0; }
       if (!n) { return; }
