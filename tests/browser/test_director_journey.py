@@ -16,12 +16,15 @@ BUILDING = "Pôle social Asnières / Gennevilliers"
 
 
 def test_director_filters_the_map_and_downloads_a_fact_sheet(journey):
+    from playwright.sync_api import expect
+
     page = journey.page
     journey.login("director")
     page.get_by_role("link", name="Carte").click()
     page.wait_for_load_state("networkidle")
     frame = map_frame(page)
-    all_sites = page.locator("#site-map + p").inner_text()
+    expect(page.locator("#map-in-view")).to_contain_text("site(s) dans la vue.")  # the legend counts what is in view
+    all_sites = page.locator("#map-in-view").inner_text()
     journey.shot("map")
     journey.check_accessibility()
 
@@ -30,7 +33,8 @@ def test_director_filters_the_map_and_downloads_a_fact_sheet(journey):
     page.wait_for_load_state("networkidle")
     assert "service=" in page.url
     assert page.get_by_label("Service").locator("option:checked").inner_text() == SERVICE
-    assert "1 site(s) sur la carte." in page.locator("#site-map + p").inner_text() != all_sites
+    expect(page.locator("#map-in-view")).to_have_text("1 site(s) dans la vue.")
+    assert all_sites != "1 site(s) dans la vue."
     frame = map_frame(page)
     journey.shot("map-filtered")
     journey.check_accessibility()
