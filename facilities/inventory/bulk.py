@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from facilities.database import analyze_tables
 from facilities.extensions import db
 from facilities.inventory import bulk_apply, bulk_plan
-from facilities.inventory.bulk_columns import FileError
+from facilities.inventory.bulk_columns import KINDS, FileError
 from facilities.inventory.bulk_plan import ImportReport
 from facilities.inventory.bulk_read import Limits, Source, iter_file
 from facilities.validation import ValidationError
@@ -87,17 +87,30 @@ def import_file(source: Source, fmt: str, *, apply: bool, can_edit_sites: bool =
 
 def _plan(source: Source, fmt: str, limits: Limits, can_edit_sites: bool, can_edit_buildings: bool, write,
           progress: Callable[[float], None]) -> ImportReport:
-    groups = CSV_PASSES if fmt == "csv" else (None,)
+    groups: list = list(CSV_PASSES) if fmt == "csv" else [None]
+    kind_runs: list[str] = []
 
     def passes():
-        for index, kinds in enumerate(groups):
+        index = 0
+        while index < len(groups):
             def share(read: float, index: int = index) -> None:
                 progress((index + read) / len(groups))
 
-            yield iter_file(_again(source), fmt, limits, progress=share, kinds=kinds)
+            yield iter_file(_again(source), fmt, limits, progress=share, kinds=groups[index],
+                            kind_runs=kind_runs if index == 0 else None)
+            if index == 0 and len(groups) > 1 and _in_order(kind_runs):
+                # Every kind after the first pass's comes in order (an export): one more reading takes them all.
+                groups[1:] = [tuple(kind for group in groups[1:] for kind in group)]
+            index += 1
 
     return bulk_plan.plan(passes(), can_edit_sites=can_edit_sites, can_edit_buildings=can_edit_buildings,
                           write=write)
+
+
+def _in_order(kind_runs: list[str]) -> bool:
+    """Whether the lines come kind after kind in KINDS' order (lines of an unknown entity aside)."""
+    positions = [KINDS.index(kind) for kind in kind_runs if kind]
+    return positions == sorted(positions)
 
 
 def _again(source: Source) -> Source:

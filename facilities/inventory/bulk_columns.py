@@ -16,6 +16,7 @@ without regard to case, like the forms do). The exporter writes exactly what the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,20 @@ class Row:
     line: int
     where: str  # "spaces, line 12" (XLSX) or "line 12" (CSV), as the user finds it in their file
     raw: dict[str, Any]
+
+
+def stored_text(value: Any) -> str:
+    """The text of a stored value in an export, before a spreadsheet's formula guard: what a re-import of an
+    unchanged line holds (the planner compares it to skip the rules on lines that change nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def file_format(filename: str) -> str:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
 from typing import IO, Any
 
 from sqlalchemy import func, select
 
 from facilities.extensions import db
 from facilities.formatting import spreadsheet_text, write_xlsx, xlsx_bytes
-from facilities.inventory.bulk_columns import ENTITY, FIELDS, INVENTORY, Layout
+from facilities.inventory.bulk_columns import ENTITY, FIELDS, INVENTORY, Layout, stored_text
 from facilities.inventory.models import Building, Floor, PublishedFigure, Site, SiteService, Space
 from facilities.money import cents_to_euros
 
@@ -105,17 +104,9 @@ def _published_rows() -> Iterator[list[Any]]:
 
 
 def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, date):
-        return value.isoformat()
     if isinstance(value, str):
         return spreadsheet_text(value)  # the reader takes the added quote off again
-    return str(value)
+    return stored_text(value)
 
 
 def csv_chunks(tables: Mapping[str, Iterable[list[Any]]], layout: Layout = INVENTORY,

@@ -16,6 +16,7 @@ written and the caller rolls everything back.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ from sqlalchemy.orm import selectinload
 
 from facilities.extensions import db
 from facilities.inventory import rules
-from facilities.inventory.bulk_columns import ENTITY, FIELDS, KIND_OF_ENTITY, KINDS, Row
+from facilities.inventory.bulk_columns import ENTITY, FIELDS, KIND_OF_ENTITY, KINDS, Row, stored_text
 from facilities.inventory.models import Building, Floor, PublishedFigure, Site, Space
 from facilities.validation import ValidationError
 
@@ -140,7 +141,13 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_PLAIN_LEVEL = re.compile(r"-?[0-9]{1,3}")
+
+
 def _level(value: Any) -> int | None:
+    if isinstance(value, str) and _PLAIN_LEVEL.fullmatch(value.strip()):  # most lines: the rule's answer, sooner
+        level = int(value)
+        return level if rules.MIN_LEVEL <= level <= rules.MAX_LEVEL else None
     try:
         return rules.clean_floor({"level": value}, partial=True)["level"]
     except ValidationError:
@@ -164,6 +171,16 @@ def _same(old: Any, new: Any) -> bool:
     if isinstance(old, float) or isinstance(new, float):
         return old is not None and new is not None and abs(float(old) - float(new)) < 1e-9
     return old == new
+
+
+def _same_text(raw: dict[str, Any], stored, names: Iterable[str]) -> bool:
+    """Whether a line holds, for every field, the text an export writes of the stored record: the line then
+    changes nothing, whatever the rules would make of it (a re-import of an export is mostly such lines)."""
+    for name in names:
+        value = raw.get(name)
+        if not isinstance(value, str) or value.strip() != stored_text(getattr(stored, name)):
+            return False
+    return True
 
 
 def _diff(obj, values: dict[str, Any]) -> dict[str, Any]:
@@ -515,6 +532,12 @@ class _Planner:
             self.refuse(row, "space", key, {"level": _("level must be a whole number between %(min)s and %(max)s",
                                                        min=rules.MIN_LEVEL, max=rules.MAX_LEVEL)})
             return
+        unchanged = self._stored_space(building_code, level, code, buildings, stored_floors, stored)
+        if unchanged is not None and _same_text(row.raw, unchanged, FIELDS["spaces"]):
+            # The line is the stored space as exported: nothing to check, nothing to write (its key still is).
+            slot = Slot("space", row, obj=unchanged, values={}, parent_id=unchanged.floor_id)
+            self._finish(slot, key, _space_key(building_code, level, code))
+            return
         raw = {name: value for name, value in row.raw.items() if name not in ("building_code", "level")}
         values = self._clean(row, "space", key, rules.clean_space, raw)
         if values is None:
@@ -538,6 +561,19 @@ class _Planner:
         obj = stored.get((floor.id, code.lower())) if floor.id is not None else None
         slot = Slot("space", row, obj=obj, values=values, parent_id=floor.id)
         self._finish(slot, key, _space_key(building_code, level, code))
+
+    def _stored_space(self, building_code: str, level: int, code: str, buildings: dict[str, Ref],
+                      stored_floors: dict[tuple[int, int], int], stored: dict[tuple[int, str], Any]) -> Any:
+        """The stored space a line names, when its building and floor are known and not refused (else None)."""
+        building = self.buildings.get(building_code.lower()) or buildings.get(building_code.lower())
+        if building is None or building.outcome == REFUSED or building.id is None:
+            return None
+        floor = self.floors.get((building_code.lower(), level))
+        if floor is not None:
+            floor_id = floor.id if floor.outcome != REFUSED else None
+        else:
+            floor_id = stored_floors.get((building.id, level))
+        return stored.get((floor_id, code.lower())) if floor_id is not None else None
 
     # ------------------------------------------------------------ published figures
 

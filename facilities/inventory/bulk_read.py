@@ -76,24 +76,28 @@ def read_file(source: Source, fmt: str, limits: Limits | None = None, *, stop_af
 
 def iter_file(source: Source, fmt: str, limits: Limits | None = None, *, stop_after: int | None = None,
               progress: Progress | None = None, layout: Layout = INVENTORY,
-              kinds: Collection[str] | None = None) -> Iterator[Row]:
+              kinds: Collection[str] | None = None, kind_runs: list[str] | None = None) -> Iterator[Row]:
     """The rows of a file as they are read (read_file's checks, FileError or MoreRows when met). With `kinds`, only
     the rows of those kinds ("" for a CSV line of an unknown entity) are yielded, though the whole file is read and
-    checked: a caller wanting the kinds in order reads a CSV file once per kind."""
+    checked: a caller wanting the kinds in order reads a CSV file once per kind, or, when the first reading's
+    `kind_runs` (filled with the kind of each run of lines of one kind) shows them in order, once more for the rest."""
     limits = limits or Limits.from_config()
     if isinstance(source, Path):
         with source.open("rb") as stream:
             yield from iter_file(stream, fmt, limits, stop_after=stop_after, progress=progress, layout=layout,
-                                 kinds=kinds)
+                                 kinds=kinds, kind_runs=kind_runs)
         return
     stream = BytesIO(source) if isinstance(source, bytes) else source
     size = _size(stream)
     if size > limits.max_bytes:
         raise FileError(_("The file is %(size)s MB; an import reads at most %(max)s MB.",
                           size=_mb(size), max=_mb(limits.max_bytes)))
-    reader = iter_csv if fmt == "csv" else iter_xlsx
-    yield from reader(stream, limits, stop_after=stop_after, progress=progress or (lambda share: None),
-                      layout=layout, kinds=kinds)
+    if fmt == "csv":
+        yield from iter_csv(stream, limits, stop_after=stop_after, progress=progress or (lambda share: None),
+                            layout=layout, kinds=kinds, kind_runs=kind_runs)
+    else:
+        yield from iter_xlsx(stream, limits, stop_after=stop_after, progress=progress or (lambda share: None),
+                             layout=layout, kinds=kinds)
 
 
 def _size(stream: IO[bytes]) -> int:
@@ -216,8 +220,9 @@ def read_csv(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None
 
 def iter_csv(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None,
              progress: Progress = lambda share: None, layout: Layout = INVENTORY,
-             kinds: Collection[str] | None = None) -> Iterator[Row]:
-    """The lines of a CSV file as they are read (those of `kinds` only, if given), or FileError."""
+             kinds: Collection[str] | None = None, kind_runs: list[str] | None = None) -> Iterator[Row]:
+    """The lines of a CSV file as they are read (those of `kinds` only, if given), or FileError; `kind_runs`, if
+    given, receives the kind of each run of lines of one kind, in file order."""
     lines = _lines(stream, limits, _size(stream), progress)
     first_line = next(lines, "")
     delimiter = max((",", ";", "\t"), key=first_line.count)
@@ -236,14 +241,15 @@ def iter_csv(stream: IO[bytes], limits: Limits, *, stop_after: int | None = None
                               expected=", ".join(layout.csv_headers)))
         else:
             _check_columns(header, layout.csv_headers, _("Line 1"), ["entity"])
-        yield from _csv_rows(reader, header, limits, stop_after, layout, kinds)
+        yield from _csv_rows(reader, header, limits, stop_after, layout, kinds,
+                             kind_runs if kind_runs is not None else [])
     except csv.Error as error:
         raise FileError(_("The CSV file is malformed (line %(line)s): %(error)s", line=reader.line_num,
                           error=str(error))) from None
 
 
 def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None, layout: Layout,
-              kinds: Collection[str] | None) -> Iterator[Row]:
+              kinds: Collection[str] | None, kind_runs: list[str]) -> Iterator[Row]:
     counter = _Counter(limits, stop_after)
     kinds_present: set[str] = set()
     width = len(header)
@@ -265,6 +271,8 @@ def _csv_rows(reader, header: list[str], limits: Limits, stop_after: int | None,
         else:
             entity = cells[entity_at].strip().lower() if entity_at < len(cells) else ""
         kind = layout.kind_of_entity.get(entity)
+        if not kind_runs or kind_runs[-1] != (kind or ""):
+            kind_runs.append(kind or "")
         if kind is None:
             if kinds is None or "" in kinds:
                 yield Row("", number, line_label % {"line": number}, {"entity": entity})

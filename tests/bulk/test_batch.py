@@ -141,3 +141,79 @@ def test_an_export_edited_and_reimported_updates_its_spaces(factory, db):
     assert run(data).counts["update"] == 0
     assert building.code in line.key
 
+
+
+def _readings(monkeypatch) -> list:
+    """The kinds asked of each reading of the file."""
+    from facilities.inventory import bulk
+
+    asked = []
+    iter_file = bulk.iter_file
+
+    def counting(*args, **kwargs):
+        asked.append(kwargs.get("kinds"))
+        return iter_file(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "iter_file", counting)
+    return asked
+
+
+def test_a_csv_file_in_kind_order_is_read_twice_and_one_in_another_order_once_per_kind(db, monkeypatch):
+    """An export lists its kinds in order: after the first reading (sites) one more reads the rest. A file that
+    mixes them is still read once per kind, so a building above its site's line finds it."""
+    asked = _readings(monkeypatch)
+    report = run(csv_file(SITE, BUILDING, FLOOR, space("0.01"), space("0.02")), apply=True)
+    assert report.applied and report.counts["create"] == 5
+    assert asked == [("", "sites"), ("buildings", "floors", "spaces", "published_figures")]
+
+    asked.clear()
+    other = {**SITE, "code": "OTHER-SITE"}
+    mixed = csv_file(space("0.03"), {**BUILDING, "code": "NEW-B2", "site_code": "OTHER-SITE"}, other)
+    report = run(mixed, apply=True)
+    assert report.applied and report.counts == {"create": 3, "update": 0, "unchanged": 0, "refused": 0}, report.lines
+    assert len(asked) == 5
+    assert counts(db) == (2, 2, 1, 3)
+
+
+def test_a_space_line_equal_to_its_export_is_unchanged_without_its_rules_and_any_other_is_checked(factory, db,
+                                                                                                  monkeypatch):
+    """A re-imported export is mostly lines that change nothing: a space line holding the text its export writes
+    is unchanged without the rules being run again; a line that differs in anything (here its code, then its
+    area) is checked as before."""
+    from facilities.inventory import bulk_export, rules
+    from facilities.inventory.models import Space
+
+    factory.building(floors=1, spaces_per_floor=3)
+    data = bulk_export.export_file("csv")
+    checked = []
+    clean_space = rules.clean_space
+
+    def counting(raw, **kwargs):
+        checked.append(raw.get("code"))
+        return clean_space(raw, **kwargs)
+
+    monkeypatch.setattr(rules, "clean_space", counting)
+    assert run(data).counts == {"create": 0, "update": 0, "unchanged": 6, "refused": 0}
+    assert checked == []
+
+    first, second = db.session.execute(db.select(Space.code, Space.area_m2).order_by(Space.id).limit(2)).all()
+    edited = data.replace(f",{first.code},".encode(), f",{first.code.lower()}x,".encode(), 1)
+    lines = edited.decode("utf-8-sig").splitlines()
+    at = next(i for i, line in enumerate(lines) if f",{second.code}," in line)
+    lines[at] = lines[at].replace(f",{second.area_m2},", ",99.5,")
+    report = run("\r\n".join(lines).encode())
+    assert report.counts == {"create": 1, "update": 1, "unchanged": 4, "refused": 0}, report.lines
+    assert sorted(checked) == sorted([f"{first.code.lower()}x", second.code])
+
+
+def test_a_space_line_equal_to_its_export_but_refused_by_the_rules_is_not_taken_for_unchanged(factory, db):
+    """A line of a space that the file's own floor line refuses is refused, even when it equals its export."""
+    from facilities.inventory import bulk_export
+
+    factory.building(floors=1, spaces_per_floor=1)
+    lines = bulk_export.export_file("csv").decode("utf-8-sig").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("floor,"))
+    lines[at] = lines[at].replace(",yes,", ",maybe,").replace(",no,", ",maybe,")
+    report = run("\r\n".join(lines).encode())
+    assert report.counts["refused"] == 2, report.lines
+    assert {line.entity for line in report.lines if line.outcome == "refused"} == {"floor", "space"}
