@@ -222,3 +222,35 @@ def test_seeded_databases_get_the_generic_district_cooling_factor(tmp_path):
         assert cooling() == []
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_sites_get_their_map_tiles(tmp_path):
+    """b3d5f7a9c124 (issue 20): the sites already located get their Web Mercator tile at each stored level, those
+    without coordinates none; downgrading removes the columns and keeps the sites."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    from facilities import create_app
+    from facilities.extensions import db
+    from gis.tiles import tile_key
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'tiles.sqlite3'}", "TESTING": True, "SECRET_KEY": "x"})
+    with app.app_context():
+        flask_migrate.upgrade(revision="a7c1e3f5b902")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO sites (id, code, name, kind, status, communes_served, synthetic, illustrative, latitude, "
+                "longitude, created_at, updated_at) VALUES (1, 'S1', 'Paris', 'social_hub', 'open', '[]', 0, 0, "
+                "48.853, 2.3499, '2026-01-01', '2026-01-01'), (2, 'S2', 'Nowhere', 'social_hub', 'open', '[]', 0, 0, "
+                "NULL, NULL, '2026-01-01', '2026-01-01')"))
+        flask_migrate.upgrade(revision="b3d5f7a9c124")
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, map_tile_4, map_tile_7, map_tile_10, map_tile_13, map_tile_16 "
+                                           "FROM sites ORDER BY id")).all()
+        assert rows == [(1, *(tile_key(48.853, 2.3499, level) for level in (4, 7, 10, 13, 16))),
+                        (2, None, None, None, None, None)]
+        flask_migrate.downgrade(revision="a7c1e3f5b902")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM sites")).scalar() == 2
+        db.session.remove()
+        db.engine.dispose()

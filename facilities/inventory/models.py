@@ -45,6 +45,11 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+#: The tile levels of the sites' stored map tiles (columns map_tile_<level>): each zoom groups a viewport's sites
+#: per tile of the nearest level at most two finer than its cells (facilities/maps/viewport.py).
+MAP_TILE_LEVELS = (4, 7, 10, 13, 16)
+
+
 class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     __tablename__ = "sites"
     # Audit trail (facilities/trail/recorder.py): a site's services read as one list, its `services` field.
@@ -62,6 +67,9 @@ class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
         Index("ix_sites_updated_at", "updated_at"),
         # The map's "not located" count: a latitude without a longitude, found without reading every located site.
         Index("ix_sites_longitude", "longitude"),
+        # The map at low zoom: a viewport's sites per tile and kind, read in index order (no sort of every site).
+        *(Index(f"ix_sites_map_tile_{level}", f"map_tile_{level}", "kind", "status", "latitude", "longitude")
+          for level in MAP_TILE_LEVELS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +89,13 @@ class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     # INSEE code of the commune polygon the point lies in (None: not located, outside, no boundaries): derived
     # data of the maps area, which fills it (facilities/maps/services.py) so the choropleth is a GROUP BY.
     location_commune_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    # The Web Mercator tile of the point at each of MAP_TILE_LEVELS (gis.tiles keys; None: not located): derived
+    # data of the maps area too, which fills them, so that a viewport groups 100,000 sites from an index.
+    map_tile_4: Mapped[int | None] = mapped_column(BigInteger)
+    map_tile_7: Mapped[int | None] = mapped_column(BigInteger)
+    map_tile_10: Mapped[int | None] = mapped_column(BigInteger)
+    map_tile_13: Mapped[int | None] = mapped_column(BigInteger)
+    map_tile_16: Mapped[int | None] = mapped_column(BigInteger)
     opened_on: Mapped[date | None] = mapped_column(Date)
     opening_hours: Mapped[str | None] = mapped_column(String(300))
     transport_access: Mapped[str | None] = mapped_column(String(300))

@@ -23,7 +23,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from facilities.extensions import db
 from facilities.inventory.catalogue import SpaceType
-from facilities.inventory.models import Building, Floor, Site, SiteService, Space
+from facilities.inventory.models import MAP_TILE_LEVELS, Building, Floor, Site, SiteService, Space
 from facilities.inventory.services import SiteFilters, site_query
 from facilities.maps.models import Boundary, BoundaryImport
 from gis import WGS84
@@ -37,6 +37,7 @@ from gis.boundaries import BoundarySet, read_boundaries
 from gis.errors import GisError
 from gis.io import to_lambert93, write_sites
 from gis.sites import sites_to_gdf
+from gis.tiles import tile_key
 
 # ---------------------------------------------------------------- site records
 
@@ -390,9 +391,15 @@ def locate_points(latitudes: Iterable[float | None], longitudes: Iterable[float 
     return result
 
 
+def map_tiles(latitude: float | None, longitude: float | None) -> dict[str, int | None]:
+    """A point's stored map tiles, by column (map_tile_<level>): what the map groups a viewport's sites by."""
+    return {f"map_tile_{level}": tile_key(latitude, longitude, level) for level in MAP_TILE_LEVELS}
+
+
 def locate_changed_sites(session, _flush_context, _instances) -> None:
-    """before_flush: a site created or moved gets the commune its new point lies in (location_commune_code), so
-    that every write (form, API, bulk import, demo) keeps it right without knowing of the maps area."""
+    """before_flush: a site created or moved gets the commune its new point lies in (location_commune_code) and
+    its map tiles, so that every write (form, API, bulk import, demo) keeps them right without knowing of the maps
+    area."""
     changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Site) and (
         obj in session.new or _moved(obj))]
     if not changed:
@@ -402,6 +409,9 @@ def locate_changed_sites(session, _flush_context, _instances) -> None:
     for site, code in zip(changed, codes, strict=True):
         if site.location_commune_code != code:
             site.location_commune_code = code
+        for column, key in map_tiles(site.latitude, site.longitude).items():
+            if getattr(site, column) != key:
+                setattr(site, column, key)
 
 
 def _moved(site: Site) -> bool:

@@ -79,7 +79,7 @@ def add_synthetic_sites(count: int, seed: int, *, buildings: bool = True) -> dic
         {"code": code, "name": r["name"], "kind": r["kind"], "status": r["status"], "address": r["address"],
          "commune_code": r["commune_code"], "commune_name": r["commune_name"], "latitude": r["latitude"],
          "longitude": r["longitude"], "location_precision": "address", "location_commune_code": located_in, "synthetic": True,
-         "illustrative": True,
+         "illustrative": True, **services.map_tiles(r["latitude"], r["longitude"]),
          "communes_served": [{"code": c, "name": names.get(c, c)} for c in r["communes_served"]], **stamps}
         for code, r, located_in in zip(codes, records, located, strict=True)
     ])

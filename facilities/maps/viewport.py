@@ -1,5 +1,6 @@
-"""What the map shows of a viewport: sites grouped per grid cell in SQL at low zoom, the sites themselves past a
-zoom threshold (or when few are in view), from the index on (latitude, longitude), each answer with its count of
+"""What the map shows of a viewport: sites grouped per cell (a Web Mercator tile, 64 pixels a side) in SQL at low
+zoom, from the sites' stored tiles and their indexes, the sites themselves past a zoom threshold (or when few are in
+view), from the index on (latitude, longitude), each answer with its count of
 sites per colour (the legend, beside the map, counts what is in view); and the figures the map page needs without
 loading a site (the extent, the sites without coordinates).
 
@@ -11,21 +12,21 @@ indexed aggregate query.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
 
 from facilities.energy import standings as energy_standings
 from facilities.extensions import db
-from facilities.inventory.models import Building, Site, SiteService
+from facilities.inventory.models import MAP_TILE_LEVELS, Building, Site, SiteService
 from facilities.inventory.services import SiteFilters
 from facilities.maps.services import URL_PLACEHOLDER, site_conditions
 from facilities.safety import services as safety
+from gis.tiles import key_range, key_xy
 
 #: From this zoom on, the sites themselves are drawn (at most MAX_SITES of them; more, and cells stay).
 SITES_ZOOM = 15
@@ -33,8 +34,8 @@ SITES_ZOOM = 15
 FEW_SITES = 200
 #: The most sites one answer carries (about 130 bytes each).
 MAX_SITES = 1000
-#: A grid cell is about this many screen pixels wide at the zoom asked (256-pixel tiles).
-CELL_PIXELS = 80
+#: A cell is a Web Mercator tile this many levels finer than the zoom asked: 256 / 2**2 = 64 pixels a side.
+CELL_LEVELS = 2
 MAX_ZOOM = 22
 NONE = "none"
 #: What the bbox and zoom parameters look like (the API description states the same patterns).
@@ -138,17 +139,14 @@ def not_located(filters: SiteFilters, url_template: str, limit: int = 200) -> tu
 # ---------------------------------------------------------------- one viewport
 
 
-def _floor(expression):
-    """floor() of a positive number: CAST truncates on SQLite (no floor function there), floor() elsewhere."""
-    if db.engine.dialect.name == "sqlite":
-        return cast(expression, Integer)
-    return cast(func.floor(expression), Integer)
-
-
-def cell_size(zoom: int, latitude: float) -> tuple[float, float]:
-    """(longitude, latitude) size in degrees of a grid cell about CELL_PIXELS wide at this zoom and latitude."""
-    width = CELL_PIXELS * 360 / (256 * 2 ** zoom)
-    return width, width * max(math.cos(math.radians(latitude)), 0.01)
+def tile_level(zoom: int) -> tuple[int, int]:
+    """(stored level, shift) of a zoom's cells: tiles of level zoom + CELL_LEVELS, read from the sites' stored tiles
+    of the nearest level at most two finer (MAP_TILE_LEVELS are three apart), each cell merging 4**shift of them."""
+    wanted = zoom + CELL_LEVELS
+    for level in MAP_TILE_LEVELS:
+        if level >= wanted:
+            return level, level - wanted
+    return MAP_TILE_LEVELS[-1], 0  # past the finest: its tiles, larger than 64 pixels, are the cells
 
 
 def viewport_content(filters: SiteFilters, view: Viewport, color_by: str) -> dict[str, Any]:
@@ -179,16 +177,19 @@ def _answer(mode: str, view: Viewport, *, sites: list | None = None, clusters: l
 
 
 def _clusters(where: Iterable, category, view: Viewport) -> list[dict[str, Any]]:
-    """Sites per grid cell and category, grouped in SQL; one cluster per cell at its sites' mean position."""
-    width, height = cell_size(view.zoom, (view.south + view.north) / 2)
-    column = _floor((Site.longitude + 180) / width).label("column")
-    row = _floor((Site.latitude + 90) / height).label("row")
+    """Sites per cell and category, one cluster per cell at its sites' mean position. SQL groups them per stored
+    tile in the order of the tile's index (kind next in it: the default colouring sorts nothing); Python merges the
+    few finer tiles of each cell."""
+    level, shift = tile_level(view.zoom)
+    tile = getattr(Site, f"map_tile_{level}")
+    low, high = key_range(view.west, view.south, view.east, view.north, level)
     code = category.label("category")
-    query = (select(column, row, code, func.count(), func.sum(Site.latitude), func.sum(Site.longitude))
-             .where(*where).group_by(column, row, code))
+    query = (select(tile, code, func.count(), func.sum(Site.latitude), func.sum(Site.longitude))
+             .where(tile.between(low, high), *where).group_by(tile, code))
     cells: dict[tuple[int, int], dict[str, Any]] = {}
-    for x, y, category_code, count, latitudes, longitudes in db.session.execute(query):
-        cell = cells.setdefault((x, y), {"n": 0, "lat": 0.0, "lon": 0.0, "counts": {}})
+    for key, category_code, count, latitudes, longitudes in db.session.execute(query):
+        x, y = key_xy(key, level)
+        cell = cells.setdefault((x >> shift, y >> shift), {"n": 0, "lat": 0.0, "lon": 0.0, "counts": {}})
         cell["n"] += count
         cell["lat"] += latitudes
         cell["lon"] += longitudes

@@ -324,3 +324,29 @@ def test_map_coloured_by_energy_label_from_the_stored_standings(client_as, demo)
     colours = {site["id"]: site["c"] for site in viewport(client, "color_by=dpe")["sites"]}
     assert {site_id: colours[site_id] for site_id in expected} == expected
     assert {c for site_id, c in colours.items() if site_id not in expected} <= {"none"}
+
+
+def test_clusters_are_the_tiles_of_the_zoom_kept_right_when_a_site_moves(client_as, factory, db, monkeypatch):
+    """A cell is a Web Mercator tile two levels finer than the zoom (64 pixels): sites in one tile make one
+    cluster, sites in neighbouring tiles two, whatever stored level the cells are read from; a site moved by a
+    save is grouped where it now lies."""
+    from facilities.maps import viewport as module
+    from gis.tiles import tile_xy
+
+    monkeypatch.setattr(module, "FEW_SITES", 0)
+    first, second = (48.8530, 2.3499), (48.8531, 2.3501)  # 20 m apart
+    far = (48.8530, 2.3499 + 360 / 2 ** 12)  # one tile of level 12 further east
+    assert tile_xy(*first, 12) == tile_xy(*second, 12) != tile_xy(*far, 12)
+    sites = [factory.site(code=f"T{n}", latitude=lat, longitude=lon)
+             for n, (lat, lon) in enumerate((first, second, far))]
+    client = client_as("director")
+    assert [module.tile_level(zoom) for zoom in (9, 10, 11, 12)] == [(13, 2), (13, 1), (13, 0), (16, 2)]
+    for zoom in (8, 9, 10):  # cells of levels 10 to 12, from stored levels 10 and 13; split at 10 only
+        answer = viewport(client, bbox="2.0,48.5,2.8,49.0", zoom=zoom)
+        split = tile_xy(*first, zoom + 2) != tile_xy(*far, zoom + 2)
+        assert answer["mode"] == "clusters" and answer["total"] == 3
+        assert sorted(c["n"] for c in answer["clusters"]) == ([1, 2] if split else [3]), (zoom, answer)
+    sites[2].latitude, sites[2].longitude = second  # moved into the others' tile
+    db.session.commit()
+    assert sites[2].map_tile_16 == sites[1].map_tile_16 and sites[2].map_tile_13 == sites[0].map_tile_13
+    assert [c["n"] for c in viewport(client, bbox="2.0,48.5,2.8,49.0", zoom=10)["clusters"]] == [3]
