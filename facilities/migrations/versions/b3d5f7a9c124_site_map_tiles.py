@@ -1,6 +1,7 @@
 """Each site's Web Mercator tile at levels 4, 7, 10, 13 and 16 (sites.map_tile_<level>, each indexed with the kind,
 status and point), filled here for the existing sites, so that the map groups a low-zoom viewport of 100,000 sites
-per tile in index order instead of sorting every site
+per tile in index order instead of sorting every site; and the stored energy standings indexed by site and DPE
+letter, so that a site's worst letter (the map's DPE colouring) is read from the index alone
 
 Revision ID: b3d5f7a9c124
 Revises: a7c1e3f5b902
@@ -26,6 +27,8 @@ def upgrade():
     for level in LEVELS:
         op.create_index(f"ix_sites_map_tile_{level}", "sites",
                         [f"map_tile_{level}", "kind", "status", "latitude", "longitude"])
+    op.create_index("ix_energy_standings_site_id_dpe_class", "energy_standings", ["site_id", "dpe_class"])
+    op.drop_index("ix_energy_standings_site_id", table_name="energy_standings")
 
 
 def _fill():
@@ -48,6 +51,8 @@ def _fill():
 
 
 def downgrade():
+    op.create_index("ix_energy_standings_site_id", "energy_standings", ["site_id"])
+    op.drop_index("ix_energy_standings_site_id_dpe_class", table_name="energy_standings")
     for level in LEVELS:
         op.drop_index(f"ix_sites_map_tile_{level}", table_name="sites")
     for level in reversed(LEVELS):
