@@ -104,11 +104,13 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
     ref = services.reference_data()
     until = valid_until(ref, today)
     now = utcnow()
+    sites: set[int] | None = None  # the sites whose worst letter may change (None: every site)
     if building_ids is None:
         db.session.execute(delete(EnergyStanding))
         chunks = [None]
     else:
         chunks = _chunks(set(building_ids))
+        sites = set()
     written = 0
     if building_ids is None:
         db.session.execute(delete(EnergyStandingCount))
@@ -117,6 +119,8 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
         if chunk is not None:
             for key, count in _counted(EnergyStanding.building_id.in_(chunk)):
                 change[key] = -count
+            sites.update(db.session.execute(select(EnergyStanding.site_id)
+                                            .where(EnergyStanding.building_id.in_(chunk))).scalars())
             db.session.execute(delete(EnergyStanding).where(EnergyStanding.building_id.in_(chunk)))
         rows = []
         for item in services.load_building_energy(chunk).values():
@@ -127,13 +131,29 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
         for start in range(0, len(rows), CHUNK):
             db.session.execute(insert(EnergyStanding), rows[start:start + CHUNK])
         written += len(rows)
+        if sites is not None:
+            sites.update(row["site_id"] for row in rows)
         added = set()
         for row in rows:
             key = (row["dpe_class"] or "", row["status"] or "", row["subject"])
             change[key] = change.get(key, 0) + 1
             added.add(key)
         _count(change, added, today, until)
+    store_site_classes(sites)
     return written
+
+
+def store_site_classes(site_ids: Iterable[int] | None = None) -> None:
+    """Write on each site (every site when None) the worst DPE letter of its stored standings
+    (sites.energy_dpe_class), so that the map's DPE colouring reads it from its tile indexes; only the sites whose
+    letter changes are written, and their save time stays (a derived column, not an edit)."""
+    worst = (select(func.max(EnergyStanding.dpe_class))
+             .where(EnergyStanding.site_id == Site.id, EnergyStanding.dpe_class.is_not(None)).scalar_subquery())
+    statement = (update(Site).where(Site.energy_dpe_class.is_distinct_from(worst))
+                 .values(energy_dpe_class=worst, updated_at=Site.updated_at))
+    connection = db.session.connection()
+    for chunk in [None] if site_ids is None else _chunks(site_ids):
+        connection.execute(statement if chunk is None else statement.where(Site.id.in_(chunk)))
 
 
 def _count_key() -> tuple:
@@ -277,6 +297,8 @@ def _apply_changes(session) -> None:
         existing.update(session.execute(select(Building.id).where(Building.id.in_(chunk))).scalars())
     if existing:
         refresh(existing)
+    if pending.sites:  # a site that lost a building (moved or deleted) may lose its worst letter
+        store_site_classes(pending.sites)
 
 
 def _chunks(values: Iterable[int]) -> list[list[int]]:
@@ -436,13 +458,12 @@ def latest_dpe_class_by_site(today: date | None = None) -> dict[int, str]:
     return dict(rows)
 
 
-def site_dpe_class_column(site_id, today: date | None = None):
-    """The worst stored DPE letter of the site `site_id` (a column) as a correlated SQL expression, for queries over
-    many sites (the map's viewport); None when the stored standings do not all hold today."""
+def site_dpe_class_column(today: date | None = None):
+    """Each site's worst stored DPE letter as a column (sites.energy_dpe_class, written with the standings), for
+    queries over many sites (the map's viewport); None when the stored standings do not all hold today."""
     if _summary(today or paris_today()) is None:
         return None
-    return (select(func.max(EnergyStanding.dpe_class))
-            .where(EnergyStanding.site_id == site_id, EnergyStanding.dpe_class.is_not(None)).scalar_subquery())
+    return Site.energy_dpe_class
 
 
 def subject_building_ids(today: date | None = None) -> set[int] | None:

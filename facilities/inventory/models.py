@@ -68,8 +68,8 @@ class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
         # The map's "not located" count: a latitude without a longitude, found without reading every located site.
         Index("ix_sites_longitude", "longitude"),
         # The map at low zoom: a viewport's sites per tile and kind, read in index order (no sort of every site).
-        *(Index(f"ix_sites_map_tile_{level}", f"map_tile_{level}", "kind", "status", "latitude", "longitude")
-          for level in MAP_TILE_LEVELS),
+        *(Index(f"ix_sites_map_tile_{level}", f"map_tile_{level}", "kind", "status", "energy_dpe_class", "latitude",
+                "longitude") for level in MAP_TILE_LEVELS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +96,9 @@ class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
     map_tile_10: Mapped[int | None] = mapped_column(BigInteger)
     map_tile_13: Mapped[int | None] = mapped_column(BigInteger)
     map_tile_16: Mapped[int | None] = mapped_column(BigInteger)
+    # The worst DPE letter of the site's buildings in the stored energy standings (None: none has one): derived data
+    # of the energy area, written with the standings, so that the map's DPE colouring reads it from the tile indexes.
+    energy_dpe_class: Mapped[str | None] = mapped_column(String(1))
     opened_on: Mapped[date | None] = mapped_column(Date)
     opening_hours: Mapped[str | None] = mapped_column(String(300))
     transport_access: Mapped[str | None] = mapped_column(String(300))

@@ -5,9 +5,9 @@ sites per colour (the legend, beside the map, counts what is in view); and the f
 loading a site (the extent, the sites without coordinates).
 
 Each site has a colour category, computed in SQL: its kind or status (columns), or its energy label or safety
-status (the energy area's stored standings, per site in SQL; the safety area's planning, over the few sites it
-knows something about, as a CASE; every other site falls in "none"), so that grouping 100,000 sites stays one
-indexed aggregate query.
+status (the worst letter of the energy area's stored standings, which it writes on each site; the safety area's
+planning, over the few sites it knows something about, as a CASE; every other site falls in "none"), so that
+grouping 100,000 sites stays one indexed aggregate query.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def category_column(color_by: str):
     if color_by == "status":
         return Site.status
     if color_by == "dpe":
-        stored = energy_standings.site_dpe_class_column(Site.id)
-        if stored is not None:  # the energy area's stored standings, aggregated in SQL
+        stored = energy_standings.site_dpe_class_column()
+        if stored is not None:  # from the energy area's stored standings, written on each site
             return func.coalesce(stored, NONE)
         by_class: dict[str, list[int]] = {}
         for site_id, letter in energy_standings.latest_dpe_class_by_site().items():

@@ -41,9 +41,10 @@ from facilities.timeutil import utcnow
 from facilities.trail.models import AuditEntry, AuditTrailReadOnly
 
 # Bookkeeping columns whose change says nothing a reader needs.
-# location_commune_code and map_tile_*: derived from the point by the maps area, not an edit of anyone.
+# location_commune_code and map_tile_*: derived from the point by the maps area; energy_dpe_class: from the stored
+# energy standings; not an edit of anyone.
 IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "location_commune_code", "map_tile_4",
-                            "map_tile_7", "map_tile_10", "map_tile_13", "map_tile_16"})
+                            "map_tile_7", "map_tile_10", "map_tile_13", "map_tile_16", "energy_dpe_class"})
 
 ACTIONS = ("create", "update", "delete")
 

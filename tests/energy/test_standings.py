@@ -23,6 +23,11 @@ def assert_current(db):
         EnergyStandingCount.dpe_class, EnergyStandingCount.status, EnergyStandingCount.subject,
         EnergyStandingCount.count)).all())
     assert counted == sorted((*key, n) for key, n in standings._counted())  # the counts follow the rows
+    from facilities.inventory.models import Site
+
+    on_sites = dict(db.session.execute(select(Site.id, Site.energy_dpe_class)
+                                       .where(Site.energy_dpe_class.is_not(None))).all())
+    assert on_sites == portfolio.latest_dpe_class_by_site(paris_today())  # each site's worst letter follows too
 
 
 def same_dashboard(stored, computed):
@@ -253,3 +258,25 @@ def test_the_dashboard_names_the_first_unassigned_buildings_and_counts_the_other
     monkeypatch.setattr(standings, "UNASSIGNED_SHOWN", 2)
     html = client_as("director").get("/energy").get_data(as_text=True)
     assert ">A</a>" in html and ">B</a>" in html and ">C</a>" not in html and "et 1 de plus" in html
+
+
+def test_a_building_moved_to_another_site_changes_both_sites_worst_letter_not_their_save(portfolio_of_three, db):
+    """Each site holds the worst DPE letter of its stored standings (the map's DPE colouring reads it): moving a
+    building takes its letter from one site to the other; the sites' save time and version stay (derived data)."""
+    from facilities.inventory.models import Site
+
+    first, second, lone = portfolio_of_three
+    record(first, 2025, "natural_gas", "900000")  # the worst letter of the shared site now
+    assert_current(db)
+    shared, alone = first.site, lone.site
+    worst = db.session.get(standings.EnergyStanding, first.id).dpe_class
+    assert shared.energy_dpe_class == worst != db.session.get(standings.EnergyStanding, second.id).dpe_class
+    saved = {site.id: (site.updated_at, site.version) for site in (shared, alone)}
+    first.site_id = alone.id
+    assert_current(db)
+    db.session.expire_all()
+    assert db.session.get(Site, alone.id).energy_dpe_class == worst
+    assert db.session.get(Site, shared.id).energy_dpe_class == db.session.get(
+        standings.EnergyStanding, second.id).dpe_class
+    assert {site.id: (site.updated_at, site.version) for site in db.session.scalars(
+        select(Site).where(Site.id.in_(saved)))} == saved

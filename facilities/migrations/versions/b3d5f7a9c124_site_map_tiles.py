@@ -1,7 +1,7 @@
-"""Each site's Web Mercator tile at levels 4, 7, 10, 13 and 16 (sites.map_tile_<level>, each indexed with the kind,
-status and point), filled here for the existing sites, so that the map groups a low-zoom viewport of 100,000 sites
-per tile in index order instead of sorting every site; and the stored energy standings indexed by site and DPE
-letter, so that a site's worst letter (the map's DPE colouring) is read from the index alone
+"""Each site's Web Mercator tile at levels 4, 7, 10, 13 and 16 (sites.map_tile_<level>) and the worst DPE letter of
+its stored energy standings (sites.energy_dpe_class), each tile indexed with the kind, status, letter and point,
+filled here for the existing sites, so that the map groups a low-zoom viewport of 100,000 sites per tile from an
+index instead of reading and sorting every site; and the standings indexed by site and letter
 
 Revision ID: b3d5f7a9c124
 Revises: a7c1e3f5b902
@@ -23,12 +23,15 @@ CHUNK = 5_000
 def upgrade():
     for level in LEVELS:
         op.add_column("sites", sa.Column(f"map_tile_{level}", sa.BigInteger(), nullable=True))
-    _fill()
-    for level in LEVELS:
-        op.create_index(f"ix_sites_map_tile_{level}", "sites",
-                        [f"map_tile_{level}", "kind", "status", "latitude", "longitude"])
+    op.add_column("sites", sa.Column("energy_dpe_class", sa.String(1), nullable=True))
     op.create_index("ix_energy_standings_site_id_dpe_class", "energy_standings", ["site_id", "dpe_class"])
     op.drop_index("ix_energy_standings_site_id", table_name="energy_standings")
+    _fill()
+    op.execute("UPDATE sites SET energy_dpe_class = (SELECT max(dpe_class) FROM energy_standings "
+               "WHERE energy_standings.site_id = sites.id AND dpe_class IS NOT NULL)")
+    for level in LEVELS:
+        op.create_index(f"ix_sites_map_tile_{level}", "sites",
+                        [f"map_tile_{level}", "kind", "status", "energy_dpe_class", "latitude", "longitude"])
 
 
 def _fill():
@@ -55,5 +58,6 @@ def downgrade():
     op.drop_index("ix_energy_standings_site_id_dpe_class", table_name="energy_standings")
     for level in LEVELS:
         op.drop_index(f"ix_sites_map_tile_{level}", table_name="sites")
+    op.drop_column("sites", "energy_dpe_class")
     for level in reversed(LEVELS):
         op.drop_column("sites", f"map_tile_{level}")
