@@ -50,6 +50,13 @@ PAGES = [
      lambda t: "/api/v1/map/viewport?bbox=-5.5,41.0,9.8,51.3&zoom=6"),
     ("map viewport, département (zoom 11)", "maps_api.map_viewport",
      lambda t: "/api/v1/map/viewport?bbox=2.10,48.72,2.38,48.96&zoom=11"),
+    # The other colourings of the whole portfolio (the default is by kind): status, energy label, safety.
+    ("map viewport, France by status", "maps_api.map_viewport",
+     lambda t: "/api/v1/map/viewport?bbox=-5.5,41.0,9.8,51.3&zoom=6&color_by=status"),
+    ("map viewport, France by DPE", "maps_api.map_viewport",
+     lambda t: "/api/v1/map/viewport?bbox=-5.5,41.0,9.8,51.3&zoom=6&color_by=dpe"),
+    ("map viewport, France by safety", "maps_api.map_viewport",
+     lambda t: "/api/v1/map/viewport?bbox=-5.5,41.0,9.8,51.3&zoom=6&color_by=safety"),
     ("map viewport, commune (zoom 14)", "maps_api.map_viewport",
      lambda t: "/api/v1/map/viewport?bbox=2.25,48.88,2.31,48.92&zoom=14"),
     ("map viewport, street (zoom 17)", "maps_api.map_viewport",
