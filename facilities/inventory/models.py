@@ -59,7 +59,7 @@ class Site(Versioned, ProvenanceMixin, TimestampMixin, db.Model):
         Index("ix_sites_commune_code", "commune_code"),
         # The communes menu's loose index scan (services.commune_choices) and the viewport's box.
         Index("ix_sites_commune_code_name", "commune_code", "commune_name"),
-        # The map: a viewport's sites by grid cell and colour, from the index alone (facilities/maps/viewport.py).
+        # The map zoomed in: a viewport's sites from their point (facilities/maps/viewport.py), and its box.
         Index("ix_sites_location_kind_status", "latitude", "longitude", "kind", "status"),
         Index("ix_sites_status", "status"),
         Index("ix_sites_name", "name"),
