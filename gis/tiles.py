@@ -3,19 +3,18 @@ integer key, and the range of keys a box covers, so that a map can group points 
 
 from __future__ import annotations
 
-import math
+import mercantile
 
 #: Web Mercator stops short of the poles; points beyond fall in the first or last row of tiles.
 MAX_LATITUDE = 85.0511287798
 
 
 def tile_xy(latitude: float, longitude: float, level: int) -> tuple[int, int]:
-    """(column, row) of the tile holding the point at this level (2**level tiles a side; row 0 is the north)."""
-    side = 1 << level
-    latitude = max(-MAX_LATITUDE, min(MAX_LATITUDE, latitude))
-    x = int((longitude + 180.0) / 360.0 * side)
-    y = int((1.0 - math.asinh(math.tan(math.radians(latitude))) / math.pi) / 2.0 * side)
-    return min(max(x, 0), side - 1), min(max(y, 0), side - 1)
+    """(column, row) of the tile holding the point at this level (2**level tiles a side; row 0 is the north), by
+    mercantile (the XYZ tile scheme of OpenStreetMap and most tile servers); a point beyond Web Mercator's latitudes
+    falls in the first or last row, where mercantile would refuse it."""
+    found = mercantile.tile(longitude, max(-MAX_LATITUDE, min(MAX_LATITUDE, latitude)), level)
+    return found.x, found.y
 
 
 def tile_key(latitude: float | None, longitude: float | None, level: int) -> int | None:

@@ -13,6 +13,7 @@ def test_tiles_follow_the_slippy_map_convention():
     assert tile_xy(0.0, -180.0, 1) == (0, 1)
     assert tile_xy(89.9, 179.9999, 4) == (15, 0)  # beyond Web Mercator: the last column, the first row
     assert tile_xy(-89.9, 180.0, 4) == (15, 15)
+    assert tile_xy(90.0, -180.0, 4) == (0, 0) and tile_xy(-90.0, 0.0, 4) == (8, 15)  # a pole: a site may say so
 
 
 def test_a_key_gives_back_its_tile_and_no_point_has_none():
