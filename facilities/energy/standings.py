@@ -96,9 +96,10 @@ def _row(item: BuildingStanding, today: date, until: date, now) -> dict:
     }
 
 
-def refresh(building_ids: Iterable[int] | None = None, today: date | None = None) -> int:
-    """Recompute and store the standings of the given buildings (every building when None); flush only.
-    Returns the number of rows written."""
+def refresh(building_ids: Iterable[int] | None = None, today: date | None = None, *,
+            sites_also: Iterable[int] = ()) -> int:
+    """Recompute and store the standings of the given buildings (every building when None), and the worst letter
+    of their sites and of `sites_also` (sites that lost a building); flush only. Returns the number of rows written."""
     today = today or paris_today()
     _forget_summary()
     ref = services.reference_data()
@@ -110,7 +111,7 @@ def refresh(building_ids: Iterable[int] | None = None, today: date | None = None
         chunks = [None]
     else:
         chunks = _chunks(set(building_ids))
-        sites = set()
+        sites = set(sites_also)
     written = 0
     if building_ids is None:
         db.session.execute(delete(EnergyStandingCount))
@@ -295,9 +296,10 @@ def _apply_changes(session) -> None:
     existing = set()
     for chunk in _chunks(ids):
         existing.update(session.execute(select(Building.id).where(Building.id.in_(chunk))).scalars())
+    # A site that lost a building (moved or deleted) may lose its worst letter: written once, with the others'.
     if existing:
-        refresh(existing)
-    if pending.sites:  # a site that lost a building (moved or deleted) may lose its worst letter
+        refresh(existing, sites_also=pending.sites)
+    elif pending.sites:
         store_site_classes(pending.sites)
 
 
